@@ -1,0 +1,81 @@
+import { maskSecrets } from './secrets';
+
+/** An error answered by Azure ML, Azure Resource Manager or Azure Storage, or met on the way. */
+export class AzureMlError extends Error {
+  override readonly name = 'AzureMlError';
+  constructor(
+    message: string,
+    /** HTTP status, when the service answered. */
+    readonly status: number | undefined,
+    /** The service's `error.code` (e.g. `ResourceNotFound`), or a code of ours. */
+    readonly code: string,
+    readonly target?: string,
+  ) {
+    super(maskSecrets(message));
+  }
+
+  get isNotFound(): boolean {
+    return this.status === 404;
+  }
+  get isUnauthorized(): boolean {
+    return this.status === 401;
+  }
+  get isForbidden(): boolean {
+    return this.status === 403;
+  }
+}
+
+interface ErrorBody {
+  error?: { code?: string; message?: string; target?: string };
+  code?: string;
+  message?: string;
+}
+
+function codeForStatus(status: number | undefined): string {
+  switch (status) {
+    case 400: return 'BadRequest';
+    case 401: return 'Unauthorized';
+    case 403: return 'Forbidden';
+    case 404: return 'NotFound';
+    case 409: return 'Conflict';
+    default: return status === undefined ? 'RequestFailed' : `Http${status}`;
+  }
+}
+
+/** Builds an AzureMlError from a service's status and body (JSON `{"error":{...}}` or text). */
+export function errorFromResponse(status: number, bodyText: string | undefined): AzureMlError {
+  let body: ErrorBody | undefined;
+  try {
+    body = bodyText ? (JSON.parse(bodyText) as ErrorBody) : undefined;
+  } catch {
+    body = undefined;
+  }
+  const code = body?.error?.code ?? body?.code ?? codeForStatus(status);
+  const message = body?.error?.message ?? body?.message ?? (bodyText?.trim() || `The service answered ${status}.`);
+  return new AzureMlError(message, status, code, body?.error?.target);
+}
+
+/**
+ * Normalizes anything thrown by the SDKs (RestError, StorageError, AuthenticationError,
+ * network errors) into an AzureMlError, masking secrets on the way.
+ */
+export function toAzureMlError(error: unknown): AzureMlError {
+  if (error instanceof AzureMlError) return error;
+  if (error && typeof error === 'object') {
+    const e = error as {
+      statusCode?: number; code?: string; message?: string; details?: unknown;
+      response?: { bodyAsText?: string | null };
+    };
+    const status = typeof e.statusCode === 'number' ? e.statusCode : undefined;
+    const bodyText = e.response?.bodyAsText ?? undefined;
+    if (status !== undefined && bodyText) {
+      const fromBody = errorFromResponse(status, bodyText);
+      if (fromBody.code !== codeForStatus(status)) return fromBody;
+    }
+    const details = e.details as { errorCode?: string; message?: string } | undefined;
+    const code = details?.errorCode ?? e.code ?? codeForStatus(status);
+    const message = e.message || details?.message || String(error);
+    return new AzureMlError(message, status, code);
+  }
+  return new AzureMlError(String(error), undefined, 'Unknown');
+}
