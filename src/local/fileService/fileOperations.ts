@@ -1,0 +1,231 @@
+import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { newContentId, toFileTime, type FileHttpHeaders, type FileNode } from './model';
+import { operation, shareNameOf, type OperationContext } from './operation';
+import {
+  header, maxFileSize, maxRangeSize, md5Header, metadataResponseHeaders, parseNonNegativeInteger, readBody,
+  requestedRange, requestMetadata,
+} from './requestHeaders';
+import { httpDate } from './responder';
+import { entryResponseHeaders, requestSmbProperties } from './smbProperties';
+import { errors } from './storageError';
+
+const encrypted = { 'x-ms-request-server-encrypted': 'true' };
+
+function fileOf(context: OperationContext): FileNode {
+  return context.store.file(shareNameOf(context), context.target.segments);
+}
+
+/** The six content headers Create File and Set File Properties take (`x-ms-content-*`, `x-ms-cache-control`). */
+function requestHttpHeaders(headers: IncomingHttpHeaders): FileHttpHeaders {
+  const result: FileHttpHeaders = {};
+  const copy = (name: string, key: keyof FileHttpHeaders) => {
+    const value = header(headers, name);
+    if (value !== undefined && value !== '') result[key] = value;
+  };
+  copy('x-ms-content-type', 'contentType');
+  copy('x-ms-content-encoding', 'contentEncoding');
+  copy('x-ms-content-language', 'contentLanguage');
+  copy('x-ms-cache-control', 'cacheControl');
+  copy('x-ms-content-disposition', 'contentDisposition');
+  const md5 = md5Header(headers, 'x-ms-content-md5');
+  if (md5 !== undefined) result.contentMD5 = md5;
+  return result;
+}
+
+function contentResponseHeaders(file: FileNode): Record<string, string> {
+  const { headers } = file;
+  return {
+    'Content-Type': headers.contentType ?? 'application/octet-stream',
+    ...(headers.contentEncoding !== undefined ? { 'Content-Encoding': headers.contentEncoding } : {}),
+    ...(headers.contentLanguage !== undefined ? { 'Content-Language': headers.contentLanguage } : {}),
+    ...(headers.cacheControl !== undefined ? { 'Cache-Control': headers.cacheControl } : {}),
+    ...(headers.contentDisposition !== undefined ? { 'Content-Disposition': headers.contentDisposition } : {}),
+  };
+}
+
+function fileResponseHeaders(file: FileNode): Record<string, string> {
+  return {
+    ...entryResponseHeaders(file),
+    ...contentResponseHeaders(file),
+    ...metadataResponseHeaders(file.metadata),
+    'x-ms-type': 'File',
+    'x-ms-server-encrypted': 'true',
+    'x-ms-lease-state': 'available',
+    'x-ms-lease-status': 'unlocked',
+  };
+}
+
+function requestBodyLength(context: OperationContext): number | undefined {
+  const text = header(context.req.headers, 'content-length');
+  return text === undefined ? undefined : parseNonNegativeInteger(text, 'Content-Length');
+}
+
+/**
+ * Writes the request body (`length` bytes) into the content at `offset`. With a Content-MD5 the
+ * body (at most 4 MiB) is checked before anything is written; otherwise it streams to disk.
+ * Returns the body's MD5.
+ */
+async function writeBody(context: OperationContext, contentId: string, offset: number, length: number): Promise<Buffer> {
+  const expectedMd5 = md5Header(context.req.headers, 'content-md5');
+  if (expectedMd5 === undefined) return context.content.writeStream(contentId, offset, length, context.req);
+  const body = await readBody(context.req, length);
+  if (body.length !== length) throw errors.invalidHeaderValue('Content-Length');
+  const md5 = createHash('md5').update(body).digest();
+  if (md5.toString('base64') !== expectedMd5) throw errors.md5Mismatch();
+  await context.content.writeBuffer(contentId, offset, body);
+  return md5;
+}
+
+/** Create File: `PUT …/file` with `x-ms-type: file` and `x-ms-content-length`; replaces an existing file. */
+export const createFile = operation('CreateFile', 'o', 'cw', async (context) => {
+  const { headers } = context.req;
+  const sizeText = header(headers, 'x-ms-content-length');
+  if (sizeText === undefined) throw errors.missingRequiredHeader('x-ms-content-length');
+  const size = parseNonNegativeInteger(sizeText, 'x-ms-content-length', maxFileSize);
+  const type = header(headers, 'x-ms-type');
+  if (type === undefined) throw errors.missingRequiredHeader('x-ms-type');
+  if (type.toLowerCase() !== 'file') throw errors.invalidHeaderValue('x-ms-type');
+  const file = {
+    size,
+    contentId: newContentId(),
+    headers: requestHttpHeaders(headers),
+    metadata: requestMetadata(context.req.rawHeaders),
+    ...requestSmbProperties(headers, 'file'),
+  };
+  const bodyLength = requestBodyLength(context) ?? 0;
+  if (bodyLength > size) throw errors.invalidRange(size);
+
+  // Fail early (before touching the disk) when the parent is missing or a directory has the name.
+  const share = shareNameOf(context);
+  if (context.store.find(share, context.target.segments)?.kind === 'directory') throw errors.resourceAlreadyExists();
+
+  await context.content.create(file.contentId, size);
+  let replacedContentId: string | undefined;
+  let node: FileNode;
+  try {
+    if (bodyLength > 0) await writeBody(context, file.contentId, 0, bodyLength);
+    ({ node, replacedContentId } = await context.store.putFile(share, context.target.segments, file));
+  } catch (error) {
+    context.inBackground(() => context.content.remove(file.contentId));
+    throw error;
+  }
+  if (replacedContentId !== undefined) {
+    const unused = replacedContentId;
+    context.inBackground(() => context.content.remove(unused));
+  }
+  context.respond.send(201, { ...entryResponseHeaders(node), ...encrypted });
+});
+
+/** Put Range: writes (`x-ms-write: update`) or zeroes (`clear`) bytes inside the file's current size. */
+export const putRange = operation('PutRange', 'o', 'w', async (context) => {
+  const { headers } = context.req;
+  const file = fileOf(context);
+  const write = header(headers, 'x-ms-write')?.toLowerCase();
+  if (write === undefined) throw errors.missingRequiredHeader('x-ms-write');
+  if (write !== 'update' && write !== 'clear') throw errors.invalidHeaderValue('x-ms-write');
+  const range = requestedRange(headers);
+  if (!range || range.end === undefined) throw errors.missingRequiredHeader('x-ms-range');
+  if (range.end >= file.size) throw errors.invalidRange(file.size);
+  const length = range.end - range.start + 1;
+  const bodyLength = requestBodyLength(context);
+
+  let md5: Buffer | undefined;
+  if (write === 'update') {
+    if (bodyLength === undefined) throw errors.missingContentLength();
+    if (bodyLength > maxRangeSize) throw errors.requestBodyTooLarge();
+    if (bodyLength !== length) throw errors.invalidHeaderValue('Content-Length (must equal the range length)');
+    md5 = await writeBody(context, file.contentId, range.start, length);
+  } else {
+    if (bodyLength !== undefined && bodyLength !== 0) throw errors.invalidHeaderValue('Content-Length (must be 0 to clear)');
+    await context.content.clear(file.contentId, range.start, length);
+  }
+
+  const preserveWriteTime = header(headers, 'x-ms-file-last-write-time')?.toLowerCase() === 'preserve';
+  const node = await context.store.updateEntry(file, (target) => {
+    const now = toFileTime(new Date());
+    if (!preserveWriteTime) target.lastWriteTime = now;
+    target.changeTime = now;
+  });
+  context.respond.send(201, {
+    ETag: node.etag,
+    'Last-Modified': httpDate(node.lastModified),
+    'x-ms-file-last-write-time': node.lastWriteTime,
+    ...(md5 ? { 'Content-MD5': md5.toString('base64') } : {}),
+    ...encrypted,
+  });
+});
+
+/** Set File Properties: content headers (absent ones are cleared), SMB properties and resize via `x-ms-content-length`. */
+export const setFileProperties = operation('SetFileProperties', 'o', 'w', async (context) => {
+  const { headers } = context.req;
+  const file = fileOf(context);
+  const sizeText = header(headers, 'x-ms-content-length');
+  const size = sizeText === undefined ? undefined : parseNonNegativeInteger(sizeText, 'x-ms-content-length', maxFileSize);
+  const httpHeaders = requestHttpHeaders(headers);
+  const smb = requestSmbProperties(headers, 'file', file);
+  if (size !== undefined && size !== file.size) await context.content.resize(file.contentId, size);
+  const node = await context.store.updateEntry(file, (target) => {
+    target.headers = httpHeaders;
+    Object.assign(target, smb);
+    if (size !== undefined) target.size = size;
+  });
+  context.respond.send(200, { ...entryResponseHeaders(node), ...encrypted });
+});
+
+export const setFileMetadata = operation('SetFileMetadata', 'o', 'w', async (context) => {
+  const metadata = requestMetadata(context.req.rawHeaders);
+  const node = await context.store.updateEntry(fileOf(context), (target) => {
+    target.metadata = metadata;
+  });
+  context.respond.send(200, { ETag: node.etag, 'Last-Modified': httpDate(node.lastModified), ...encrypted });
+});
+
+export const getFileProperties = operation('GetFileProperties', 'o', 'r', async (context) => {
+  const file = fileOf(context);
+  context.respond.send(200, {
+    ...fileResponseHeaders(file),
+    'Content-Length': file.size,
+    ...(file.headers.contentMD5 !== undefined ? { 'Content-MD5': file.headers.contentMD5 } : {}),
+  });
+});
+
+/** Get File: the whole file (200) or a range (206), streamed from disk. */
+export const getFile = operation('GetFile', 'o', 'r', async (context) => {
+  const file = fileOf(context);
+  const range = requestedRange(context.req.headers);
+  const storedMd5 = file.headers.contentMD5;
+  const headers: Record<string, string | number> = { ...fileResponseHeaders(file), 'Accept-Ranges': 'bytes' };
+
+  if (!range) {
+    if (storedMd5 !== undefined) headers['Content-MD5'] = storedMd5;
+    headers['Content-Length'] = file.size;
+    if (file.size === 0) {
+      context.respond.send(200, headers);
+      return;
+    }
+    await context.respond.stream(200, headers, await context.content.openRead(file.contentId, 0, file.size - 1));
+    return;
+  }
+
+  if (range.start >= file.size) throw errors.invalidRange(file.size);
+  const end = Math.min(range.end ?? file.size - 1, file.size - 1);
+  const length = end - range.start + 1;
+  headers['Content-Range'] = `bytes ${range.start}-${end}/${file.size}`;
+  headers['Content-Length'] = length;
+  if (storedMd5 !== undefined) headers['x-ms-content-md5'] = storedMd5;
+  if (header(context.req.headers, 'x-ms-range-get-content-md5')?.toLowerCase() === 'true') {
+    if (length > maxRangeSize) throw errors.invalidHeaderValue('x-ms-range-get-content-md5 (the range is over 4 MiB)');
+    const bytes = await context.content.readBuffer(file.contentId, range.start, length);
+    headers['Content-MD5'] = createHash('md5').update(bytes).digest('base64');
+    context.respond.send(206, headers, bytes);
+    return;
+  }
+  await context.respond.stream(206, headers, await context.content.openRead(file.contentId, range.start, end));
+});
+
+export const deleteFile = operation('DeleteFile', 'o', 'd', async (context) => {
+  const contentId = await context.store.deleteFile(shareNameOf(context), context.target.segments);
+  context.inBackground(() => context.content.remove(contentId));
+  context.respond.send(202);
+});
