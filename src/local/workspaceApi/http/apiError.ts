@@ -1,0 +1,25 @@
+/** An error answered to the client as `{"error":{"code","message","target"}}`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** The request field the error is about, e.g. `properties.accountName`. */
+    readonly target?: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export function badRequest(message: string, target?: string): ApiError {
+  return new ApiError(400, 'UserError', message, target);
+}
+
+export function notFound(message: string, code = 'ResourceNotFound'): ApiError {
+  return new ApiError(404, code, message);
+}
+
+export function conflict(message: string): ApiError {
+  return new ApiError(409, 'Conflict', message);
+}

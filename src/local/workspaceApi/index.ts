@@ -1,0 +1,89 @@
+import * as path from 'node:path';
+import { defaultWorkspaceName, localUserName, type ApiContext } from './context';
+import { Router } from './http/router';
+import { runHistoryRoutes } from './history/runHistory';
+import { JobStoreImpl } from './jobs/jobStore';
+import { AssetRegistry } from './resources/assets';
+import { ensureBuiltInDatastores, refreshBuiltInKeys } from './resources/builtinDatastores';
+import { codeRoutes } from './resources/codes';
+import { computeRoutes } from './resources/computes';
+import { datastoreRoutes } from './resources/datastores';
+import { jobRoutes } from './resources/jobs';
+import { modelKind } from './resources/models';
+import { subscriptionRoutes } from './resources/subscriptions';
+import { discoveryRoutes, newWorkspaceRecord, workspaceRoutes } from './resources/workspaces';
+import { seedDemoData } from './seed/demoSeed';
+import { storageTargetsOf, type StorageTargets } from './storage/layout';
+import { createSasSigner } from './storage/sas';
+import { JsonFileWriter } from './store/jsonFileWriter';
+import { WorkspaceStore } from './store/workspaceStore';
+import type { Disposable, WorkspaceApi, WorkspaceApiOptions } from './types';
+
+export type { Disposable, LocalStorageOptions, StorageTargets, WorkspaceApi, WorkspaceApiOptions } from './types';
+export type { JobListFilter, JobRef, JobStore, JobUpdate, JobView } from './jobs/jobStore';
+export { demoJobProperty } from './jobs/jobStore';
+export type { JobError } from './store/records';
+export { isTerminal, jobStatuses, terminalJobStatuses, type JobStatus } from './jobs/jobStatus';
+export { artifactContainer, jobArtifactPrefix, stdLogFile } from './storage/layout';
+
+/**
+ * The local workspace's REST API: an in-process emulator of the Azure ML control plane
+ * (ARM resources of one subscription and resource group) and the run-history service.
+ */
+export async function createWorkspaceApi(options: WorkspaceApiOptions): Promise<WorkspaceApi> {
+  const writer = new JsonFileWriter();
+  const store = await WorkspaceStore.open(path.resolve(options.stateDir), writer);
+  const api: ApiContext = {
+    options,
+    store,
+    sas: createSasSigner(options.storage, () => new Date()),
+    pageSize: Math.max(1, Math.floor(options.pageSize ?? 20)),
+    user: localUserName(),
+    now: () => new Date(),
+  };
+
+  if (!store.get(defaultWorkspaceName)) {
+    const data = await store.create(newWorkspaceRecord(api, defaultWorkspaceName, true));
+    ensureBuiltInDatastores(api, data);
+  }
+  for (const data of store.list()) refreshBuiltInKeys(api, data);
+
+  const storageListeners = new Set<(targets: StorageTargets) => void | Promise<void>>();
+  const jobs = new JobStoreImpl(api, writer);
+  const models = new AssetRegistry(api, modelKind);
+  const router = new Router([
+    ...discoveryRoutes(),
+    ...subscriptionRoutes(api),
+    ...workspaceRoutes(api, {
+      storageNeeded: async (targets) => {
+        for (const listener of storageListeners) await listener(targets);
+      },
+    }),
+    ...datastoreRoutes(api),
+    ...codeRoutes(api),
+    ...models.routes(),
+    ...computeRoutes(api),
+    ...jobRoutes(api, jobs),
+    ...runHistoryRoutes(api),
+  ], options.token);
+  await writer.flush();
+
+  return {
+    handle: (req, res) => router.handle(req, res),
+    // The local workspace first, so blobContainers[0] is its blob store container.
+    storageTargets: () => storageTargetsOf([
+      store.get(defaultWorkspaceName)!,
+      ...store.list().filter((d) => !d.record.builtIn),
+    ].map((d) => d.record.workspaceId)),
+    onWorkspaceStorageNeeded(listener): Disposable {
+      storageListeners.add(listener);
+      return { dispose: () => storageListeners.delete(listener) };
+    },
+    async seedDemo() {
+      seedDemoData(api, store.get(defaultWorkspaceName)!, models);
+      await writer.flush();
+    },
+    jobs,
+    close: () => writer.flush(),
+  };
+}

@@ -1,0 +1,50 @@
+import type * as http from 'node:http';
+import type { JobStore } from './jobs/jobStore';
+import type { StorageTargets } from './storage/layout';
+
+export type { StorageTargets } from './storage/layout';
+
+export interface LocalStorageOptions {
+  accountName: string;
+  accountKey: string;
+  /** Path-style endpoint, e.g. `http://127.0.0.1:10000/devstoreaccount1`. */
+  blobEndpoint: string;
+  fileEndpoint: string;
+  /** What datastores record in `properties.endpoint` (the string "local"). */
+  endpointSuffix: string;
+}
+
+export interface WorkspaceApiOptions {
+  /** JSON state persists here; a restart loses nothing. */
+  stateDir: string;
+  /** Every request needs `Authorization: Bearer <token>`. */
+  token: string;
+  tenantId: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  location: string;
+  storage: LocalStorageOptions;
+  /** Items per list page; default 20. */
+  pageSize?: number;
+}
+
+export interface Disposable {
+  dispose(): void;
+}
+
+export interface WorkspaceApi {
+  handle(req: http.IncomingMessage, res: http.ServerResponse): void;
+  /** Blob containers and file shares the workspaces need; main.ts creates them in storage. */
+  storageTargets(): StorageTargets;
+  /**
+   * Called when a workspace is created or updated through PUT, with the containers and
+   * shares that workspace needs; the PUT answers after the listeners have finished.
+   */
+  onWorkspaceStorageNeeded(listener: (targets: StorageTargets) => void | Promise<void>): Disposable;
+  /** Fills the `local` workspace with demo experiments, runs and models (idempotent). */
+  seedDemo(): Promise<void>;
+  /** The job store, for the job runner. */
+  jobs: JobStore;
+  /** Writes pending changes to disk. */
+  close(): Promise<void>;
+}
