@@ -1,0 +1,106 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { findFreePort } from './freePort';
+
+export interface RunningAzurite {
+  blobEndpoint: string;
+  queueEndpoint: string;
+  /** Resolves when Azurite exits for any reason. */
+  readonly exited: Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+export interface AzuriteOptions {
+  location: string;
+  accountName: string;
+  /** Where Azurite's own diagnostics go (never stdout: that is the service's ready line). */
+  log: (line: string) => void;
+  startTimeoutMs?: number;
+  /** Aborting stops Azurite, also while it is still starting. */
+  signal?: AbortSignal;
+}
+
+function azuriteEntryPoint(): string {
+  // Resolved at run time: Azurite is not bundled, it runs as its own process.
+  const packageJson = require.resolve('azurite/package.json', { paths: [process.cwd(), __dirname] });
+  return path.join(path.dirname(packageJson), 'dist', 'src', 'azurite.js');
+}
+
+/** Starts Azurite's blob and queue services (and table, which it always starts) on loopback. */
+export async function startAzurite(options: AzuriteOptions): Promise<RunningAzurite> {
+  const [blobPort, queuePort, tablePort] = [await findFreePort(), await findFreePort(), await findFreePort()];
+  const child = spawn(process.execPath, [
+    azuriteEntryPoint(),
+    '--blobHost', '127.0.0.1', '--blobPort', String(blobPort),
+    '--queueHost', '127.0.0.1', '--queuePort', String(queuePort),
+    '--tableHost', '127.0.0.1', '--tablePort', String(tablePort),
+    '--location', options.location,
+    '--disableTelemetry',
+    // Azurite 3.37 lags the storage SDKs' newest service version by a release.
+    '--skipApiVersionCheck',
+  ], { stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  options.signal?.addEventListener('abort', () => void stopProcessGroup(child, exited), { once: true });
+  await waitUntilListening(child, exited, options);
+  return {
+    blobEndpoint: `http://127.0.0.1:${blobPort}/${options.accountName}`,
+    queueEndpoint: `http://127.0.0.1:${queuePort}/${options.accountName}`,
+    exited,
+    stop: () => stopProcessGroup(child, exited),
+  };
+}
+
+function waitUntilListening(child: ChildProcess, exited: Promise<number | null>, options: AzuriteOptions): Promise<void> {
+  const needed = new Set(['Blob', 'Queue']);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stopProcessGroup(child, exited);
+      reject(new Error(`Azurite did not start within ${options.startTimeoutMs ?? 30000} ms`));
+    }, options.startTimeoutMs ?? 30000);
+    const onLine = (line: string): void => {
+      options.log(`azurite: ${line}`);
+      const match = /Azurite (\w+) service (?:is )?successfully listen/.exec(line);
+      if (match?.[1]) needed.delete(match[1]);
+      if (needed.size === 0) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    splitLines(child.stdout!, onLine);
+    splitLines(child.stderr!, (line) => options.log(`azurite: ${line}`));
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`Azurite exited with code ${code} before it was ready`));
+    });
+  });
+}
+
+function splitLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let buffered = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    buffered += chunk;
+    let newline: number;
+    while ((newline = buffered.indexOf('\n')) >= 0) {
+      onLine(buffered.slice(0, newline).trimEnd());
+      buffered = buffered.slice(newline + 1);
+    }
+  });
+}
+
+async function stopProcessGroup(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const signal = (sig: NodeJS.Signals): void => {
+    try {
+      if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, sig);
+      else child.kill(sig);
+    } catch {
+      // Already gone.
+    }
+  };
+  signal('SIGTERM');
+  const killTimer = setTimeout(() => signal('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(killTimer);
+}

@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { localStorageEndpointSuffix } from '../azure/cloud';
+import { startAzurite, type RunningAzurite } from './azuriteProcess';
+import { devStorageAccount } from './devStorageAccount';
+import {
+  discoveryFilePath, readDiscoveryFile, removeDiscoveryFile, writeDiscoveryFile,
+  type LocalWorkspaceConnection, type LocalWorkspaceInfo,
+} from './discovery';
+import { startFileService, type RunningFileService } from './fileService';
+import { createLocalStorageTargets, seedDemoStorage } from './demoStorage';
+import { createWorkspaceApi, type WorkspaceApi } from './workspaceApi';
+
+export interface LocalServiceOptions {
+  dataDir: string;
+  /** Port for the REST API; 0 picks a free one. */
+  port: number;
+  seed?: 'demo';
+  /** Items per list page; small values make paging visible. */
+  pageSize?: number;
+  log: (line: string) => void;
+  /** Aborting stops a start that is still under way, and everything it started. */
+  signal?: AbortSignal;
+}
+
+export interface RunningLocalService {
+  connection: LocalWorkspaceConnection;
+  /** Resolves when a component fails on its own after start (e.g. Azurite crashed). */
+  readonly failed: Promise<Error>;
+  stop(): Promise<void>;
+}
+
+const identity = {
+  tenantId: '00000000-0000-0000-0000-000000000001',
+  subscriptionId: '00000000-0000-0000-0000-00000000000a',
+  resourceGroup: 'local-rg',
+  workspace: 'local',
+  location: 'local',
+};
+
+export class LocalServiceAlreadyRunningError extends Error {}
+
+async function refuseIfAlreadyRunning(dataDir: string): Promise<void> {
+  try {
+    const existing = await readDiscoveryFile(dataDir);
+    throw new LocalServiceAlreadyRunningError(
+      `A local workspace is already running for ${dataDir} (process ${existing.pid}, ${existing.armEndpoint}). ` +
+      'Stop it first, or use another --data folder.');
+  } catch (e) {
+    if (e instanceof LocalServiceAlreadyRunningError) throw e;
+    // Not running (no file, or a stale one from a crash): go on.
+  }
+}
+
+function listen(server: http.Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/** Starts Azurite, the file share service and the Azure ML REST API for one data folder. */
+export async function startLocalService(options: LocalServiceOptions): Promise<RunningLocalService> {
+  const dataDir = path.resolve(options.dataDir);
+  await fs.mkdir(dataDir, { recursive: true });
+  await refuseIfAlreadyRunning(dataDir);
+
+  const stops: Array<() => Promise<void>> = [];
+  const checkNotAborted = (): void => {
+    if (options.signal?.aborted) throw new Error('Start canceled.');
+  };
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.splice(0).reverse()) {
+      try {
+        await stop();
+      } catch (e) {
+        options.log(`while stopping: ${(e as Error).message}`);
+      }
+    }
+  };
+
+  try {
+    await fs.mkdir(path.join(dataDir, 'azurite'), { recursive: true });
+    const azurite: RunningAzurite = await startAzurite({
+      location: path.join(dataDir, 'azurite'), accountName: devStorageAccount.name, log: options.log,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    stops.push(() => azurite.stop());
+    checkNotAborted();
+
+    const files: RunningFileService = await startFileService({
+      rootDir: path.join(dataDir, 'files'), accountName: devStorageAccount.name, accountKey: devStorageAccount.key,
+    });
+    stops.push(() => files.close());
+    checkNotAborted();
+
+    const token = randomBytes(32).toString('base64url');
+    const api: WorkspaceApi = await createWorkspaceApi({
+      stateDir: path.join(dataDir, 'workspace'),
+      token,
+      ...identity,
+      storage: {
+        accountName: devStorageAccount.name,
+        accountKey: devStorageAccount.key,
+        blobEndpoint: azurite.blobEndpoint,
+        fileEndpoint: files.url,
+        endpointSuffix: localStorageEndpointSuffix,
+      },
+      ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
+    });
+    stops.push(() => api.close());
+
+    const storageEndpoints = { blobEndpoint: azurite.blobEndpoint, fileEndpoint: files.url };
+    await createLocalStorageTargets(storageEndpoints, api.storageTargets());
+    api.onWorkspaceStorageNeeded((targets) => createLocalStorageTargets(storageEndpoints, targets));
+    if (options.seed === 'demo') {
+      await api.seedDemo();
+      await seedDemoStorage(storageEndpoints, api.storageTargets(), path.join(dataDir, 'workspace'));
+    }
+
+    checkNotAborted();
+    const server = http.createServer((req, res) => api.handle(req, res));
+    server.keepAliveTimeout = 5000;
+    const port = await listen(server, options.port);
+    stops.push(() => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }));
+
+    const info: LocalWorkspaceInfo = {
+      ready: true,
+      pid: process.pid,
+      armEndpoint: `http://127.0.0.1:${port}`,
+      blobEndpoint: azurite.blobEndpoint,
+      fileEndpoint: files.url,
+      queueEndpoint: azurite.queueEndpoint,
+      ...identity,
+      storageAccount: devStorageAccount.name,
+    };
+    const connection: LocalWorkspaceConnection = { ...info, token };
+    await writeDiscoveryFile(dataDir, connection);
+    stops.push(() => removeDiscoveryFile(dataDir));
+    options.log(`discovery file: ${discoveryFilePath(dataDir)}`);
+
+    const failed = azurite.exited.then((code) => new Error(`Azurite exited unexpectedly (code ${code}).`));
+    return { connection, failed, stop: stopAll };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
+
+/** The ready line's fields: everything but the bearer token. */
+export function readyLine(connection: LocalWorkspaceConnection): string {
+  const { token: _token, ...info } = connection;
+  return JSON.stringify(info);
+}
