@@ -1,0 +1,65 @@
+import type { Datastore, DatastoreInput, DatastoreSecrets, Page } from './domain';
+import { mapDatastore, mapDatastoreSecrets, toSdkDatastore } from './mappers';
+import { allItems, findItem, readSdkPage } from './paging';
+import { callService } from './serviceCall';
+import type { WorkspaceContext } from './workspaceContext';
+
+export interface DatastoreListOptions {
+  continuationToken?: string;
+  /** Only the default datastore (`isDefault=true`). */
+  isDefault?: boolean;
+  searchText?: string;
+}
+
+/** Datastores of one workspace (ARM, through @azure/arm-machinelearning). */
+export class DatastoreOperations {
+  constructor(private readonly context: WorkspaceContext) {}
+
+  private get rg(): string {
+    return this.context.workspace.resourceGroup;
+  }
+  private get ws(): string {
+    return this.context.workspace.workspaceName;
+  }
+
+  list(options: DatastoreListOptions = {}): Promise<Page<Datastore>> {
+    const list = this.context.client.datastores.list(this.rg, this.ws, {
+      ...(options.isDefault !== undefined ? { isDefault: options.isDefault } : {}),
+      ...(options.searchText ? { searchText: options.searchText } : {}),
+    });
+    return readSdkPage(list, options.continuationToken, mapDatastore);
+  }
+
+  /** Every datastore, one page at a time as the caller iterates. */
+  listAll(): AsyncGenerator<Datastore> {
+    return allItems((continuationToken) => this.list({ continuationToken }));
+  }
+
+  get(name: string): Promise<Datastore> {
+    return callService(async () => mapDatastore(await this.context.client.datastores.get(this.rg, this.ws, name)));
+  }
+
+  /**
+   * The workspace default datastore, or undefined when there is none. Asks the service for
+   * `isDefault=true` and checks each item, since a service may ignore the filter.
+   */
+  getDefault(): Promise<Datastore | undefined> {
+    return findItem((continuationToken) => this.list({ continuationToken, isDefault: true }), (d) => d.isDefault);
+  }
+
+  /** Creates or replaces a datastore. `skipValidation` skips the service's access check of the storage. */
+  createOrUpdate(input: DatastoreInput, options: { skipValidation?: boolean } = {}): Promise<Datastore> {
+    return callService(async () => mapDatastore(await this.context.client.datastores.createOrUpdate(
+      this.rg, this.ws, input.name, toSdkDatastore(input, this.context.cloud),
+      { skipValidation: options.skipValidation ?? false })));
+  }
+
+  delete(name: string): Promise<void> {
+    return callService(() => this.context.client.datastores.delete(this.rg, this.ws, name));
+  }
+
+  /** The datastore's secret (account key, SAS token, client secret). Keep it out of logs. */
+  listSecrets(name: string): Promise<DatastoreSecrets> {
+    return callService(async () => mapDatastoreSecrets(await this.context.client.datastores.listSecrets(this.rg, this.ws, name)));
+  }
+}

@@ -1,0 +1,43 @@
+import type { TokenCredential } from '@azure/core-auth';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import { isLoopbackUrl } from './cloud';
+import { AzureMlError } from './errors';
+
+export const loopbackBearerTokenPolicyName = 'loopbackBearerTokenPolicy';
+
+function isLoopbackHttpUrl(url: string): boolean {
+  if (!isLoopbackUrl(url)) return false;
+  const protocol = new URL(url).protocol;
+  return protocol === 'http:' || protocol === 'https:';
+}
+
+/**
+ * Stands in for the SDK's bearer policy on clouds that allow plain-HTTP loopback (the local
+ * workspace): that policy refuses `http:` URLs. This one sends the token, and allows plain HTTP,
+ * only to 127.0.0.1 / localhost / [::1], and refuses every other destination, so the token
+ * never leaves the machine (also not through a redirect or a foreign nextLink).
+ */
+export function loopbackBearerTokenPolicy(credential: TokenCredential, scopes: string | string[]): PipelinePolicy {
+  const scopeList = Array.isArray(scopes) ? scopes : [scopes];
+  return {
+    name: loopbackBearerTokenPolicyName,
+    async sendRequest(request, next) {
+      if (!isLoopbackHttpUrl(request.url)) {
+        let origin = request.url;
+        try {
+          origin = new URL(request.url).origin;
+        } catch {
+          // Keep the raw text; AzureMlError masks secrets in it.
+        }
+        throw new AzureMlError(
+          `Refused to send a local workspace request to ${origin}: only loopback addresses are allowed.`,
+          undefined, 'NonLoopbackUrl');
+      }
+      const token = await credential.getToken(scopeList, { abortSignal: request.abortSignal });
+      if (!token) throw new AzureMlError('The credential returned no token for the local workspace.', undefined, 'NoToken');
+      request.headers.set('Authorization', `Bearer ${token.token}`);
+      request.allowInsecureConnection = true;
+      return next(request);
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import type { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
+import type { TokenCredential } from '@azure/core-auth';
+import type { Cloud } from './cloud';
+import type { Page, ResourceGroup, Subscription, Workspace, WorkspaceRef } from './domain';
+import { AzureMlError } from './errors';
+import { mapResourceGroup, mapSubscription, mapWorkspace } from './mappers';
+import { createMachineLearningClient } from './mlServiceClient';
+import { pageOf, readSdkPage } from './paging';
+import { callService, sendJson } from './serviceCall';
+import { WorkspaceClient } from './workspaceClient';
+
+export const subscriptionsApiVersion = '2022-12-01';
+export const resourceGroupsApiVersion = '2021-04-01';
+
+export interface WorkspaceListOptions {
+  subscriptionId: string;
+  /** Only this resource group's workspaces; all of the subscription's otherwise. */
+  resourceGroup?: string;
+  continuationToken?: string;
+}
+
+/**
+ * Finding workspaces: subscriptions and resource groups (raw Microsoft.Resources calls) and
+ * workspaces (@azure/arm-machinelearning), all through Azure ML client pipelines.
+ */
+export class ResourceManagerClient {
+  private readonly clients = new Map<string, AzureMachineLearningWorkspaces>();
+
+  constructor(readonly cloud: Cloud, private readonly credential: TokenCredential) {}
+
+  /** The Azure ML client of one subscription (shared by the workspace clients made here). */
+  private clientFor(subscriptionId: string): AzureMachineLearningWorkspaces {
+    let client = this.clients.get(subscriptionId);
+    if (!client) {
+      client = createMachineLearningClient(this.cloud, this.credential, subscriptionId);
+      this.clients.set(subscriptionId, client);
+    }
+    return client;
+  }
+
+  /** A nextLink is only followed when it points at this cloud's Resource Manager. */
+  private armUrl(pathAndQuery: string, continuationToken: string | undefined): string {
+    if (continuationToken === undefined) return `${this.cloud.resourceManagerEndpoint}${pathAndQuery}`;
+    if (!continuationToken.startsWith(`${this.cloud.resourceManagerEndpoint}/`)) {
+      throw new AzureMlError('The continuation token does not point at this cloud\'s Resource Manager.', undefined, 'InvalidContinuationToken');
+    }
+    return continuationToken;
+  }
+
+  private async listRaw<T>(
+    url: string,
+    map: (raw: unknown) => T,
+  ): Promise<Page<T>> {
+    // Tenant-level calls: the subscription id of the client they ride on is not used.
+    const { body } = await sendJson<{ value?: unknown[]; nextLink?: string | null }>(this.clientFor(''), { method: 'GET', url });
+    return pageOf((body?.value ?? []).map(map), body?.nextLink);
+  }
+
+  listSubscriptions(options: { continuationToken?: string } = {}): Promise<Page<Subscription>> {
+    return callService(() => this.listRaw(
+      this.armUrl(`/subscriptions?api-version=${subscriptionsApiVersion}`, options.continuationToken), mapSubscription));
+  }
+
+  listResourceGroups(subscriptionId: string, options: { continuationToken?: string } = {}): Promise<Page<ResourceGroup>> {
+    return callService(() => this.listRaw(
+      this.armUrl(`/subscriptions/${encodeURIComponent(subscriptionId)}/resourcegroups?api-version=${resourceGroupsApiVersion}`,
+        options.continuationToken),
+      mapResourceGroup));
+  }
+
+  listWorkspaces(options: WorkspaceListOptions): Promise<Page<Workspace>> {
+    const workspaces = this.clientFor(options.subscriptionId).workspaces;
+    const list = options.resourceGroup ? workspaces.listByResourceGroup(options.resourceGroup) : workspaces.listBySubscription();
+    return readSdkPage(list, options.continuationToken, (w) => mapWorkspace(w, this.cloud));
+  }
+
+  getWorkspace(ref: WorkspaceRef): Promise<Workspace> {
+    return this.workspaceClient(ref).getWorkspace();
+  }
+
+  workspaceClient(ref: WorkspaceRef): WorkspaceClient {
+    return new WorkspaceClient({
+      ...ref, cloud: this.cloud, credential: this.credential, client: this.clientFor(ref.subscriptionId),
+    });
+  }
+}

@@ -1,0 +1,52 @@
+import type { Experiment, ListViewType, Page, RunDetails } from './domain';
+import { mapExperiment, mapRunDetails } from './mappers';
+import { pageOf } from './paging';
+import { sendJson } from './serviceCall';
+import { workspaceResourceId, type WorkspaceContext } from './workspaceContext';
+
+export interface ExperimentListOptions {
+  continuationToken?: string;
+  viewType?: ListViewType;
+  /** Page size asked of the service. */
+  top?: number;
+}
+
+/**
+ * The run-history service (`{api}/history/v1.0/...`), reached at the workspace's discovered
+ * `api` base URL with the same pipeline (ARM token, retries, errors) as the ARM calls.
+ */
+export class RunHistoryOperations {
+  constructor(
+    private readonly context: WorkspaceContext,
+    /** The discovered `api` base URL, without a trailing slash. */
+    private readonly apiBaseUrl: () => Promise<string>,
+  ) {}
+
+  private async url(subPath: string): Promise<string> {
+    return `${await this.apiBaseUrl()}/history/v1.0${workspaceResourceId(this.context.workspace)}${subPath}`;
+  }
+
+  /** Status, times, log file URLs and error of a run (a job's name is its run id). */
+  async getRunDetails(runId: string): Promise<RunDetails> {
+    const url = await this.url(`/runs/${encodeURIComponent(runId)}/details`);
+    const { body } = await sendJson<unknown>(this.context.client, { method: 'GET', url });
+    return mapRunDetails(body);
+  }
+
+  /** One page of experiments (`POST .../experiments:query`). */
+  async listExperiments(options: ExperimentListOptions = {}): Promise<Page<Experiment>> {
+    const url = await this.url('/experiments:query?urlSafeExperimentNamesOnly=true');
+    const { body } = await sendJson<{ value?: unknown[]; continuationToken?: string | null }>(this.context.client, {
+      method: 'POST',
+      url,
+      body: {
+        viewType: options.viewType ?? 'ActiveOnly',
+        filter: null,
+        continuationToken: options.continuationToken ?? null,
+        orderBy: null,
+        top: options.top ?? 100,
+      },
+    });
+    return pageOf((body?.value ?? []).map(mapExperiment), body?.continuationToken);
+  }
+}

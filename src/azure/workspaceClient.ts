@@ -1,0 +1,84 @@
+import type { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
+import type { TokenCredential } from '@azure/core-auth';
+import type { Cloud } from './cloud';
+import { CodeOperations } from './codes';
+import { ComputeOperations } from './computes';
+import { DatastoreOperations } from './datastores';
+import type { ServiceEndpoints, Workspace, WorkspaceRef } from './domain';
+import { AzureMlError } from './errors';
+import { JobOperations } from './jobs';
+import { mapWorkspace } from './mappers';
+import { createMachineLearningClient } from './mlServiceClient';
+import { ModelOperations } from './models';
+import { RunHistoryOperations } from './runHistory';
+import { callService } from './serviceCall';
+import { discoverServiceEndpoints } from './serviceDiscovery';
+import { workspaceResourceId, type WorkspaceContext } from './workspaceContext';
+
+export interface WorkspaceClientOptions extends WorkspaceRef {
+  cloud: Cloud;
+  credential: TokenCredential;
+  /** An Azure ML client for the same cloud, credential and subscription, to share. */
+  client?: AzureMachineLearningWorkspaces;
+}
+
+/**
+ * Everything the extension does in one workspace. All calls answer domain types and fail
+ * with AzureMlError only.
+ */
+export class WorkspaceClient {
+  readonly cloud: Cloud;
+  readonly workspace: WorkspaceRef;
+  readonly datastores: DatastoreOperations;
+  readonly codes: CodeOperations;
+  readonly jobs: JobOperations;
+  readonly models: ModelOperations;
+  readonly computes: ComputeOperations;
+  readonly runHistory: RunHistoryOperations;
+  private readonly context: WorkspaceContext;
+  private endpoints: Promise<ServiceEndpoints> | undefined;
+
+  constructor(options: WorkspaceClientOptions) {
+    this.cloud = options.cloud;
+    this.workspace = {
+      subscriptionId: options.subscriptionId,
+      resourceGroup: options.resourceGroup,
+      workspaceName: options.workspaceName,
+    };
+    const client = options.client ?? createMachineLearningClient(options.cloud, options.credential, options.subscriptionId);
+    this.context = { cloud: options.cloud, client, workspace: this.workspace };
+    this.datastores = new DatastoreOperations(this.context);
+    this.codes = new CodeOperations(this.context);
+    this.jobs = new JobOperations(this.context);
+    this.models = new ModelOperations(this.context);
+    this.computes = new ComputeOperations(this.context);
+    this.runHistory = new RunHistoryOperations(this.context, async () => (await this.getServiceEndpoints()).api);
+  }
+
+  /** The workspace's ARM id. */
+  get resourceId(): string {
+    return workspaceResourceId(this.workspace);
+  }
+
+  getWorkspace(): Promise<Workspace> {
+    const { resourceGroup, workspaceName } = this.workspace;
+    return callService(async () => mapWorkspace(await this.context.client.workspaces.get(resourceGroup, workspaceName), this.cloud));
+  }
+
+  /** The workspace's data-plane endpoints, discovered once (again after a failure). */
+  getServiceEndpoints(): Promise<ServiceEndpoints> {
+    this.endpoints ??= this.discover();
+    this.endpoints.catch(() => {
+      this.endpoints = undefined;
+    });
+    return this.endpoints;
+  }
+
+  private async discover(): Promise<ServiceEndpoints> {
+    const workspace = await this.getWorkspace();
+    if (!workspace.discoveryUrl) {
+      throw new AzureMlError(`Workspace "${workspace.name}" has no discovery URL.`, undefined, 'NoDiscoveryUrl');
+    }
+    return discoverServiceEndpoints(this.context.client, workspace.discoveryUrl);
+  }
+}
