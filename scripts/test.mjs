@@ -1,0 +1,70 @@
+// `npm test`: build and type-check gates, then every test suite; ends with one line summing them:
+// "N passed, N failed, N skipped".
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, existsSync, globSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const node = process.execPath;
+const only = process.argv.slice(2);
+
+function gate(name, args) {
+  console.log(`\n== ${name}`);
+  const result = spawnSync(node, args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.log(`\n${name} failed.`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+}
+
+/** Suites run by mocha in plain Node. Each entry: name and the globs of its files. */
+const mochaSuites = [
+  ['unit', ['test/unit/**/*.test.ts']],
+  ['azure clients', ['test/azure/**/*.test.ts']],
+  ['local workspace service', ['test/local/**/*.test.ts']],
+  ['cli', ['test/cli/**/*.test.ts']],
+];
+
+function runMochaSuite(name, globs) {
+  const countsDir = mkdtempSync(path.join(os.tmpdir(), 'azml-counts-'));
+  const countsFile = path.join(countsDir, 'counts.json');
+  console.log(`\n== ${name}`);
+  const result = spawnSync(node, [
+    path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js'),
+    '--reporter', path.join(root, 'test', 'support', 'countingReporter.js'),
+    ...globs,
+  ], { cwd: root, stdio: 'inherit', env: { ...process.env, AZML_TEST_COUNTS_FILE: countsFile, AZML_TEST_SKIP_BUILD: '1' } });
+  let counts = { passed: 0, failed: 0, skipped: 0 };
+  if (existsSync(countsFile)) counts = JSON.parse(readFileSync(countsFile, 'utf8'));
+  rmSync(countsDir, { recursive: true, force: true });
+  if (result.status !== 0 && counts.failed === 0) {
+    console.log(`${name}: mocha exited with ${result.status ?? result.signal} before reporting a failure; counted as 1 failed.`);
+    counts.failed = 1;
+  }
+  return counts;
+}
+
+gate('build', ['scripts/build.mjs']);
+gate('type-check', [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.', '--noEmit']);
+gate('lint', [path.join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), 'src', 'test']);
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const perSuite = [];
+for (const [name, globs] of mochaSuites) {
+  if (only.length > 0 && !only.some((o) => name.includes(o))) continue;
+  if (globs.every((g) => globSync(g, { cwd: root }).length === 0)) {
+    console.log(`\n== ${name}: no test files`);
+    continue;
+  }
+  const counts = runMochaSuite(name, globs);
+  perSuite.push([name, counts]);
+  for (const key of Object.keys(totals)) totals[key] += counts[key];
+}
+
+console.log('\nSuites:');
+for (const [name, c] of perSuite) console.log(`  ${name}: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`);
+console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(totals.failed > 0 ? 1 : 0);
