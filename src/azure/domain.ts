@@ -22,6 +22,12 @@ export interface WorkspaceRef {
 
 // ---- Subscriptions, resource groups, workspaces -------------------------------------------
 
+export interface Tenant {
+  tenantId: string;
+  displayName?: string;
+  defaultDomain?: string;
+}
+
 export interface Subscription {
   id: string;
   subscriptionId: string;

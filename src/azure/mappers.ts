@@ -18,7 +18,7 @@ import type { Cloud } from './cloud';
 import type {
   CodeVersion, CodeVersionInput, CommandJobInput, Compute, Datastore, DatastoreInput, DatastoreSecrets,
   Experiment, Job, JobIo, JobServiceEndpoint, ModelContainer, ModelContainerInput, ModelVersion,
-  ModelVersionInput, PendingUpload, ResourceGroup, RunDetails, Subscription, Tags, Workspace,
+  ModelVersionInput, PendingUpload, ResourceGroup, RunDetails, Subscription, Tags, Tenant, Workspace,
 } from './domain';
 import { AzureMlError } from './errors';
 
@@ -85,6 +85,15 @@ function systemTimes(systemData: SystemData | Loose | undefined): { createdAt?: 
 }
 
 // ---- subscriptions, resource groups, workspaces ---------------------------------------------
+
+export function mapTenant(raw: unknown): Tenant {
+  const r = asObject(raw) ?? {};
+  return withoutUndefined({
+    tenantId: str(r['tenantId']) ?? lastSegment(str(r['id'])) ?? '',
+    displayName: str(r['displayName']),
+    defaultDomain: str(r['defaultDomain']),
+  });
+}
 
 export function mapSubscription(raw: unknown): Subscription {
   const r = asObject(raw) ?? {};

@@ -1,15 +1,16 @@
 import type { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
 import type { TokenCredential } from '@azure/core-auth';
 import type { Cloud } from './cloud';
-import type { Page, ResourceGroup, Subscription, Workspace, WorkspaceRef } from './domain';
+import type { Page, ResourceGroup, Subscription, Tenant, Workspace, WorkspaceRef } from './domain';
 import { AzureMlError } from './errors';
-import { mapResourceGroup, mapSubscription, mapWorkspace } from './mappers';
+import { mapResourceGroup, mapSubscription, mapTenant, mapWorkspace } from './mappers';
 import { createMachineLearningClient } from './mlServiceClient';
 import { pageOf, readSdkPage } from './paging';
 import { callService, sendJson } from './serviceCall';
 import { WorkspaceClient } from './workspaceClient';
 
 export const subscriptionsApiVersion = '2022-12-01';
+export const tenantsApiVersion = '2022-12-01';
 export const resourceGroupsApiVersion = '2021-04-01';
 
 export interface WorkspaceListOptions {
@@ -54,6 +55,12 @@ export class ResourceManagerClient {
     // Tenant-level calls: the subscription id of the client they ride on is not used.
     const { body } = await sendJson<{ value?: unknown[]; nextLink?: string | null }>(this.clientFor(''), { method: 'GET', url });
     return pageOf((body?.value ?? []).map(map), body?.nextLink);
+  }
+
+  /** Tenants the credential's account belongs to. */
+  listTenants(options: { continuationToken?: string } = {}): Promise<Page<Tenant>> {
+    return callService(() => this.listRaw(
+      this.armUrl(`/tenants?api-version=${tenantsApiVersion}`, options.continuationToken), mapTenant));
   }
 
   listSubscriptions(options: { continuationToken?: string } = {}): Promise<Page<Subscription>> {

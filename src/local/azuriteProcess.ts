@@ -20,10 +20,23 @@ export interface AzuriteOptions {
   signal?: AbortSignal;
 }
 
+export class AzuriteNotFoundError extends Error {}
+
+/**
+ * Azurite is not bundled: it runs as its own process from an installed package. AZML_AZURITE_DIR
+ * names that package's folder; otherwise it is looked up from here and the working folder.
+ */
 function azuriteEntryPoint(): string {
-  // Resolved at run time: Azurite is not bundled, it runs as its own process.
-  const packageJson = require.resolve('azurite/package.json', { paths: [process.cwd(), __dirname] });
-  return path.join(path.dirname(packageJson), 'dist', 'src', 'azurite.js');
+  const explicit = process.env['AZML_AZURITE_DIR'];
+  if (explicit) return path.join(explicit, 'dist', 'src', 'azurite.js');
+  try {
+    const packageJson = require.resolve('azurite/package.json', { paths: [process.cwd(), __dirname] });
+    return path.join(path.dirname(packageJson), 'dist', 'src', 'azurite.js');
+  } catch {
+    throw new AzuriteNotFoundError(
+      'Azurite is not installed where the local workspace can find it. Install it (npm install -g azurite@3.37.0) ' +
+      'and point AZML_AZURITE_DIR (or the azureml.local.azuritePath setting) at its folder.');
+  }
 }
 
 /** Starts Azurite's blob and queue services (and table, which it always starts) on loopback. */

@@ -3,7 +3,7 @@ import type { RouteDefinition } from '../http/router';
 import { sendJson } from '../http/respond';
 import { resourceGroupId } from '../arm/ids';
 
-/** The one subscription and resource group of the local cloud (Microsoft.Resources shapes). */
+/** The one tenant, subscription and resource group of the local cloud (Microsoft.Resources shapes). */
 export function subscriptionRoutes(api: ApiContext): RouteDefinition[] {
   const { subscriptionId, tenantId, resourceGroup, location } = api.options;
   const subscription = () => ({
@@ -25,7 +25,16 @@ export function subscriptionRoutes(api: ApiContext): RouteDefinition[] {
     properties: { provisioningState: 'Succeeded' },
     tags: {},
   });
+  const tenant = () => ({
+    id: `/tenants/${tenantId}`,
+    tenantId,
+    tenantCategory: 'Home',
+    displayName: 'Local tenant',
+    defaultDomain: 'local.invalid',
+    tenantType: 'AAD',
+  });
   return [
+    { method: 'GET', pattern: '/tenants', apiVersion: true, handler: (ctx) => sendJson(ctx.res, 200, { value: [tenant()] }) },
     { method: 'GET', pattern: '/subscriptions', handler: (ctx) => sendJson(ctx.res, 200, { value: [subscription()] }) },
     {
       method: 'GET', pattern: '/subscriptions/{subscriptionId}',
