@@ -64,6 +64,35 @@ for (const [name, globs] of mochaSuites) {
   for (const key of Object.keys(totals)) totals[key] += counts[key];
 }
 
+/** Suites that run inside a real VS Code extension host (code-server), driven by headless Chromium. */
+async function runHostSuite(name, extensionTestsPath) {
+  console.log(`\n== ${name}`);
+  const { runMochaInHost } = await import('./vscode-host/runMochaInHost.mjs');
+  const result = await runMochaInHost({
+    extensionDevelopmentPath: root,
+    extensionTestsPath: path.join(root, extensionTestsPath),
+    env: { AZML_TEST_SKIP_BUILD: '1' },
+    timeoutMs: 15 * 60 * 1000,
+  });
+  if (result.error) console.log(`${name}: ${result.error}`);
+  const counts = { passed: result.passed ?? 0, failed: result.failed ?? 0, skipped: result.skipped ?? 0 };
+  if (result.exitCode !== 0 && counts.failed === 0) counts.failed = 1;
+  return counts;
+}
+
+const hostSuites = [['integration (VS Code extension host)', 'out/integration/index.js']];
+const wantedHostSuites = hostSuites.filter(([name]) => only.length === 0 || only.some((o) => name.includes(o)));
+if (wantedHostSuites.length > 0) {
+  const { ensureHostInstalled } = await import('./vscode-host/install.mjs');
+  await ensureHostInstalled({ log: (line) => console.log(line) });
+  gate('build integration suites', ['scripts/buildTests.mjs']);
+  for (const [name, testsPath] of wantedHostSuites) {
+    const counts = await runHostSuite(name, testsPath);
+    perSuite.push([name, counts]);
+    for (const key of Object.keys(totals)) totals[key] += counts[key];
+  }
+}
+
 console.log('\nSuites:');
 for (const [name, c] of perSuite) console.log(`  ${name}: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`);
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);

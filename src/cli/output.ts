@@ -1,4 +1,5 @@
 import { formatTable } from './table';
+export { formatTimestamp as formatDate } from '../core/format';
 
 export interface Column<T> {
   header: string;
@@ -16,17 +17,4 @@ export function printItems<T>(items: readonly T[], columns: ReadonlyArray<Column
     return;
   }
   process.stdout.write(`${formatTable(columns.map((c) => c.header), items.map((item) => columns.map((c) => c.value(item))))}\n`);
-}
-
-export function formatDate(date: Date | undefined): string | undefined {
-  return date ? date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : undefined;
-}
-
-export function formatDuration(start: Date | undefined, end: Date | undefined): string | undefined {
-  if (!start) return undefined;
-  const seconds = Math.max(0, Math.round(((end ?? new Date()).getTime() - start.getTime()) / 1000));
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  return h > 0 ? `${h}h ${m}m` : m > 0 ? `${m}m ${s}s` : `${s}s`;
 }

@@ -1,7 +1,7 @@
 import type { Datastore } from '../../azure/domain';
 import type { CliCommand } from '../command';
 import { printItems } from '../output';
-import { collectPages } from '../pages';
+import { collectPages } from '../../core/pages';
 
 function location(d: Datastore): string | undefined {
   const place = d.containerName ?? d.fileShareName ?? d.filesystem ?? d.storeName;

@@ -1,7 +1,7 @@
 import type { ListViewType } from '../../azure/domain';
 import type { CliCommand } from '../command';
 import { formatDate, printItems } from '../output';
-import { collectPages } from '../pages';
+import { collectPages } from '../../core/pages';
 import { UsageError } from '../usage';
 
 const viewTypes: readonly ListViewType[] = ['ActiveOnly', 'ArchivedOnly', 'All'];

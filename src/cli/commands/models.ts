@@ -1,6 +1,6 @@
 import type { CliCommand } from '../command';
 import { formatDate, printItems } from '../output';
-import { collectPages } from '../pages';
+import { collectPages } from '../../core/pages';
 
 export const modelsCommand: CliCommand = {
   name: 'models',

@@ -1,7 +1,7 @@
 import type { Workspace } from '../../azure/domain';
 import type { CliCommand } from '../command';
 import { printItems } from '../output';
-import { collectPages } from '../pages';
+import { collectPages } from '../../core/pages';
 
 export const workspacesCommand: CliCommand = {
   name: 'workspaces',

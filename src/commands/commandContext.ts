@@ -1,0 +1,25 @@
+import type { ConnectionManager } from '../connection/connectionManager';
+import type { AzureMlTreeProvider } from '../tree/treeProvider';
+import type { Log } from '../ui/log';
+import type { Prompts } from '../ui/prompts';
+
+export interface AzureMlViews {
+  workspaces: AzureMlTreeProvider;
+  datastores: AzureMlTreeProvider;
+  experiments: AzureMlTreeProvider;
+  models: AzureMlTreeProvider;
+}
+
+/**
+ * What command handlers work with. Read `prompts` when the handler runs, not in the factory:
+ * tests swap it after registration.
+ */
+export interface CommandContext {
+  readonly connections: ConnectionManager;
+  readonly views: AzureMlViews;
+  readonly log: Log;
+  readonly prompts: Prompts;
+}
+
+export type CommandHandler = (...args: never[]) => Promise<unknown>;
+export type CommandFactory = (context: CommandContext) => CommandHandler;

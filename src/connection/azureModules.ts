@@ -1,0 +1,13 @@
+/**
+ * Everything from the Azure SDK layer the extension uses, behind one module that is loaded on
+ * first use (see loadAzureModules), so activation does not pay for the SDKs.
+ */
+export { azureClouds, cloudByName, localCloud, type Cloud } from '../azure/cloud';
+export { openDatastoreStorage, type DatastoreStorage } from '../azure/datastoreStorage';
+export { isTerminalJobStatus } from '../azure/jobs';
+export { jobWithRunTimes } from '../azure/mappers';
+export { connectLocalWorkspace } from '../azure/localWorkspace';
+export { ResourceManagerClient } from '../azure/resourceManagerClient';
+export { listFolder, type StorageEntry } from '../azure/storageListing';
+export { listSubscriptionsAcrossTenants } from '../azure/subscriptionsAcrossTenants';
+export { WorkspaceClient } from '../azure/workspaceClient';

@@ -1,0 +1,184 @@
+import * as vscode from 'vscode';
+import { resolveLocalDataDir } from '../local/discovery';
+import type { WorkspaceClient } from '../azure/workspaceClient';
+import type { Log } from '../ui/log';
+import { AzureAccount } from './azureAccount';
+import { AzureConnection } from './azureConnection';
+import type { ActiveWorkspace, Connection, ConnectionKind } from './connection';
+import { loadAzureModules } from './loadAzureModules';
+import { LocalConnection } from './localConnection';
+import type { LocalWorkspaceLauncher, LocalWorkspaceStart } from './localWorkspaceLauncher';
+
+const connectionKindKey = 'azureml.connectionKind';
+const activeWorkspaceKey = 'azureml.activeWorkspace';
+
+export class NoActiveWorkspaceError extends Error {
+  readonly code = 'NoActiveWorkspace';
+  constructor() {
+    super('No workspace is selected. Run "Azure ML: Select Workspace".');
+  }
+}
+
+export class NotConnectedError extends Error {
+  readonly code = 'NotSignedIn';
+  constructor() {
+    super('Not connected: sign in to Azure or use the local workspace.');
+  }
+}
+
+function configuration(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration('azureml');
+}
+
+/**
+ * Which backend the extension talks to (Azure or the local workspace) and which workspace is
+ * active. Both are remembered in global state; the live connection is restored lazily, on first
+ * use, so activation does no I/O.
+ */
+export class ConnectionManager implements vscode.Disposable {
+  private connection: Connection | undefined;
+  private restoring: Promise<Connection> | undefined;
+  private readonly connectionChanged = new vscode.EventEmitter<void>();
+  private readonly activeWorkspaceChanged = new vscode.EventEmitter<void>();
+  readonly onDidChangeConnection = this.connectionChanged.event;
+  readonly onDidChangeActiveWorkspace = this.activeWorkspaceChanged.event;
+
+  constructor(
+    private readonly state: vscode.Memento,
+    private readonly launcher: LocalWorkspaceLauncher,
+    private readonly log: Log,
+  ) {
+    void this.updateContextKeys();
+  }
+
+  /** The backend chosen last time (or by the autoConnect setting), even before it is reached. */
+  get kind(): ConnectionKind | undefined {
+    const remembered = this.state.get<ConnectionKind>(connectionKindKey);
+    if (remembered) return remembered;
+    return configuration().get<boolean>('local.autoConnect') ? 'local' : undefined;
+  }
+
+  get activeWorkspace(): ActiveWorkspace | undefined {
+    const active = this.state.get<ActiveWorkspace>(activeWorkspaceKey);
+    return active && active.connectionKind === this.kind ? active : undefined;
+  }
+
+  get localDataDir(): string {
+    return resolveLocalDataDir(configuration().get<string>('local.dataFolder') || undefined);
+  }
+
+  /** The live connection, restoring the remembered one without prompting; throws when there is none. */
+  async getConnection(): Promise<Connection> {
+    if (this.connection) return this.connection;
+    this.restoring ??= this.restore().finally(() => {
+      this.restoring = undefined;
+    });
+    return this.restoring;
+  }
+
+  private async restore(): Promise<Connection> {
+    const kind = this.kind;
+    if (kind === 'local') {
+      const sdk = await loadAzureModules();
+      const { readDiscoveryFile } = await import('../local/discovery.js');
+      const service = await readDiscoveryFile(this.localDataDir);
+      return this.use(new LocalConnection(service, this.localDataDir, sdk), false);
+    }
+    if (kind === 'azure') {
+      const sdk = await loadAzureModules();
+      const account = new AzureAccount(this.azureCloud(sdk));
+      if (!(await account.isSignedIn())) throw new NotConnectedError();
+      return this.use(this.azureConnection(account, sdk), false);
+    }
+    throw new NotConnectedError();
+  }
+
+  private azureCloud(sdk: Awaited<ReturnType<typeof loadAzureModules>>) {
+    const name = configuration().get<string>('cloud') ?? 'AzureCloud';
+    return sdk.cloudByName(name) ?? sdk.azureClouds[0]!;
+  }
+
+  private azureConnection(account: AzureAccount, sdk: Awaited<ReturnType<typeof loadAzureModules>>): AzureConnection {
+    return new AzureConnection(account.cloud, account, sdk, () => configuration().get<string[]>('subscriptions') ?? []);
+  }
+
+  /** Interactive sign-in through VS Code's Microsoft account. Returns false when the user declines. */
+  async connectAzure(tenantId?: string): Promise<boolean> {
+    const sdk = await loadAzureModules();
+    const account = new AzureAccount(this.azureCloud(sdk));
+    if (!(await account.signIn(tenantId))) return false;
+    await this.use(this.azureConnection(account, sdk), true);
+    return true;
+  }
+
+  /** Connects to the local workspace, starting it when it is not running. */
+  async connectLocal(): Promise<LocalWorkspaceStart> {
+    const sdk = await loadAzureModules();
+    const dataDir = this.localDataDir;
+    const start = await this.launcher.connectOrStart(dataDir, configuration().get<string>('local.azuritePath') || undefined);
+    const connection = new LocalConnection(start.service, dataDir, sdk);
+    await this.use(connection, true);
+    if (!this.activeWorkspace) {
+      await this.setActiveWorkspace({
+        connectionKind: 'local',
+        tenantId: start.service.tenantId,
+        subscriptionId: start.service.subscriptionId,
+        resourceGroup: start.service.resourceGroup,
+        workspaceName: start.service.workspace,
+      });
+    }
+    return start;
+  }
+
+  /** Stops the local workspace (the one this window started, or the one its discovery file names). */
+  async stopLocal(): Promise<void> {
+    const service = this.connection instanceof LocalConnection ? this.connection.service : undefined;
+    await this.launcher.stop(service);
+    await this.disconnect();
+  }
+
+  async disconnect(): Promise<void> {
+    this.connection = undefined;
+    await this.state.update(connectionKindKey, undefined);
+    await this.updateContextKeys();
+    this.connectionChanged.fire();
+    this.activeWorkspaceChanged.fire();
+  }
+
+  private async use(connection: Connection, remember: boolean): Promise<Connection> {
+    const changedKind = connection.kind !== this.state.get<ConnectionKind>(connectionKindKey);
+    this.connection = connection;
+    if (remember) await this.state.update(connectionKindKey, connection.kind);
+    await this.updateContextKeys();
+    this.log.info(`Connected to ${connection.cloud.displayName}.`);
+    if (remember) {
+      this.connectionChanged.fire();
+      if (changedKind) this.activeWorkspaceChanged.fire();
+    }
+    return connection;
+  }
+
+  async setActiveWorkspace(workspace: ActiveWorkspace | undefined): Promise<void> {
+    await this.state.update(activeWorkspaceKey, workspace);
+    await this.updateContextKeys();
+    this.activeWorkspaceChanged.fire();
+  }
+
+  /** The active workspace's client; throws when nothing is connected or selected. */
+  async activeWorkspaceClient(): Promise<{ client: WorkspaceClient; workspace: ActiveWorkspace; connection: Connection }> {
+    const connection = await this.getConnection();
+    const workspace = this.activeWorkspace;
+    if (!workspace) throw new NoActiveWorkspaceError();
+    return { client: connection.workspaceClient(workspace), workspace, connection };
+  }
+
+  private async updateContextKeys(): Promise<void> {
+    await vscode.commands.executeCommand('setContext', 'azureml.connection', this.kind ?? 'none');
+    await vscode.commands.executeCommand('setContext', 'azureml.hasActiveWorkspace', this.activeWorkspace !== undefined);
+  }
+
+  dispose(): void {
+    this.connectionChanged.dispose();
+    this.activeWorkspaceChanged.dispose();
+  }
+}

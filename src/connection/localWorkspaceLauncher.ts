@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { LocalWorkspaceNotRunningError, readDiscoveryFile, type LocalWorkspaceConnection } from '../local/discovery';
+import { launchLocalService, type LaunchedLocalService } from '../local/launcher';
+import type { Log } from '../ui/log';
+
+export interface LocalWorkspaceStart {
+  service: LocalWorkspaceConnection;
+  /** True when this call started the service (it stops with VS Code). */
+  started: boolean;
+  /** True when the data folder was new and got demo content. */
+  seeded: boolean;
+}
+
+/** Connects to a running local workspace service, or starts one as a child of the extension host. */
+export class LocalWorkspaceLauncher {
+  private owned: LaunchedLocalService | undefined;
+
+  constructor(private readonly serviceScript: string, private readonly log: Log) {}
+
+  get ownsRunningService(): boolean {
+    return this.owned !== undefined && this.owned.process.exitCode === null;
+  }
+
+  async connectOrStart(dataDir: string, azuriteDir: string | undefined): Promise<LocalWorkspaceStart> {
+    try {
+      return { service: await readDiscoveryFile(dataDir), started: false, seeded: false };
+    } catch (e) {
+      if (!(e instanceof LocalWorkspaceNotRunningError)) throw e;
+    }
+    // A new data folder gets demo content: the local workspace is the extension's demo.
+    const isNew = !existsSync(dataDir);
+    this.log.info(`Starting the local workspace in ${dataDir}${isNew ? ' with demo content' : ''}.`);
+    this.owned = await launchLocalService({
+      serviceScript: this.serviceScript,
+      dataDir,
+      ...(isNew ? { seed: 'demo' as const } : {}),
+      ...(azuriteDir ? { env: { AZML_AZURITE_DIR: azuriteDir } } : {}),
+      onLog: (line) => this.log.info(`local workspace: ${line}`),
+    });
+    return { service: this.owned.connection, started: true, seeded: isNew };
+  }
+
+  /** Stops the service this launcher started, or asks a service started elsewhere to stop. */
+  async stop(service: LocalWorkspaceConnection | undefined): Promise<void> {
+    if (this.owned) {
+      const owned = this.owned;
+      this.owned = undefined;
+      await owned.stop();
+      return;
+    }
+    if (service) {
+      try {
+        process.kill(service.pid, 'SIGTERM');
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+
+  dispose(): void {
+    void this.owned?.stop();
+    this.owned = undefined;
+  }
+}

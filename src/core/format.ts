@@ -1,0 +1,38 @@
+/** Human-readable numbers and times, shared by the CLI and the extension. */
+
+export function formatDuration(start: Date | undefined, end: Date | undefined, now: Date = new Date()): string | undefined {
+  if (!start) return undefined;
+  const seconds = Math.max(0, Math.round(((end ?? now).getTime() - start.getTime()) / 1000));
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return h > 0 ? `${h}h ${m}m` : m > 0 ? `${m}m ${s}s` : `${s}s`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value >= 10 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** "2026-11-21 07:47:23Z" */
+export function formatTimestamp(date: Date | undefined): string | undefined {
+  return date ? date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : undefined;
+}
+
+/** "5 min ago", "3 h ago", "4 d ago"; the date itself for anything older than a month. */
+export function formatAge(date: Date | undefined, now: Date = new Date()): string | undefined {
+  if (!date) return undefined;
+  const seconds = Math.round((now.getTime() - date.getTime()) / 1000);
+  if (seconds < 60) return 'just now';
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ago`;
+  if (seconds < 30 * 86400) return `${Math.floor(seconds / 86400)} d ago`;
+  return date.toISOString().slice(0, 10);
+}

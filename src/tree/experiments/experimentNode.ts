@@ -1,0 +1,49 @@
+import * as vscode from 'vscode';
+import type { Experiment, Job } from '../../azure/domain';
+import type { WorkspaceClient } from '../../azure/workspaceClient';
+import { formatTimestamp } from '../../core/format';
+import { PagedChildren } from '../pagedChildren';
+import { TreeNode } from '../treeNode';
+import type { RunDetailsCache } from './runDetailsCache';
+import { RunNode } from './runNode';
+
+export class ExperimentNode extends TreeNode {
+  readonly id: string;
+  private readonly runs: PagedChildren<Job>;
+
+  constructor(readonly experiment: Experiment, client: WorkspaceClient, runDetails: RunDetailsCache,
+    rerender: (node: TreeNode | undefined) => void) {
+    super(undefined);
+    this.id = `experiment/${experiment.name}`;
+    this.runs = new PagedChildren<Job>(
+      this,
+      (continuationToken) => client.jobs.list({
+        experimentName: experiment.name, listViewType: 'ActiveOnly', ...(continuationToken ? { continuationToken } : {}),
+      }),
+      (job) => new RunNode(this, job, () => runDetails.get(job.name)),
+      rerender,
+      'No runs',
+      (jobs, nodes) => {
+        const byName = new Map(nodes.map((n) => [(n as RunNode).job.name, n]));
+        void runDetails.fill(client, jobs.map((j) => j.name), (name) => rerender(byName.get(name)));
+      },
+    );
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const e = this.experiment;
+    const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.Collapsed);
+    item.iconPath = new vscode.ThemeIcon('beaker');
+    item.contextValue = 'experiment';
+    item.tooltip = [e.name, e.description, e.createdAt ? `Created ${formatTimestamp(e.createdAt)}` : undefined].filter(Boolean).join('\n');
+    return item;
+  }
+
+  override getChildren(): Promise<TreeNode[]> {
+    return this.runs.get();
+  }
+
+  override reset(): void {
+    this.runs.reset();
+  }
+}

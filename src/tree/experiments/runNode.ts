@@ -1,0 +1,54 @@
+import * as vscode from 'vscode';
+import type { Job, RunDetails } from '../../azure/domain';
+import { formatAge, formatDuration, formatTimestamp } from '../../core/format';
+import { TreeNode } from '../treeNode';
+import { isActiveRunState, runState, runStatusIcon } from './runStatus';
+
+function lastSegment(id: string | undefined): string | undefined {
+  return id?.split('/').filter(Boolean).pop();
+}
+
+export class RunNode extends TreeNode {
+  readonly id: string;
+
+  constructor(parent: TreeNode, readonly job: Job, private readonly details: () => RunDetails | undefined) {
+    super(parent);
+    this.id = `run/${job.name}`;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const job = this.job;
+    const details = this.details();
+    const status = details?.status ?? job.status;
+    const state = runState(status);
+    const start = details?.startTime ?? job.startTime;
+    const end = details?.endTime ?? job.endTime;
+    const duration = formatDuration(start, end);
+
+    const item = new vscode.TreeItem(job.displayName || job.name, vscode.TreeItemCollapsibleState.None);
+    item.iconPath = runStatusIcon(state);
+    item.description = [status, duration, formatAge(job.createdAt)].filter(Boolean).join(' · ');
+    item.contextValue = `run:${state}${isActiveRunState(state) ? ':cancellable' : ''}`;
+
+    const tooltip = new vscode.MarkdownString();
+    tooltip.appendMarkdown(`**${job.displayName || job.name}**\n\n`);
+    const rows: Array<[string, string | undefined]> = [
+      ['Run', job.name],
+      ['Status', status],
+      ['Experiment', job.experimentName],
+      ['Created', [formatTimestamp(job.createdAt), job.createdBy ? `by ${job.createdBy}` : undefined].filter(Boolean).join(' ')],
+      ['Started', formatTimestamp(start)],
+      ['Ended', formatTimestamp(end)],
+      ['Duration', duration],
+      ['Compute', lastSegment(job.computeId)],
+      ['Environment', job.environmentId],
+    ];
+    tooltip.appendMarkdown(rows.filter(([, v]) => v).map(([k, v]) => `${k}: ${v}`).join('  \n'));
+    if (job.command) tooltip.appendCodeblock(job.command, 'shell');
+    if (details?.error) tooltip.appendMarkdown(`\n\n**Error:** ${details.error.message}`);
+    const tags = Object.entries(job.tags);
+    if (tags.length) tooltip.appendMarkdown(`\n\nTags: ${tags.map(([k, v]) => `\`${k}=${v}\``).join(' ')}`);
+    item.tooltip = tooltip;
+    return item;
+  }
+}

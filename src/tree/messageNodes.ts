@@ -1,0 +1,44 @@
+import * as vscode from 'vscode';
+import type { DescribedError } from '../ui/describeError';
+import { TreeNode } from './treeNode';
+
+/** What went wrong, in the tree, with the remedy (or a retry) one click away. */
+export class ErrorNode extends TreeNode {
+  readonly id: string;
+
+  constructor(parent: TreeNode | undefined, readonly error: DescribedError, readonly retry: () => void, idSuffix = 'error') {
+    super(parent);
+    this.id = `${parent?.id ?? 'root'}/${idSuffix}`;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.error.message, vscode.TreeItemCollapsibleState.None);
+    item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+    item.tooltip = this.error.message;
+    item.contextValue = 'error';
+    if (this.error.remedy) {
+      item.description = `${this.error.remedy.title}…`;
+      item.command = { title: this.error.remedy.title, command: this.error.remedy.command };
+    } else {
+      item.description = 'Retry';
+      item.command = { title: 'Retry', command: 'azureml.retry', arguments: [this] };
+    }
+    return item;
+  }
+}
+
+/** A plain line of information, e.g. "No models yet". */
+export class InfoNode extends TreeNode {
+  readonly id: string;
+
+  constructor(parent: TreeNode | undefined, private readonly label: string, idSuffix = 'info') {
+    super(parent);
+    this.id = `${parent?.id ?? 'root'}/${idSuffix}`;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
+    item.contextValue = 'info';
+    return item;
+  }
+}

@@ -1,0 +1,80 @@
+import * as vscode from 'vscode';
+import type { ModelContainer, ModelVersion } from '../../azure/domain';
+import type { WorkspaceClient } from '../../azure/workspaceClient';
+import { formatTimestamp } from '../../core/format';
+import { PagedChildren } from '../pagedChildren';
+import { TreeNode } from '../treeNode';
+
+const modelTypeNames: Record<string, string> = {
+  custom_model: 'custom', mlflow_model: 'MLflow', triton_model: 'Triton', CustomModel: 'custom',
+};
+
+function tagsMarkdown(tags: Record<string, string>): string {
+  const entries = Object.entries(tags);
+  return entries.length ? `\n\nTags: ${entries.map(([k, v]) => `\`${k}=${v}\``).join(' ')}` : '';
+}
+
+export class ModelNode extends TreeNode {
+  readonly id: string;
+  private readonly versions: PagedChildren<ModelVersion>;
+
+  constructor(readonly model: ModelContainer, client: WorkspaceClient, rerender: (node: TreeNode | undefined) => void) {
+    super(undefined);
+    this.id = `model/${model.name}`;
+    this.versions = new PagedChildren<ModelVersion>(
+      this,
+      (continuationToken) => client.models.listVersions(model.name, continuationToken ? { continuationToken } : {}),
+      (version) => new ModelVersionNode(this, version),
+      rerender,
+      'No versions',
+    );
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const m = this.model;
+    const item = new vscode.TreeItem(m.name, vscode.TreeItemCollapsibleState.Collapsed);
+    item.iconPath = new vscode.ThemeIcon('package');
+    item.description = m.latestVersion ? `latest: ${m.latestVersion}` : undefined;
+    item.contextValue = 'model';
+    const tooltip = new vscode.MarkdownString(`**${m.name}**`);
+    if (m.description) tooltip.appendMarkdown(`\n\n${m.description}`);
+    tooltip.appendMarkdown(tagsMarkdown(m.tags));
+    item.tooltip = tooltip;
+    return item;
+  }
+
+  override getChildren(): Promise<TreeNode[]> {
+    return this.versions.get();
+  }
+
+  override reset(): void {
+    this.versions.reset();
+  }
+}
+
+export class ModelVersionNode extends TreeNode {
+  readonly id: string;
+
+  constructor(parent: ModelNode, readonly version: ModelVersion) {
+    super(parent);
+    this.id = `model/${version.name}/${version.version}`;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const v = this.version;
+    const item = new vscode.TreeItem(`Version ${v.version}`, vscode.TreeItemCollapsibleState.None);
+    item.iconPath = new vscode.ThemeIcon('versions');
+    const type = v.modelType ? (modelTypeNames[v.modelType] ?? v.modelType) : undefined;
+    item.description = [type, formatTimestamp(v.createdAt)?.slice(0, 10), v.description].filter(Boolean).join(' · ');
+    item.contextValue = 'modelVersion';
+    const tooltip = new vscode.MarkdownString(`**${v.name}:${v.version}**\n\n`);
+    const rows: Array<[string, string | undefined]> = [
+      ['Type', type], ['Created', formatTimestamp(v.createdAt)], ['Created by', v.createdBy], ['From run', v.jobName], ['URI', v.modelUri],
+    ];
+    tooltip.appendMarkdown(rows.filter(([, value]) => value).map(([k, value]) => `${k}: ${value}`).join('  \n'));
+    if (v.description) tooltip.appendMarkdown(`\n\n${v.description}`);
+    tooltip.appendMarkdown(tagsMarkdown(v.tags));
+    item.tooltip = tooltip;
+    return item;
+  }
+}

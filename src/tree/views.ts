@@ -1,0 +1,48 @@
+import * as vscode from 'vscode';
+import type { AzureMlViews } from '../commands/commandContext';
+import type { ConnectionManager } from '../connection/connectionManager';
+import { describeError } from '../ui/describeError';
+import type { Log } from '../ui/log';
+import { datastoresList } from './datastores/datastoresList';
+import { experimentsList } from './experiments/experimentsList';
+import { RunDetailsCache } from './experiments/runDetailsCache';
+import { modelsList } from './models/modelsList';
+import { AzureMlTreeProvider, type RootNode } from './treeProvider';
+import { WorkspaceListRoot } from './workspaceListRoot';
+import { WorkspacesRoot } from './workspaces/workspacesRoot';
+
+/** Creates the four Azure ML views and keeps them in step with the connection and the active workspace. */
+export function registerViews(context: vscode.ExtensionContext, connections: ConnectionManager, log: Log): AzureMlViews {
+  const describe = (error: unknown) => describeError(error, connections.kind);
+  const provider = (viewId: string, root: (p: AzureMlTreeProvider) => RootNode): AzureMlTreeProvider => {
+    const treeProvider = new AzureMlTreeProvider(viewId, root, describe, log);
+    context.subscriptions.push(treeProvider, vscode.window.createTreeView(viewId, { treeDataProvider: treeProvider, showCollapseAll: true }));
+    return treeProvider;
+  };
+  const runDetails = new RunDetailsCache();
+  const views: AzureMlViews = {
+    workspaces: provider('azureml.workspaces', (p) => new WorkspacesRoot(connections, p)),
+    datastores: provider('azureml.datastores', (p) => new WorkspaceListRoot(connections, p, datastoresList)),
+    experiments: provider('azureml.experiments', (p) => new WorkspaceListRoot(connections, p, (c) => experimentsList(c, runDetails))),
+    models: provider('azureml.models', (p) => new WorkspaceListRoot(connections, p, modelsList)),
+  };
+  const refreshWorkspaceViews = (): void => {
+    views.datastores.refresh();
+    views.experiments.refresh();
+    views.models.refresh();
+  };
+  context.subscriptions.push(
+    connections.onDidChangeConnection(() => {
+      views.workspaces.refresh();
+      refreshWorkspaceViews();
+    }),
+    connections.onDidChangeActiveWorkspace(() => {
+      views.workspaces.rerender();
+      refreshWorkspaceViews();
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('azureml.subscriptions') || e.affectsConfiguration('azureml.cloud')) views.workspaces.refresh();
+    }),
+  );
+  return views;
+}

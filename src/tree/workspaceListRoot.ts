@@ -1,0 +1,47 @@
+import type { Page } from '../azure/domain';
+import type { WorkspaceClient } from '../azure/workspaceClient';
+import type { ActiveWorkspace, Connection } from '../connection/connection';
+import type { ConnectionManager } from '../connection/connectionManager';
+import { PagedChildren } from './pagedChildren';
+import type { TreeNode } from './treeNode';
+import { RootNode, type AzureMlTreeProvider } from './treeProvider';
+
+export interface ActiveWorkspaceContext {
+  client: WorkspaceClient;
+  connection: Connection;
+  workspace: ActiveWorkspace;
+  rerender: (node: TreeNode | undefined) => void;
+}
+
+/** What a view lists at its top level for the active workspace. */
+export interface WorkspaceList<T> {
+  fetchPage(continuationToken: string | undefined): Promise<Page<T>>;
+  toNode(item: T): TreeNode;
+  emptyLabel: string;
+  onPageShown?(items: T[], nodes: TreeNode[]): void;
+}
+
+/** The root of the Datastores, Experiments and Models views: one paged list of the active workspace. */
+export class WorkspaceListRoot<T> extends RootNode {
+  private pages: PagedChildren<T> | undefined;
+
+  constructor(
+    private readonly connections: ConnectionManager,
+    private readonly provider: AzureMlTreeProvider,
+    private readonly createList: (context: ActiveWorkspaceContext) => WorkspaceList<T>,
+  ) {
+    super();
+  }
+
+  override async getChildren(): Promise<TreeNode[]> {
+    // Nothing connected or selected: the view's welcome content says what to do.
+    if (!this.connections.kind || !this.connections.activeWorkspace) return [];
+    if (!this.pages) {
+      const rerender = (node: TreeNode | undefined): void => this.provider.rerender(node);
+      const list = this.createList({ ...(await this.connections.activeWorkspaceClient()), rerender });
+      this.pages = new PagedChildren<T>(undefined, (t) => list.fetchPage(t), (item) => list.toNode(item), rerender,
+        list.emptyLabel, list.onPageShown?.bind(list));
+    }
+    return this.pages.get();
+  }
+}

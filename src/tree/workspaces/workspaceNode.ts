@@ -1,0 +1,45 @@
+import * as vscode from 'vscode';
+import type { Workspace } from '../../azure/domain';
+import type { ActiveWorkspace, ConnectionKind } from '../../connection/connection';
+import { TreeNode } from '../treeNode';
+
+export function isSameWorkspace(a: ActiveWorkspace | undefined, b: ActiveWorkspace): boolean {
+  return a !== undefined && a.subscriptionId === b.subscriptionId
+    && a.resourceGroup.toLowerCase() === b.resourceGroup.toLowerCase() && a.workspaceName === b.workspaceName;
+}
+
+export class WorkspaceNode extends TreeNode {
+  readonly id: string;
+  readonly ref: ActiveWorkspace;
+
+  constructor(parent: TreeNode, readonly workspace: Workspace, connectionKind: ConnectionKind, tenantId: string | undefined,
+    private readonly isActive: (ref: ActiveWorkspace) => boolean) {
+    super(parent);
+    this.id = `workspace/${workspace.subscriptionId}/${workspace.resourceGroup}/${workspace.name}`.toLowerCase();
+    this.ref = {
+      connectionKind,
+      ...(tenantId ? { tenantId } : {}),
+      subscriptionId: workspace.subscriptionId,
+      resourceGroup: workspace.resourceGroup,
+      workspaceName: workspace.name,
+    };
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const active = this.isActive(this.ref);
+    const w = this.workspace;
+    const item = new vscode.TreeItem(w.displayName || w.name, vscode.TreeItemCollapsibleState.None);
+    item.description = [w.location, w.resourceGroup].filter(Boolean).join(' · ') + (active ? ' · active' : '');
+    item.iconPath = active
+      ? new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'))
+      : new vscode.ThemeIcon('beaker');
+    item.contextValue = active ? 'workspace:active' : 'workspace';
+    const tooltip = new vscode.MarkdownString(undefined, true);
+    tooltip.appendMarkdown(`**${w.name}**${active ? ' (active)' : ''}\n\n`);
+    tooltip.appendMarkdown(`Resource group: ${w.resourceGroup}  \nLocation: ${w.location ?? '—'}  \nSubscription: ${w.subscriptionId}`);
+    if (w.description) tooltip.appendMarkdown(`\n\n${w.description}`);
+    item.tooltip = tooltip;
+    item.command = { title: 'Set as Active Workspace', command: 'azureml.setActiveWorkspace', arguments: [this] };
+    return item;
+  }
+}

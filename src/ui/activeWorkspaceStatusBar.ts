@@ -1,0 +1,25 @@
+import * as vscode from 'vscode';
+import type { ConnectionManager } from '../connection/connectionManager';
+
+/** Shows the active workspace; a click opens the workspace picker. */
+export function registerActiveWorkspaceStatusBar(context: vscode.ExtensionContext, connections: ConnectionManager): vscode.StatusBarItem {
+  const item = vscode.window.createStatusBarItem('azureml.activeWorkspace', vscode.StatusBarAlignment.Left, 50);
+  item.name = 'Azure ML Workspace';
+  item.command = 'azureml.selectWorkspace';
+  const update = (): void => {
+    const workspace = connections.activeWorkspace;
+    if (!connections.kind) {
+      item.hide();
+      return;
+    }
+    const where = connections.kind === 'local' ? 'local' : 'Azure';
+    item.text = workspace ? `$(beaker) ${workspace.workspaceName}` : '$(beaker) Select Azure ML workspace';
+    item.tooltip = workspace
+      ? `Azure ML workspace (${where}): ${workspace.workspaceName}\nResource group ${workspace.resourceGroup}, subscription ${workspace.subscriptionId}\nClick to change.`
+      : 'No Azure ML workspace selected. Click to choose one.';
+    item.show();
+  };
+  update();
+  context.subscriptions.push(item, connections.onDidChangeConnection(update), connections.onDidChangeActiveWorkspace(update));
+  return item;
+}

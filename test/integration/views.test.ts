@@ -1,0 +1,194 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { AzureMlExtensionApi } from '../../src/extension';
+import type { Prompts } from '../../src/ui/prompts';
+import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
+import { repoRoot } from '../support/repo';
+import { eventually, extensionApi, iconId, row, rows } from './treeAccess';
+
+const pageSize = 5;
+
+async function createWorkspace(local: StartedLocalWorkspace, name: string): Promise<void> {
+  const { armEndpoint, subscriptionId, resourceGroup, token } = local.connection;
+  const url = `${armEndpoint}/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`
+    + `/providers/Microsoft.MachineLearningServices/workspaces/${name}?api-version=2024-10-01`;
+  const response = await fetch(url, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ location: 'local', properties: { friendlyName: name, description: 'A second workspace' } }),
+  });
+  assert.ok(response.ok, `create workspace: ${response.status} ${await response.text()}`);
+}
+
+function scriptedPick(label: string): Prompts {
+  return {
+    pick: async (items) => {
+      const list = await items;
+      const found = list.find((i) => i.label === label);
+      assert.ok(found, `no "${label}" to pick among ${list.map((i) => i.label).join(', ')}`);
+      return found.value;
+    },
+    pickMany: async () => assert.fail('unexpected multi-pick'),
+    input: async () => assert.fail('unexpected input box'),
+  };
+}
+
+describe('Azure ML views in a real extension host, against the seeded local workspace', function () {
+  this.timeout(120_000);
+  let local: StartedLocalWorkspace;
+  let api: AzureMlExtensionApi;
+
+  before(async () => {
+    local = await startLocalWorkspace({ seed: 'demo', pageSize });
+    await vscode.workspace.getConfiguration('azureml').update('local.dataFolder', local.dataDir, vscode.ConfigurationTarget.Global);
+    api = await extensionApi();
+  });
+
+  after(async () => {
+    api?.setPrompts(undefined);
+    await local?.dispose();
+  });
+
+  it('activates without connecting anywhere and registers every contributed command', async () => {
+    const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+      contributes: { commands: Array<{ command: string }> };
+    };
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = manifest.contributes.commands.map((c) => c.command).filter((c) => !registered.has(c));
+    assert.deepEqual(missing, []);
+    assert.ok(api.activationMs > 0);
+    console.log(`activation took ${api.activationMs.toFixed(1)} ms`);
+    assert.equal(api.connections.kind, undefined, 'nothing is connected before the user asks');
+    assert.deepEqual(await rows(api.views.workspaces), [], 'the welcome view shows instead of items');
+  });
+
+  it('"Use Local Workspace" connects to the running service and makes its workspace active', async () => {
+    const workspace = await vscode.commands.executeCommand('azureml.useLocalWorkspace');
+    assert.equal(workspace, 'local');
+    assert.equal(api.connections.kind, 'local');
+    assert.equal(api.connections.activeWorkspace?.workspaceName, 'local');
+    const subscription = await row(api.views.workspaces, 'Local subscription');
+    const ws = await row(api.views.workspaces, 'local', subscription.node);
+    assert.equal(ws.item.contextValue, 'workspace:active');
+    assert.match(String(ws.item.description), /local-rg.*active/);
+  });
+
+  it('lists the datastores with their type, location and the default marker', async () => {
+    const datastores = await rows(api.views.datastores);
+    assert.deepEqual(datastores.map((d) => d.label), ['workspaceartifactstore', 'workspaceblobstore', 'workspacefilestore']);
+    const blob = datastores.find((d) => d.label === 'workspaceblobstore')!;
+    const file = datastores.find((d) => d.label === 'workspacefilestore')!;
+    assert.match(String(blob.item.description), /^devstoreaccount1\/azureml-blobstore-\S+ · default$/);
+    assert.doesNotMatch(String(file.item.description), /default/);
+    assert.equal(iconId(blob.item), 'database');
+    assert.equal(iconId(file.item), 'folder-library');
+  });
+
+  it('browses folders and files of a blob datastore', async () => {
+    const blob = await row(api.views.datastores, 'workspaceblobstore');
+    assert.deepEqual((await rows(api.views.datastores, blob.node)).map((r) => r.label), ['datasets', 'models']);
+    const datasets = await row(api.views.datastores, 'datasets', blob.node);
+    const transactions = await row(api.views.datastores, 'credit-card-transactions', datasets.node);
+    const files = await rows(api.views.datastores, transactions.node);
+    assert.deepEqual(files.map((f) => f.label), ['README.md', 'test.csv', 'train.csv', 'validation.csv']);
+    assert.match(String(files.find((f) => f.label === 'train.csv')!.item.description), /KiB$/);
+  });
+
+  it('browses a file share datastore, including an empty folder', async () => {
+    const share = await row(api.views.datastores, 'workspacefilestore');
+    const top = await rows(api.views.datastores, share.node);
+    assert.deepEqual(top.map((r) => r.label), ['config', 'notebooks', 'scratch']);
+    const scratch = top.find((r) => r.label === 'scratch')!;
+    assert.deepEqual((await rows(api.views.datastores, scratch.node)).map((r) => r.label), ['Empty folder']);
+  });
+
+  it('lists experiments, and runs newest first one page at a time with "Load more…"', async () => {
+    const experiments = await rows(api.views.experiments);
+    assert.deepEqual(experiments.map((e) => e.label).sort(), ['fraud-detection', 'image-classification']);
+    const fraud = experiments.find((e) => e.label === 'fraud-detection')!;
+
+    const firstPage = await rows(api.views.experiments, fraud.node);
+    assert.equal(firstPage.at(-1)?.label, 'Load more…', 'a long list ends in "Load more…"');
+    const firstRuns = firstPage.slice(0, -1);
+    assert.ok(firstRuns.length >= 1 && firstRuns.length <= pageSize, `one service page, got ${firstRuns.length}`);
+
+    await vscode.commands.executeCommand('azureml.loadMore', firstPage.at(-1)!.node);
+    const afterMore = await rows(api.views.experiments, fraud.node);
+    const runsAfterMore = afterMore.filter((r) => r.label !== 'Load more…');
+    assert.ok(runsAfterMore.length > firstRuns.length, 'Load more adds runs');
+    assert.deepEqual(runsAfterMore.slice(0, firstRuns.length).map((r) => r.item.id), firstRuns.map((r) => r.item.id));
+    assert.ok(runsAfterMore.length < 64, 'never loads all runs at once');
+  });
+
+  it('shows a status icon per run state, with status and duration in the description', async () => {
+    const fraud = await row(api.views.experiments, 'fraud-detection');
+    const seen = new Map<string, string | undefined>();
+    for (let page = 0; page < 20; page++) {
+      const current = await rows(api.views.experiments, fraud.node);
+      for (const r of current) {
+        const state = String(r.item.contextValue ?? '').split(':')[1];
+        if (state) seen.set(state, iconId(r.item));
+      }
+      const more = current.at(-1);
+      if (seen.size >= 5 || more?.label !== 'Load more…') break;
+      await vscode.commands.executeCommand('azureml.loadMore', more.node);
+    }
+    assert.deepEqual(Object.fromEntries(seen), {
+      queued: 'clock', running: 'sync~spin', completed: 'pass', failed: 'error', canceled: 'circle-slash',
+    });
+    const completed = await eventually(async () => {
+      const all = await rows(api.views.experiments, fraud.node);
+      const done = all.find((r) => r.item.contextValue === 'run:completed' && /·.*\d+(s|m|h)\b/.test(String(r.item.description)));
+      return done;
+    }, 'a completed run with its duration');
+    assert.match(String(completed.item.description), /^Completed · \d+(h \d+m|m \d+s|s) · /);
+  });
+
+  it('lists models and their versions', async () => {
+    const models = await rows(api.views.models);
+    assert.deepEqual(models.map((m) => m.label), ['fraud-classifier', 'resnet50-finetuned', 'text-embedder']);
+    const fraud = models[0]!;
+    assert.equal(fraud.item.description, 'latest: 3');
+    const versions = await rows(api.views.models, fraud.node);
+    assert.deepEqual(versions.map((v) => v.label), ['Version 3', 'Version 2', 'Version 1']);
+    assert.match(String(versions[0]!.item.description), /^MLflow · \d{4}-\d{2}-\d{2}/);
+  });
+
+  it('selects another workspace from the picker, and the views follow it', async () => {
+    await createWorkspace(local, 'team-ws');
+    await vscode.commands.executeCommand('azureml.refreshWorkspaces');
+    const subscription = await row(api.views.workspaces, 'Local subscription');
+    assert.deepEqual((await rows(api.views.workspaces, subscription.node)).map((r) => r.label).sort(), ['local', 'team-ws']);
+
+    api.setPrompts(scriptedPick('team-ws'));
+    assert.equal(await vscode.commands.executeCommand('azureml.selectWorkspace'), 'team-ws');
+    assert.equal(api.connections.activeWorkspace?.workspaceName, 'team-ws');
+    assert.deepEqual(await rows(api.views.models), [await row(api.views.models, 'No models yet')]);
+    const blob = await row(api.views.datastores, 'workspaceblobstore');
+    assert.doesNotMatch(String(blob.item.description), /azureml-blobstore-.*local/);
+
+    const local2 = await row(api.views.workspaces, 'local', subscription.node);
+    await vscode.commands.executeCommand('azureml.setActiveWorkspace', local2.node);
+    assert.equal(api.connections.activeWorkspace?.workspaceName, 'local');
+    assert.equal((await rows(api.views.models)).length, 3);
+  });
+
+  it('shows an error item with the remedy when the service is stopped, and recovers', async () => {
+    await local.stop();
+    await vscode.commands.executeCommand('azureml.refreshDatastores');
+    const [error, ...rest] = await rows(api.views.datastores);
+    assert.equal(rest.length, 0);
+    assert.equal(error!.label, 'The local workspace is not running.');
+    assert.equal(error!.item.command?.command, 'azureml.useLocalWorkspace');
+
+    local = await startLocalWorkspace({ dataDir: local.dataDir, pageSize });
+    await vscode.commands.executeCommand(error!.item.command!.command);
+    const datastores = await eventually(async () => {
+      const all = await rows(api.views.datastores);
+      return all.length === 3 ? all : undefined;
+    }, 'the datastores after reconnecting');
+    assert.ok(datastores.some((d) => d.label === 'workspaceblobstore'));
+  });
+});
