@@ -66,17 +66,23 @@ for (const [name, globs] of mochaSuites) {
 
 /** Suites that run inside a real VS Code extension host (code-server), driven by headless Chromium. */
 async function runHostSuite(name, extensionTestsPath) {
-  console.log(`\n== ${name}`);
   const { runMochaInHost } = await import('./vscode-host/runMochaInHost.mjs');
-  const result = await runMochaInHost({
-    extensionDevelopmentPath: root,
-    extensionTestsPath: path.join(root, extensionTestsPath),
-    env: { AZML_TEST_SKIP_BUILD: '1' },
-    timeoutMs: 15 * 60 * 1000,
-  });
-  if (result.error) console.log(`${name}: ${result.error}`);
-  const counts = { passed: result.passed ?? 0, failed: result.failed ?? 0, skipped: result.skipped ?? 0 };
-  if (result.exitCode !== 0 && counts.failed === 0) counts.failed = 1;
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  // Each test file gets its own extension host and a fresh VS Code profile.
+  for (const file of globSync('*.test.js', { cwd: path.join(root, path.dirname(extensionTestsPath)) }).sort()) {
+    console.log(`\n== ${name}: ${file}`);
+    const result = await runMochaInHost({
+      extensionDevelopmentPath: root,
+      extensionTestsPath: path.join(root, extensionTestsPath),
+      env: { AZML_TEST_SKIP_BUILD: '1', AZML_TEST_FILE: file },
+      timeoutMs: 15 * 60 * 1000,
+    });
+    if (result.error) console.log(`${file}: ${result.error}`);
+    counts.passed += result.passed ?? 0;
+    counts.skipped += result.skipped ?? 0;
+    counts.failed += result.failed ?? 0;
+    if (result.exitCode !== 0 && !result.failed) counts.failed += 1;
+  }
   return counts;
 }
 
