@@ -1,23 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { bearerTokenAuthenticationPolicyName } from '@azure/core-rest-pipeline';
 import { azurePublicCloud, type Cloud } from '../../src/azure/cloud';
-import { AzureMlError } from '../../src/azure/errors';
 import { loopbackBearerTokenPolicyName } from '../../src/azure/loopbackAuthPolicy';
 import { createMachineLearningClient } from '../../src/azure/mlServiceClient';
 import { WorkspaceClient } from '../../src/azure/workspaceClient';
 import {
   loadFixture, StubServer, stubCredential, testToken, workspaceClientFor, type Fixture,
 } from './stubServer';
+import { rejection } from '../support/rejection';
 
-async function rejection(promise: Promise<unknown>): Promise<AzureMlError> {
-  try {
-    await promise;
-  } catch (e) {
-    assert.ok(e instanceof AzureMlError, `expected an AzureMlError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected the call to fail');
-}
 
 describe('authentication per cloud', () => {
   let stub: StubServer;

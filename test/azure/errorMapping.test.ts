@@ -1,16 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { AzureMlError } from '../../src/azure/errors';
 import { loadFixture, StubServer, workspaceClientFor, type Fixture } from './stubServer';
+import { rejection } from '../support/rejection';
 
-async function rejection(promise: Promise<unknown>): Promise<AzureMlError> {
-  try {
-    await promise;
-  } catch (e) {
-    assert.ok(e instanceof AzureMlError, `expected an AzureMlError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected the call to fail');
-}
 
 describe('service errors reach callers as AzureMlError', () => {
   let stub: StubServer;

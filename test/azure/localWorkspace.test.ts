@@ -4,24 +4,15 @@
  */
 import { strict as assert } from 'node:assert';
 import { createHash, randomUUID } from 'node:crypto';
-import { AzureMlError } from '../../src/azure/errors';
 import type { Job } from '../../src/azure/domain';
 import { connectLocalWorkspace } from '../../src/azure/localWorkspace';
 import { ResourceManagerClient } from '../../src/azure/resourceManagerClient';
 import type { WorkspaceClient } from '../../src/azure/workspaceClient';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
+import { rejection } from '../support/rejection';
 
 const pageSize = 2;
 
-async function rejection(promise: Promise<unknown>): Promise<AzureMlError> {
-  try {
-    await promise;
-  } catch (e) {
-    assert.ok(e instanceof AzureMlError, `expected an AzureMlError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected the call to fail');
-}
 
 async function collect<T>(fetchPage: (token?: string) => Promise<{ items: T[]; continuationToken?: string }>): Promise<{ items: T[]; pages: number }> {
   const items: T[] = [];
