@@ -16,7 +16,11 @@ const entryPoints = {
   cli: 'src/cli/main.ts',
   local: 'src/local/main.ts',
 };
-if (existsSync('src/extension.ts')) entryPoints.extension = 'src/extension.ts';
+if (existsSync('src/extension.ts')) {
+  entryPoints.extension = 'src/extension.ts';
+  // Loaded by the extension on first use (src/connection/loadAzureModules.ts), not at activation.
+  entryPoints.azureModules = 'src/connection/azureModules.ts';
+}
 
 const options = {
   entryPoints,
