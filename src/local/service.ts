@@ -13,6 +13,7 @@ import {
 import { startFileService, type RunningFileService } from './fileService';
 import { createLocalStorageTargets, seedDemoStorage } from './demoStorage';
 import { createWorkspaceApi, type WorkspaceApi } from './workspaceApi';
+import { restDatastoreResolver, startJobRunner } from './jobRunner';
 
 export interface LocalServiceOptions {
   dataDir: string;
@@ -144,6 +145,16 @@ export async function startLocalService(options: LocalServiceOptions): Promise<R
     await writeDiscoveryFile(dataDir, connection);
     stops.push(() => removeDiscoveryFile(dataDir));
     options.log(`discovery file: ${discoveryFilePath(dataDir)}`);
+
+    // Last to start, first to stop: running jobs end (and their logs are flushed) while storage is still up.
+    const runner = await startJobRunner({
+      jobs: api.jobs,
+      workDir: path.join(dataDir, 'jobs'),
+      storage: { accountName: devStorageAccount.name, accountKey: devStorageAccount.key, blobEndpoint: azurite.blobEndpoint },
+      datastores: restDatastoreResolver(connection),
+      log: options.log,
+    });
+    stops.push(() => runner.stop());
 
     const failed = azurite.exited.then((code) => new Error(`Azurite exited unexpectedly (code ${code}).`));
     return { connection, failed, stop: stopAll };

@@ -188,17 +188,18 @@ describe('Azure ML clients against the local workspace service', function () {
 
     it('jobs: create, get', async () => {
       const stamp = Date.now();
+      const greet = 'echo ${{inputs.greeting}} && ls ${{inputs.data}}';
+      // Jobs really run in the local workspace: a2 runs long so that the cancel test finds it active.
       const specs = [
-        { name: `a1-${stamp}`, experimentName: 'exp-a' },
-        { name: `a2-${stamp}`, experimentName: 'exp-a' },
-        { name: `a3-${stamp}`, experimentName: 'exp-a' },
-        { name: `b1-${stamp}`, experimentName: 'exp-b' },
+        { name: `a1-${stamp}`, experimentName: 'exp-a', command: greet },
+        { name: `a2-${stamp}`, experimentName: 'exp-a', command: `sleep 120 && ${greet}` },
+        { name: `a3-${stamp}`, experimentName: 'exp-a', command: greet },
+        { name: `b1-${stamp}`, experimentName: 'exp-b', command: greet },
       ];
       for (const spec of specs) {
         jobs.push(await ws.jobs.createCommandJob({
           ...spec,
           displayName: `display ${spec.name}`,
-          command: 'echo ${{inputs.greeting}} && ls ${{inputs.data}}',
           environmentId: 'azureml:AzureML-sklearn-1.0-ubuntu20.04-py38-cpu@latest',
           codeId,
           inputs: {
