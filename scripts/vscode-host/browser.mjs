@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_PATH, screenshotsDir } from './paths.mjs';
+import { CHROMIUM_PATH, assertHostInstalled, screenshotsDir } from './paths.mjs';
 
 export const CHROMIUM_ARGS = Object.freeze([
   '--no-sandbox',
@@ -38,6 +38,7 @@ export const THEMES = Object.freeze({
  * @returns {Promise<LaunchedBrowser>}
  */
 export async function launchBrowser(options = {}) {
+  assertHostInstalled();
   const profileDir = mkdtempSync(join(tmpdir(), 'vscode-host-chromium-'));
   const userDataDir = join(profileDir, 'user-data');
   const tempDir = join(profileDir, 'tmp');

@@ -80,7 +80,7 @@ process.on('exit', () => {
  * @returns {Promise<RunningCodeServer>}
  */
 export async function startCodeServer(options = {}) {
-  assertHostInstalled();
+  assertHostInstalled({ browser: false });
   const { folder, env = {}, settings = {}, vsixPaths = [], testDriver = true, log = () => {} } = options;
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'vscode-host-'));

@@ -22,10 +22,11 @@ const DEBIAN_PACKAGES = ['chromium', 'libkrb5-dev'];
 
 /**
  * Makes sure Chromium, libkrb5-dev and code-server are installed. `log` receives one line per
- * action taken; nothing is logged when there is nothing to do.
+ * action taken; nothing is logged when there is nothing to do. `browser: false` skips Chromium
+ * (the demo opens the workbench in the user's own browser).
  */
-export function ensureHostInstalled({ log = (line) => console.log(line) } = {}) {
-  ensureDebianPackages(DEBIAN_PACKAGES, log);
+export function ensureHostInstalled({ log = (line) => console.log(line), browser = true } = {}) {
+  ensureDebianPackages(DEBIAN_PACKAGES.filter((name) => browser || name !== 'chromium'), log);
   ensureCodeServer(log);
 }
 

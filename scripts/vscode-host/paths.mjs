@@ -21,11 +21,11 @@ export const node24Path = join(repoRoot, 'node_modules', '.bin', 'node');
 
 /**
  * Throws a readable error when code-server or Chromium is missing, so a test run fails with
- * the remedy instead of a spawn error.
+ * the remedy instead of a spawn error. `browser: false` checks only what code-server needs.
  */
-export function assertHostInstalled() {
+export function assertHostInstalled({ browser = true } = {}) {
   const missing = [];
-  if (!existsSync(CHROMIUM_PATH)) missing.push(`Chromium (${CHROMIUM_PATH})`);
+  if (browser && !existsSync(CHROMIUM_PATH)) missing.push(`Chromium (${CHROMIUM_PATH})`);
   if (!existsSync(codeServerEntry) || readInstallRecord()?.version !== CODE_SERVER_VERSION) {
     missing.push(`code-server ${CODE_SERVER_VERSION} (${codeServerInstallDir})`);
   }

@@ -82,7 +82,18 @@ export class ConnectionManager implements vscode.Disposable {
       const sdk = await loadAzureModules();
       const { readDiscoveryFile } = await import('../local/discovery.js');
       const service = await readDiscoveryFile(this.localDataDir);
-      return this.use(new LocalConnection(service, this.localDataDir, sdk), false);
+      const connection = await this.use(new LocalConnection(service, this.localDataDir, sdk), false);
+      // autoConnect on a first run: nothing remembered yet, so show the service's own workspace.
+      if (!this.activeWorkspace) {
+        await this.setActiveWorkspace({
+          connectionKind: 'local',
+          tenantId: service.tenantId,
+          subscriptionId: service.subscriptionId,
+          resourceGroup: service.resourceGroup,
+          workspaceName: service.workspace,
+        });
+      }
+      return connection;
     }
     if (kind === 'azure') {
       const sdk = await loadAzureModules();

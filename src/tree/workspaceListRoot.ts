@@ -35,7 +35,10 @@ export class WorkspaceListRoot<T> extends RootNode {
 
   override async getChildren(): Promise<TreeNode[]> {
     // Nothing connected or selected: the view's welcome content says what to do.
-    if (!this.connections.kind || !this.connections.activeWorkspace) return [];
+    if (!this.connections.kind) return [];
+    // Restoring the connection may select a workspace (the local service's own, on a first run).
+    if (!this.connections.activeWorkspace) await this.connections.getConnection();
+    if (!this.connections.activeWorkspace) return [];
     if (!this.pages) {
       const rerender = (node: TreeNode | undefined): void => this.provider.rerender(node);
       const list = this.createList({ ...(await this.connections.activeWorkspaceClient()), rerender });

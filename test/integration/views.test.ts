@@ -80,7 +80,7 @@ describe('Azure ML views in a real extension host, against the seeded local work
     assert.deepEqual(datastores.map((d) => d.label), ['workspaceartifactstore', 'workspaceblobstore', 'workspacefilestore']);
     const blob = datastores.find((d) => d.label === 'workspaceblobstore')!;
     const file = datastores.find((d) => d.label === 'workspacefilestore')!;
-    assert.match(String(blob.item.description), /^devstoreaccount1\/azureml-blobstore-\S+ · default$/);
+    assert.match(String(blob.item.description), /^default · devstoreaccount1\/azureml-blobstore-\S+$/);
     assert.doesNotMatch(String(file.item.description), /default/);
     assert.equal(iconId(blob.item), 'database');
     assert.equal(iconId(file.item), 'folder-library');

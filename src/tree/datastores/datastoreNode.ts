@@ -38,7 +38,8 @@ export class DatastoreNode extends TreeNode {
   getTreeItem(): vscode.TreeItem {
     const d = this.datastore;
     const item = new vscode.TreeItem(d.name, vscode.TreeItemCollapsibleState.Collapsed);
-    item.description = `${datastoreLocation(d)}${d.isDefault ? ' · default' : ''}`;
+    // "default" first: long container names would push it out of sight.
+    item.description = `${d.isDefault ? 'default · ' : ''}${datastoreLocation(d)}`;
     item.iconPath = new vscode.ThemeIcon(typeIcons[d.datastoreType] ?? 'database');
     item.contextValue = `datastore:${d.datastoreType}${d.isDefault ? ':default' : ''}`;
     const tooltip = new vscode.MarkdownString();
