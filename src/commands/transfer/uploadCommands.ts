@@ -1,0 +1,78 @@
+import * as path from 'node:path';
+import type * as vscode from 'vscode';
+import { loadAzureModules } from '../../connection/loadAzureModules';
+import { joinRemote } from '../../core/transfer/remotePaths';
+import type { TransferResult } from '../../core/transfer/types';
+import { planUpload, type UploadSelection } from '../../core/transfer/uploadPlan';
+import type { CommandContext, CommandFactory } from '../commandContext';
+import { pickDatastore, targetLabel, targetOfNode, type DatastoreTarget } from './datastoreTargets';
+import { inputRemoteFolder, pickLocalFiles, pickLocalFolder, pickPolicy, RememberedTargets } from './transferPrompts';
+import { reportTransfer, withTransferProgress } from './transferProgress';
+import { transferSession, type RetryableUpload } from './transferSession';
+
+export const retryFailedUploadsCommand = 'azureml.retryFailedUploads';
+
+/** Runs an upload with progress, reports it, remembers its failures for "Retry Failed" and refreshes the Datastores view. */
+export async function runUpload(context: CommandContext, upload: Omit<RetryableUpload, 'entries'> & { entries?: string[] }): Promise<TransferResult> {
+  const { target } = upload;
+  const storage = await target.access.open();
+  const sdk = await loadAzureModules();
+  const result = await withTransferProgress(context, `Uploading to ${targetLabel(target, upload.targetPath)}`, (options) => sdk.uploadToDatastore({
+    storage,
+    localRoot: upload.localRoot,
+    ...(upload.entries ? { entries: upload.entries } : {}),
+    targetPath: upload.targetPath,
+    policy: upload.policy,
+  }, options));
+  const session = transferSession(context);
+  await session.setLastFailed(result.failed.length > 0 && !result.fatal
+    ? { ...upload, entries: result.failed.map((f) => path.join(result.localRoot, ...f.path.replace(/\/$/, '').split('/'))) }
+    : undefined);
+  reportTransfer(context, result, retryFailedUploadsCommand);
+  context.views.datastores.refresh();
+  return result;
+}
+
+/**
+ * Asks where in the datastore (proposing `proposed`, else the folder's last target, else its
+ * name) and what to do with existing files, then uploads.
+ */
+async function uploadSelection(context: CommandContext, selection: UploadSelection, target: DatastoreTarget, proposed?: string): Promise<TransferResult> {
+  const { prompts } = context;
+  const remembered = new RememberedTargets(context.workspaceState);
+  const title = `Upload ${path.basename(selection.entries?.length === 1 ? selection.entries[0]! : selection.localRoot)} to ${target.datastore.name}`;
+  const targetPath = await inputRemoteFolder(prompts, title, `Folder in ${target.datastore.name} to upload into`,
+    proposed ?? remembered.get(selection.localRoot, target.datastore.name) ?? selection.defaultTarget);
+  const policy = await pickPolicy(prompts, title, 'datastore');
+  await remembered.set(selection.localRoot, target.datastore.name, targetPath);
+  return runUpload(context, {
+    target, localRoot: selection.localRoot, targetPath, policy,
+    ...(selection.entries ? { entries: selection.entries } : {}),
+  });
+}
+
+/** Explorer context menu (one or several files and folders) and the command palette. */
+export const uploadToDatastore: CommandFactory = (context) => async (uri?: vscode.Uri, uris?: vscode.Uri[]) => {
+  const chosen = uris && uris.length > 0 ? uris.map((u) => u.fsPath)
+    : uri ? [uri.fsPath]
+    : [await pickLocalFolder(context.prompts, { title: 'Upload to Datastore', openLabel: 'Upload' })];
+  const selection = await planUpload(chosen);
+  const target = await pickDatastore(context, `Upload ${path.basename(chosen[0]!)}${chosen.length > 1 ? ` and ${chosen.length - 1} more` : ''} to…`);
+  return uploadSelection(context, selection, target);
+};
+
+/** Datastores tree: a datastore or a folder in it. */
+export const uploadFolderToDatastore: CommandFactory = (context) => async (node?: unknown) => {
+  const target = targetOfNode(node) ?? await pickDatastore(context, 'Upload Folder to…');
+  const folder = await pickLocalFolder(context.prompts, { title: `Upload Folder to ${targetLabel(target)}`, openLabel: 'Upload' });
+  const selection = await planUpload([folder]);
+  // Into a folder item: a subfolder named like the local folder.
+  return uploadSelection(context, selection, target, target.folderPath ? joinRemote(target.folderPath, selection.defaultTarget) : undefined);
+};
+
+export const uploadFilesToDatastore: CommandFactory = (context) => async (node?: unknown) => {
+  const target = targetOfNode(node) ?? await pickDatastore(context, 'Upload Files to…');
+  const files = await pickLocalFiles(context.prompts, { title: `Upload Files to ${targetLabel(target)}`, openLabel: 'Upload' });
+  // Files go right into the item they were uploaded to.
+  return uploadSelection(context, await planUpload(files), target, target.folderPath);
+};

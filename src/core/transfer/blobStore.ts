@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import type { ContainerClient } from '@azure/storage-blob';
+import type { LargeUpload, RemoteEntry, RemoteStore, WriteOutcome } from './remoteStore';
+
+export interface BlobStoreTuning {
+  singleRequestLimit: number;
+  partSize: number;
+}
+
+/** Put Blob with `If-None-Match: *` answers one of these when the blob is already there. */
+function alreadyExists(error: unknown): boolean {
+  const e = error as { statusCode?: number; code?: string };
+  return e.statusCode === 409 || e.statusCode === 412 || e.code === 'BlobAlreadyExists' || e.code === 'ConditionNotMet';
+}
+
+function base64(bytes: Uint8Array | undefined): string | undefined {
+  return bytes && bytes.length > 0 ? Buffer.from(bytes).toString('base64') : undefined;
+}
+
+/**
+ * A blob container (also ADLS Gen2 through its blob endpoint). Small files are one Put Blob;
+ * large ones are staged as blocks and committed with one Put Block List. Both are atomic: a
+ * blob appears under its name only complete (staged blocks stay invisible until the commit).
+ */
+export class BlobStore implements RemoteStore {
+  readonly kind = 'blob';
+  readonly singleRequestLimit: number;
+  readonly partSize: number;
+
+  constructor(private readonly container: ContainerClient, tuning: BlobStoreTuning) {
+    this.singleRequestLimit = tuning.singleRequestLimit;
+    this.partSize = tuning.partSize;
+  }
+
+  nameProblem(fullName: string): string | undefined {
+    if (fullName.length > 1024) return 'blob names are at most 1,024 characters';
+    return undefined;
+  }
+
+  async* list(folder: string, signal: AbortSignal): AsyncIterable<RemoteEntry> {
+    const prefix = folder ? `${folder}/` : '';
+    for await (const blob of this.container.listBlobsFlat({ prefix, abortSignal: signal })) {
+      const name = blob.name.slice(prefix.length);
+      // Zero-length names ending in "/" are folder markers some tools write.
+      if (name.endsWith('/')) {
+        if (name.length > 1) yield { kind: 'folder', name: name.slice(0, -1) };
+        continue;
+      }
+      const md5 = base64(blob.properties.contentMD5);
+      yield { kind: 'file', name, size: blob.properties.contentLength ?? 0, ...(md5 ? { md5 } : {}) };
+    }
+  }
+
+  async md5Of(fullName: string, signal: AbortSignal): Promise<string | undefined> {
+    try {
+      return base64((await this.container.getBlobClient(fullName).getProperties({ abortSignal: signal })).contentMD5);
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode === 404) return undefined;
+      throw e;
+    }
+  }
+
+  async ensureFolder(): Promise<void> {
+    // Blob containers have no folders: a name's prefix is its folder.
+  }
+
+  async putSmall(fullName: string, data: Buffer, md5: Buffer, overwrite: boolean, signal: AbortSignal): Promise<WriteOutcome> {
+    try {
+      await this.container.getBlockBlobClient(fullName).upload(data, data.length, {
+        blobHTTPHeaders: { blobContentMD5: md5 },
+        ...(overwrite ? {} : { conditions: { ifNoneMatch: '*' } }),
+        abortSignal: signal,
+      });
+      return 'written';
+    } catch (e) {
+      if (!overwrite && alreadyExists(e)) return 'exists';
+      throw e;
+    }
+  }
+
+  async startLarge(fullName: string, _size: number, overwrite: boolean): Promise<LargeUpload> {
+    const blob = this.container.getBlockBlobClient(fullName);
+    // A prefix per upload, so blocks of two uploads of the same name never mix.
+    const prefix = randomBytes(6).toString('hex');
+    const blockId = (index: number): string => Buffer.from(`${prefix}-${index.toString().padStart(6, '0')}`).toString('base64');
+    let parts = 0;
+    return {
+      sendPart: async (index, _offset, data, signal) => {
+        parts = Math.max(parts, index + 1);
+        await blob.stageBlock(blockId(index), data, data.length, { abortSignal: signal });
+      },
+      complete: async (md5, signal) => {
+        try {
+          await blob.commitBlockList(Array.from({ length: parts }, (_, i) => blockId(i)), {
+            // Put Block List does not compute the whole blob's MD5: record it, so "skip unchanged" can compare.
+            blobHTTPHeaders: { blobContentMD5: md5 },
+            ...(overwrite ? {} : { conditions: { ifNoneMatch: '*' } }),
+            abortSignal: signal,
+          });
+          return 'written';
+        } catch (e) {
+          if (!overwrite && alreadyExists(e)) return 'exists';
+          throw e;
+        }
+      },
+      // Uncommitted blocks are never visible and the service discards them after a week.
+      abandon: async () => undefined,
+    };
+  }
+
+  async read(fullName: string, offset: number, count: number | undefined, signal: AbortSignal): Promise<NodeJS.ReadableStream> {
+    const response = await this.container.getBlobClient(fullName).download(offset, count, { abortSignal: signal });
+    if (!response.readableStreamBody) throw new Error(`No content received for ${fullName}.`);
+    return response.readableStreamBody;
+  }
+}

@@ -1,0 +1,226 @@
+import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { DatastoreStorage } from '../../azure/datastoreStorage';
+import { md5OfFile } from './localFiles';
+import { isInside, localPathForRemote } from './pathSafety';
+import { readAhead } from './readAhead';
+import type { RemoteEntry, RemoteFile, RemoteStore } from './remoteStore';
+import { joinRemote, normalizeRemoteFolder } from './remotePaths';
+import { JobPool, TransferScheduler } from './scheduler';
+import { TransferRun, type TransferOptions } from './transferRun';
+import { remoteStoreFor } from './tuning';
+import type { ExistingFilePolicy, TransferResult } from './types';
+
+export interface DownloadRequest {
+  storage: DatastoreStorage;
+  /** Folder inside the datastore (`''` is its root). */
+  remotePath: string;
+  /** Local folder the remote folder's contents are written into (created when missing). */
+  localRoot: string;
+  policy: ExistingFilePolicy;
+}
+
+/** Names of unfinished uploads to file shares (see ShareStore): never downloaded. */
+const temporaryUploadName = /(^|\/)\.azml-upload-[0-9a-f]{16}$/;
+
+/**
+ * Downloads a datastore folder into a local folder. Each file is written to a temporary file
+ * next to its final name and renamed when complete and verified against its Content-MD5.
+ * Remote names that could write outside the local folder are refused and reported.
+ */
+export async function downloadFromDatastore(request: DownloadRequest, options: TransferOptions = {}): Promise<TransferResult> {
+  const localRoot = path.resolve(request.localRoot);
+  const remote = normalizeRemoteFolder(request.remotePath);
+  const run = new TransferRun('download', request.storage.datastore, remote, localRoot, options);
+  const download = new FolderDownload(run, remoteStoreFor(request.storage, run.tuning), remote, localRoot, request.policy);
+  try {
+    await download.transfer();
+  } catch (error) {
+    if (!run.stopped) throw error;
+  }
+  return run.finish();
+}
+
+class FolderDownload {
+  private readonly scheduler: TransferScheduler;
+  private readonly folders = new Map<string, Promise<void>>();
+  private rootReal = '';
+
+  constructor(private readonly run: TransferRun, private readonly store: RemoteStore, private readonly remote: string,
+    private readonly localRoot: string, private readonly policy: ExistingFilePolicy) {
+    this.scheduler = new TransferScheduler({ maxConcurrency: run.tuning.maxConcurrency, maxInFlightBytes: run.tuning.maxInFlightBytes });
+  }
+
+  async transfer(): Promise<void> {
+    const { run } = this;
+    await fs.mkdir(this.localRoot, { recursive: true });
+    this.rootReal = await fs.realpath(this.localRoot);
+    const listing = this.listing();
+    const found = readAhead(listing[Symbol.asyncIterator](), run.tuning.readAheadEntries, (entry) => {
+      if (entry.kind === 'file' && this.checked(entry).ok) run.found(entry.size);
+    }, () => run.tracker.allFound());
+    const jobs = new JobPool(run.tuning.maxConcurrency * 2);
+    for await (const entry of found) {
+      if (run.stopped) break;
+      const target = this.checked(entry);
+      if (!target.ok) {
+        if (target.reason) run.result.notTransferred.push({ path: entry.name, reason: `refused: ${target.reason}` });
+        continue;
+      }
+      if (entry.kind === 'folder') await jobs.add(() => this.createFolder(entry.name, target.localPath));
+      else await jobs.add(() => this.downloadFile(entry, target.localPath));
+    }
+    await jobs.drain();
+  }
+
+  private async* listing(): AsyncGenerator<RemoteEntry> {
+    const entries = this.store.list(this.remote, this.run.signal)[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await this.run.storage('list', () => entries.next());
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+
+  /** Where an entry goes; `ok: false` without a reason for entries left out silently. */
+  private checked(entry: RemoteEntry): { ok: true; localPath: string } | { ok: false; reason?: string } {
+    if (entry.kind === 'file' && temporaryUploadName.test(entry.name)) return { ok: false };
+    return localPathForRemote(this.localRoot, entry.name);
+  }
+
+  /**
+   * Creates a local folder, then checks that it really is inside the chosen folder: an existing
+   * symbolic link on the way must not lead the download elsewhere.
+   */
+  private ensureLocalFolder(folder: string): Promise<void> {
+    let ready = this.folders.get(folder);
+    if (!ready) {
+      ready = (async () => {
+        await fs.mkdir(folder, { recursive: true });
+        const real = await fs.realpath(folder);
+        if (!isInside(this.rootReal, real)) {
+          throw Object.assign(new Error('a symbolic link on the way leads outside the chosen folder'), { code: 'OutsideFolder' });
+        }
+      })();
+      this.folders.set(folder, ready);
+    }
+    return ready;
+  }
+
+  private async createFolder(name: string, localPath: string): Promise<void> {
+    try {
+      await this.ensureLocalFolder(localPath);
+    } catch (error) {
+      this.run.failedFile(`${name}/`, error, 0);
+    }
+  }
+
+  private async downloadFile(file: RemoteFile, localPath: string): Promise<void> {
+    const { run } = this;
+    try {
+      await this.ensureLocalFolder(path.dirname(localPath));
+      const local = await fs.stat(localPath).catch(() => undefined);
+      if (local?.isDirectory()) throw Object.assign(new Error('a local folder has that name'), { code: 'EISDIR' });
+      if (local && this.policy === 'skip') {
+        run.skippedFile('existing', file.size);
+        return;
+      }
+      const fullName = joinRemote(this.remote, file.name);
+      const remoteMd5 = file.md5 ?? (local && this.policy === 'skipUnchanged' && local.size === file.size
+        ? await run.storage('read', () => this.store.md5Of(fullName, run.signal))
+        : undefined);
+      if (local && this.policy === 'skipUnchanged' && local.size === file.size && remoteMd5 !== undefined
+        && (await md5OfFile(localPath, run.signal)).toString('base64') === remoteMd5) {
+        run.skippedFile('unchanged', file.size);
+        return;
+      }
+      await this.fetch(file, fullName, localPath, remoteMd5);
+    } catch (error) {
+      run.failedFile(file.name, error, file.size);
+    }
+  }
+
+  /** Downloads into a temporary file in the same folder, verifies it, then renames it into place. */
+  private async fetch(file: RemoteFile, fullName: string, localPath: string, md5: string | undefined): Promise<void> {
+    const { run } = this;
+    const temporary = path.join(path.dirname(localPath), `.azml-download-${randomBytes(8).toString('hex')}`);
+    const handle = await fs.open(temporary, 'wx');
+    let closed = false;
+    try {
+      const single = file.size <= this.store.singleRequestLimit;
+      const hash = single && md5 !== undefined ? createHash('md5') : undefined;
+      if (single) {
+        await this.scheduler.run(file.size, () => this.fetchRange(handle, fullName, 0, undefined, hash), run.signal);
+      } else {
+        await this.fetchInParts(handle, file, fullName);
+      }
+      await handle.close();
+      closed = true;
+      if (md5 !== undefined) {
+        const actual = hash ? hash.digest() : await md5OfFile(temporary, run.signal);
+        if (actual.toString('base64') !== md5) throw new Error('the downloaded content does not match its Content-MD5');
+      }
+      await fs.rename(temporary, localPath);
+      run.transferredFile(file.size);
+    } catch (error) {
+      if (!closed) await handle.close().catch(() => undefined);
+      await fs.rm(temporary, { force: true }).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async fetchInParts(handle: fs.FileHandle, file: RemoteFile, fullName: string): Promise<void> {
+    const partSize = this.store.partSize;
+    const parts: Array<Promise<void>> = [];
+    const fileAbort = new AbortController();
+    const stop = (): void => fileAbort.abort(this.run.signal.reason);
+    this.run.signal.addEventListener('abort', stop, { once: true });
+    let failure: { error: unknown } | undefined;
+    try {
+      for (let offset = 0; offset < file.size && !failure; offset += partSize) {
+        const length = Math.min(partSize, file.size - offset);
+        const start = offset;
+        parts.push(this.scheduler.run(length, () => this.fetchRange(handle, fullName, start, length, undefined, fileAbort.signal), fileAbort.signal)
+          .catch((error: unknown) => {
+            failure ??= { error };
+            fileAbort.abort(error);
+          }));
+      }
+      await Promise.all(parts);
+      if (failure) throw failure.error;
+    } finally {
+      this.run.signal.removeEventListener('abort', stop);
+    }
+  }
+
+  /** Streams one range into the file at its offset (memory holds one chunk at a time). */
+  private async fetchRange(handle: fs.FileHandle, fullName: string, offset: number, count: number | undefined,
+    hash: Hash | undefined, signal: AbortSignal = this.run.signal): Promise<void> {
+    const stream = await this.run.storage('read', () => this.store.read(fullName, offset, count, signal)) as NodeJS.ReadableStream & { destroy?(error?: Error): void };
+    // A cancel must also stop a response body that is already streaming.
+    const stopStream = (): void => stream.destroy?.(Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' }));
+    signal.addEventListener('abort', stopStream, { once: true });
+    try {
+      await this.writeStream(handle, stream, offset, count, hash);
+    } finally {
+      signal.removeEventListener('abort', stopStream);
+    }
+  }
+
+  private async writeStream(handle: fs.FileHandle, stream: NodeJS.ReadableStream, offset: number, count: number | undefined,
+    hash: Hash | undefined): Promise<void> {
+    let position = offset;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      hash?.update(chunk);
+      let written = 0;
+      while (written < chunk.length) {
+        const { bytesWritten } = await handle.write(chunk, written, chunk.length - written, position + written);
+        written += bytesWritten;
+      }
+      position += chunk.length;
+      this.run.tracker.transferred(chunk.length);
+    }
+    if (count !== undefined && position - offset !== count) throw new Error('the download ended early');
+  }
+}

@@ -1,0 +1,153 @@
+import { promises as fs, type Dirent, type Stats } from 'node:fs';
+import * as path from 'node:path';
+import type { IgnoreRules } from './ignoreRules';
+import { isInside } from './pathSafety';
+
+/** One thing found in the folder to upload. Relative paths are `/`-separated. */
+export type LocalEntry =
+  | { kind: 'file'; relativePath: string; absolutePath: string; size: number }
+  /** A folder with nothing in it at all. */
+  | { kind: 'emptyFolder'; relativePath: string }
+  | { kind: 'ignored'; relativePath: string; isDirectory: boolean }
+  /** Left out on purpose: a link out of the folder, a link loop, a device or socket. */
+  | { kind: 'notUploaded'; relativePath: string; reason: string }
+  /** Could not be read (permissions, vanished while walking). */
+  | { kind: 'unreadable'; relativePath: string; reason: string };
+
+export interface WalkOptions {
+  /** The folder relative paths start from; its rules file applies. */
+  root: string;
+  /** Files and folders inside `root` to upload instead of all of it. Explicitly chosen entries are not subject to the rules (`.git` still is). */
+  entries?: readonly string[];
+  rules: IgnoreRules;
+  signal?: AbortSignal;
+}
+
+/** Files are stat-ed this many at a time within a folder. */
+const statBatch = 32;
+
+function errorReason(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  return e.code ?? e.message ?? String(error);
+}
+
+function joinRelative(parent: string, name: string): string {
+  return parent ? `${parent}/${name}` : name;
+}
+
+/**
+ * Walks the folder depth first, one folder in memory at a time, never following a symbolic link
+ * to anything outside the root (or back into one of its own ancestors).
+ */
+export async function* walkLocal(options: WalkOptions): AsyncGenerator<LocalEntry> {
+  const root = path.resolve(options.root);
+  const rootReal = await fs.realpath(root);
+  const walker = new Walker(rootReal, options.rules, options.signal);
+  if (!options.entries) {
+    yield* walker.folder(root, '', [rootReal]);
+    return;
+  }
+  for (const entry of options.entries) {
+    const absolute = path.resolve(entry);
+    if (!isInside(root, absolute) || absolute === root) throw new Error(`${entry} is not inside ${root}.`);
+    const relativePath = path.relative(root, absolute).split(path.sep).join('/');
+    if (relativePath.split('/').includes('.git')) {
+      yield { kind: 'ignored', relativePath, isDirectory: false };
+      continue;
+    }
+    yield* walker.entry(absolute, relativePath, [rootReal], true);
+  }
+}
+
+class Walker {
+  constructor(private readonly rootReal: string, private readonly rules: IgnoreRules, private readonly signal: AbortSignal | undefined) {}
+
+  /** One entry found by name: classifies it and, for folders, walks into them. */
+  async* entry(absolute: string, relativePath: string, ancestors: readonly string[], explicit: boolean): AsyncGenerator<LocalEntry> {
+    let stats: Stats;
+    try {
+      stats = await fs.lstat(absolute);
+    } catch (e) {
+      yield { kind: 'unreadable', relativePath, reason: errorReason(e) };
+      return;
+    }
+    if (stats.isSymbolicLink()) {
+      yield* this.link(absolute, relativePath, ancestors, explicit);
+    } else if (stats.isDirectory()) {
+      if (!explicit && this.rules.ignores(relativePath, true)) yield { kind: 'ignored', relativePath, isDirectory: true };
+      else yield* this.folder(absolute, relativePath, [...ancestors, await fs.realpath(absolute)]);
+    } else if (stats.isFile()) {
+      if (!explicit && this.rules.ignores(relativePath, false)) yield { kind: 'ignored', relativePath, isDirectory: false };
+      else yield { kind: 'file', relativePath, absolutePath: absolute, size: stats.size };
+    } else {
+      yield { kind: 'notUploaded', relativePath, reason: 'not a regular file' };
+    }
+  }
+
+  private async* link(absolute: string, relativePath: string, ancestors: readonly string[], explicit: boolean): AsyncGenerator<LocalEntry> {
+    let real: string;
+    let stats: Stats;
+    try {
+      real = await fs.realpath(absolute);
+      stats = await fs.stat(real);
+    } catch (e) {
+      yield { kind: 'unreadable', relativePath, reason: `broken symbolic link (${errorReason(e)})` };
+      return;
+    }
+    if (!isInside(this.rootReal, real)) {
+      yield { kind: 'notUploaded', relativePath, reason: 'symbolic link to outside the folder (not followed)' };
+    } else if (stats.isDirectory()) {
+      if (!explicit && this.rules.ignores(relativePath, true)) yield { kind: 'ignored', relativePath, isDirectory: true };
+      else if (ancestors.includes(real)) yield { kind: 'notUploaded', relativePath, reason: 'symbolic link to a folder that contains it (not followed)' };
+      else yield* this.folder(absolute, relativePath, [...ancestors, real]);
+    } else if (stats.isFile()) {
+      if (!explicit && this.rules.ignores(relativePath, false)) yield { kind: 'ignored', relativePath, isDirectory: false };
+      else yield { kind: 'file', relativePath, absolutePath: absolute, size: stats.size };
+    } else {
+      yield { kind: 'notUploaded', relativePath, reason: 'not a regular file' };
+    }
+  }
+
+  /** The folder's files first (stat-ed a batch at a time), then its subfolders, depth first. */
+  async* folder(absolute: string, relativePath: string, ancestors: readonly string[]): AsyncGenerator<LocalEntry> {
+    this.signal?.throwIfAborted();
+    let dirents: Dirent[];
+    try {
+      dirents = await fs.readdir(absolute, { withFileTypes: true });
+    } catch (e) {
+      if (relativePath === '') throw e;
+      yield { kind: 'unreadable', relativePath, reason: `can't list folder (${errorReason(e)})` };
+      return;
+    }
+    if (dirents.length === 0) {
+      if (relativePath !== '') yield { kind: 'emptyFolder', relativePath };
+      return;
+    }
+    dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const files: Dirent[] = [];
+    const others: Dirent[] = [];
+    for (const d of dirents) (d.isFile() ? files : others).push(d);
+
+    for (let i = 0; i < files.length; i += statBatch) {
+      yield* await Promise.all(files.slice(i, i + statBatch).map(async (d): Promise<LocalEntry> => {
+        const child = joinRelative(relativePath, d.name);
+        if (this.rules.ignores(child, false)) return { kind: 'ignored', relativePath: child, isDirectory: false };
+        const file = path.join(absolute, d.name);
+        try {
+          return { kind: 'file', relativePath: child, absolutePath: file, size: (await fs.stat(file)).size };
+        } catch (e) {
+          return { kind: 'unreadable', relativePath: child, reason: errorReason(e) };
+        }
+      }));
+    }
+    for (const d of others) {
+      const child = joinRelative(relativePath, d.name);
+      if (d.isDirectory()) {
+        if (this.rules.ignores(child, true)) yield { kind: 'ignored', relativePath: child, isDirectory: true };
+        else yield* this.folder(path.join(absolute, d.name), child, [...ancestors, path.join(ancestors.at(-1)!, d.name)]);
+      } else {
+        yield* this.entry(path.join(absolute, d.name), child, ancestors, false);
+      }
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import * as path from 'node:path';
+
+export type LocalTarget = { ok: true; localPath: string } | { ok: false; reason: string };
+
+/**
+ * Where a remote file (its name relative to the downloaded folder) may be written under
+ * `localRoot`. Refuses anything that could land elsewhere or collide: `..` and `.` segments,
+ * absolute names, backslashes (a separator on Windows, and for some storage tools), drive
+ * letters, empty segments and control characters. The result is also checked to lie inside
+ * the root after resolution.
+ */
+export function localPathForRemote(localRoot: string, remoteRelative: string): LocalTarget {
+  const reason = unsafeRemoteNameReason(remoteRelative);
+  if (reason) return { ok: false, reason };
+  const root = path.resolve(localRoot);
+  const localPath = path.resolve(root, ...remoteRelative.split('/'));
+  if (!isInside(root, localPath)) return { ok: false, reason: 'it would be written outside the chosen folder' };
+  return { ok: true, localPath };
+}
+
+/** Why a remote relative name is unsafe to write locally, or undefined. */
+export function unsafeRemoteNameReason(name: string): string | undefined {
+  if (name === '') return 'the name is empty';
+  if (name.includes('\\')) return 'the name contains a backslash';
+  if (name.startsWith('/')) return 'the name is an absolute path';
+  if (/^[A-Za-z]:/.test(name) || name.split('/').some((s) => /^[A-Za-z]:$/.test(s))) return 'the name contains a drive letter';
+  if (/[\u0000-\u001f]/.test(name)) return 'the name contains control characters';
+  const segments = name.split('/');
+  if (segments.some((s) => s === '..')) return 'the name contains ".."';
+  if (segments.some((s) => s === '.')) return 'the name contains "."';
+  if (segments.some((s) => s === '')) return 'the name contains an empty folder name ("//")';
+  return undefined;
+}
+
+/** Whether `candidate` is `root` or lies below it (both absolute). */
+export function isInside(root: string, candidate: string): boolean {
+  const relative = path.relative(root, candidate);
+  if (relative === '') return true;
+  return !path.isAbsolute(relative) && relative.split(path.sep)[0] !== '..';
+}

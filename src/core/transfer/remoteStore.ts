@@ -1,0 +1,51 @@
+/** What the transfer engine needs from a blob container or a file share. Paths are full names inside it. */
+
+/** A file found by a listing: `name` relative to the listed folder. `md5` is base64, when the service knows it. */
+export interface RemoteFile {
+  kind: 'file';
+  name: string;
+  size: number;
+  md5?: string;
+}
+
+/** A folder found by a listing (file shares; blob containers have none). */
+export interface RemoteFolder {
+  kind: 'folder';
+  name: string;
+}
+
+export type RemoteEntry = RemoteFile | RemoteFolder;
+
+/** The outcome of a write that must not replace an existing file. */
+export type WriteOutcome = 'written' | 'exists';
+
+/** Where a large file goes while its parts arrive; nothing is visible under the final name before `complete`. */
+export interface LargeUpload {
+  /** Sends bytes [offset, offset + data.length) of the file. Parts may be sent in any order, in parallel. */
+  sendPart(index: number, offset: number, data: Buffer, signal: AbortSignal): Promise<void>;
+  /** Makes the file visible under its final name, with its whole-content MD5 recorded. */
+  complete(md5: Buffer, signal: AbortSignal): Promise<WriteOutcome>;
+  /** Removes what was sent (best effort; called after a failure or cancel). */
+  abandon(): Promise<void>;
+}
+
+export interface RemoteStore {
+  readonly kind: 'blob' | 'file';
+  /** Files up to this size go in one request. */
+  readonly singleRequestLimit: number;
+  /** Part size for larger files. */
+  readonly partSize: number;
+  /** Why a name cannot be stored here, or undefined. */
+  nameProblem(fullName: string): string | undefined;
+  /** Every file (and, for shares, folder) below `folder`, names relative to it. */
+  list(folder: string, signal: AbortSignal): AsyncIterable<RemoteEntry>;
+  /** The stored Content-MD5 of a file (file share listings do not carry it). */
+  md5Of(fullName: string, signal: AbortSignal): Promise<string | undefined>;
+  /** Makes sure a folder exists (and its parents): file shares; a no-op for blobs. */
+  ensureFolder(fullName: string, signal: AbortSignal): Promise<void>;
+  /** Writes a whole small file at once, with its MD5 recorded. */
+  putSmall(fullName: string, data: Buffer, md5: Buffer, overwrite: boolean, signal: AbortSignal): Promise<WriteOutcome>;
+  startLarge(fullName: string, size: number, overwrite: boolean, signal: AbortSignal): Promise<LargeUpload>;
+  /** A readable stream of `count` bytes from `offset` (all of the file when count is undefined). */
+  read(fullName: string, offset: number, count: number | undefined, signal: AbortSignal): Promise<NodeJS.ReadableStream>;
+}

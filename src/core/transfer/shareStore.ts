@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import type { ShareClient, ShareDirectoryClient, ShareFileClient } from '@azure/storage-file-share';
+import type { LargeUpload, RemoteEntry, RemoteStore, WriteOutcome } from './remoteStore';
+import { remoteBaseName, remoteParent } from './remotePaths';
+
+/** Azure Files takes at most 4 MiB per Put Range. */
+export const maxShareRangeSize = 4 * 1024 * 1024;
+
+/** Characters Azure Files does not allow in file and folder names. */
+const invalidCharacters = /["\\:|<>*?]/;
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { statusCode?: number }).statusCode;
+}
+
+function base64(bytes: Uint8Array | undefined): string | undefined {
+  return bytes && bytes.length > 0 ? Buffer.from(bytes).toString('base64') : undefined;
+}
+
+/**
+ * An Azure file share. Every file is written under a temporary name in its folder and renamed
+ * to its final name once complete, so no file is ever half-written under that name. Folders
+ * are created as needed (once each) and empty folders are kept.
+ */
+export class ShareStore implements RemoteStore {
+  readonly kind = 'file';
+  readonly singleRequestLimit = maxShareRangeSize;
+  readonly partSize = maxShareRangeSize;
+  private readonly folders = new Map<string, Promise<void>>();
+
+  constructor(private readonly share: ShareClient) {}
+
+  nameProblem(fullName: string): string | undefined {
+    const segments = fullName.split('/');
+    const bad = segments.find((s) => invalidCharacters.test(s));
+    if (bad !== undefined) return `Azure Files does not allow " \\ : | < > * ? in names ("${bad}")`;
+    if (segments.some((s) => s.length > 255)) return 'Azure Files names are at most 255 characters';
+    if (fullName.length > 2048) return 'Azure Files paths are at most 2,048 characters';
+    return undefined;
+  }
+
+  private directory(fullName: string): ShareDirectoryClient {
+    return fullName ? this.share.getDirectoryClient(fullName) : this.share.rootDirectoryClient;
+  }
+
+  private file(fullName: string): ShareFileClient {
+    return this.directory(remoteParent(fullName)).getFileClient(remoteBaseName(fullName));
+  }
+
+  async* list(folder: string, signal: AbortSignal): AsyncIterable<RemoteEntry> {
+    const pending = [''];
+    while (pending.length > 0) {
+      const relative = pending.shift()!;
+      const full = folder && relative ? `${folder}/${relative}` : folder || relative;
+      try {
+        for await (const item of this.directory(full).listFilesAndDirectories({ abortSignal: signal })) {
+          const name = relative ? `${relative}/${item.name}` : item.name;
+          if (item.kind === 'directory') {
+            yield { kind: 'folder', name };
+            pending.push(name);
+          } else {
+            yield { kind: 'file', name, size: item.properties.contentLength };
+          }
+        }
+      } catch (e) {
+        // The folder to upload into does not exist yet: nothing is there.
+        if (statusOf(e) === 404 && relative === '') return;
+        throw e;
+      }
+    }
+  }
+
+  async md5Of(fullName: string, signal: AbortSignal): Promise<string | undefined> {
+    try {
+      return base64((await this.file(fullName).getProperties({ abortSignal: signal })).contentMD5);
+    } catch (e) {
+      if (statusOf(e) === 404) return undefined;
+      throw e;
+    }
+  }
+
+  ensureFolder(fullName: string, signal: AbortSignal): Promise<void> {
+    if (!fullName) return Promise.resolve();
+    let created = this.folders.get(fullName);
+    if (!created) {
+      created = (async () => {
+        await this.ensureFolder(remoteParent(fullName), signal);
+        await this.directory(fullName).createIfNotExists({ abortSignal: signal });
+      })();
+      this.folders.set(fullName, created);
+      created.catch(() => this.folders.delete(fullName));
+    }
+    return created;
+  }
+
+  /** A temporary name next to the final one (same folder: a rename never crosses folders). */
+  private temporary(fullName: string): { client: ShareFileClient; name: string } {
+    const parent = remoteParent(fullName);
+    const name = `${parent ? `${parent}/` : ''}.azml-upload-${randomBytes(8).toString('hex')}`;
+    return { client: this.file(name), name };
+  }
+
+  /** Renames the finished temporary file to its final name. */
+  private async publish(temporary: ShareFileClient, fullName: string, overwrite: boolean, signal: AbortSignal): Promise<WriteOutcome> {
+    try {
+      await temporary.rename(fullName, { replaceIfExists: overwrite, abortSignal: signal });
+      return 'written';
+    } catch (e) {
+      if (!overwrite && statusOf(e) === 409) {
+        await temporary.deleteIfExists().catch(() => undefined);
+        return 'exists';
+      }
+      throw e;
+    }
+  }
+
+  async putSmall(fullName: string, data: Buffer, md5: Buffer, overwrite: boolean, signal: AbortSignal): Promise<WriteOutcome> {
+    const temporary = this.temporary(fullName);
+    try {
+      await temporary.client.create(data.length, { fileHttpHeaders: { fileContentMD5: md5 }, abortSignal: signal });
+      if (data.length > 0) await temporary.client.uploadRange(data, 0, data.length, { abortSignal: signal });
+      return await this.publish(temporary.client, fullName, overwrite, signal);
+    } catch (e) {
+      await temporary.client.deleteIfExists().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  async startLarge(fullName: string, size: number, overwrite: boolean, signal: AbortSignal): Promise<LargeUpload> {
+    const temporary = this.temporary(fullName);
+    await temporary.client.create(size, { abortSignal: signal });
+    return {
+      sendPart: async (_index, offset, data, partSignal) => {
+        await temporary.client.uploadRange(data, offset, data.length, { abortSignal: partSignal });
+      },
+      complete: async (md5, completeSignal) => {
+        await temporary.client.setHttpHeaders({ fileContentMD5: md5 }, { abortSignal: completeSignal });
+        return this.publish(temporary.client, fullName, overwrite, completeSignal);
+      },
+      abandon: async () => {
+        await temporary.client.deleteIfExists().catch(() => undefined);
+      },
+    };
+  }
+
+  async read(fullName: string, offset: number, count: number | undefined, signal: AbortSignal): Promise<NodeJS.ReadableStream> {
+    const response = await this.file(fullName).download(offset, count, { abortSignal: signal });
+    if (!response.readableStreamBody) throw new Error(`No content received for ${fullName}.`);
+    return response.readableStreamBody;
+  }
+}

@@ -1,0 +1,128 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { DatastoreStorage } from '../../src/azure/datastoreStorage';
+import { downloadFromDatastore } from '../../src/core/transfer/downloadFolder';
+import { uploadToDatastore } from '../../src/core/transfer/uploadFolder';
+import { awkwardTree, readLocalTree, startTransferHarness, writeTree, type TransferHarness } from './transferSupport';
+
+const MiB = 1024 * 1024;
+
+/** Every file name below a folder, recursively. */
+function allNames(folder: string): string[] {
+  return readdirSync(folder, { recursive: true, encoding: 'utf8' });
+}
+
+describe('download engine against the local workspace', function () {
+  this.timeout(180_000);
+  let h: TransferHarness;
+  let work: string;
+
+  before(async () => {
+    h = await startTransferHarness();
+    work = mkdtempSync(path.join(os.tmpdir(), 'azml-download-'));
+  });
+  after(async () => {
+    await h?.dispose();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  for (const [datastore, kind] of [['workspaceblobstore', 'blob'], ['workspacefilestore', 'file']] as const) {
+    it(`round-trips awkward names through a ${kind} datastore byte-identical (large files in parallel ranges)`, async () => {
+      const source = path.join(work, `source-${kind}`);
+      writeTree(source, awkwardTree(kind, 11 * MiB + 5));
+      const storage = await h.storage(datastore);
+      const up = await uploadToDatastore({ storage, localRoot: source, targetPath: `round trip ${kind}`, policy: 'overwrite' });
+      assert.deepEqual(up.failed, []);
+
+      const target = path.join(work, `target-${kind}`);
+      const down = await downloadFromDatastore({ storage, remotePath: `round trip ${kind}`, localRoot: target, policy: 'skipUnchanged' },
+        { tuning: { blobSingleRequestLimit: MiB, blobBlockSize: MiB } });
+      assert.equal(down.fatal, undefined);
+      assert.deepEqual(down.failed, []);
+      assert.deepEqual(down.notTransferred, []);
+      const expected = readLocalTree(source);
+      if (kind === 'blob') for (const name of [...expected.keys()]) if (name.endsWith('/')) expected.delete(name);
+      const actual = readLocalTree(target);
+      assert.deepEqual([...actual.keys()].sort(), [...expected.keys()].sort());
+      for (const [name, content] of expected) assert.ok(actual.get(name)!.equals(content), `${name} differs`);
+      assert.ok(!allNames(target).some((n) => n.includes('.azml-download-')), 'no temporary file is left');
+
+      const again = await downloadFromDatastore({ storage, remotePath: `round trip ${kind}`, localRoot: target, policy: 'skipUnchanged' });
+      assert.equal(again.transferred.files, 0);
+      assert.equal(again.skipped.unchanged, down.transferred.files);
+    });
+  }
+
+  it('applies the existing-file policies to local files', async () => {
+    const storage = await h.storage('workspaceblobstore');
+    const source = path.join(work, 'policy-source');
+    writeTree(source, { 'a.txt': 'remote a', 'b.txt': 'remote b' });
+    await uploadToDatastore({ storage, localRoot: source, targetPath: 'policy', policy: 'overwrite' });
+    const target = path.join(work, 'policy-target');
+    writeTree(target, { 'a.txt': 'local a!', 'keep.txt': 'mine' });
+
+    const skip = await downloadFromDatastore({ storage, remotePath: 'policy', localRoot: target, policy: 'skip' });
+    assert.deepEqual([skip.transferred.files, skip.skipped.existing], [1, 1]);
+    assert.equal(readFileSync(path.join(target, 'a.txt'), 'utf8'), 'local a!');
+    const unchanged = await downloadFromDatastore({ storage, remotePath: 'policy', localRoot: target, policy: 'skipUnchanged' });
+    assert.deepEqual([unchanged.transferred.files, unchanged.skipped.unchanged], [1, 1], 'same size, other content: downloaded');
+    assert.equal(readFileSync(path.join(target, 'a.txt'), 'utf8'), 'remote a');
+    const overwrite = await downloadFromDatastore({ storage, remotePath: 'policy', localRoot: target, policy: 'overwrite' });
+    assert.equal(overwrite.transferred.files, 2);
+    assert.equal(readFileSync(path.join(target, 'keep.txt'), 'utf8'), 'mine', 'local files not in the datastore stay');
+  });
+
+  describe('hostile remote names', () => {
+    let storage: DatastoreStorage;
+    before(async () => {
+      storage = await h.storage('workspaceblobstore');
+      if (storage.kind !== 'blob') throw new Error('expected a blob datastore');
+      const put = (name: string, text: string) => storage.kind === 'blob'
+        ? storage.container.getBlockBlobClient(name).upload(text, Buffer.byteLength(text)) : Promise.reject(new Error('blob only'));
+      await put('hostile/ok.txt', 'fine');
+      // Azurite stores backslashes as "/": this blob's name becomes "hostile/../../evil.txt".
+      await put('hostile\\..\\..\\evil.txt', 'escaped');
+      await put('hostile//absolute.txt', 'absolute');
+      await put('hostile/C:/drive.txt', 'drive');
+      await put('hostile/link/pwned.txt', 'through a link');
+    });
+
+    it('refuses and reports names that would land outside the chosen folder, writes the rest', async () => {
+      const names: string[] = [];
+      for await (const blob of (storage as Extract<DatastoreStorage, { kind: 'blob' }>).container.listBlobsFlat({ prefix: 'hostile/' })) names.push(blob.name);
+      assert.ok(names.includes('hostile/../../evil.txt'), `the hostile blob exists: ${names.join(', ')}`);
+
+      const sandbox = path.join(work, 'sandbox');
+      const target = path.join(sandbox, 'a', 'b', 'download');
+      const outside = path.join(work, 'outside');
+      mkdirSync(outside, { recursive: true });
+      mkdirSync(target, { recursive: true });
+      // A link already in the local folder must not lead the download out of it either.
+      symlinkSync(outside, path.join(target, 'link'));
+
+      const result = await downloadFromDatastore({ storage, remotePath: 'hostile', localRoot: target, policy: 'overwrite' });
+      assert.equal(result.transferred.files, 1);
+      assert.equal(readFileSync(path.join(target, 'ok.txt'), 'utf8'), 'fine');
+      const refused = Object.fromEntries(result.notTransferred.map((n) => [n.path, n.reason]));
+      assert.deepEqual(Object.keys(refused).sort(), ['../../evil.txt', '/absolute.txt', 'C:/drive.txt']);
+      assert.match(refused['../../evil.txt']!, /^refused: the name contains "\.\."/);
+      assert.match(refused['/absolute.txt']!, /absolute path/);
+      assert.match(refused['C:/drive.txt']!, /drive letter/);
+      assert.deepEqual(result.failed.map((f) => f.path), ['link/pwned.txt']);
+      assert.match(result.failed[0]!.reason, /outside the chosen folder/);
+      assert.deepEqual(readdirSync(outside), [], 'nothing was written through the link');
+      assert.ok(!existsSync(path.join(sandbox, 'evil.txt')) && !existsSync(path.join(sandbox, 'a', 'evil.txt')));
+      assert.ok(!allNames(work).some((n) => n.endsWith('evil.txt') || n.endsWith('absolute.txt') || n.endsWith('drive.txt')));
+    });
+  });
+
+  it('a missing remote folder downloads nothing and says so', async () => {
+    const target = path.join(work, 'nothing');
+    const result = await downloadFromDatastore({ storage: await h.storage('workspacefilestore'), remotePath: 'no/such/folder', localRoot: target, policy: 'overwrite' });
+    assert.equal(result.filesFound, 0);
+    assert.equal(result.transferred.files, 0);
+    assert.deepEqual(readdirSync(target), []);
+  });
+});

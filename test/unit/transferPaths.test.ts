@@ -1,0 +1,83 @@
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { localPathForRemote, unsafeRemoteNameReason } from '../../src/core/transfer/pathSafety';
+import { joinRemote, normalizeRemoteFolder, remoteFolderProblem } from '../../src/core/transfer/remotePaths';
+import { planUpload } from '../../src/core/transfer/uploadPlan';
+
+describe('download path safety', () => {
+  const root = path.resolve(os.tmpdir(), 'azml-download-root');
+
+  it('refuses remote names that could land outside the local folder', () => {
+    const hostile: Array<[string, RegExp]> = [
+      ['../evil.txt', /"\.\."/],
+      ['a/../../evil.txt', /"\.\."/],
+      ['a/..', /"\.\."/],
+      ['..', /"\.\."/],
+      ['/etc/passwd', /absolute/],
+      ['a\\..\\b.txt', /backslash/],
+      ['..\\evil.txt', /backslash/],
+      ['C:/Windows/evil.txt', /drive letter/],
+      ['C:evil.txt', /drive letter/],
+      ['a/D:/x.txt', /drive letter/],
+      ['a//b.txt', /empty folder name/],
+      ['./a.txt', /"\."/],
+      ['a/./b.txt', /"\."/],
+      ['bad\u0000name', /control/],
+      ['', /empty/],
+    ];
+    for (const [name, reason] of hostile) {
+      const target = localPathForRemote(root, name);
+      assert.equal(target.ok, false, JSON.stringify(name));
+      assert.match((target as { reason: string }).reason, reason, JSON.stringify(name));
+    }
+  });
+
+  it('maps ordinary names, including dots inside names, under the folder', () => {
+    const fine = ['a.txt', 'deep/a/b/c.txt', '..hidden', 'a..b/c...txt', '.env', 'with space/#hash%41?.txt', 'ünï/文件.txt'];
+    for (const name of fine) {
+      const target = localPathForRemote(root, name);
+      assert.ok(target.ok, name);
+      assert.equal(target.localPath, path.join(root, ...name.split('/')));
+    }
+    assert.match(unsafeRemoteNameReason('x:y.txt')!, /drive letter/, 'drive-relative on Windows');
+    assert.equal(unsafeRemoteNameReason('name:with:colons.txt'), undefined);
+  });
+
+  it('validates and normalizes folder paths typed for a datastore', () => {
+    assert.equal(normalizeRemoteFolder('/a//b/'), 'a/b');
+    assert.equal(normalizeRemoteFolder(''), '');
+    assert.equal(normalizeRemoteFolder('my data/v1'), 'my data/v1');
+    assert.match(remoteFolderProblem('a/../b')!, /"\.\."/);
+    assert.match(remoteFolderProblem('a\\b')!, /"\/"/);
+    assert.throws(() => normalizeRemoteFolder('./x'));
+    assert.equal(joinRemote('', 'a.txt'), 'a.txt');
+    assert.equal(joinRemote('t', 'a.txt'), 't/a.txt');
+  });
+});
+
+describe('what an upload takes from a selection', () => {
+  let root: string;
+  before(() => {
+    root = mkdtempSync(path.join(os.tmpdir(), 'azml-plan-'));
+    mkdirSync(path.join(root, 'project', 'data'), { recursive: true });
+    writeFileSync(path.join(root, 'project', 'a.py'), '');
+    writeFileSync(path.join(root, 'project', 'data', 'b.csv'), '');
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('one folder: its contents, into a folder of its name', async () => {
+    const plan = await planUpload([path.join(root, 'project')]);
+    assert.deepEqual(plan, { localRoot: path.join(root, 'project'), defaultTarget: 'project' });
+  });
+
+  it('files and folders: each keeps its name, under their parent\'s name; nested choices collapse', async () => {
+    const plan = await planUpload([path.join(root, 'project', 'a.py'), path.join(root, 'project', 'data'), path.join(root, 'project', 'data', 'b.csv')]);
+    assert.deepEqual(plan, {
+      localRoot: path.join(root, 'project'),
+      entries: [path.join(root, 'project', 'a.py'), path.join(root, 'project', 'data')],
+      defaultTarget: 'project',
+    });
+  });
+});
