@@ -4,6 +4,7 @@ import type { Cloud } from './cloud';
 import { CodeOperations } from './codes';
 import { ComputeOperations } from './computes';
 import { DatastoreOperations } from './datastores';
+import { EnvironmentOperations } from './environments';
 import type { ServiceEndpoints, Workspace, WorkspaceRef } from './domain';
 import { AzureMlError } from './errors';
 import { JobOperations } from './jobs';
@@ -34,6 +35,7 @@ export class WorkspaceClient {
   readonly jobs: JobOperations;
   readonly models: ModelOperations;
   readonly computes: ComputeOperations;
+  readonly environments: EnvironmentOperations;
   readonly runHistory: RunHistoryOperations;
   private readonly context: WorkspaceContext;
   private endpoints: Promise<ServiceEndpoints> | undefined;
@@ -47,12 +49,14 @@ export class WorkspaceClient {
     };
     const client = options.client ?? createMachineLearningClient(options.cloud, options.credential, options.subscriptionId);
     this.context = { cloud: options.cloud, client, workspace: this.workspace };
-    this.datastores = new DatastoreOperations(this.context);
+    const apiBaseUrl = async (): Promise<string> => (await this.getServiceEndpoints()).api;
+    this.datastores = new DatastoreOperations(this.context, apiBaseUrl);
     this.codes = new CodeOperations(this.context);
     this.jobs = new JobOperations(this.context);
     this.models = new ModelOperations(this.context);
     this.computes = new ComputeOperations(this.context);
-    this.runHistory = new RunHistoryOperations(this.context, async () => (await this.getServiceEndpoints()).api);
+    this.environments = new EnvironmentOperations(this.context);
+    this.runHistory = new RunHistoryOperations(this.context, apiBaseUrl);
   }
 
   /** The workspace's ARM id. */

@@ -49,18 +49,17 @@ export async function createWorkspaceApi(options: WorkspaceApiOptions): Promise<
   for (const data of store.list()) refreshBuiltInKeys(api, data);
 
   const storageListeners = new Set<(targets: StorageTargets) => void | Promise<void>>();
+  const storageNeeded = async (targets: StorageTargets): Promise<void> => {
+    for (const listener of storageListeners) await listener(targets);
+  };
   const jobs = new JobStoreImpl(api, writer);
   const models = new AssetRegistry(api, modelKind);
   const router = new Router([
     ...discoveryRoutes(),
     ...subscriptionRoutes(api),
-    ...workspaceRoutes(api, {
-      storageNeeded: async (targets) => {
-        for (const listener of storageListeners) await listener(targets);
-      },
-    }),
+    ...workspaceRoutes(api, { storageNeeded }),
     ...datastoreRoutes(api),
-    ...codeRoutes(api),
+    ...codeRoutes(api, storageNeeded),
     ...models.routes(),
     ...computeRoutes(api),
     ...jobRoutes(api, jobs),

@@ -49,14 +49,19 @@ describe('workspace API: code assets', () => {
   });
 
   it('startPendingUpload answers a container-scoped SAS with read/add/create/write/list for a day', async () => {
-    const wsId = (await h.call('GET', `${ws}?${apiVersion}`)).body.properties.workspaceId;
+    const created: string[] = [];
+    h.api.onWorkspaceStorageNeeded((targets) => {
+      created.push(...targets.blobContainers);
+    });
     const reply = await h.call('POST', `${ws}/codes/snap/versions/1/startPendingUpload?${apiVersion}`, { pendingUploadType: 'TemporaryBlobReference' });
     assert.equal(reply.status, 200);
     const ref = reply.body.blobReferenceForConsumption;
     assert.equal(reply.body.pendingUploadType, 'TemporaryBlobReference');
     assert.ok(reply.body.pendingUploadId);
-    assert.equal(ref.blobUri, `http://127.0.0.1:9/devstoreaccount1/azureml-code-${wsId}`);
-    assert.ok(h.api.storageTargets().blobContainers.includes(`azureml-code-${wsId}`));
+    assert.match(ref.blobUri, /^http:\/\/127\.0\.0\.1:9\/devstoreaccount1\/code-[0-9a-f-]{36}$/);
+    assert.deepEqual(created, [ref.blobUri.split('/').pop()], 'the container exists before the answer');
+    const again = await h.call('POST', `${ws}/codes/snap/versions/1/startPendingUpload?${apiVersion}`, {});
+    assert.notEqual(again.body.blobReferenceForConsumption.blobUri, ref.blobUri, 'each upload gets its own container');
     assert.match(ref.storageAccountArmId, /\/providers\/Microsoft\.Storage\/storageAccounts\/devstoreaccount1$/);
     assert.equal(ref.credential.credentialType, 'SAS');
     const sas = new URL(ref.credential.sasUri);
@@ -94,9 +99,12 @@ describe('workspace API: SAS URLs against Azurite', function () {
     azurite = await startAzuriteBlob();
     h = await startHarness({ storage: azurite });
     const credential = new StorageSharedKeyCredential(azurite.accountName, azurite.accountKey);
-    for (const container of h.api.storageTargets().blobContainers) {
-      await new ContainerClient(`${azurite.blobEndpoint}/${container}`, credential).createIfNotExists();
-    }
+    const createContainers = async (containers: string[]): Promise<void> => {
+      for (const container of containers) await new ContainerClient(`${azurite.blobEndpoint}/${container}`, credential).createIfNotExists();
+    };
+    await createContainers(h.api.storageTargets().blobContainers);
+    // As the service does: containers for code uploads are made when startPendingUpload hands them out.
+    h.api.onWorkspaceStorageNeeded((targets) => createContainers(targets.blobContainers));
   });
   after(async () => {
     await h?.close();

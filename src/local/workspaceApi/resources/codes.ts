@@ -4,7 +4,7 @@ import { resourceTypes, storageAccountResourceId } from '../arm/ids';
 import { queryValue } from '../http/requestContext';
 import type { RouteDefinition } from '../http/router';
 import { sendJson } from '../http/respond';
-import { codeUploadContainer } from '../storage/layout';
+import { codeUploadContainer, type StorageTargets } from '../storage/layout';
 import {
   assetVersionPattern, checkAssetName, optionalEnum, optionalObject, optionalString, requireName, requireString,
 } from '../validation';
@@ -36,14 +36,14 @@ export const codeKind: AssetKind = {
 };
 
 /** Code containers and versions, plus startPendingUpload (a SAS URL for the snapshot upload). */
-export function codeRoutes(api: ApiContext): RouteDefinition[] {
+export function codeRoutes(api: ApiContext, storageNeeded: (targets: StorageTargets) => Promise<void>): RouteDefinition[] {
   const registry = new AssetRegistry(api, codeKind);
   return [
     ...registry.routes(),
     {
       method: 'POST', pattern: `${wsPattern}/codes/{name}/versions/{version}/startPendingUpload`,
-      handler: (ctx) => {
-        const data = workspaceFromParams(api, ctx.params);
+      handler: async (ctx) => {
+        workspaceFromParams(api, ctx.params);
         checkAssetName('code', ctx.params['name']!);
         requireName('code version', ctx.params['version']!, assetVersionPattern,
           'it must start with a letter or digit and contain only letters, digits, \'.\', \'-\' and \'_\'.');
@@ -51,7 +51,8 @@ export function codeRoutes(api: ApiContext): RouteDefinition[] {
         const pendingUploadType = optionalEnum(body, 'pendingUploadType', 'pendingUploadType', ['None', 'TemporaryBlobReference'] as const)
           ?? 'TemporaryBlobReference';
         const pendingUploadId = optionalString(body, 'pendingUploadId', 'pendingUploadId') ?? randomUUID();
-        const container = codeUploadContainer(data.record.workspaceId);
+        const container = codeUploadContainer(randomUUID());
+        await storageNeeded({ blobContainers: [container], fileShares: [] });
         const { subscriptionId, resourceGroup, storage } = api.options;
         sendJson(ctx.res, 200, {
           blobReferenceForConsumption: {

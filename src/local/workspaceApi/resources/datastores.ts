@@ -96,8 +96,26 @@ function listSecrets(api: ApiContext, ctx: RequestContext): void {
   sendJson(ctx.res, 200, { secretsType: type, [field]: secrets[field] });
 }
 
+/**
+ * The v1 data-plane call that changes the workspace default (ARM has none: `isDefault` is
+ * read-only there). Answers 200 with an empty body.
+ */
+function setDefault(api: ApiContext, ctx: RequestContext): void {
+  const data = workspaceFromParams(api, ctx.params);
+  const chosen = find(data, ctx.params['name']!);
+  for (const record of data.datastores.values()) {
+    const isChosen = record === chosen;
+    if ((record.properties['isDefault'] === true) === isChosen) continue;
+    record.properties['isDefault'] = isChosen;
+    touchAudit(record, api.now(), api.user);
+  }
+  data.datastores.touch();
+  sendEmpty(ctx.res, 200);
+}
+
 export function datastoreRoutes(api: ApiContext): RouteDefinition[] {
   return [
+    { method: 'PUT', pattern: `/datastore/v1.0${wsPattern}/default/{name}`, apiVersion: false, handler: (ctx) => setDefault(api, ctx) },
     { method: 'GET', pattern: collection, handler: (ctx) => list(api, ctx) },
     {
       method: 'GET', pattern: item,

@@ -13,9 +13,12 @@ export function fileStoreShare(workspaceId: string): string {
   return `azureml-filestore-${workspaceId}`;
 }
 
-/** Container that startPendingUpload hands out for code snapshots. */
-export function codeUploadContainer(workspaceId: string): string {
-  return `azureml-code-${workspaceId}`;
+/**
+ * Container that one startPendingUpload hands out: a new one each time, so snapshots of
+ * folders with the same name never overwrite each other (or a code version already registered).
+ */
+export function codeUploadContainer(uploadId: string): string {
+  return `code-${uploadId}`;
 }
 
 /** Folder of one job's artifacts and logs in the artifact container. */
@@ -34,7 +37,7 @@ export interface StorageTargets {
 export function storageTargetsOf(workspaceIds: readonly string[]): StorageTargets {
   return {
     blobContainers: [
-      ...workspaceIds.flatMap((id) => [blobStoreContainer(id), codeUploadContainer(id)]),
+      ...workspaceIds.map(blobStoreContainer),
       artifactContainer,
     ],
     fileShares: workspaceIds.map(fileStoreShare),

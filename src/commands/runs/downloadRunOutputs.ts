@@ -1,0 +1,55 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { formatBytes } from '../../core/format';
+import { loadAzureModules } from '../../connection/loadAzureModules';
+import { UserCancelledError } from '../../ui/prompts';
+import type { CommandContext } from '../commandContext';
+import { runOf } from './runArgument';
+
+async function targetFolder(given: unknown, jobName: string): Promise<string> {
+  if (typeof given === 'string' && given) return given;
+  if (given instanceof vscode.Uri) return given.fsPath;
+  const picked = await vscode.window.showOpenDialog({
+    title: `Download outputs and logs of ${jobName} into…`,
+    canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Download Here',
+    ...(vscode.workspace.workspaceFolders?.[0] ? { defaultUri: vscode.workspace.workspaceFolders[0].uri } : {}),
+  });
+  if (!picked?.[0]) throw new UserCancelledError();
+  return picked[0].fsPath;
+}
+
+/**
+ * Downloads a run's outputs and logs into `<picked folder>/<run>/`: `artifacts/` (logs and
+ * ./outputs) and `named-outputs/<name>/`, as azure-ai-ml lays them out.
+ */
+export const downloadRunOutputs = (context: CommandContext) => async (arg?: unknown, folder?: unknown) => {
+  const { jobName } = await runOf(arg, context.prompts, 'Download Outputs and Logs');
+  const target = path.join(await targetFolder(folder, jobName), jobName);
+  const { client, workspace, connection } = await context.connections.activeWorkspaceClient();
+  const sdk = await loadAzureModules();
+  const userCredential = connection.userCredential(workspace.tenantId);
+  const parts = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Azure ML: downloading outputs and logs of ${jobName}…`, cancellable: true },
+    (_progress, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort());
+      return sdk.downloadRunOutputs({
+        client, jobName, targetDir: target, signal: controller.signal,
+        ...(userCredential ? { userCredential } : {}),
+      });
+    });
+  const files = parts.reduce((sum, p) => sum + p.files, 0);
+  const bytes = parts.reduce((sum, p) => sum + p.bytes, 0);
+  for (const part of parts) {
+    if (part.skipped) context.log.warn(`Run ${jobName}: output ${part.name} not downloaded: ${part.skipped}`);
+    for (const failed of part.failed) context.log.warn(`Run ${jobName}: ${part.name}/${failed.path} not downloaded: ${failed.reason}`);
+  }
+  const failures = parts.reduce((sum, p) => sum + p.failed.length, 0);
+  if (failures > 0) void vscode.window.showWarningMessage(`${failures} files of run ${jobName} could not be downloaded; the Azure ML log lists them.`, 'Show Log')
+    .then((choice) => choice === 'Show Log' && context.log.show());
+  void vscode.window.showInformationMessage(`Downloaded ${files} files (${formatBytes(bytes)}) of run ${jobName} to ${target}.`, 'Reveal')
+    .then((choice) => {
+      if (choice === 'Reveal') void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(target));
+    });
+  return { folder: target, parts };
+};

@@ -1,0 +1,57 @@
+import * as vscode from 'vscode';
+import type { CommandContext } from '../commandContext';
+import { registerCommands } from '../registerCommands';
+import { cancelRun } from './cancelRun';
+import { downloadRunOutputs } from './downloadRunOutputs';
+import { openRunInStudio } from './openRunInStudio';
+import { RunWatchers, type RunWatch } from './runWatchers';
+import { submitCurrentFile } from './submitCurrentFile';
+import { SubmitMemory } from './submitMemory';
+import { tailRun } from './tailRun';
+
+/** What the run commands expose to the integration tests. */
+export interface RunsApi {
+  readonly watchers: RunWatchers;
+  /** Follows again the runs that were followed when the window closed. */
+  reattach(): Promise<RunWatch[]>;
+}
+
+/**
+ * Registers Submit Current File, Tail Run, Cancel Run, Download Outputs and Logs and Open in
+ * Studio, with the run watchers they share. Runs followed before a restart are offered again
+ * (no network I/O until the user accepts).
+ */
+export function registerRunCommands(extensionContext: vscode.ExtensionContext, context: CommandContext): RunsApi {
+  const watchers = new RunWatchers(extensionContext.globalState, () => context.views.experiments.refresh(), context.log);
+  const memory = new SubmitMemory(extensionContext.workspaceState, extensionContext.globalState);
+  extensionContext.subscriptions.push(watchers);
+  registerCommands(extensionContext, context, {
+    'azureml.submitCurrentFile': submitCurrentFile(watchers, memory),
+    'azureml.tailRun': tailRun(watchers),
+    'azureml.cancelRun': cancelRun,
+    'azureml.downloadRunOutputs': downloadRunOutputs,
+    'azureml.openRunInStudio': openRunInStudio,
+  });
+
+  const reattach = async (): Promise<RunWatch[]> => {
+    const refs = watchers.remembered().filter((r) => r.workspace.connectionKind === context.connections.kind);
+    if (refs.length === 0) return [];
+    const connection = await context.connections.getConnection();
+    return Promise.all(refs.map((ref) => watchers.watch(connection.workspaceClient(ref.workspace), ref.workspace, ref.jobName, { reveal: false })));
+  };
+
+  const pending = watchers.remembered().filter((r) => r.workspace.connectionKind === context.connections.kind);
+  if (pending.length > 0) {
+    const names = pending.map((r) => r.jobName).join(', ');
+    void vscode.window.showInformationMessage(
+      `Azure ML was following ${pending.length === 1 ? 'a run' : `${pending.length} runs`} when VS Code closed: ${names}.`, 'Tail Again')
+      .then((choice) => {
+        if (choice !== 'Tail Again') return;
+        reattach().then((watches) => watches.at(-1)?.log.show(), (error: unknown) => {
+          context.log.error('Following the runs again failed', error);
+          void vscode.window.showErrorMessage(`Could not follow the runs again: ${(error as Error).message}`);
+        });
+      });
+  }
+  return { watchers, reattach };
+}

@@ -1,0 +1,130 @@
+import * as path from 'node:path';
+import type { Compute } from '../../azure/domain';
+import type { WorkspaceClient } from '../../azure/workspaceClient';
+import type { ConnectionKind } from '../../connection/connection';
+import { collectPages } from '../../core/pages';
+import { curatedEnvironments } from '../../core/jobSpec/curatedEnvironments';
+import { jobNamePattern, toServiceName } from '../../core/jobSpec/names';
+import { environmentIdOf, parseEnvironmentReference } from '../../core/jobSpec/references';
+import { commandReferences, defaultScriptCommand, type ScriptPicks } from '../../core/jobSpec/scriptJob';
+import type { Log } from '../../ui/log';
+import type { PickItem, Prompts } from '../../ui/prompts';
+import type { FolderPicks, SubmitMemory } from './submitMemory';
+
+export interface ScriptPickContext {
+  prompts: Prompts;
+  client: WorkspaceClient;
+  connectionKind: ConnectionKind;
+  memory: SubmitMemory;
+  log: Log;
+  scriptPath: string;
+  snapshotRoot: string;
+}
+
+/** A short name for an environment id: `sklearn-1.5`, `my-env:3`. */
+export function environmentLabel(environmentId: string): string {
+  const registry = /\/environments\/([^/]+)\/labels\/([^/]+)$/.exec(environmentId);
+  if (registry) return registry[2] === 'latest' ? registry[1]! : `${registry[1]}@${registry[2]}`;
+  const versioned = /\/environments\/([^/]+)\/versions\/([^/]+)$/.exec(environmentId);
+  if (versioned) return `${decodeURIComponent(versioned[1]!)}:${decodeURIComponent(versioned[2]!)}`;
+  return environmentId.replace(/^azureml:/, '');
+}
+
+type EnvironmentChoice = { environmentId: string } | { reference: string } | { enter: true };
+
+async function pickCompute(ctx: ScriptPickContext, title: string, remembered: string | undefined): Promise<Compute> {
+  const computes = await collectPages<Compute>((continuationToken) => ctx.client.computes.list(continuationToken ? { continuationToken } : {}), 200);
+  if (computes.length === 0) {
+    throw new Error(ctx.connectionKind === 'local'
+      ? 'The local workspace has no compute.'
+      : `Workspace ${ctx.client.workspace.workspaceName} has no compute: create a compute cluster or instance in Azure ML studio first.`);
+  }
+  if (computes.length === 1) return computes[0]!;
+  const ordered = [...computes].sort((a, b) => Number(b.name === remembered) - Number(a.name === remembered));
+  return ctx.prompts.pick(ordered.map((c): PickItem<Compute> => ({
+    label: c.name,
+    description: [c.computeType, c.state, c.name === remembered ? 'last used' : undefined].filter(Boolean).join(' · '),
+    value: c,
+  })), { title, placeHolder: 'Where the run executes' });
+}
+
+async function environmentItems(ctx: ScriptPickContext, remembered: string | undefined): Promise<Array<PickItem<EnvironmentChoice>>> {
+  const items: Array<PickItem<EnvironmentChoice>> = [];
+  const seen = new Set<string>();
+  const add = (environmentId: string, description: string): void => {
+    if (seen.has(environmentId)) return;
+    seen.add(environmentId);
+    items.push({ label: environmentLabel(environmentId), description, detail: environmentId, value: { environmentId } });
+  };
+  if (remembered) add(remembered, 'last used here');
+  for (const id of ctx.memory.recentEnvironments()) add(id, 'recently used');
+  for (const env of curatedEnvironments) add(env.environmentId, `curated · ${env.description}`);
+  try {
+    const page = await ctx.client.environments.list();
+    for (const env of page.items) {
+      items.push({ label: env.name, description: `workspace${env.latestVersion ? ` · latest ${env.latestVersion}` : ''}`, value: { reference: `azureml:${env.name}@latest` } });
+    }
+  } catch (error) {
+    // The local workspace has no environments of its own; Azure may refuse the listing.
+    ctx.log.info(`Workspace environments not listed: ${(error as Error).message}`);
+  }
+  items.push({ label: '$(edit) Enter an environment…', description: 'azureml:<name>:<version>, azureml:<name>@latest or an id', value: { enter: true } });
+  return items;
+}
+
+async function pickEnvironment(ctx: ScriptPickContext, title: string, remembered: string | undefined): Promise<string> {
+  const choice = await ctx.prompts.pick(environmentItems(ctx, remembered), { title, placeHolder: 'The environment the run uses' });
+  if ('environmentId' in choice) return choice.environmentId;
+  const reference = 'reference' in choice
+    ? choice.reference
+    : await ctx.prompts.input({ title, prompt: 'azureml:<name>:<version>, azureml:<name>@latest, or an environment id', value: 'azureml:' });
+  return environmentIdOf(parseEnvironmentReference(reference), ctx.client.resourceId, (name) => ctx.client.environments.latestVersion(name));
+}
+
+/**
+ * Asks what a script run needs: experiment, compute, environment, display name, the command
+ * (and a value for each `${{inputs.x}}` it uses). Each answer is offered first next time.
+ */
+export async function pickScriptRun(ctx: ScriptPickContext): Promise<{ picks: ScriptPicks; remember: FolderPicks }> {
+  const { prompts, memory, snapshotRoot, scriptPath } = ctx;
+  const remembered = memory.picksFor(snapshotRoot);
+  const scriptKey = path.relative(snapshotRoot, scriptPath).split(path.sep).join('/');
+  const title = (step: string): string => `Submit ${path.basename(scriptPath)}: ${step}`;
+
+  const experimentName = await prompts.input({
+    title: title('Experiment'),
+    prompt: 'Experiment to group the run under',
+    value: remembered.experimentName ?? toServiceName(path.basename(snapshotRoot), 'Default'),
+    validateInput: (v) => (jobNamePattern.test(v) ? undefined : "Use letters, digits, '-' and '_', starting with a letter or digit."),
+  });
+  const compute = await pickCompute(ctx, title('Compute'), remembered.computeName);
+  const environmentId = await pickEnvironment(ctx, title('Environment'), remembered.environmentId);
+  const displayName = await prompts.input({
+    title: title('Display Name'),
+    prompt: 'Display name of the run (empty for none)',
+    value: remembered.displayName ?? path.basename(scriptPath).replace(/\.[^.]+$/, ''),
+  });
+  const command = await prompts.input({
+    title: title('Command'),
+    prompt: 'Command to run in the snapshot folder; ${{inputs.x}} asks for a value of input x',
+    value: remembered.commands?.[scriptKey] ?? defaultScriptCommand(scriptPath, snapshotRoot),
+    validateInput: (v) => (v.trim() ? undefined : 'The command is empty.'),
+  });
+  const inputValues: Record<string, string> = {};
+  for (const name of commandReferences(command).inputs) {
+    inputValues[name] = await prompts.input({
+      title: title(`Input "${name}"`),
+      prompt: `Value of \${{inputs.${name}}}: a literal, or azureml://datastores/<name>/paths/<path> (ending in / for a folder)`,
+      value: remembered.inputValues?.[name] ?? '',
+    });
+  }
+  const picks: ScriptPicks = { experimentName, environmentId, command, inputValues, computeId: compute.id };
+  if (displayName.trim()) picks.displayName = displayName.trim();
+  return {
+    picks,
+    remember: {
+      experimentName, computeName: compute.name, environmentId, displayName: displayName.trim(),
+      commands: { [scriptKey]: command }, inputValues,
+    },
+  };
+}

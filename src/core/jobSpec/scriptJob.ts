@@ -1,0 +1,64 @@
+import * as path from 'node:path';
+import type { JobInputSpec, JobOutputSpec } from '../../azure/domain';
+import type { JobDraft } from './jobDraft';
+import { JobSpecError } from './jobSpecError';
+
+/** What the user chose for a script run. */
+export interface ScriptPicks {
+  experimentName: string;
+  /** Undefined leaves it to the service (the local workspace runs on this machine). */
+  computeId?: string;
+  environmentId: string;
+  displayName?: string;
+  command: string;
+  /** Values of the `${{inputs.x}}` the command uses: literals, or cloud paths (`azureml://…`, `https://…`). */
+  inputValues?: Record<string, string>;
+}
+
+function quoteIfNeeded(arg: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(arg) ? arg : `"${arg.replace(/(["\\$`])/g, '\\$1')}"`;
+}
+
+/** `python <script relative to the snapshot folder>`. */
+export function defaultScriptCommand(scriptPath: string, snapshotRoot: string): string {
+  const relative = path.relative(snapshotRoot, scriptPath).split(path.sep).join('/');
+  return `python ${quoteIfNeeded(relative)}`;
+}
+
+/** The names of `${{inputs.x}}` / `${{outputs.x}}` a command uses, in order, once each. */
+export function commandReferences(command: string): { inputs: string[]; outputs: string[] } {
+  const inputs = new Set<string>();
+  const outputs = new Set<string>();
+  for (const m of command.matchAll(/\$\{\{\s*(inputs|outputs)\.([A-Za-z0-9_-]+)\s*\}\}/g)) {
+    (m[1] === 'inputs' ? inputs : outputs).add(m[2]!);
+  }
+  return { inputs: [...inputs], outputs: [...outputs] };
+}
+
+/** An input value: a cloud path becomes a uri_folder (trailing `/`) or uri_file input, anything else a literal. */
+export function inputSpecOf(value: string): JobInputSpec {
+  if (/^(azureml:\/\/|https?:\/\/|wasbs?:\/\/|abfss?:\/\/)/i.test(value)) {
+    return { type: value.endsWith('/') ? 'uri_folder' : 'uri_file', uri: value };
+  }
+  return { type: 'literal', value };
+}
+
+/** A job draft for running a script: its snapshot folder is the code, the command as edited. */
+export function scriptJobDraft(snapshotRoot: string, picks: ScriptPicks): JobDraft {
+  const command = picks.command.trim();
+  if (!command) throw new JobSpecError('The command is empty.');
+  const refs = commandReferences(command);
+  const inputs: Record<string, JobInputSpec> = {};
+  for (const name of refs.inputs) {
+    const value = picks.inputValues?.[name];
+    if (value === undefined) throw new JobSpecError(`The command uses \${{inputs.${name}}} but no value was given for it.`);
+    inputs[name] = inputSpecOf(value);
+  }
+  const outputs: Record<string, JobOutputSpec> = Object.fromEntries(refs.outputs.map((name) => [name, { type: 'uri_folder' as const }]));
+  const job: JobDraft['job'] = { command, environmentId: picks.environmentId, experimentName: picks.experimentName };
+  if (picks.displayName) job.displayName = picks.displayName;
+  if (picks.computeId) job.computeId = picks.computeId;
+  if (refs.inputs.length > 0) job.inputs = inputs;
+  if (refs.outputs.length > 0) job.outputs = outputs;
+  return { job, codeFolder: snapshotRoot, warnings: [] };
+}

@@ -1,0 +1,21 @@
+import { formatDuration } from './format';
+import type { RunSummary } from './runLogTailer';
+
+/** The end-of-run report, as lines of plain text (the run log and `azml --follow` print it). */
+export function runSummaryLines(summary: RunSummary, studioUrl?: string): string[] {
+  const duration = summary.startTime ? formatDuration(summary.startTime, summary.endTime ?? new Date()) : undefined;
+  const lines = [`Run ${summary.runId}: ${summary.status}${duration ? ` after ${duration}` : ''}.`];
+  if (summary.error) lines.push(`Error${summary.error.code ? ` (${summary.error.code})` : ''}: ${summary.error.message}`);
+  if (summary.status === 'Failed' && summary.failingLines.length > 0) {
+    lines.push('Last lines of the log:');
+    lines.push(...summary.failingLines.map((line) => `  | ${line}`));
+  }
+  if (studioUrl) lines.push(`Azure ML studio: ${studioUrl}`);
+  return lines;
+}
+
+/** `[12:03:04] ` in local time, for status lines. */
+export function clockPrefix(now: Date = new Date()): string {
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `[${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())}]`;
+}

@@ -1,0 +1,192 @@
+/**
+ * Submitting and following runs against the real local workspace service (dist/local.js):
+ * snapshot upload and reuse, the job runner executing scripts, and the log tailer's range reads.
+ */
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { connectLocalWorkspace, type LocalWorkspaceClients } from '../../src/azure/localWorkspace';
+import { commandJobFromYaml } from '../../src/core/jobSpec/commandJobYaml';
+import { defaultEnvironmentId } from '../../src/core/jobSpec/curatedEnvironments';
+import { defaultScriptCommand, scriptJobDraft } from '../../src/core/jobSpec/scriptJob';
+import { downloadRunOutputs } from '../../src/core/runOutputs';
+import { RunLogTailer, type RunSummary } from '../../src/core/runLogTailer';
+import { snapshotTransfer } from '../../src/core/snapshot/snapshotTransfer';
+import { jobSpecContextOf, submitJob, type SubmittedJob } from '../../src/core/submitJob';
+import { devStorageAccount } from '../../src/local/devStorageAccount';
+import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
+
+describe('submitting and following runs against the local workspace', function () {
+  this.timeout(180_000);
+  let local: StartedLocalWorkspace;
+  let clients: LocalWorkspaceClients;
+  let projects: string;
+
+  before(async () => {
+    local = await startLocalWorkspace();
+    clients = connectLocalWorkspace(local.connection);
+    projects = mkdtempSync(path.join(os.tmpdir(), 'azml-runs-'));
+  });
+  after(async () => {
+    await local?.dispose();
+    if (projects) rmSync(projects, { recursive: true, force: true });
+  });
+
+  function project(name: string, files: Record<string, string>): string {
+    const dir = path.join(projects, name);
+    for (const [relative, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, relative)), { recursive: true });
+      writeFileSync(path.join(dir, relative), text);
+    }
+    return dir;
+  }
+
+  async function submitScript(dir: string, script: string): Promise<SubmittedJob> {
+    const draft = scriptJobDraft(dir, {
+      experimentName: path.basename(dir), environmentId: defaultEnvironmentId, command: defaultScriptCommand(path.join(dir, script), dir),
+    });
+    return submitJob({ client: clients.workspaceClient, draft, transfer: snapshotTransfer, nameStem: script.replace(/\.py$/, '') });
+  }
+
+  async function follow(jobName: string): Promise<{ summary: RunSummary; lines: string[]; statuses: string[] }> {
+    const lines: string[] = [];
+    const statuses: string[] = [];
+    const summary = await new RunLogTailer({
+      runId: jobName, source: clients.workspaceClient.runHistory,
+      listener: { onLines: (l) => lines.push(...l), onStatus: ({ status }) => statuses.push(status) },
+    }).follow();
+    return { summary, lines, statuses };
+  }
+
+  it('runs a script that prints and writes an output file; its log arrives once, complete, by range reads', async () => {
+    const dir = project('hello', {
+      'train.py': [
+        'import os, time',
+        'for i in range(20):',
+        '    print(f"step {i}", flush=True)',
+        '    time.sleep(0.05)',
+        'os.makedirs("outputs", exist_ok=True)',
+        'open("outputs/result.txt", "w").write("accuracy=0.93")',
+        'print("done", end="")',
+      ].join('\n'),
+      'notes.log': 'ignored',
+      '.amlignore': '*.log\n',
+    });
+    const { job, snapshot } = await submitScript(dir, 'train.py');
+    assert.equal(snapshot?.reused, false);
+    assert.equal(snapshot?.fileCount, 2, 'train.py and .amlignore; notes.log is ignored');
+    assert.equal(job.experimentName, 'hello');
+
+    const { summary, lines, statuses } = await follow(job.name);
+    assert.equal(summary.status, 'Completed');
+    assert.deepEqual(lines, [...Array.from({ length: 20 }, (_, i) => `step ${i}`), 'done']);
+    assert.equal(statuses.at(-1), 'Completed');
+    assert.ok(summary.bytesFetched <= summary.logBytes * 1.2, `${summary.bytesFetched} bytes fetched for a ${summary.logBytes}-byte log`);
+    assert.ok(summary.durationMs !== undefined);
+
+    const target = path.join(projects, 'downloads', job.name);
+    const parts = await downloadRunOutputs({ client: clients.workspaceClient, jobName: job.name, targetDir: target });
+    assert.equal(parts.find((p) => p.name === 'artifacts')?.skipped, undefined);
+    assert.equal(readFileSync(path.join(target, 'artifacts', 'outputs', 'result.txt'), 'utf8'), 'accuracy=0.93');
+    assert.match(readFileSync(path.join(target, 'artifacts', 'user_logs', 'std_log.txt'), 'utf8'), /step 19\ndone$/);
+  });
+
+  /** The blobs (name@etag) and text of a code version's snapshot, read from its codeUri. */
+  async function snapshotBlobs(codeId: string): Promise<Map<string, string>> {
+    const [, name, version] = /\/codes\/([^/]+)\/versions\/([^/]+)$/.exec(codeId)!;
+    const codeUri = (await clients.workspaceClient.codes.getVersion(name!, version!)).codeUri!;
+    const { pathname } = new URL(codeUri);
+    const [, , containerName, ...prefix] = pathname.split('/');
+    const container = new ContainerClient(`${local.connection.blobEndpoint}/${containerName}`,
+      new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key));
+    const blobs = new Map<string, string>();
+    for await (const blob of container.listBlobsFlat({ prefix: `${prefix.join('/')}/` })) {
+      const text = (await container.getBlobClient(blob.name).downloadToBuffer()).toString();
+      blobs.set(`${blob.name}@${blob.properties.etag}`, text);
+    }
+    return blobs;
+  }
+
+  it('reuses the snapshot of an unchanged folder without uploading it again', async () => {
+    const dir = project('reuse', { 'main.py': 'print("same")\n' });
+    const first = await submitScript(dir, 'main.py');
+    const blobsBefore = await snapshotBlobs(first.snapshot!.codeId);
+    assert.deepEqual([...blobsBefore.values()], ['print("same")\n']);
+
+    const second = await submitScript(dir, 'main.py');
+    assert.equal(second.snapshot?.reused, true);
+    assert.equal(second.snapshot?.codeId, first.snapshot?.codeId);
+    assert.deepEqual(await snapshotBlobs(first.snapshot!.codeId), blobsBefore, 'nothing was written on the second submit');
+
+    writeFileSync(path.join(dir, 'main.py'), 'print("changed")\n');
+    const third = await submitScript(dir, 'main.py');
+    assert.equal(third.snapshot?.reused, false);
+    assert.notEqual(third.snapshot?.codeId, first.snapshot?.codeId);
+    assert.deepEqual((await follow(third.job.name)).lines, ['changed']);
+  });
+
+  it('keeps each snapshot apart: a changed folder of the same name never alters an earlier code version', async () => {
+    const dir = project('same-name/app', { 'main.py': 'print("v1")\n', 'data.txt': 'old\n' });
+    const first = await submitScript(dir, 'main.py');
+    assert.deepEqual((await follow(first.job.name)).lines, ['v1']);
+    const firstBlobs = await snapshotBlobs(first.snapshot!.codeId);
+
+    rmSync(path.join(dir, 'data.txt'));
+    writeFileSync(path.join(dir, 'main.py'), 'import os\nprint("v2", os.path.exists("data.txt"))\n');
+    const second = await submitScript(dir, 'main.py');
+    assert.deepEqual((await follow(second.job.name)).lines, ['v2 False'], 'the deleted file is gone from the new snapshot');
+    assert.deepEqual(await snapshotBlobs(first.snapshot!.codeId), firstBlobs, 'the first code version still holds its own files');
+  });
+
+  it('reports a script that exits 3 as Failed, with the error and the failing lines', async () => {
+    const dir = project('failing', { 'fail.py': 'import sys\nprint("about to fail", flush=True)\nprint("bad input", file=sys.stderr)\nsys.exit(3)\n' });
+    const { job } = await submitScript(dir, 'fail.py');
+    const { summary } = await follow(job.name);
+    assert.equal(summary.status, 'Failed');
+    assert.match(summary.error?.message ?? '', /3/);
+    assert.ok(summary.failingLines.includes('about to fail'), summary.failingLines.join('|'));
+  });
+
+  it('follows a long run until it is canceled', async () => {
+    const dir = project('long', { 'long.py': 'import time\nfor i in range(600):\n    print(f"tick {i}", flush=True)\n    time.sleep(0.1)\n' });
+    const { job } = await submitScript(dir, 'long.py');
+    const lines: string[] = [];
+    const tail = new RunLogTailer({ runId: job.name, source: clients.workspaceClient.runHistory, listener: { onLines: (l) => lines.push(...l) } }).follow();
+    const deadline = Date.now() + 60_000;
+    while (lines.length < 5 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.ok(lines.length >= 5, 'the run printed before it was canceled');
+    await clients.workspaceClient.jobs.cancel(job.name);
+    const summary = await tail;
+    assert.equal(summary.status, 'Canceled');
+    assert.ok(lines.length < 600);
+    lines.forEach((line, i) => assert.equal(line, `tick ${i}`));
+  });
+
+  it('submits a command job YAML as written, code relative to the file', async () => {
+    const dir = project('yamljob', {
+      'src/echo.py': 'import sys\nprint("greeting:", sys.argv[1])\n',
+      'jobs/echo.yml': [
+        '$schema: https://azuremlschemas.azureedge.net/latest/commandJob.schema.json',
+        'command: python echo.py ${{inputs.greeting}}',
+        'code: ../src',
+        'environment: azureml://registries/azureml/environments/sklearn-1.5/labels/latest',
+        'compute: azureml:local',
+        'experiment_name: yaml-jobs',
+        'display_name: Echo from YAML',
+        'inputs:',
+        '  greeting: hello',
+      ].join('\n'),
+    });
+    const file = path.join(dir, 'jobs', 'echo.yml');
+    const draft = await commandJobFromYaml(readFileSync(file, 'utf8'), file, jobSpecContextOf(clients.workspaceClient));
+    const { job, snapshot } = await submitJob({ client: clients.workspaceClient, draft, transfer: snapshotTransfer, nameStem: 'echo' });
+    assert.equal(job.displayName, 'Echo from YAML');
+    assert.equal(job.experimentName, 'yaml-jobs');
+    assert.equal(snapshot?.fileCount, 1);
+    const { summary, lines } = await follow(job.name);
+    assert.equal(summary.status, 'Completed');
+    assert.deepEqual(lines, ['greeting: hello']);
+  });
+});
