@@ -1,8 +1,8 @@
 import type { Datastore, DatastoreInput, DatastoreSecrets, Page } from './domain';
 import { mapDatastore, mapDatastoreSecrets, toSdkDatastore } from './mappers';
 import { allItems, findItem, readSdkPage } from './paging';
-import { callService } from './serviceCall';
-import type { WorkspaceContext } from './workspaceContext';
+import { callService, sendJson } from './serviceCall';
+import { workspaceResourceId, type WorkspaceContext } from './workspaceContext';
 
 export interface DatastoreListOptions {
   continuationToken?: string;
@@ -13,7 +13,11 @@ export interface DatastoreListOptions {
 
 /** Datastores of one workspace (ARM, through @azure/arm-machinelearning). */
 export class DatastoreOperations {
-  constructor(private readonly context: WorkspaceContext) {}
+  constructor(
+    private readonly context: WorkspaceContext,
+    /** The discovered data-plane `api` base URL, without a trailing slash. */
+    private readonly apiBaseUrl: () => Promise<string>,
+  ) {}
 
   private get rg(): string {
     return this.context.workspace.resourceGroup;
@@ -52,6 +56,15 @@ export class DatastoreOperations {
     return callService(async () => mapDatastore(await this.context.client.datastores.createOrUpdate(
       this.rg, this.ws, input.name, toSdkDatastore(input, this.context.cloud),
       { skipValidation: options.skipValidation ?? false })));
+  }
+
+  /**
+   * Makes a datastore the workspace default. ARM has no such operation (`isDefault` is
+   * read-only), so this is the data-plane call SDK v1 made: `PUT {api}/datastore/v1.0/{WS}/default/{name}`.
+   */
+  async setDefault(name: string): Promise<void> {
+    const url = `${await this.apiBaseUrl()}/datastore/v1.0${workspaceResourceId(this.context.workspace)}/default/${encodeURIComponent(name)}`;
+    await sendJson(this.context.client, { method: 'PUT', url });
   }
 
   delete(name: string): Promise<void> {

@@ -151,6 +151,15 @@ describe('Azure ML clients against the local workspace service', function () {
       const found = await ws.datastores.getDefault();
       assert.equal(found?.name, 'workspaceblobstore');
     });
+
+    it('changes the default datastore, and only one is default at a time', async () => {
+      await ws.datastores.setDefault('workspacefilestore');
+      assert.equal((await ws.datastores.getDefault())?.name, 'workspacefilestore');
+      assert.equal((await ws.datastores.get('workspaceblobstore')).isDefault, false);
+      assert.equal((await rejection(ws.datastores.setDefault('no_such_datastore'))).status, 404);
+      await ws.datastores.setDefault('workspaceblobstore');
+      assert.equal((await ws.datastores.getDefault())?.name, 'workspaceblobstore');
+    });
   });
 
   describe('code, jobs, run history', () => {

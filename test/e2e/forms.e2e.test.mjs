@@ -18,7 +18,7 @@ import {
 } from '../../scripts/vscode-host/browser.mjs';
 import { startCodeServer } from '../../scripts/vscode-host/codeServer.mjs';
 import { packageExtension } from '../../scripts/package.mjs';
-import { moveMouseAway, viewPane, viewRow } from './workbenchViews.mjs';
+import { viewRow } from './workbenchViews.mjs';
 
 // mocha's TypeScript hook (.mocharc.json) loads the shared helpers.
 const require = createRequire(import.meta.url);
@@ -30,19 +30,28 @@ const { connectLocalWorkspace } = require('../../src/azure/localWorkspace.ts');
 const { devStorageAccount } = require('../../src/local/devStorageAccount.ts');
 
 /**
- * The form inside the webview of the active editor. VS Code puts a webview's page in an inner
- * frame (#active-frame) of the frame it owns.
+ * The form inside the webview of the active editor. VS Code lays a webview's frame over the
+ * editor (outside the editor part's DOM) and puts the page in its inner frame (#active-frame).
  * @param {import('playwright-core').Page} page
  * @param {string} title the panel's title, e.g. "Register Datastore"
  */
 function formFrame(page, title) {
-  return page
-    .locator('.part.editor iframe.webview.ready')
-    .last()
-    .contentFrame()
-    .locator('#active-frame')
-    .contentFrame()
-    .locator(`form[aria-labelledby="form-title"]:has(h1:text-is("${title}"))`);
+  const frame = page.locator('iframe.webview.ready').last().contentFrame().locator('#active-frame').contentFrame();
+  return frame.locator('form.form').filter({ has: frame.locator('#form-title', { hasText: title }) });
+}
+
+/**
+ * Gets the form ready for a screenshot: scrolled to its top, the pointer off it (over the
+ * status bar) so no hover highlight shows, and nothing focused.
+ * @param {import('playwright-core').Locator} form
+ */
+async function readyForScreenshot(page, form) {
+  await form.evaluate((el) => {
+    el.ownerDocument.defaultView?.scrollTo(0, 0);
+    if (el.ownerDocument.activeElement instanceof HTMLElement) el.ownerDocument.activeElement.blur();
+  });
+  const box = await page.locator('.part.statusbar').boundingBox();
+  if (box) await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
 }
 
 /** Clicks a view's title action (the icons on the view's header), as a user does. */
@@ -112,7 +121,7 @@ describe('e2e: the registration forms, filled in as a user does', function () {
     const nameError = form.locator('#name-error');
     await nameError.getByText('Use only letters, digits and underscores (_).').waitFor();
     assert.equal(await name.getAttribute('aria-invalid'), 'true');
-    await page.keyboard.press('Control+A');
+    await name.selectText();
     await page.keyboard.type('e2e_training_data');
     await nameError.locator('.setting-error').waitFor({ state: 'detached' });
     assert.equal(await name.getAttribute('aria-invalid'), null);
@@ -124,7 +133,7 @@ describe('e2e: the registration forms, filled in as a user does', function () {
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
     assert.equal(await form.locator('#datastoreType-AzureDataLakeGen2').isChecked(), true);
-    await form.getByLabel('File system').waitFor();
+    await form.getByLabel('File system', { exact: true }).waitFor();
     assert.deepEqual(await form.locator('input[name="authType"]').evaluateAll((els) => els.map((e) => e.value)), ['ServicePrincipal', 'None']);
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('ArrowLeft');
@@ -135,7 +144,7 @@ describe('e2e: the registration forms, filled in as a user does', function () {
     await page.keyboard.type('devstoreaccount1');
     await page.keyboard.press('Tab');
     await page.keyboard.type(blobContainer);
-    await form.getByLabel('Account key').fill(devStorageAccount.key);
+    await form.getByRole('textbox', { name: 'Account key' }).fill(devStorageAccount.key);
     await form.getByLabel('Description').fill('Training data for the fraud model, registered from the e2e test.');
     await form.getByRole('button', { name: 'Add Tag' }).click();
     await page.keyboard.type('team');
@@ -147,12 +156,24 @@ describe('e2e: the registration forms, filled in as a user does', function () {
     await status.waitFor({ timeout: 60_000 });
     assert.match(await status.innerText(), /Connected: the container ".+" in storage account "devstoreaccount1" can be listed/);
 
-    await moveMouseAway(page);
-    await saveScreenshot(page, 'forms-datastore-light');
-    await setColorTheme(page, 'dark');
+    // Hidden behind another editor, the webview is destroyed; shown again, it gets its draft back.
+    await runCommand(page, 'File: New Untitled Text File');
+    await form.waitFor({ state: 'detached' });
+    await page.locator('.tabs-container .tab[aria-label="Register Datastore"]').click();
     await form.waitFor();
-    await moveMouseAway(page);
-    await saveScreenshot(page, 'forms-datastore-dark');
+    assert.equal(await form.getByLabel('Datastore name').inputValue(), 'e2e_training_data');
+    assert.equal(await form.getByRole('textbox', { name: 'Account key' }).inputValue(), devStorageAccount.key, 'kept until a submit');
+    assert.deepEqual(await form.locator('.tag-row input').evaluateAll((els) => els.map((e) => e.value)), ['team', 'risk-ml']);
+    await form.locator('.status.success', { hasText: 'Connected:' }).waitFor();
+
+    for (const theme of ['light', 'dark']) {
+      if (theme === 'dark') await setColorTheme(page, 'dark');
+      await form.waitFor();
+      await readyForScreenshot(page, form);
+      await saveScreenshot(page, `forms-datastore-${theme}`);
+      await form.locator('#section-authentication').evaluate((el) => el.scrollIntoView());
+      await saveScreenshot(page, `forms-datastore-authentication-${theme}`);
+    }
 
     // An error as a user meets it, in the dark theme too.
     const account = form.getByLabel('Storage account');
@@ -160,6 +181,10 @@ describe('e2e: the registration forms, filled in as a user does', function () {
     await form.locator('#accountName-error').getByText('Use only lowercase letters and digits.').waitFor();
     await saveScreenshot(page, 'forms-datastore-error-dark');
     await account.fill('devstoreaccount1');
+    await setColorTheme(page, 'highContrast');
+    await form.waitFor();
+    await readyForScreenshot(page, form);
+    await saveScreenshot(page, 'forms-datastore-high-contrast');
     await setColorTheme(page, 'light');
 
     await form.getByRole('button', { name: 'Register', exact: true }).click();
@@ -185,11 +210,11 @@ describe('e2e: the registration forms, filled in as a user does', function () {
     await form.getByText('MLflow', { exact: true }).click();
     await form.getByLabel('Description').fill('Retrained on the 2025 transactions.');
 
-    await moveMouseAway(page);
+    await readyForScreenshot(page, form);
     await saveScreenshot(page, 'forms-model-light');
     await setColorTheme(page, 'dark');
     await form.waitFor();
-    await moveMouseAway(page);
+    await readyForScreenshot(page, form);
     await saveScreenshot(page, 'forms-model-dark');
     await setColorTheme(page, 'light');
 
@@ -197,16 +222,16 @@ describe('e2e: the registration forms, filled in as a user does', function () {
     await form.getByLabel('Description').focus();
     await form.getByLabel('Version').press('Enter');
     await page.locator('.notifications-toasts', { hasText: 'Registered model "fraud-classifier" version 4.' }).waitFor({ timeout: 60_000 });
-    const model = viewRow(page, 'Models', 'fraud-classifier');
-    await model.waitFor();
-    assert.match(await model.innerText(), /latest: 4/);
-    assert.ok(await viewPane(page, 'Models').isVisible());
+    // The Models view refreshes and shows the new latest version.
+    await viewRow(page, 'Models', 'fraud-classifier').filter({ hasText: 'latest: 4' }).waitFor();
   });
 
-  it('opens the forms from the command palette too', async () => {
+  it('opens the forms from the command palette too, and Cancel closes them', async () => {
     const { page } = browser;
     await runCommand(page, 'Azure ML: Register Datastore…');
-    await formFrame(page, 'Register Datastore').waitFor({ timeout: 60_000 });
-    await runCommand(page, 'View: Close Editor');
+    const form = formFrame(page, 'Register Datastore');
+    await form.waitFor({ timeout: 60_000 });
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('.tabs-container .tab[aria-label="Register Datastore"]').waitFor({ state: 'detached' });
   });
 });

@@ -1,0 +1,16 @@
+import * as vscode from 'vscode';
+import { RegisterDatastoreForm } from '../../forms/registerDatastoreForm';
+import type { CommandFactory } from '../commandContext';
+
+/** Opens the Register Datastore form for the active workspace (or shows the open one). */
+export const registerDatastore: CommandFactory = (context) => async () => {
+  const { client, connection, workspace } = await context.connections.activeWorkspaceClient();
+  const form = new RegisterDatastoreForm({
+    client, connection, workspace, log: context.log,
+    onRegistered: (datastore) => {
+      context.views.datastores.refresh();
+      void vscode.window.showInformationMessage(`Registered datastore "${datastore.name}" in workspace "${workspace.workspaceName}".`);
+    },
+  });
+  context.forms.show(form, RegisterDatastoreForm.initialDraft(connection));
+};

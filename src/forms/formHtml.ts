@@ -1,0 +1,46 @@
+/** The page a registration form's webview loads: nothing inline, everything from `media/`. */
+export interface FormPage {
+  title: string;
+  /** The webview's `cspSource`. */
+  cspSource: string;
+  /** A fresh random nonce per page: the only script that runs is the one carrying it. */
+  nonce: string;
+  scriptUri: string;
+  styleUris: string[];
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The Content-Security-Policy of every form: no inline script or style, resources from the extension only. */
+export function formContentSecurityPolicy(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `style-src ${cspSource}`,
+    `font-src ${cspSource}`,
+    `img-src ${cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+export function formHtml(page: FormPage): string {
+  const attr = escapeHtml;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${attr(formContentSecurityPolicy(page.cspSource, page.nonce))}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+${page.styleUris.map((uri) => `<link rel="stylesheet" href="${attr(uri)}">`).join('\n')}
+<title>${escapeHtml(page.title)}</title>
+</head>
+<body>
+<main id="form-root" aria-busy="true"><p class="loading">Loading…</p></main>
+<script nonce="${attr(page.nonce)}" src="${attr(page.scriptUri)}"></script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,208 @@
+import type { AccessCheckField } from '../azure/datastoreAccessCheck';
+import type { Datastore } from '../azure/domain';
+import type { WorkspaceClient } from '../azure/workspaceClient';
+import type { ActiveWorkspace, Connection } from '../connection/connection';
+import { loadAzureModules } from '../connection/loadAzureModules';
+import { collectPages } from '../core/pages';
+import type { Log } from '../ui/log';
+import { toDatastoreInput } from './datastoreInput';
+import { emptyDatastoreDraft, toDatastoreDraft, withoutDatastoreSecrets } from './drafts';
+import type { FormDefinition, FormPanel } from './formPanel';
+import type {
+  DatastoreDraft, DatastoreField, DatastoreFormOptions, DatastoreHostMessage, DatastoreWebviewMessage, LocalStorageAccount,
+} from './protocol';
+import { containerNoun, hasErrors, validateDatastoreDraft, type FieldErrors } from './validation';
+
+type Panel = FormPanel<DatastoreDraft, DatastoreWebviewMessage, DatastoreHostMessage>;
+
+export interface DatastoreFormContext {
+  client: WorkspaceClient;
+  connection: Connection;
+  workspace: ActiveWorkspace;
+  log: Log;
+  /** After a datastore is registered: refresh the tree, tell the user. */
+  onRegistered(datastore: Datastore): void;
+}
+
+/** At most this many existing names are fetched for the "already exists" check as you type. */
+const maxKnownNames = 1000;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+export function parseDatastoreMessage(raw: unknown, current: DatastoreDraft): DatastoreWebviewMessage | undefined {
+  if (!isRecord(raw)) return undefined;
+  switch (raw['type']) {
+    case 'ready': return { type: 'ready' };
+    case 'cancel': return { type: 'cancel' };
+    case 'draftChanged':
+    case 'checkConnection':
+    case 'submit':
+      return isRecord(raw['draft']) ? { type: raw['type'], draft: toDatastoreDraft(raw['draft'], current) } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The field that holds the credential a failed check blames. */
+function credentialField(draft: DatastoreDraft): DatastoreField {
+  switch (draft.authType) {
+    case 'AccountKey': return 'accountKey';
+    case 'Sas': return 'sasToken';
+    case 'ServicePrincipal': return 'clientSecret';
+    case 'None': return 'authType';
+  }
+}
+
+function fieldOf(field: AccessCheckField, draft: DatastoreDraft): DatastoreField {
+  return field === 'credentials' ? credentialField(draft) : field;
+}
+
+/** Fields the storage check reads: the others (name, description, tags) do not stop it. */
+const storageFields: readonly DatastoreField[] = [
+  'accountName', 'container', 'endpoint', 'protocol', 'authType', 'accountKey', 'sasToken', 'tenantId', 'clientId', 'clientSecret',
+];
+
+function pick(errors: FieldErrors<DatastoreField>, fields: readonly DatastoreField[]): FieldErrors<DatastoreField> {
+  return Object.fromEntries(Object.entries(errors).filter(([field]) => fields.includes(field as DatastoreField)));
+}
+
+function fieldCount(errors: FieldErrors<DatastoreField>): string {
+  const n = Object.keys(errors).length;
+  return n === 1 ? 'One field needs attention.' : `${n} fields need attention.`;
+}
+
+/** The Register Datastore form of one workspace. */
+export class RegisterDatastoreForm implements FormDefinition<DatastoreDraft, DatastoreWebviewMessage, DatastoreHostMessage> {
+  readonly viewType = 'azureml.registerDatastore';
+  readonly title = 'Register Datastore';
+  readonly script = 'datastoreForm.js';
+  readonly scope: string;
+  private knownNames: string[] | undefined;
+
+  constructor(private readonly context: DatastoreFormContext) {
+    const w = context.workspace;
+    this.scope = `${w.connectionKind}/${w.subscriptionId}/${w.resourceGroup}/${w.workspaceName}`;
+  }
+
+  /** A new draft with the cloud's storage endpoint suffix and protocol filled in. */
+  static initialDraft(connection: Connection): DatastoreDraft {
+    return { ...emptyDatastoreDraft(connection.cloud.storageEndpointSuffix), protocol: connection.cloud.allowsPlainHttpLoopback ? 'http' : 'https' };
+  }
+
+  parse(raw: unknown, current: DatastoreDraft): DatastoreWebviewMessage | undefined {
+    return parseDatastoreMessage(raw, current);
+  }
+
+  withoutSecrets(draft: DatastoreDraft): DatastoreDraft {
+    return withoutDatastoreSecrets(draft);
+  }
+
+  private async localStorage(): Promise<LocalStorageAccount | undefined> {
+    const cloud = this.context.connection.cloud;
+    const accountName = (await loadAzureModules()).fixedStorageAccountName(cloud);
+    return accountName ? { accountName, endpointSuffix: cloud.storageEndpointSuffix } : undefined;
+  }
+
+  private async existingNames(): Promise<string[]> {
+    try {
+      const all = await collectPages((t) => this.context.client.datastores.list(t ? { continuationToken: t } : {}), maxKnownNames);
+      this.knownNames = all.map((d) => d.name);
+    } catch (error) {
+      // The form works without the list: submit asks the service about the one name it saves.
+      this.context.log.warn(`Register Datastore: could not list the existing datastores: ${String(error)}`);
+    }
+    return this.knownNames ?? [];
+  }
+
+  async initMessage(draft: DatastoreDraft): Promise<DatastoreHostMessage> {
+    const localStorage = await this.localStorage();
+    const options: DatastoreFormOptions = {
+      workspaceName: this.context.workspace.workspaceName,
+      endpointSuffix: this.context.connection.cloud.storageEndpointSuffix,
+      existingNames: await this.existingNames(),
+      ...(localStorage ? { localStorage } : {}),
+    };
+    return { type: 'init', draft, options };
+  }
+
+  async handle(message: DatastoreWebviewMessage, panel: Panel): Promise<void> {
+    if (message.type === 'checkConnection') await this.check(message.draft, panel);
+    else if (message.type === 'submit') await this.submit(message.draft, panel);
+  }
+
+  private async rules(draft: DatastoreDraft): Promise<FieldErrors<DatastoreField>> {
+    const localStorage = await this.localStorage();
+    return validateDatastoreDraft(draft, { existingNames: this.knownNames ?? [], ...(localStorage ? { localStorage } : {}) });
+  }
+
+  private async exists(name: string): Promise<boolean> {
+    try {
+      await this.context.client.datastores.get(name);
+      return true;
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return false;
+      throw error;
+    }
+  }
+
+  /** Runs the storage check; posts its result. True when the storage answered as it should. */
+  private async checkStorage(draft: DatastoreDraft, panel: Panel): Promise<boolean> {
+    const where = `${containerNoun(draft.datastoreType)} "${draft.container.trim()}"`;
+    panel.post({ type: 'busy', message: `Checking access to the ${where}…` });
+    const sdk = await loadAzureModules();
+    const userCredential = this.context.connection.userCredential(this.context.workspace.tenantId);
+    const result = await sdk.checkDatastoreAccess({
+      cloud: this.context.connection.cloud,
+      input: toDatastoreInput(draft),
+      ...(userCredential ? { userCredential } : {}),
+    });
+    panel.post({ type: 'idle' });
+    if (result.ok) {
+      panel.post({ type: 'fieldErrors', errors: {} });
+      panel.post({ type: 'status', kind: 'success', message: result.message });
+      return true;
+    }
+    const field = fieldOf(result.field, draft);
+    this.context.log.info(`Register Datastore: the storage check failed (${result.code}): ${result.message}`);
+    panel.post({ type: 'fieldErrors', errors: { [field]: result.message } });
+    panel.post({ type: 'status', kind: 'error', message: result.message, field });
+    return false;
+  }
+
+  private async check(draft: DatastoreDraft, panel: Panel): Promise<void> {
+    const errors = pick(await this.rules(draft), storageFields);
+    if (hasErrors(errors)) {
+      panel.post({ type: 'fieldErrors', errors });
+      panel.post({ type: 'status', kind: 'error', message: `Cannot check the connection yet. ${fieldCount(errors)}` });
+      return;
+    }
+    await this.checkStorage(draft, panel);
+  }
+
+  private async submit(draft: DatastoreDraft, panel: Panel): Promise<void> {
+    panel.forgetSecrets();
+    const errors = await this.rules(draft);
+    // A PUT on an existing name would replace that datastore: ask the service, the list may be stale.
+    if (!errors.name && await this.exists(draft.name.trim())) {
+      errors.name = `A datastore named "${draft.name.trim()}" already exists in this workspace.`;
+    }
+    if (hasErrors(errors)) {
+      panel.post({ type: 'fieldErrors', errors });
+      panel.post({ type: 'status', kind: 'error', message: `Not registered. ${fieldCount(errors)}` });
+      return;
+    }
+    if (!draft.skipValidation && !(await this.checkStorage(draft, panel))) return;
+
+    const input = toDatastoreInput(draft);
+    panel.post({ type: 'busy', message: `Registering datastore "${input.name}"…` });
+    const datastore = await this.context.client.datastores.createOrUpdate(input, { skipValidation: draft.skipValidation });
+    this.context.log.info(`Registered datastore "${datastore.name}" (${datastore.datastoreType}, ${input.accountName}, credentials ${datastore.credentialsType})`
+      + `${draft.skipValidation ? ' without validation' : ''}.`);
+    panel.post({ type: 'idle' });
+    panel.post({ type: 'saved', message: `Registered datastore "${datastore.name}".` });
+    this.context.onRegistered(datastore);
+    panel.dispose();
+  }
+}

@@ -1,0 +1,250 @@
+/**
+ * The registration forms' rules, in one pure module: the webview checks as the user types and
+ * the extension host checks again before it acts (it never trusts the webview). Each rule
+ * answers the message to show next to the field, or undefined when the value is fine.
+ */
+import type {
+  DatastoreAuthType, DatastoreDraft, DatastoreField, FormDatastoreType, LocalStorageAccount, ModelDraft, ModelField, TagRow,
+} from './protocol';
+
+export type FieldErrors<F extends string> = Partial<Record<F, string>>;
+
+/** Azure ML datastore names (case-insensitive): as the workspace service checks them. */
+export const datastoreNamePattern = /^[a-zA-Z0-9_]{1,255}$/;
+/** Azure ML asset names (models), as the service checks them on PUT. */
+export const assetNamePattern = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$/;
+/** Azure ML asset versions: like names, plus dots (`1.0.2`). */
+export const assetVersionPattern = /^[a-zA-Z0-9][a-zA-Z0-9\-_.]{0,254}$/;
+export const storageAccountNamePattern = /^[a-z0-9]{3,24}$/;
+/** Blob containers, file shares and ADLS Gen2 file systems share this rule. */
+export const containerNamePattern = /^(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$/;
+const hostLabel = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
+export const endpointSuffixPattern = new RegExp(`^${hostLabel}(?:\\.${hostLabel})*$`, 'i');
+const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const base64Pattern = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Which credentials each storage type takes; every type can also go without (identity-based access). */
+export function authTypesFor(datastoreType: FormDatastoreType): readonly DatastoreAuthType[] {
+  return datastoreType === 'AzureDataLakeGen2' ? ['ServicePrincipal', 'None'] : ['AccountKey', 'Sas', 'None'];
+}
+
+/** What the datastore points at inside the account, in words: "container", "file share", "file system". */
+export function containerNoun(datastoreType: FormDatastoreType): string {
+  switch (datastoreType) {
+    case 'AzureBlob': return 'container';
+    case 'AzureFile': return 'file share';
+    case 'AzureDataLakeGen2': return 'file system';
+  }
+}
+
+// ---- single fields ---------------------------------------------------------------------------
+
+export function datastoreNameError(name: string, existingNames: readonly string[] = []): string | undefined {
+  if (!name) return 'Enter a name for the datastore.';
+  if (name.length > 255) return 'Use at most 255 characters.';
+  if (!datastoreNamePattern.test(name)) return 'Use only letters, digits and underscores (_).';
+  const taken = existingNames.find((n) => n.toLowerCase() === name.toLowerCase());
+  if (taken) return `A datastore named "${taken}" already exists in this workspace.`;
+  return undefined;
+}
+
+/** `local`: given when the endpoint suffix is the local workspace's, whose storage has one account. */
+export function storageAccountNameError(name: string, local?: LocalStorageAccount): string | undefined {
+  if (!name) return 'Enter the storage account name.';
+  if (name.length < 3 || name.length > 24) return 'A storage account name has 3 to 24 characters.';
+  if (!storageAccountNamePattern.test(name)) return 'Use only lowercase letters and digits.';
+  if (local && name !== local.accountName) {
+    return `The local workspace has one storage account: "${local.accountName}".`;
+  }
+  return undefined;
+}
+
+export function containerNameError(name: string, datastoreType: FormDatastoreType): string | undefined {
+  const noun = containerNoun(datastoreType);
+  if (!name) return `Enter the ${noun} name.`;
+  if (name.length < 3 || name.length > 63) return `A ${noun} name has 3 to 63 characters.`;
+  if (/[^a-z0-9-]/.test(name)) return 'Use only lowercase letters, digits and hyphens (-).';
+  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) return 'Start and end with a letter or digit.';
+  if (name.includes('--')) return 'Do not use two hyphens in a row.';
+  return containerNamePattern.test(name) ? undefined : `Not a valid ${noun} name.`;
+}
+
+export function endpointSuffixError(suffix: string): string | undefined {
+  if (!suffix) return 'Enter the storage endpoint suffix, e.g. core.windows.net.';
+  if (/^[a-z]+:\/\//i.test(suffix) || suffix.includes('/')) return 'Enter only the suffix (e.g. core.windows.net), not a URL.';
+  return endpointSuffixPattern.test(suffix) ? undefined : 'Not a valid host name suffix.';
+}
+
+export function accountKeyError(key: string): string | undefined {
+  if (!key) return 'Enter the storage account key.';
+  if (/\s/.test(key)) return 'The key contains spaces or line breaks: paste it again.';
+  return base64Pattern.test(key) ? undefined : 'An account key is base64 text (88 characters for Azure Storage).';
+}
+
+/** The SAS token as the service wants it: without a leading "?". */
+export function normalizeSasToken(token: string): string {
+  return token.trim().replace(/^\?/, '');
+}
+
+export function sasTokenError(token: string, now: Date = new Date()): string | undefined {
+  const sas = normalizeSasToken(token);
+  if (!sas) return 'Enter the SAS token.';
+  if (/^[a-z]+:\/\//i.test(sas)) return 'Paste only the token (the part after "?"), not the whole URL.';
+  const params = new URLSearchParams(sas);
+  if (!params.get('sig')) return 'This is not a SAS token: it has no signature (sig=).';
+  if (!params.get('sv')) return 'This is not a SAS token: it has no version (sv=).';
+  const expiry = params.get('se');
+  if (expiry) {
+    const expires = new Date(expiry);
+    if (!Number.isNaN(expires.getTime()) && expires.getTime() <= now.getTime()) {
+      return `This SAS token expired on ${expires.toISOString().slice(0, 16).replace('T', ' ')} UTC.`;
+    }
+  }
+  return undefined;
+}
+
+export function guidError(value: string, what: string): string | undefined {
+  if (!value) return `Enter the ${what}.`;
+  return guidPattern.test(value) ? undefined : `The ${what} is a GUID, e.g. 00000000-0000-0000-0000-000000000000.`;
+}
+
+export function clientSecretError(secret: string): string | undefined {
+  return secret ? undefined : 'Enter the client secret.';
+}
+
+export function modelNameError(name: string): string | undefined {
+  if (!name) return 'Enter a name for the model.';
+  if (name.length > 255) return 'Use at most 255 characters.';
+  if (!/^[a-zA-Z0-9]/.test(name)) return 'Start with a letter or digit.';
+  return assetNamePattern.test(name) ? undefined : 'Use only letters, digits, hyphens (-) and underscores (_).';
+}
+
+export function modelVersionError(version: string): string | undefined {
+  if (!version) return 'Enter a version, e.g. 1.';
+  if (version.length > 255) return 'Use at most 255 characters.';
+  if (!/^[a-zA-Z0-9]/.test(version)) return 'Start with a letter or digit.';
+  return assetVersionPattern.test(version) ? undefined : 'Use only letters, digits, dots (.), hyphens (-) and underscores (_).';
+}
+
+/** A path inside a datastore or a run's artifacts: relative, `/`-separated, no `..`. */
+export function storagePathError(path: string, what: string): string | undefined {
+  if (!path.trim()) return `Enter the ${what}.`;
+  if (path.startsWith('/')) return 'Enter the path without a leading "/".';
+  if (path.includes('\\')) return 'Separate folders with "/".';
+  if (path.split('/').some((segment) => segment === '..' || segment === '.')) return 'The path cannot contain "." or ".." segments.';
+  return undefined;
+}
+
+export function localPathError(path: string): string | undefined {
+  if (!path) return 'Choose a file or folder on this machine.';
+  return /^(\/|[a-zA-Z]:[\\/]|\\\\)/.test(path) ? undefined : 'Enter an absolute path.';
+}
+
+/** Tag rows: blank rows are ignored; every other row needs a key, and keys are unique. */
+export function tagsError(rows: readonly TagRow[]): string | undefined {
+  const seen = new Set<string>();
+  for (const [index, row] of rows.entries()) {
+    const key = row.key.trim();
+    if (!key && !row.value.trim()) continue;
+    if (!key) return `Tag ${index + 1} has a value but no name.`;
+    if (key.length > 256) return `Tag "${key.slice(0, 20)}…" has a name longer than 256 characters.`;
+    if (seen.has(key)) return `The tag "${key}" appears twice.`;
+    seen.add(key);
+  }
+  return undefined;
+}
+
+/** Tag rows as the service takes them (blank rows dropped, keys trimmed). */
+export function tagsToRecord(rows: readonly TagRow[]): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const row of rows) {
+    const key = row.key.trim();
+    if (key) tags[key] = row.value;
+  }
+  return tags;
+}
+
+// ---- whole forms ---------------------------------------------------------------------------
+
+export interface DatastoreRulesContext {
+  existingNames?: readonly string[];
+  localStorage?: LocalStorageAccount;
+  now?: Date;
+}
+
+function collect<F extends string>(checks: Array<[F, string | undefined]>): FieldErrors<F> {
+  const errors: FieldErrors<F> = {};
+  for (const [field, error] of checks) if (error) errors[field] = error;
+  return errors;
+}
+
+/** Every rule that applies to the draft's storage type and authentication. */
+export function validateDatastoreDraft(draft: DatastoreDraft, context: DatastoreRulesContext = {}): FieldErrors<DatastoreField> {
+  const checks: Array<[DatastoreField, string | undefined]> = [
+    ['name', datastoreNameError(draft.name.trim(), context.existingNames)],
+    ['accountName', storageAccountNameError(draft.accountName.trim(),
+      context.localStorage && draft.endpoint.trim() === context.localStorage.endpointSuffix ? context.localStorage : undefined)],
+    ['container', containerNameError(draft.container.trim(), draft.datastoreType)],
+    ['endpoint', endpointSuffixError(draft.endpoint.trim())],
+    ['tags', tagsError(draft.tags)],
+  ];
+  if (!authTypesFor(draft.datastoreType).includes(draft.authType)) {
+    checks.push(['authType', `A ${containerNoun(draft.datastoreType)} datastore cannot use this authentication.`]);
+  }
+  switch (draft.authType) {
+    case 'AccountKey':
+      checks.push(['accountKey', accountKeyError(draft.accountKey.trim())]);
+      break;
+    case 'Sas':
+      checks.push(['sasToken', sasTokenError(draft.sasToken, context.now)]);
+      break;
+    case 'ServicePrincipal':
+      checks.push(
+        ['tenantId', guidError(draft.tenantId.trim(), 'tenant ID')],
+        ['clientId', guidError(draft.clientId.trim(), 'client ID')],
+        ['clientSecret', clientSecretError(draft.clientSecret)],
+      );
+      break;
+    case 'None':
+      break;
+  }
+  return collect(checks);
+}
+
+export interface ModelRulesContext {
+  /** Whether local files can be uploaded (an upload datastore exists). */
+  localUploadAvailable?: boolean;
+}
+
+export function validateModelDraft(draft: ModelDraft, context: ModelRulesContext = {}): FieldErrors<ModelField> {
+  const checks: Array<[ModelField, string | undefined]> = [
+    ['name', modelNameError(draft.name.trim())],
+    ['version', modelVersionError(draft.version.trim())],
+    ['tags', tagsError(draft.tags)],
+  ];
+  switch (draft.source) {
+    case 'local':
+      checks.push(['localPath', context.localUploadAvailable === false
+        ? 'Local files cannot be uploaded to this workspace (it has no default datastore).'
+        : localPathError(draft.localPath.trim())]);
+      break;
+    case 'run':
+      checks.push(
+        ['experimentName', draft.experimentName ? undefined : 'Choose the experiment of the run.'],
+        ['jobName', draft.jobName ? undefined : 'Choose the run.'],
+        ['runPath', storagePathError(draft.runPath.trim(), 'path among the run\'s outputs')],
+      );
+      break;
+    case 'datastore':
+      checks.push(
+        ['datastoreName', draft.datastoreName ? undefined : 'Choose the datastore.'],
+        ['datastorePath', storagePathError(draft.datastorePath.trim(), 'path in the datastore')],
+      );
+      break;
+  }
+  return collect(checks);
+}
+
+export function hasErrors(errors: Partial<Record<string, string>>): boolean {
+  return Object.values(errors).some((e) => e !== undefined);
+}
