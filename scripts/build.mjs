@@ -1,6 +1,6 @@
 // Bundles the extension, the CLI and the local workspace service into dist/ with esbuild.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -37,11 +37,35 @@ const options = {
   ...importMetaUrlShim,
 };
 
+// The registration forms' webview scripts (src/webview, DOM only): browser bundles in media/webview/.
+const webviewOptions = {
+  entryPoints: { datastoreForm: 'src/webview/datastoreForm.ts', modelForm: 'src/webview/modelForm.ts' },
+  outdir: 'media/webview',
+  bundle: true,
+  platform: 'browser',
+  target: 'es2022',
+  format: 'iife',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  metafile: true,
+};
+
+// The webviews load codicons from media/ (their only resource root), copied from the package.
+function copyCodicons() {
+  mkdirSync('media/codicons', { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `media/codicons/${file}`);
+}
+copyCodicons();
+// A production build leaves no source maps of an earlier development build behind for packaging.
+if (production) rmSync('media/webview', { recursive: true, force: true });
+
 if (watch) {
   const ctx = await esbuild.context(options);
   await ctx.watch();
+  await (await esbuild.context(webviewOptions)).watch();
 } else {
-  const result = await esbuild.build(options);
-  const outputs = Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.js'));
+  const [result, webviews] = await Promise.all([esbuild.build(options), esbuild.build(webviewOptions)]);
+  const outputs = [...Object.entries(result.metafile.outputs), ...Object.entries(webviews.metafile.outputs)].filter(([f]) => f.endsWith('.js'));
   for (const [file, info] of outputs) console.log(`${file} ${(info.bytes / 1024).toFixed(0)} KiB`);
 }

@@ -26,6 +26,7 @@ const mochaSuites = [
   ['azure clients', ['test/azure/**/*.test.ts']],
   ['local workspace service', ['test/local/**/*.test.ts']],
   ['cli', ['test/cli/**/*.test.ts']],
+  ['core engines', ['test/core/**/*.test.ts']],
 ];
 
 function runMochaSuite(name, globs) {
@@ -49,6 +50,7 @@ function runMochaSuite(name, globs) {
 
 gate('build', ['scripts/build.mjs']);
 gate('type-check', [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.', '--noEmit']);
+gate('type-check webviews', [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'src/webview', '--noEmit']);
 gate('lint', [path.join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), 'src', 'test']);
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
@@ -88,15 +90,25 @@ async function runHostSuite(name, extensionTestsPath) {
 
 const hostSuites = [['integration (VS Code extension host)', 'out/integration/index.js']];
 const wantedHostSuites = hostSuites.filter(([name]) => only.length === 0 || only.some((o) => name.includes(o)));
-if (wantedHostSuites.length > 0) {
+/** Suites run by mocha in plain Node that drive code-server through headless Chromium (they package the .vsix). */
+const e2eSuites = [['e2e (browser)', ['test/e2e/**/*.test.mjs']]];
+const wantedE2eSuites = e2eSuites.filter(([name]) => only.length === 0 || only.some((o) => name.includes(o)));
+if (wantedHostSuites.length > 0 || wantedE2eSuites.length > 0) {
   const { ensureHostInstalled } = await import('./vscode-host/install.mjs');
   await ensureHostInstalled({ log: (line) => console.log(line) });
+}
+if (wantedHostSuites.length > 0) {
   gate('build integration suites', ['scripts/buildTests.mjs']);
   for (const [name, testsPath] of wantedHostSuites) {
     const counts = await runHostSuite(name, testsPath);
     perSuite.push([name, counts]);
     for (const key of Object.keys(totals)) totals[key] += counts[key];
   }
+}
+for (const [name, globs] of wantedE2eSuites) {
+  const counts = runMochaSuite(name, globs);
+  perSuite.push([name, counts]);
+  for (const key of Object.keys(totals)) totals[key] += counts[key];
 }
 
 console.log('\nSuites:');

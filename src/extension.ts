@@ -1,11 +1,20 @@
 import * as vscode from 'vscode';
 import type { AzureMlViews, CommandContext, CommandFactory } from './commands/commandContext';
 import { signIn, signOut, stopLocalWorkspace, useLocalWorkspace } from './commands/connectionCommands';
+import { registerDatastore } from './commands/forms/registerDatastore';
+import { registerModel } from './commands/forms/registerModel';
+import { setDefaultDatastore } from './commands/forms/setDefaultDatastore';
+import { unregisterDatastore } from './commands/forms/unregisterDatastore';
 import { registerCommands } from './commands/registerCommands';
+import { registerRunCommands, type RunsApi } from './commands/runs/registerRunCommands';
+import { downloadDatastoreFolder } from './commands/transfer/downloadCommand';
+import { cancelTransfers, retryFailedUploads } from './commands/transfer/sessionCommands';
+import { uploadFilesToDatastore, uploadFolderToDatastore, uploadToDatastore } from './commands/transfer/uploadCommands';
 import { loadMore, refreshDatastores, refreshExperiments, refreshModels, refreshWorkspaces, retry, showLog } from './commands/viewCommands';
 import { selectSubscriptions, selectWorkspace, setActiveWorkspace } from './commands/workspaceCommands';
 import { ConnectionManager } from './connection/connectionManager';
 import { LocalWorkspaceLauncher } from './connection/localWorkspaceLauncher';
+import { FormPanels } from './forms/formPanels';
 import { registerViews } from './tree/views';
 import { registerActiveWorkspaceStatusBar } from './ui/activeWorkspaceStatusBar';
 import { createLog } from './ui/log';
@@ -16,6 +25,10 @@ export interface AzureMlExtensionApi {
   readonly activationMs: number;
   readonly connections: ConnectionManager;
   readonly views: AzureMlViews;
+  /** The open registration forms: tests post protocol messages to `forms.lastPanel` and read its replies. */
+  readonly forms: FormPanels;
+  /** Runs being followed (run logs, status bar): tests read their logs and summaries. */
+  readonly runs: RunsApi;
   setPrompts(prompts: Prompts | undefined): void;
 }
 
@@ -34,6 +47,16 @@ const commands: Readonly<Record<string, CommandFactory>> = {
   'azureml.loadMore': loadMore,
   'azureml.retry': retry,
   'azureml.showLog': showLog,
+  'azureml.registerDatastore': registerDatastore,
+  'azureml.unregisterDatastore': unregisterDatastore,
+  'azureml.setDefaultDatastore': setDefaultDatastore,
+  'azureml.registerModel': registerModel,
+  'azureml.uploadToDatastore': uploadToDatastore,
+  'azureml.uploadFolderToDatastore': uploadFolderToDatastore,
+  'azureml.uploadFilesToDatastore': uploadFilesToDatastore,
+  'azureml.downloadDatastoreFolder': downloadDatastoreFolder,
+  'azureml.retryFailedUploads': retryFailedUploads,
+  'azureml.cancelTransfers': cancelTransfers,
 };
 
 /** Wires the extension together. No network I/O here: connections are restored on first use. */
@@ -44,15 +67,19 @@ export function activate(context: vscode.ExtensionContext): AzureMlExtensionApi 
   const connections = new ConnectionManager(context.globalState, launcher, log);
   context.subscriptions.push(launcher, connections);
   const views = registerViews(context, connections, log);
+  const forms = new FormPanels(context.extensionUri, log, () => connections.kind);
+  context.subscriptions.push(forms);
 
   let prompts: Prompts = vscodePrompts;
   const commandContext: CommandContext = {
-    connections, views, log,
+    connections, views, log, forms,
+    workspaceState: context.workspaceState,
     get prompts() {
       return prompts;
     },
   };
   registerCommands(context, commandContext, commands);
+  const runs = registerRunCommands(context, commandContext);
   registerActiveWorkspaceStatusBar(context, connections);
 
   const activationMs = performance.now() - started;
@@ -61,6 +88,8 @@ export function activate(context: vscode.ExtensionContext): AzureMlExtensionApi 
     activationMs,
     connections,
     views,
+    forms,
+    runs,
     setPrompts: (p) => {
       prompts = p ?? vscodePrompts;
     },

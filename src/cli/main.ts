@@ -3,13 +3,18 @@ import { parseArgs } from 'node:util';
 import { maskSecrets } from '../azure/secrets';
 import type { CliCommand } from './command';
 import { datastoresCommand } from './commands/datastores';
+import { downloadCommand } from './commands/download';
+import { cancelCommand } from './commands/cancel';
 import { jobsCommand } from './commands/jobs';
+import { logsCommand } from './commands/logs';
 import { modelsCommand } from './commands/models';
+import { submitCommand } from './commands/submit';
+import { uploadCommand } from './commands/upload';
 import { workspacesCommand } from './commands/workspaces';
 import { resolveTarget, targetOptions } from './target';
 import { targetOptionsHelp, UsageError } from './usage';
 
-const commands: readonly CliCommand[] = [workspacesCommand, datastoresCommand, modelsCommand, jobsCommand];
+const commands: readonly CliCommand[] = [workspacesCommand, datastoresCommand, modelsCommand, jobsCommand, submitCommand, logsCommand, cancelCommand, uploadCommand, downloadCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -36,6 +36,8 @@ export interface ResolvedTarget {
   subscriptionId: string | undefined;
   /** Set when the target names a workspace. */
   workspaceClient: WorkspaceClient | undefined;
+  /** Who the command acts as: for identity-based datastores, whose token reaches storage. */
+  credential: TokenCredential;
 }
 
 function azureCloud(name: string | undefined): Cloud {
@@ -55,6 +57,7 @@ export async function resolveTarget(values: TargetValues, needsWorkspace: boolea
       resourceManager: new ResourceManagerClient(cloud, credential),
       subscriptionId: connection.subscriptionId,
       workspaceClient,
+      credential,
     };
   }
   const cloud = azureCloud(values.cloud);
@@ -71,6 +74,7 @@ export async function resolveTarget(values: TargetValues, needsWorkspace: boolea
   return {
     cloud,
     resourceManager,
+    credential,
     subscriptionId: subscription,
     workspaceClient: subscription && resourceGroup && workspace
       ? resourceManager.workspaceClient({ subscriptionId: subscription, resourceGroup, workspaceName: workspace })

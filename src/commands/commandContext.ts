@@ -1,4 +1,6 @@
+import type { Memento } from 'vscode';
 import type { ConnectionManager } from '../connection/connectionManager';
+import type { FormPanels } from '../forms/formPanels';
 import type { AzureMlTreeProvider } from '../tree/treeProvider';
 import type { Log } from '../ui/log';
 import type { Prompts } from '../ui/prompts';
@@ -19,6 +21,10 @@ export interface CommandContext {
   readonly views: AzureMlViews;
   readonly log: Log;
   readonly prompts: Prompts;
+  /** The open registration forms (webview panels). */
+  readonly forms: FormPanels;
+  /** Choices remembered for this workspace (e.g. the datastore folder each local folder was uploaded to). */
+  readonly workspaceState: Memento;
 }
 
 export type CommandHandler = (...args: never[]) => Promise<unknown>;

@@ -4,6 +4,8 @@
  */
 export { azureClouds, cloudByName, localCloud, type Cloud } from '../azure/cloud';
 export { openDatastoreStorage, type DatastoreStorage } from '../azure/datastoreStorage';
+export { checkDatastoreAccess, fixedStorageAccountName } from '../azure/datastoreAccessCheck';
+export { artifactDatastoreName, jobArtifactFolder, listJobArtifactPaths, storagePathKind } from '../azure/artifactPaths';
 export { isTerminalJobStatus } from '../azure/jobs';
 export { jobWithRunTimes } from '../azure/mappers';
 export { connectLocalWorkspace } from '../azure/localWorkspace';
@@ -11,3 +13,10 @@ export { ResourceManagerClient } from '../azure/resourceManagerClient';
 export { listFolder, type StorageEntry } from '../azure/storageListing';
 export { listSubscriptionsAcrossTenants } from '../azure/subscriptionsAcrossTenants';
 export { WorkspaceClient } from '../azure/workspaceClient';
+export { commandJobFromYaml } from '../core/jobSpec/commandJobYaml';
+export { downloadRunOutputs } from '../core/runOutputs';
+export { downloadFromDatastore } from '../core/transfer/downloadFolder';
+export { uploadToDatastore } from '../core/transfer/uploadFolder';
+export { RunLogTailer } from '../core/runLogTailer';
+export { snapshotTransfer } from '../core/snapshot/snapshotTransfer';
+export { jobSpecContextOf, submitJob } from '../core/submitJob';

@@ -16,11 +16,31 @@ export interface PickOptions {
   placeHolder?: string;
 }
 
+export interface ConfirmOptions {
+  message: string;
+  detail: string;
+  /** The button that goes ahead, e.g. "Unregister". */
+  confirm: string;
+}
+
+export interface OpenDialogOptions {
+  title: string;
+  /** The dialog's button, e.g. "Download Here". */
+  openLabel: string;
+  defaultPath?: string;
+}
+
 /** Everything a command asks the user. Tests replace it with scripted answers. */
 export interface Prompts {
   pick<T>(items: PickItem<T>[] | Promise<PickItem<T>[]>, options: PickOptions): Promise<T>;
   pickMany<T>(items: PickItem<T>[] | Promise<PickItem<T>[]>, options: PickOptions): Promise<T[]>;
   input(options: vscode.InputBoxOptions & { title: string }): Promise<string>;
+  /** A modal question; throws UserCancelledError unless the user confirms. Scripted prompts may leave it out. */
+  confirm?(options: ConfirmOptions): Promise<void>;
+  /** A local folder (absolute path). Scripted prompts may leave it out. */
+  pickFolder?(options: OpenDialogOptions): Promise<string>;
+  /** One or more local files (absolute paths). Scripted prompts may leave it out. */
+  pickFiles?(options: OpenDialogOptions): Promise<string[]>;
 }
 
 export const vscodePrompts: Prompts = {
@@ -39,4 +59,24 @@ export const vscodePrompts: Prompts = {
     if (value === undefined) throw new UserCancelledError();
     return value;
   },
+  async confirm(options) {
+    const answer = await vscode.window.showWarningMessage(options.message, { modal: true, detail: options.detail }, options.confirm);
+    if (answer !== options.confirm) throw new UserCancelledError();
+  },
+  async pickFolder(options) {
+    const [folder] = await openDialog(options, { canSelectFolders: true, canSelectFiles: false, canSelectMany: false });
+    return folder!;
+  },
+  pickFiles: (options) => openDialog(options, { canSelectFolders: false, canSelectFiles: true, canSelectMany: true }),
 };
+
+async function openDialog(options: OpenDialogOptions, kind: Pick<vscode.OpenDialogOptions, 'canSelectFiles' | 'canSelectFolders' | 'canSelectMany'>): Promise<string[]> {
+  const picked = await vscode.window.showOpenDialog({
+    ...kind,
+    title: options.title,
+    openLabel: options.openLabel,
+    ...(options.defaultPath ? { defaultUri: vscode.Uri.file(options.defaultPath) } : {}),
+  });
+  if (!picked || picked.length === 0) throw new UserCancelledError();
+  return picked.map((uri) => uri.fsPath);
+}
