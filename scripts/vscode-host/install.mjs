@@ -77,8 +77,12 @@ function ensureCodeServer(log) {
       2,
     ) + '\n',
   );
+  // An outer npm (npm test, npm exec) exports its own settings as npm_* variables; the nested npm
+  // would take them as config. code-server's postinstall reads the Node version from
+  // npm_config_user_agent, so an inherited one naming the machine's Node 20 fails the install.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
   const env = {
-    ...process.env,
+    ...inherited,
     PATH: `${dirname(node24Path)}${process.platform === 'win32' ? ';' : ':'}${process.env.PATH ?? ''}`,
     npm_config_nodedir: headersDir,
     npm_config_update_notifier: 'false',
