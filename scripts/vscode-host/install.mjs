@@ -77,12 +77,15 @@ function ensureCodeServer(log) {
       2,
     ) + '\n',
   );
-  // An outer npm (npm test, npm exec) exports its own settings as npm_* variables; the nested npm
-  // would take them as config. code-server's postinstall reads the Node version from
-  // npm_config_user_agent, so an inherited one naming the machine's Node 20 fails the install.
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
+  // An outer npm (npm test, npm exec) exports its settings as npm_config_* variables, which the
+  // nested npm takes as config. Keep them (the machine's registry CA file comes that way) but the
+  // user agent: code-server's postinstall reads the Node version from it, and the outer one names
+  // the machine's Node 20.
+  const { npm_config_user_agent: _outerUserAgent, ...inherited } = process.env;
   const env = {
     ...inherited,
+    // npm running on Node 24 would look for its global npmrc next to Node 24, not the machine's.
+    npm_config_globalconfig: process.env.npm_config_globalconfig ?? machineNpmGlobalConfig(),
     PATH: `${dirname(node24Path)}${process.platform === 'win32' ? ';' : ':'}${process.env.PATH ?? ''}`,
     npm_config_nodedir: headersDir,
     npm_config_update_notifier: 'false',
@@ -206,4 +209,13 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     console.error(`vscode-host install failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
   }
+}
+
+/** The global npmrc of the machine's own npm (it may carry the registry's CA file), or undefined. */
+function machineNpmGlobalConfig() {
+  const separator = process.platform === 'win32' ? ';' : ':';
+  const machinePath = (process.env.PATH ?? '').split(separator).filter((dir) => !dir.includes('node_modules')).join(separator);
+  const result = spawnSync('npm', ['config', 'get', 'globalconfig'], { encoding: 'utf8', env: { ...process.env, PATH: machinePath } });
+  const file = result.status === 0 ? result.stdout.trim() : '';
+  return file && existsSync(file) ? file : undefined;
 }
