@@ -3,6 +3,7 @@
 // Not a test: it prints a table of medians and whether the targets of issue 4 are met.
 //
 //   node scripts/bench/upload.mjs [--runs N] [--only a,b,c,reupload] [--tools engine,cli,az,azcopy,naive,raw]
+//                                 [--raw-concurrency 16,32,64] [--engine-tuning '{"maxConcurrency":64}']
 //
 // Everything runs on 127.0.0.1. Peers that are not installed are skipped with a line saying so:
 // az from Debian (`apt-get install -y azure-cli`); AzCopy is installed on first use into
@@ -26,7 +27,9 @@ const option = (name, fallback) => {
 const runs = Number(option('runs', '3'));
 const only = new Set(option('only', 'a,b,c,reupload').split(','));
 const tools = new Set(option('tools', 'engine,cli,az,azcopy,naive,raw').split(','));
-const rawConcurrencies = option('raw-concurrency', '16,32,64').split(',').map(Number);
+const rawConcurrencyOption = option('raw-concurrency', undefined)?.split(',').map(Number);
+/** JSON merged into the engine's tuning (src/core/transfer/tuning.ts), e.g. '{"maxConcurrency":64}'. */
+const engineTuning = option('engine-tuning', undefined) ? JSON.parse(option('engine-tuning', '{}')) : undefined;
 
 const azcopyVersion = '10.32.2';
 const peersDir = path.join(root, '.vscode-test', 'peers');
@@ -77,13 +80,20 @@ async function startLocalWorkspace(dataDir) {
   return { ready, stop: () => new Promise((resolve) => { child.once('exit', resolve); process.kill(-child.pid, 'SIGTERM'); }) };
 }
 
-/** The workspace blob store's container name, from the local workspace's own datastore record. */
-async function blobContainer(ready, dataDir) {
+/** Registers a blob datastore (dev account key) for a container of the local workspace. */
+async function registerDatastore(ready, dataDir, name, container) {
   const { token } = JSON.parse(readFileSync(path.join(dataDir, 'local-workspace.json'), 'utf8'));
   const url = `${ready.armEndpoint}/subscriptions/${ready.subscriptionId}/resourceGroups/${ready.resourceGroup}`
-    + `/providers/Microsoft.MachineLearningServices/workspaces/${ready.workspace}/datastores/workspaceblobstore?api-version=2024-10-01`;
-  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-  return (await response.json()).properties.containerName;
+    + `/providers/Microsoft.MachineLearningServices/workspaces/${ready.workspace}/datastores/${name}?api-version=2024-10-01`;
+  const response = await fetch(url, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ properties: {
+      datastoreType: 'AzureBlob', accountName: 'devstoreaccount1', containerName: container, endpoint: 'local', protocol: 'http',
+      credentials: { credentialsType: 'AccountKey', secrets: { secretsType: 'AccountKey', key: devKey } },
+    } }),
+  });
+  if (!response.ok) throw new Error(`registering datastore ${name}: ${response.status} ${await response.text()}`);
 }
 
 function which(command) {
@@ -145,20 +155,27 @@ function timed(command, commandArgs, env) {
   return ms;
 }
 
-async function deletePrefix(ready, container, prefix) {
-  // Keeps Azurite's disk use flat between runs; not timed.
-  const { ContainerClient, StorageSharedKeyCredential } = await import('@azure/storage-blob');
-  const client = new ContainerClient(`${ready.blobEndpoint}/${container}`, new StorageSharedKeyCredential('devstoreaccount1', devKey));
-  const names = [];
-  for await (const blob of client.listBlobsFlat({ prefix: `${prefix}/` })) names.push(blob.name);
-  for (let i = 0; i < names.length; i += 64) await Promise.all(names.slice(i, i + 64).map((n) => client.deleteBlob(n)));
-}
-
 async function containerSas(container) {
   const { ContainerSASPermissions, generateBlobSASQueryParameters, StorageSharedKeyCredential } = await import('@azure/storage-blob');
   return generateBlobSASQueryParameters({
     containerName: container, permissions: ContainerSASPermissions.parse('racwdl'), expiresOn: new Date(Date.now() + 6 * 3600_000),
   }, new StorageSharedKeyCredential('devstoreaccount1', devKey)).toString();
+}
+
+/**
+ * A new, empty container for one run, registered as its own datastore: every tool starts from the
+ * same state, and Azurite does not slow down as earlier runs' blobs pile up (the container is
+ * deleted after the run, not timed).
+ */
+let counter = 0;
+async function freshTarget(ready, dataDir) {
+  const { ContainerClient, StorageSharedKeyCredential } = await import('@azure/storage-blob');
+  const id = counter++;
+  const container = `bench-${id}`;
+  const client = new ContainerClient(`${ready.blobEndpoint}/${container}`, new StorageSharedKeyCredential('devstoreaccount1', devKey));
+  await client.create();
+  await registerDatastore(ready, dataDir, `bench${id}`, container);
+  return { container, datastore: `bench${id}`, sas: await containerSas(container), dispose: () => client.delete() };
 }
 
 // ---- main -----------------------------------------------------------------------------------
@@ -170,9 +187,7 @@ log(`Load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (2 sha
 const workerPath = buildWorker();
 const local = await startLocalWorkspace(dataDir);
 const { ready } = local;
-const container = await blobContainer(ready, dataDir);
 const connectionString = `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${devKey};BlobEndpoint=${ready.blobEndpoint};`;
-const sas = await containerSas(container);
 
 const az = tools.has('az') ? which('az') : undefined;
 if (tools.has('az') && !az) log('az CLI: not installed, skipped (apt-get install -y azure-cli)');
@@ -181,15 +196,28 @@ if (tools.has('azcopy') && !azcopy) log(`AzCopy: could not be installed from npm
 const azConfigDir = mkdtempSync(path.join(work, 'az-'));
 const azcopyDirs = { AZCOPY_LOG_LOCATION: mkdtempSync(path.join(work, 'azcopy-log-')), AZCOPY_JOB_PLAN_LOCATION: mkdtempSync(path.join(work, 'azcopy-plan-')) };
 
+// Azurite's own JIT warms up on its first few thousand requests: one unmeasured upload first,
+// so the first tool measured is not the one that pays for it.
+async function warmUp(folder) {
+  const target = await freshTarget(ready, dataDir);
+  try {
+    worker(workerPath, { mode: 'raw', dataDir, datastore: target.datastore, prefix: 'warm-up', concurrency: 32, rawFiles: 3000, rawSize: 4 * KiB });
+    worker(workerPath, { mode: 'engine', dataDir, datastore: target.datastore, folder, prefix: 'warm-up-engine' });
+  } finally {
+    await target.dispose();
+  }
+}
+
 const workloads = [
-  { id: 'a', label: '(a) 5,000 × 4 KiB', count: 5000, size: 4 * KiB },
-  { id: 'b', label: '(b) 200 × 1 MiB', count: 200, size: MiB },
-  { id: 'c', label: '(c) 1 × 512 MiB', count: 1, size: 512 * MiB },
+  // rawConcurrencies: requests in parallel tried for the raw limit (whole files, or 8 MiB blocks for (c)).
+  { id: 'a', label: '(a) 5,000 × 4 KiB', count: 5000, size: 4 * KiB, rawConcurrencies: [16, 32, 64] },
+  { id: 'b', label: '(b) 200 × 1 MiB', count: 200, size: MiB, rawConcurrencies: [16, 32, 64] },
+  { id: 'c', label: '(c) 1 × 512 MiB', count: 1, size: 512 * MiB, rawConcurrencies: [4, 8, 16] },
 ].filter((w) => only.has(w.id) || (w.id === 'a' && only.has('reupload')));
 
 const rows = [];
-let counter = 0;
 try {
+  let warm = false;
   for (const w of workloads) {
     const folder = path.join(filesRoot, w.id);
     if (!existsSync(`${folder}.complete`)) {
@@ -197,78 +225,82 @@ try {
       makeFiles(folder, w.count, w.size);
     }
     const bytes = w.count * w.size;
+    if (!warm) {
+      log('Warming Azurite up (not measured) …');
+      await warmUp(folder);
+      warm = true;
+    }
+    const rawConcurrencies = rawConcurrencyOption ?? w.rawConcurrencies;
+    // Every tool uploads the folder's contents into `data/` of a fresh container.
     const toolRuns = {
-      engine: () => {
-        const prefix = `bench/${w.id}/engine-${counter++}`;
-        const measured = worker(workerPath, { mode: 'engine', dataDir, datastore: 'workspaceblobstore', folder, prefix });
+      engine: (t) => {
+        const measured = worker(workerPath, { mode: 'engine', dataDir, datastore: t.datastore, folder, prefix: 'data', ...(engineTuning ? { tuning: engineTuning } : {}) });
         if (measured.failed) throw new Error(`${measured.failed} files failed`);
-        return { ms: measured.ms, rss: measured.maxRssMiB, prefix };
+        return { ms: measured.ms, rss: measured.maxRssMiB };
       },
-      cli: () => {
-        const prefix = `bench/${w.id}/cli-${counter++}`;
-        const ms = timed(node, [path.join(root, 'dist', 'cli.js'), 'upload', folder, '--datastore', 'workspaceblobstore', '--target', prefix, '--local', '--data', dataDir, '--json']);
-        return { ms, prefix };
-      },
-      az: az && (() => {
-        const prefix = `bench/${w.id}/az-${counter++}`;
-        const ms = timed(az, ['storage', 'blob', 'upload-batch', '-d', container, '--destination-path', prefix, '-s', folder,
+      cli: (t) => ({ ms: timed(node, [path.join(root, 'dist', 'cli.js'), 'upload', folder, '--datastore', t.datastore, '--target', 'data', '--local', '--data', dataDir, '--json']) }),
+      az: az && ((t) => ({
+        ms: timed(az, ['storage', 'blob', 'upload-batch', '-d', t.container, '--destination-path', 'data', '-s', folder,
           '--connection-string', connectionString, '--max-connections', '16', '-o', 'none'],
-        { AZURE_CONFIG_DIR: azConfigDir, AZURE_CORE_COLLECT_TELEMETRY: 'no', AZURE_CORE_ONLY_SHOW_ERRORS: 'true' });
-        return { ms, prefix };
-      }),
-      azcopy: azcopy && (() => {
-        const prefix = `bench/${w.id}/azcopy-${counter++}`;
-        const ms = timed(azcopy, ['copy', `${folder}/*`, `${ready.blobEndpoint}/${container}/${prefix}?${sas}`, '--from-to', 'LocalBlob',
-          '--recursive', '--log-level', 'ERROR', '--output-level', 'quiet', '--skip-version-check'], azcopyDirs);
-        return { ms, prefix };
-      }),
-      naive: () => {
-        const prefix = `bench/${w.id}/naive-${counter++}`;
-        return { ms: worker(workerPath, { mode: 'naive', dataDir, datastore: 'workspaceblobstore', folder, prefix }).ms, prefix };
-      },
-      raw: () => {
-        // The best of a few concurrencies: the ceiling of this endpoint on this machine.
-        let best;
-        for (const concurrency of rawConcurrencies) {
-          const prefix = `bench/${w.id}/raw-${counter++}`;
-          const measured = worker(workerPath, { mode: 'raw', dataDir, datastore: 'workspaceblobstore', prefix, concurrency, rawFiles: w.count, rawSize: w.size });
-          if (!best || measured.ms < best.ms) best = { ms: measured.ms, prefix, concurrency };
-        }
-        return best;
-      },
+        { AZURE_CONFIG_DIR: azConfigDir, AZURE_CORE_COLLECT_TELEMETRY: 'no', AZURE_CORE_ONLY_SHOW_ERRORS: 'true' }),
+      })),
+      azcopy: azcopy && ((t) => ({
+        ms: timed(azcopy, ['copy', `${folder}/*`, `${ready.blobEndpoint}/${t.container}/data?${t.sas}`, '--from-to', 'LocalBlob',
+          '--recursive', '--log-level', 'ERROR', '--output-level', 'quiet', '--skip-version-check'], azcopyDirs),
+      })),
+      naive: (t) => ({ ms: worker(workerPath, { mode: 'naive', dataDir, datastore: t.datastore, folder, prefix: 'data' }).ms }),
+      raw: (t) => ({ ms: worker(workerPath, { mode: 'raw', dataDir, datastore: t.datastore, prefix: 'data', concurrency: t.concurrency, rawFiles: w.count, rawSize: w.size }).ms }),
     };
-    const wanted = only.has(w.id) ? Object.keys(toolRuns).filter((t) => tools.has(t)) : [];
-    for (const tool of wanted) {
-      const runTool = toolRuns[tool];
-      if (!runTool) continue;
-      const times = [];
-      const rss = [];
-      const concurrencies = [];
-      try {
-        for (let i = 0; i < runs; i++) {
-          const measured = runTool();
-          times.push(measured.ms);
-          if (measured.rss) rss.push(measured.rss);
-          if (measured.concurrency) concurrencies.push(measured.concurrency);
-          await deletePrefix(ready, container, measured.prefix);
-          log(`${w.label} ${tool} run ${i + 1}: ${(measured.ms / 1000).toFixed(2)} s${measured.rss ? `, peak RSS ${measured.rss.toFixed(0)} MiB` : ''}`);
+    const wanted = (only.has(w.id) ? Object.keys(toolRuns).filter((t) => tools.has(t)) : []).filter((t) => toolRuns[t]);
+    const measuredRuns = Object.fromEntries(wanted.map((t) => [t, { times: [], rss: [], best: [], failure: undefined }]));
+    // Round robin (every tool's first run, then every tool's second…), so drift in the machine's
+    // load or in Azurite's warm-up does not favour whichever tool comes first.
+    for (let i = 0; i < runs; i++) {
+      for (const tool of wanted) {
+        const record = measuredRuns[tool];
+        if (record.failure) continue;
+        try {
+          // The raw limit: the best of a few concurrencies, the ceiling of this endpoint on this machine.
+          let best;
+          for (const concurrency of tool === 'raw' ? rawConcurrencies : [undefined]) {
+            const target = { ...(await freshTarget(ready, dataDir)), concurrency };
+            try {
+              const measured = { ...toolRuns[tool](target), concurrency };
+              if (!best || measured.ms < best.ms) best = measured;
+            } finally {
+              await target.dispose();
+            }
+          }
+          record.times.push(best.ms);
+          if (best.rss) record.rss.push(best.rss);
+          if (best.concurrency) record.best.push(best.concurrency);
+          log(`${w.label} ${tool} run ${i + 1}: ${(best.ms / 1000).toFixed(2)} s${best.rss ? `, peak RSS ${best.rss.toFixed(0)} MiB` : ''}${best.concurrency ? ` (${best.concurrency} in parallel)` : ''}`);
+        } catch (error) {
+          record.failure = error;
+          log(`${w.label} ${tool}: ${error.message}`);
         }
-      } catch (error) {
-        log(`${w.label} ${tool}: ${error.message}`);
-        continue;
       }
-      const ms = median(times);
-      rows.push({ workload: w, tool, ms, filesPerSecond: w.count / (ms / 1000), mbPerSecond: bytes / MiB / (ms / 1000), rss: rss.length ? Math.max(...rss) : undefined, note: concurrencies.length ? `best of ${rawConcurrencies.join('/')} in parallel` : '' });
+    }
+    for (const tool of wanted) {
+      const record = measuredRuns[tool];
+      if (record.failure || record.times.length === 0) continue;
+      const ms = median(record.times);
+      rows.push({
+        workload: w, tool, ms, filesPerSecond: w.count / (ms / 1000), mbPerSecond: bytes / MiB / (ms / 1000),
+        rss: record.rss.length ? Math.max(...record.rss) : undefined,
+        note: tool === 'raw' ? `best of ${rawConcurrencies.join('/')} in parallel (won: ${record.best.join(', ')})` : '',
+      });
     }
     if (w.id === 'a' && only.has('reupload') && tools.has('engine')) {
       const times = [];
       const firsts = [];
       for (let i = 0; i < runs; i++) {
-        const prefix = `bench/a/reupload-${counter++}`;
-        firsts.push(worker(workerPath, { mode: 'engine', dataDir, datastore: 'workspaceblobstore', folder, prefix }).ms);
-        const again = worker(workerPath, { mode: 'engine', dataDir, datastore: 'workspaceblobstore', folder, prefix });
+        const target = await freshTarget(ready, dataDir);
+        const job = { mode: 'engine', dataDir, datastore: target.datastore, folder, prefix: 'data' };
+        firsts.push(worker(workerPath, job).ms);
+        const again = worker(workerPath, job);
         times.push(again.ms);
-        await deletePrefix(ready, container, prefix);
+        await target.dispose();
         log(`${w.label} re-upload run ${i + 1}: first ${(firsts.at(-1) / 1000).toFixed(2)} s, unchanged ${(again.ms / 1000).toFixed(2)} s`);
       }
       rows.push({ workload: { ...w, label: '(a) again, unchanged' }, tool: 'engine, skip unchanged', ms: median(times), filesPerSecond: w.count / (median(times) / 1000), mbPerSecond: undefined, firstMs: median(firsts), note: `first upload ${(median(firsts) / 1000).toFixed(2)} s` });

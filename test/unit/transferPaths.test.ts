@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { localPathForRemote, unsafeRemoteNameReason } from '../../src/core/transfer/pathSafety';
 import { joinRemote, normalizeRemoteFolder, remoteFolderProblem } from '../../src/core/transfer/remotePaths';
 import { planUpload } from '../../src/core/transfer/uploadPlan';
+import { parseBlobListPage } from '../../src/core/transfer/blobListing';
 
 describe('download path safety', () => {
   const root = path.resolve(os.tmpdir(), 'azml-download-root');
@@ -79,5 +80,28 @@ describe('what an upload takes from a selection', () => {
       entries: [path.join(root, 'project', 'a.py'), path.join(root, 'project', 'data')],
       defaultTarget: 'project',
     });
+  });
+});
+
+describe('the quick blob listing parser', () => {
+  it('takes name, size, Content-MD5 and folder markers from a List Blobs page, decoding XML and encoded names', () => {
+    const xml = '<?xml version="1.0" encoding="utf-8"?><EnumerationResults ServiceEndpoint="http://x/" ContainerName="c">'
+      + '<Prefix>p/</Prefix><MaxResults>5000</MaxResults><Blobs>'
+      + '<Blob><Name>p/a&amp;b &lt;c&gt; &quot;d&quot; &#x1F600;.txt</Name><Properties><Content-Length>12</Content-Length>'
+      + '<Content-MD5>ndTkYSaMgDT1yFZOFVxnpg==</Content-MD5></Properties><Metadata><Blob>v</Blob></Metadata></Blob>'
+      + '<Blob><Name Encoded="true">p/odd%EF%BF%BFname</Name><Properties><Content-Length>0</Content-Length><Content-MD5 /></Properties><Metadata /></Blob>'
+      + '<Blob><Name>p/dir</Name><Properties><Content-Length>0</Content-Length></Properties><Metadata><hdi_isfolder>true</hdi_isfolder></Metadata></Blob>'
+      + '</Blobs><NextMarker>2!72!MDAwMDA&amp;</NextMarker></EnumerationResults>';
+    assert.deepEqual(parseBlobListPage(xml), {
+      blobs: [
+        { name: 'p/a&b <c> "d" 😀.txt', size: 12, md5: 'ndTkYSaMgDT1yFZOFVxnpg==', isFolder: false },
+        { name: 'p/odd\uffffname', size: 0, isFolder: false },
+        { name: 'p/dir', size: 0, isFolder: true },
+      ],
+      nextMarker: '2!72!MDAwMDA&',
+    });
+    assert.deepEqual(parseBlobListPage('<EnumerationResults><Blobs /><NextMarker /></EnumerationResults>'), { blobs: [] });
+    assert.deepEqual(parseBlobListPage('<EnumerationResults><Blobs /><NextMarker>more</NextMarker></EnumerationResults>'), { blobs: [], nextMarker: 'more' },
+      'an empty page may still continue');
   });
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ContainerClient } from '@azure/storage-blob';
+import { listBlobsQuickly } from './blobListing';
 import type { LargeUpload, RemoteEntry, RemoteStore, WriteOutcome } from './remoteStore';
 
 export interface BlobStoreTuning {
@@ -39,15 +40,15 @@ export class BlobStore implements RemoteStore {
 
   async* list(folder: string, signal: AbortSignal): AsyncIterable<RemoteEntry> {
     const prefix = folder ? `${folder}/` : '';
-    for await (const blob of this.container.listBlobsFlat({ prefix, abortSignal: signal })) {
+    for await (const blob of listBlobsQuickly(this.container, prefix, signal)) {
       const name = blob.name.slice(prefix.length);
-      // Zero-length names ending in "/" are folder markers some tools write.
-      if (name.endsWith('/')) {
-        if (name.length > 1) yield { kind: 'folder', name: name.slice(0, -1) };
+      // Folder markers: ADLS Gen2 directories (hdi_isfolder) and names ending in "/" that some tools write.
+      if (blob.isFolder || name.endsWith('/')) {
+        const folderName = name.replace(/\/$/, '');
+        if (folderName) yield { kind: 'folder', name: folderName };
         continue;
       }
-      const md5 = base64(blob.properties.contentMD5);
-      yield { kind: 'file', name, size: blob.properties.contentLength ?? 0, ...(md5 ? { md5 } : {}) };
+      yield { kind: 'file', name, size: blob.size, ...(blob.md5 ? { md5: blob.md5 } : {}) };
     }
   }
 

@@ -59,7 +59,7 @@ class FolderDownload {
     const listing = this.listing();
     const found = readAhead(listing[Symbol.asyncIterator](), run.tuning.readAheadEntries, (entry) => {
       if (entry.kind === 'file' && this.checked(entry).ok) run.found(entry.size);
-    }, () => run.tracker.allFound());
+    }, () => run.allFound());
     const jobs = new JobPool(run.tuning.maxConcurrency * 2);
     for await (const entry of found) {
       if (run.stopped) break;

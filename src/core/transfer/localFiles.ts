@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync, promises as fs } from 'node:fs';
+import { createReadStream, promises as fs } from 'node:fs';
 
 /** The MD5 of a local file, read as a stream (memory does not grow with the file). */
 export async function md5OfFile(file: string, signal?: AbortSignal): Promise<Buffer> {
@@ -14,11 +14,10 @@ export async function md5OfFile(file: string, signal?: AbortSignal): Promise<Buf
  * Files up to this size are read synchronously: one system call sequence instead of four
  * thread-pool round trips, which for thousands of small files costs more than the read.
  */
-const syncReadLimit = 64 * 1024;
+export const syncReadLimit = 64 * 1024;
 
-/** The whole content of a file that fits in one request. */
-export async function readWholeFile(file: string, expectedSize: number, signal?: AbortSignal): Promise<Buffer> {
-  if (expectedSize <= syncReadLimit) return readFileSync(file);
+/** The whole content of a file that fits in one request (but not in syncReadLimit). */
+export function readWholeFile(file: string, signal?: AbortSignal): Promise<Buffer> {
   return fs.readFile(file, signal ? { signal } : {});
 }
 

@@ -23,7 +23,7 @@ export function summaryHeadline(result: TransferResult): string {
     return `${result.fatal.message}${result.transferred.files > 0 ? ` ${moved} had been ${up ? 'uploaded' : 'downloaded'} before it stopped.` : ''}`;
   }
   if (result.canceled) {
-    const of = result.filesFound > 0 ? ` of ${count(result.filesFound)}` : '';
+    const of = result.foundAll ? ` of ${count(result.filesFound)}` : '';
     return `${up ? 'Upload' : 'Download'} canceled: ${count(result.transferred.files)}${of} files ${up ? 'uploaded' : 'downloaded'} ${where} `
       + `(${formatBytes(result.transferred.bytes)}); nothing else was written.`;
   }
@@ -59,7 +59,7 @@ export function summaryLines(result: TransferResult): string[] {
   lines.push(`  ${up ? 'uploaded' : 'downloaded'}: ${files(result.transferred.files)}, ${formatBytes(result.transferred.bytes)} (${formatBytes(Math.round(rate))}/s)`);
   if (result.canceled || result.fatal) {
     const notReached = result.filesFound - result.transferred.files - result.skipped.existing - result.skipped.unchanged - result.failed.length;
-    if (notReached > 0) lines.push(`  not reached: ${files(notReached)} (nothing was written for them)`);
+    if (notReached > 0) lines.push(`  not reached: ${files(notReached)}${result.foundAll ? '' : ' found so far'} (nothing was written for them)`);
   }
   if (result.skipped.unchanged + result.skipped.existing > 0) {
     lines.push(`  skipped: ${count(result.skipped.unchanged)} unchanged, ${count(result.skipped.existing)} already there (${formatBytes(result.skipped.bytes)})`);

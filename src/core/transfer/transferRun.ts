@@ -44,7 +44,7 @@ export class TransferRun {
       transferred: { files: 0, bytes: 0 },
       skipped: { existing: 0, unchanged: 0, bytes: 0 },
       ignored: { files: 0, folders: 0 },
-      emptyFolders: 0, failed: [], notTransferred: [], canceled: false, elapsedMs: 0, filesFound: 0,
+      emptyFolders: 0, failed: [], notTransferred: [], canceled: false, elapsedMs: 0, filesFound: 0, foundAll: false,
     };
     this.tracker = new ProgressTracker(direction, options.onProgress);
     const cancel = (): void => this.controller.abort(options.signal?.reason);
@@ -63,16 +63,20 @@ export class TransferRun {
   }
 
   /** A storage call; an error that every file would meet stops the whole transfer. */
-  async storage<T>(access: StorageAccess, call: () => Promise<T>): Promise<T> {
+  storage<T>(access: StorageAccess, call: () => Promise<T>): Promise<T> {
+    let pending: Promise<T>;
     try {
-      return await call();
+      pending = call();
     } catch (error) {
+      pending = Promise.reject(error);
+    }
+    return pending.catch((error: unknown) => {
       if (!this.stopped) {
         const stopping = transferStoppingError(error, this.datastore, access);
         if (stopping) this.stop(stopping);
       }
       throw error;
-    }
+    });
   }
 
   stop(error: AzureMlError): void {
@@ -85,6 +89,12 @@ export class TransferRun {
   found(bytes: number): void {
     this.result.filesFound++;
     this.tracker.found(bytes);
+  }
+
+  /** Every file to transfer has been found. */
+  allFound(): void {
+    this.result.foundAll = true;
+    this.tracker.allFound();
   }
 
   transferredFile(bytes: number): void {

@@ -55,6 +55,8 @@ export interface TransferResult {
   /** The error that stopped the whole transfer (a missing permission, a missing container). */
   fatal?: { message: string; code: string; status?: number };
   elapsedMs: number;
-  /** Total files found (transferred + skipped + failed), including those not reached when canceled. */
+  /** Files found to transfer (transferred + skipped + failed), including those not reached when canceled. */
   filesFound: number;
+  /** Whether the walk (or listing) ended, so filesFound is the total; false when canceled before. */
+  foundAll: boolean;
 }

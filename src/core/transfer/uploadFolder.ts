@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DatastoreStorage } from '../../azure/datastoreStorage';
 import { loadIgnoreRules } from './ignoreRules';
-import { BufferPool, md5OfFile, readExactly, readWholeFile } from './localFiles';
+import { BufferPool, md5OfFile, readWholeFile, syncReadLimit } from './localFiles';
 import { walkLocal, type LocalEntry } from './localWalk';
 import { readAhead } from './readAhead';
 import type { RemoteStore } from './remoteStore';
 import { joinRemote, normalizeRemoteFolder, remoteParent } from './remotePaths';
 import { JobPool, TransferScheduler } from './scheduler';
+import { sendInParts } from './sendInParts';
 import { TransferRun, type TransferOptions } from './transferRun';
 import { partSizeFor, remoteStoreFor } from './tuning';
 import type { ExistingFilePolicy, TransferResult } from './types';
@@ -61,39 +62,85 @@ class FolderUpload {
     const { run } = this;
     const rules = await loadIgnoreRules(localRoot);
     if (rules.rulesFile) run.result.ignored.rulesFile = rules.rulesFile;
-    if (this.policy !== 'overwrite') this.existing = await this.listExisting();
-
+    // The listing of what is there and the walk of the folder run side by side; while the listing
+    // is on its way, small files are hashed already, ready to be compared when it arrives.
+    let listed = this.policy === 'overwrite';
+    const listing = listed ? undefined : this.listExisting().finally(() => (listed = true));
+    listing?.catch(() => undefined);
     const found = readAhead(
       walkLocal({ root: localRoot, rules, signal: run.signal, ...(entries ? { entries } : {}) })[Symbol.asyncIterator](),
       run.tuning.readAheadEntries,
       (entry) => {
-        if (entry.kind === 'file') run.found(entry.size);
+        if (entry.kind !== 'file') return;
+        run.found(entry.size);
+        if (!listed && this.policy === 'skipUnchanged') this.hashAhead(entry);
       },
-      () => run.tracker.allFound(),
+      () => run.allFound(),
     );
     // More files open than requests in flight, so reading and hashing overlap the requests.
     const jobs = new JobPool(run.tuning.maxConcurrency * 2);
-    for await (const entry of found) {
-      if (run.stopped) break;
-      switch (entry.kind) {
-        case 'file':
-          await jobs.add(() => this.uploadFile(entry));
-          break;
-        case 'emptyFolder':
-          await jobs.add(() => this.createEmptyFolder(entry.relativePath));
-          break;
-        case 'ignored':
-          run.result.ignored[entry.isDirectory ? 'folders' : 'files']++;
-          break;
-        case 'notUploaded':
-          run.result.notTransferred.push({ path: entry.relativePath, reason: entry.reason });
-          break;
-        case 'unreadable':
-          run.result.failed.push({ path: entry.relativePath, reason: entry.reason });
-          break;
+    try {
+      this.existing = await listing;
+      for await (const entry of found) {
+        if (run.stopped) break;
+        switch (entry.kind) {
+          case 'file':
+            if (!this.skippedAsUnchanged(entry)) await jobs.add(() => this.uploadFile(entry));
+            break;
+          case 'emptyFolder':
+            await jobs.add(() => this.createEmptyFolder(entry.relativePath));
+            break;
+          case 'ignored':
+            run.result.ignored[entry.isDirectory ? 'folders' : 'files']++;
+            break;
+          case 'notUploaded':
+            run.result.notTransferred.push({ path: entry.relativePath, reason: entry.reason });
+            break;
+          case 'unreadable':
+            run.result.failed.push({ path: entry.relativePath, reason: entry.reason });
+            break;
+        }
       }
+    } finally {
+      await found.return?.();
+      await jobs.drain();
     }
-    await jobs.drain();
+  }
+
+  /**
+   * "Skip unchanged" for a small file the listing knows with the same size and an MD5: read and
+   * compared right here. An unchanged folder is mostly such files, and each would otherwise
+   * cost a trip through the job pool and the scheduler. Anything else takes the normal path.
+   */
+  private skippedAsUnchanged(file: FileEntry): boolean {
+    if (this.policy !== 'skipUnchanged') return false;
+    const known = this.existing?.get(file.relativePath);
+    const hashed = this.hashedAhead.get(file);
+    this.hashedAhead.delete(file);
+    if (!known?.md5 || known.size !== file.size || file.size > syncReadLimit) return false;
+    const md5 = hashed ?? this.smallFileMd5(file);
+    if (md5 !== known.md5) return false;
+    this.run.skippedFile('unchanged', file.size);
+    return true;
+  }
+
+  /** MD5s of small files computed while the listing was on its way (dropped as each file is handled). */
+  private readonly hashedAhead = new Map<FileEntry, string>();
+
+  private hashAhead(file: FileEntry): void {
+    if (file.size > syncReadLimit) return;
+    const md5 = this.smallFileMd5(file);
+    if (md5) this.hashedAhead.set(file, md5);
+  }
+
+  /** Base64 MD5 of a small file read at once, or undefined when it cannot be read (the normal path reports it). */
+  private smallFileMd5(file: FileEntry): string | undefined {
+    try {
+      const data = readFileSync(file.absolutePath);
+      return data.length === file.size ? createHash('md5').update(data).digest('base64') : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   private async listExisting(): Promise<Map<string, Existing>> {
@@ -158,14 +205,14 @@ class FolderUpload {
   private async uploadSmall(file: FileEntry, fullName: string, known: Existing | undefined): Promise<void> {
     const { run, store } = this;
     await this.scheduler.run(file.size, async () => {
-      const data = await readWholeFile(file.absolutePath, file.size, run.signal);
+      const data = file.size <= syncReadLimit ? readFileSync(file.absolutePath) : await readWholeFile(file.absolutePath, run.signal);
       const md5 = createHash('md5').update(data).digest();
       if (known && this.policy === 'skipUnchanged' && known.size === data.length
         && (await this.remoteMd5(fullName, known)) === md5.toString('base64')) {
         run.skippedFile('unchanged', data.length);
         return;
       }
-      await run.storage('write', () => store.ensureFolder(remoteParent(fullName), run.signal));
+      if (store.kind === 'file') await run.storage('write', () => store.ensureFolder(remoteParent(fullName), run.signal));
       const outcome = await run.storage('write', () => store.putSmall(fullName, data, md5, this.overwrite, run.signal));
       if (outcome === 'exists') {
         run.skippedFile('existing', data.length);
@@ -176,10 +223,7 @@ class FolderUpload {
     }, run.signal);
   }
 
-  /**
-   * Reads the file once, in order, one part at a time (each part waits for its share of the
-   * memory budget), hashing as it goes, while the parts are sent in parallel.
-   */
+  /** A file larger than one request: staged in parts (see sendInParts), then completed with its whole MD5. */
   private async uploadLarge(file: FileEntry, fullName: string, known: Existing | undefined, moved: { bytes: number }): Promise<void> {
     const { run, store } = this;
     let md5: Buffer | undefined;
@@ -197,51 +241,17 @@ class FolderUpload {
     try {
       await run.storage('write', () => store.ensureFolder(remoteParent(fullName), run.signal));
       const upload = await run.storage('write', () => store.startLarge(fullName, file.size, this.overwrite, run.signal));
-      // One part failing stops this file's other parts, not the whole transfer.
-      const fileAbort = new AbortController();
-      const stopFile = (): void => fileAbort.abort(run.signal.reason);
-      run.signal.addEventListener('abort', stopFile, { once: true });
       try {
         const hash = md5 ? undefined : createHash('md5');
-        const partSize = partSizeFor(store, file.size);
-        const sends: Array<Promise<void>> = [];
-        let failure: { error: unknown } | undefined;
-        const fail = (error: unknown): void => {
-          failure ??= { error };
-          fileAbort.abort(error);
-        };
-        try {
-          for (let index = 0, offset = 0; offset < file.size && !failure; index++, offset += partSize) {
-            const length = Math.min(partSize, file.size - offset);
-            const release = await this.scheduler.acquire(length, fileAbort.signal);
-            const buffer = this.buffers.take(length);
-            try {
-              await readExactly(handle, buffer, length, offset);
-            } catch (error) {
-              release();
-              this.buffers.give(buffer);
-              throw error;
-            }
-            const part = buffer.subarray(0, length);
-            hash?.update(part);
-            const partIndex = index;
-            const partOffset = offset;
-            sends.push(run.storage('write', () => upload.sendPart(partIndex, partOffset, part, fileAbort.signal))
-              .then(() => {
-                moved.bytes += length;
-                run.tracker.transferred(length);
-              }, fail)
-              .finally(() => {
-                release();
-                this.buffers.give(buffer);
-              }));
-          }
-        } catch (error) {
-          fail(error);
-        }
-        // Every part settles (sent or aborted) before the file is completed or abandoned.
-        await Promise.all(sends);
-        if (failure) throw failure.error;
+        await sendInParts({
+          file: handle, size: file.size, partSize: partSizeFor(store, file.size), scheduler: this.scheduler, buffers: this.buffers, hash,
+          send: (index, offset, data, signal) => run.storage('write', () => upload.sendPart(index, offset, data, signal)),
+          sent: (bytes) => {
+            moved.bytes += bytes;
+            run.tracker.transferred(bytes);
+          },
+          signal: run.signal,
+        });
         if ((await handle.stat()).size !== file.size) {
           throw Object.assign(new Error('the file changed while it was uploaded'), { code: 'FileChanged' });
         }
@@ -251,8 +261,6 @@ class FolderUpload {
       } catch (error) {
         await upload.abandon();
         throw error;
-      } finally {
-        run.signal.removeEventListener('abort', stopFile);
       }
     } finally {
       await handle.close();
