@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { forwardLines } from './vscode-host/codeServer.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -28,7 +29,7 @@ export async function startLocalService({ dataDir, seed, port = 0, startTimeoutM
   const child = spawn(process.execPath, args, { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
   const log = [];
-  readLines(child.stderr, (line) => {
+  forwardLines(child.stderr, (line) => {
     log.push(line);
     if (log.length > 30) log.shift();
   });
@@ -58,7 +59,7 @@ export async function startLocalService({ dataDir, seed, port = 0, startTimeoutM
   try {
     const readyText = await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`The local workspace did not start within ${startTimeoutMs / 1000} s.`)), startTimeoutMs);
-      readLines(child.stdout, (line) => {
+      forwardLines(child.stdout, (line) => {
         clearTimeout(timer);
         resolve(line);
       });
@@ -77,15 +78,4 @@ export async function startLocalService({ dataDir, seed, port = 0, startTimeoutM
     await stop();
     throw error;
   }
-}
-
-function readLines(stream, onLine) {
-  let pending = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk) => {
-    pending += chunk;
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) onLine(line);
-  });
 }

@@ -269,7 +269,8 @@ export function findFreePort() {
   });
 }
 
-function forwardLines(stream, onLine) {
+/** Calls onLine for each line a stream prints (the last one too, without a newline). */
+export function forwardLines(stream, onLine) {
   let pending = '';
   stream.setEncoding('utf8');
   stream.on('data', (chunk) => {

@@ -10,6 +10,7 @@ import {
   checkboxField, radioField, selectField, tagsField, textAreaField, textField, type Choice, type Field,
 } from './fields';
 import { attentionSentence, ErrorDisplay, FormShell } from './formShell';
+import { handleCommonMessage } from './commonMessages';
 import { connectToHost } from './host';
 
 interface SavedState {
@@ -52,6 +53,17 @@ function start(): void {
   let status: SavedState['status'];
 
   const host = connectToHost<SavedState, DatastoreWebviewMessage, DatastoreHostMessage>((message) => {
+    const shared = handleCommonMessage(message, {
+      form,
+      onIdle: () => {
+        waiting = false;
+      },
+      onStatus: (next) => {
+        status = next;
+        persist();
+      },
+    });
+    if (shared) return;
     switch (message.type) {
       case 'init':
         options = message.options;
@@ -62,26 +74,6 @@ function start(): void {
         root.setAttribute('aria-busy', 'false');
         form.refresh();
         if (status) form.shell.showStatus(status.kind, status.message);
-        break;
-      case 'fieldErrors':
-        form?.errors.setHostErrors(message.errors);
-        form?.refresh(true);
-        break;
-      case 'busy':
-        form?.shell.setBusy(message.message);
-        break;
-      case 'idle':
-        waiting = false;
-        form?.shell.setBusy(undefined);
-        break;
-      case 'status':
-        form?.shell.showStatus(message.kind, message.message);
-        status = { kind: message.kind, message: message.message };
-        persist();
-        break;
-      case 'saved':
-        form?.shell.setBusy(undefined);
-        form?.shell.showStatus('success', message.message);
         break;
     }
   });

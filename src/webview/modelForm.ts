@@ -8,6 +8,7 @@ import { validateModelDraft } from '../forms/validation';
 import { h } from './dom';
 import { button, radioField, selectField, tagsField, textAreaField, textField, type Choice, type Field } from './fields';
 import { attentionSentence, ErrorDisplay, FormShell } from './formShell';
+import { handleCommonMessage } from './commonMessages';
 import { connectToHost } from './host';
 
 interface SavedState {
@@ -42,6 +43,17 @@ function start(): void {
   let status: SavedState['status'];
 
   const host = connectToHost<SavedState, ModelWebviewMessage, ModelHostMessage>((message) => {
+    const shared = handleCommonMessage(message, {
+      form,
+      onIdle: () => {
+        waiting = false;
+      },
+      onStatus: (next) => {
+        status = next;
+        persist();
+      },
+    });
+    if (shared) return;
     switch (message.type) {
       case 'init':
         draft = toModelDraft(message.draft, draft);
@@ -52,26 +64,6 @@ function start(): void {
         form.refresh();
         if (status) form.shell.showStatus(status.kind, status.message);
         form.loadDependents();
-        break;
-      case 'fieldErrors':
-        form?.errors.setHostErrors(message.errors);
-        form?.refresh(true);
-        break;
-      case 'busy':
-        form?.shell.setBusy(message.message);
-        break;
-      case 'idle':
-        waiting = false;
-        form?.shell.setBusy(undefined);
-        break;
-      case 'status':
-        form?.shell.showStatus(message.kind, message.message);
-        status = { kind: message.kind, message: message.message };
-        persist();
-        break;
-      case 'saved':
-        form?.shell.setBusy(undefined);
-        form?.shell.showStatus('success', message.message);
         break;
       case 'runs':
         form?.showRuns(message.experimentName, message.runs, message.note);

@@ -66,17 +66,11 @@ export class BlobStore implements RemoteStore {
   }
 
   async putSmall(fullName: string, data: Buffer, md5: Buffer, overwrite: boolean, signal: AbortSignal): Promise<WriteOutcome> {
-    try {
-      await this.container.getBlockBlobClient(fullName).upload(data, data.length, {
-        blobHTTPHeaders: { blobContentMD5: md5 },
-        ...(overwrite ? {} : { conditions: { ifNoneMatch: '*' } }),
-        abortSignal: signal,
-      });
-      return 'written';
-    } catch (e) {
-      if (!overwrite && alreadyExists(e)) return 'exists';
-      throw e;
-    }
+    return writeUnlessExists(overwrite, (conditions) => this.container.getBlockBlobClient(fullName).upload(data, data.length, {
+      blobHTTPHeaders: { blobContentMD5: md5 },
+      ...conditions,
+      abortSignal: signal,
+    }));
   }
 
   async startLarge(fullName: string, _size: number, overwrite: boolean): Promise<LargeUpload> {
@@ -90,20 +84,13 @@ export class BlobStore implements RemoteStore {
         parts = Math.max(parts, index + 1);
         await blob.stageBlock(blockId(index), data, data.length, { abortSignal: signal });
       },
-      complete: async (md5, signal) => {
-        try {
-          await blob.commitBlockList(Array.from({ length: parts }, (_, i) => blockId(i)), {
-            // Put Block List does not compute the whole blob's MD5: record it, so "skip unchanged" can compare.
-            blobHTTPHeaders: { blobContentMD5: md5 },
-            ...(overwrite ? {} : { conditions: { ifNoneMatch: '*' } }),
-            abortSignal: signal,
-          });
-          return 'written';
-        } catch (e) {
-          if (!overwrite && alreadyExists(e)) return 'exists';
-          throw e;
-        }
-      },
+      complete: (md5, signal) => writeUnlessExists(overwrite, (conditions) =>
+        blob.commitBlockList(Array.from({ length: parts }, (_, i) => blockId(i)), {
+          // Put Block List does not compute the whole blob's MD5: record it, so "skip unchanged" can compare.
+          blobHTTPHeaders: { blobContentMD5: md5 },
+          ...conditions,
+          abortSignal: signal,
+        })),
       // Uncommitted blocks are never visible and the service discards them after a week.
       abandon: async () => undefined,
     };
@@ -113,5 +100,22 @@ export class BlobStore implements RemoteStore {
     const response = await this.container.getBlobClient(fullName).download(offset, count, { abortSignal: signal });
     if (!response.readableStreamBody) throw new Error(`No content received for ${fullName}.`);
     return response.readableStreamBody;
+  }
+}
+
+/**
+ * Writes a blob; unless overwriting, only when no blob of that name exists (If-None-Match: *),
+ * answering 'exists' instead of failing when one does.
+ */
+async function writeUnlessExists(
+  overwrite: boolean,
+  write: (conditions: { conditions?: { ifNoneMatch: string } }) => Promise<unknown>,
+): Promise<WriteOutcome> {
+  try {
+    await write(overwrite ? {} : { conditions: { ifNoneMatch: '*' } });
+    return 'written';
+  } catch (e) {
+    if (!overwrite && alreadyExists(e)) return 'exists';
+    throw e;
   }
 }
