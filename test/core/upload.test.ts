@@ -137,6 +137,26 @@ describe('upload engine against the local workspace (Azurite and the file share 
     });
   }
 
+  it('uploads and skips unchanged through the SDK\'s own calls when the container\'s pipeline is out of reach (another SDK version)', async () => {
+    const root = path.join(work, 'sdk-fallback');
+    writeTree(root, { 'a b.txt': 'one', 'dir #1/ü%.csv': 'x,y\n1,2\n', 'empty.txt': '' });
+    const storage = await h.storage('workspaceblobstore');
+    if (storage.kind !== 'blob') throw new Error('expected a blob datastore');
+    Object.defineProperty(storage.container, 'storageClientContext', { value: undefined });
+    const request = { storage, localRoot: root, targetPath: 'sdk-fallback', policy: 'skipUnchanged' } as const;
+
+    const first = await uploadToDatastore(request);
+    assert.deepEqual(first.failed, []);
+    assert.equal(first.transferred.files, 3);
+    const remote = await readRemoteTree(storage, 'sdk-fallback');
+    for (const [name, data] of readLocalTree(root)) assert.ok(remote.get(name)?.equals(data), `${name} differs`);
+    assert.equal(await remoteMd5(storage, 'sdk-fallback/dir #1/ü%.csv'), md5(Buffer.from('x,y\n1,2\n')));
+
+    const again = await uploadToDatastore(request);
+    assert.equal(again.transferred.files, 0);
+    assert.equal(again.skipped.unchanged, 3);
+  });
+
   it('reports names a file share cannot hold, and uploads the rest', async () => {
     const root = path.join(work, 'share-names');
     writeTree(root, { 'ok.txt': 'fine', 'what?.txt': 'no', 'a|b.txt': 'no' });

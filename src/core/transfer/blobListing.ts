@@ -1,5 +1,6 @@
-import { createHttpHeaders, createPipelineRequest, RestError, type PipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
+import { createHttpHeaders, createPipelineRequest } from '@azure/core-rest-pipeline';
 import type { ContainerClient } from '@azure/storage-blob';
+import { blobApiVersion, containerUrlWith, pipelineOf, unexpectedResponse } from './containerPipeline';
 
 /** A blob as a flat listing reports it; `md5` is base64. `isFolder`: an ADLS Gen2 directory (hdi_isfolder). */
 export interface ListedBlob {
@@ -58,28 +59,11 @@ export function parseBlobListPage(xml: string): BlobListPage {
   return nextMarker ? { blobs, nextMarker } : { blobs };
 }
 
-interface RequestSender {
-  sendRequest(request: PipelineRequest): Promise<PipelineResponse>;
-}
-
-/**
- * The container client's own pipeline (credentials, retries), to send a request it has no
- * method for. `storageClientContext` is protected in @azure/storage-blob (pinned version);
- * undefined if a future version moves it.
- */
-function pipelineOf(container: ContainerClient): RequestSender | undefined {
-  const context = (container as unknown as { storageClientContext?: Partial<RequestSender> }).storageClientContext;
-  return typeof context?.sendRequest === 'function' ? (context as RequestSender) : undefined;
-}
-
 async function readText(stream: NodeJS.ReadableStream | undefined): Promise<string> {
   const chunks: Buffer[] = [];
   if (stream) for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
   return Buffer.concat(chunks).toString('utf8');
 }
-
-/** The version of the Blob service REST API the listing request speaks. */
-const listApiVersion = '2025-01-05';
 
 /**
  * Every blob below `prefix`, 5,000 per request. The SDK's listBlobsFlat maps every property of
@@ -98,28 +82,18 @@ export async function* listBlobsQuickly(container: ContainerClient, prefix: stri
   }
   let marker: string | undefined;
   do {
-    // encodeURIComponent, as the SDK does ("+" for a space would be read as a plus sign); a SAS already in the URL stays as it is.
-    const query = Object.entries({ restype: 'container', comp: 'list', include: 'metadata', maxresults: '5000', prefix, marker })
-      .filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')
-      .map(([key, value]) => `${key}=${encodeURIComponent(value)}`)
-      .join('&');
-    const url = `${container.url}${container.url.includes('?') ? '&' : '?'}${query}`;
+    const url = containerUrlWith(container, { restype: 'container', comp: 'list', include: 'metadata', maxresults: '5000', prefix, marker });
     const request = createPipelineRequest({
       url,
       method: 'GET',
-      headers: createHttpHeaders({ 'x-ms-version': listApiVersion }),
+      headers: createHttpHeaders({ 'x-ms-version': blobApiVersion }),
       abortSignal: signal,
       // A streamed body is left alone by the SDK's XML deserializer.
       streamResponseStatusCodes: new Set([200]),
       allowInsecureConnection: url.startsWith('http:'),
     });
     const response = await pipeline.sendRequest(request);
-    if (response.status !== 200) {
-      const code = response.headers.get('x-ms-error-code') ?? undefined;
-      throw new RestError(`Listing ${container.containerName} failed: ${response.status}${code ? ` ${code}` : ''}`, {
-        statusCode: response.status, ...(code ? { code } : {}), request, response,
-      });
-    }
+    if (response.status !== 200) throw unexpectedResponse(`Listing ${container.containerName}`, request, response);
     const page = parseBlobListPage(await readText(response.readableStreamBody));
     yield* page.blobs;
     marker = page.nextMarker;

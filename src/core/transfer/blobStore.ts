@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ContainerClient } from '@azure/storage-blob';
 import { listBlobsQuickly } from './blobListing';
+import { putBlob } from './putBlob';
 import type { LargeUpload, RemoteEntry, RemoteStore, WriteOutcome } from './remoteStore';
 
 export interface BlobStoreTuning {
@@ -66,11 +67,7 @@ export class BlobStore implements RemoteStore {
   }
 
   async putSmall(fullName: string, data: Buffer, md5: Buffer, overwrite: boolean, signal: AbortSignal): Promise<WriteOutcome> {
-    return writeUnlessExists(overwrite, (conditions) => this.container.getBlockBlobClient(fullName).upload(data, data.length, {
-      blobHTTPHeaders: { blobContentMD5: md5 },
-      ...conditions,
-      abortSignal: signal,
-    }));
+    return writeUnlessExists(overwrite, (onlyIfAbsent) => putBlob(this.container, fullName, data, { md5, onlyIfAbsent, signal }));
   }
 
   async startLarge(fullName: string, _size: number, overwrite: boolean): Promise<LargeUpload> {
@@ -84,11 +81,11 @@ export class BlobStore implements RemoteStore {
         parts = Math.max(parts, index + 1);
         await blob.stageBlock(blockId(index), data, data.length, { abortSignal: signal });
       },
-      complete: (md5, signal) => writeUnlessExists(overwrite, (conditions) =>
+      complete: (md5, signal) => writeUnlessExists(overwrite, (onlyIfAbsent) =>
         blob.commitBlockList(Array.from({ length: parts }, (_, i) => blockId(i)), {
           // Put Block List does not compute the whole blob's MD5: record it, so "skip unchanged" can compare.
           blobHTTPHeaders: { blobContentMD5: md5 },
-          ...conditions,
+          ...(onlyIfAbsent ? { conditions: { ifNoneMatch: '*' } } : {}),
           abortSignal: signal,
         })),
       // Uncommitted blocks are never visible and the service discards them after a week.
@@ -109,10 +106,10 @@ export class BlobStore implements RemoteStore {
  */
 async function writeUnlessExists(
   overwrite: boolean,
-  write: (conditions: { conditions?: { ifNoneMatch: string } }) => Promise<unknown>,
+  write: (onlyIfAbsent: boolean) => Promise<unknown>,
 ): Promise<WriteOutcome> {
   try {
-    await write(overwrite ? {} : { conditions: { ifNoneMatch: '*' } });
+    await write(!overwrite);
     return 'written';
   } catch (e) {
     if (!overwrite && alreadyExists(e)) return 'exists';

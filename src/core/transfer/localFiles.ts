@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { closeSync, createReadStream, openSync, promises as fs, readSync } from 'node:fs';
 
 /** The MD5 of a local file, read as a stream (memory does not grow with the file). */
 export async function md5OfFile(file: string, signal?: AbortSignal): Promise<Buffer> {
@@ -15,6 +15,25 @@ export async function md5OfFile(file: string, signal?: AbortSignal): Promise<Buf
  * thread-pool round trips, which for thousands of small files costs more than the read.
  */
 export const syncReadLimit = 64 * 1024;
+
+const smallFileScratch = Buffer.allocUnsafe(syncReadLimit + 1);
+
+/**
+ * Base64 MD5 of a small file (up to syncReadLimit) expected to be `size` bytes, read into a
+ * buffer kept for the purpose; undefined when it cannot be read or is not that size (any more).
+ */
+export function md5OfSmallFile(file: string, size: number): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const length = readSync(fd, smallFileScratch, 0, smallFileScratch.length, 0);
+    return length === size ? createHash('md5').update(smallFileScratch.subarray(0, length)).digest('base64') : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
 
 /** The whole content of a file that fits in one request (but not in syncReadLimit). */
 export function readWholeFile(file: string, signal?: AbortSignal): Promise<Buffer> {

@@ -1,4 +1,4 @@
-import { promises as fs, type Dirent, type Stats } from 'node:fs';
+import { promises as fs, statSync, type Dirent, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import type { IgnoreRules } from './ignoreRules';
 import { isInside } from './pathSafety';
@@ -23,8 +23,11 @@ export interface WalkOptions {
   signal?: AbortSignal;
 }
 
-/** Files are stat-ed this many at a time within a folder. */
-const statBatch = 32;
+/**
+ * A large folder is stat-ed (and its small files hashed, by the consumer) without ever waiting
+ * for I/O; a break this often lets responses, progress and cancel through in between.
+ */
+const filesBetweenBreaks = 256;
 
 function errorReason(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
@@ -108,7 +111,10 @@ class Walker {
     }
   }
 
-  /** The folder's files first (stat-ed a batch at a time), then its subfolders, depth first. */
+  /**
+   * The folder's files first, then its subfolders, depth first. Files are stat-ed synchronously:
+   * a thread-pool round trip per file costs more than the stat, and folders hold thousands.
+   */
   async* folder(absolute: string, relativePath: string, ancestors: readonly string[]): AsyncGenerator<LocalEntry> {
     this.signal?.throwIfAborted();
     let dirents: Dirent[];
@@ -128,17 +134,25 @@ class Walker {
     const others: Dirent[] = [];
     for (const d of dirents) (d.isFile() ? files : others).push(d);
 
-    for (let i = 0; i < files.length; i += statBatch) {
-      yield* await Promise.all(files.slice(i, i + statBatch).map(async (d): Promise<LocalEntry> => {
-        const child = joinRelative(relativePath, d.name);
-        if (this.rules.ignores(child, false)) return { kind: 'ignored', relativePath: child, isDirectory: false };
-        const file = path.join(absolute, d.name);
-        try {
-          return { kind: 'file', relativePath: child, absolutePath: file, size: (await fs.stat(file)).size };
-        } catch (e) {
-          return { kind: 'unreadable', relativePath: child, reason: errorReason(e) };
-        }
-      }));
+    for (const [index, d] of files.entries()) {
+      if (index > 0 && index % filesBetweenBreaks === 0) {
+        await new Promise((resolve) => setImmediate(resolve));
+        this.signal?.throwIfAborted();
+      }
+      const child = joinRelative(relativePath, d.name);
+      if (this.rules.ignores(child, false)) {
+        yield { kind: 'ignored', relativePath: child, isDirectory: false };
+        continue;
+      }
+      const file = path.join(absolute, d.name);
+      let size: number;
+      try {
+        size = statSync(file).size;
+      } catch (e) {
+        yield { kind: 'unreadable', relativePath: child, reason: errorReason(e) };
+        continue;
+      }
+      yield { kind: 'file', relativePath: child, absolutePath: file, size };
     }
     for (const d of others) {
       const child = joinRelative(relativePath, d.name);

@@ -3,7 +3,7 @@ import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DatastoreStorage } from '../../azure/datastoreStorage';
 import { loadIgnoreRules } from './ignoreRules';
-import { BufferPool, md5OfFile, readWholeFile, syncReadLimit } from './localFiles';
+import { BufferPool, md5OfFile, md5OfSmallFile, readWholeFile, syncReadLimit } from './localFiles';
 import { walkLocal, type LocalEntry } from './localWalk';
 import { readAhead } from './readAhead';
 import type { RemoteStore } from './remoteStore';
@@ -118,7 +118,7 @@ class FolderUpload {
     const hashed = this.hashedAhead.get(file);
     this.hashedAhead.delete(file);
     if (!known?.md5 || known.size !== file.size || file.size > syncReadLimit) return false;
-    const md5 = hashed ?? this.smallFileMd5(file);
+    const md5 = hashed ?? md5OfSmallFile(file.absolutePath, file.size);
     if (md5 !== known.md5) return false;
     this.run.skippedFile('unchanged', file.size);
     return true;
@@ -129,18 +129,8 @@ class FolderUpload {
 
   private hashAhead(file: FileEntry): void {
     if (file.size > syncReadLimit) return;
-    const md5 = this.smallFileMd5(file);
+    const md5 = md5OfSmallFile(file.absolutePath, file.size);
     if (md5) this.hashedAhead.set(file, md5);
-  }
-
-  /** Base64 MD5 of a small file read at once, or undefined when it cannot be read (the normal path reports it). */
-  private smallFileMd5(file: FileEntry): string | undefined {
-    try {
-      const data = readFileSync(file.absolutePath);
-      return data.length === file.size ? createHash('md5').update(data).digest('base64') : undefined;
-    } catch {
-      return undefined;
-    }
   }
 
   private async listExisting(): Promise<Map<string, Existing>> {
