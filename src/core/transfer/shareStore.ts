@@ -114,10 +114,21 @@ export class ShareStore implements RemoteStore {
     }
   }
 
+  /**
+   * Creates the temporary file. The request is not aborted on cancel: a Create File cut off on
+   * its way may still be carried out after the cleanup's delete, leaving the temporary file
+   * behind. It is short; the cancel is honoured as soon as it returns (and the caller deletes).
+   */
+  private async createTemporary(client: ShareFileClient, size: number, md5: Buffer | undefined, signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    await client.create(size, md5 ? { fileHttpHeaders: { fileContentMD5: md5 } } : {});
+    signal.throwIfAborted();
+  }
+
   async putSmall(fullName: string, data: Buffer, md5: Buffer, overwrite: boolean, signal: AbortSignal): Promise<WriteOutcome> {
     const temporary = this.temporary(fullName);
     try {
-      await temporary.client.create(data.length, { fileHttpHeaders: { fileContentMD5: md5 }, abortSignal: signal });
+      await this.createTemporary(temporary.client, data.length, md5, signal);
       if (data.length > 0) await temporary.client.uploadRange(data, 0, data.length, { abortSignal: signal });
       return await this.publish(temporary.client, fullName, overwrite, signal);
     } catch (e) {
@@ -128,7 +139,12 @@ export class ShareStore implements RemoteStore {
 
   async startLarge(fullName: string, size: number, overwrite: boolean, signal: AbortSignal): Promise<LargeUpload> {
     const temporary = this.temporary(fullName);
-    await temporary.client.create(size, { abortSignal: signal });
+    try {
+      await this.createTemporary(temporary.client, size, undefined, signal);
+    } catch (e) {
+      await temporary.client.deleteIfExists().catch(() => undefined);
+      throw e;
+    }
     return {
       sendPart: async (_index, offset, data, partSignal) => {
         await temporary.client.uploadRange(data, offset, data.length, { abortSignal: partSignal });
