@@ -319,7 +319,7 @@ const names = {
 };
 const table = [
   ['workload', 'tool', 'median s', 'files/s', 'MB/s', 'peak RSS', 'note'],
-  ...rows.map((r) => [r.workload.label, names[r.tool] ?? r.tool, (r.ms / 1000).toFixed(2), r.filesPerSecond.toFixed(0),
+  ...rows.map((r) => [r.workload.label, names[r.tool] ?? r.tool, (r.ms / 1000).toFixed(2), r.workload.count > 1 ? r.filesPerSecond.toFixed(0) : '',
     r.mbPerSecond === undefined ? '' : r.mbPerSecond.toFixed(1), r.rss ? `${r.rss.toFixed(0)} MiB` : '', r.note]),
 ];
 const widths = table[0].map((_, c) => Math.max(...table.map((row) => String(row[c]).length)));
