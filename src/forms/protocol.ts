@@ -66,11 +66,8 @@ export interface LocalStorageAccount {
 }
 
 export type DatastoreWebviewMessage =
-  | { type: 'ready' }
-  | { type: 'draftChanged'; draft: DatastoreDraft }
-  | { type: 'checkConnection'; draft: DatastoreDraft }
-  | { type: 'submit'; draft: DatastoreDraft }
-  | { type: 'cancel' };
+  | CommonWebviewMessage<DatastoreDraft>
+  | { type: 'checkConnection'; draft: DatastoreDraft };
 
 // ---- Register Model ------------------------------------------------------------------------
 
@@ -127,14 +124,18 @@ export interface RunChoice {
 }
 
 export type ModelWebviewMessage =
-  | { type: 'ready' }
-  | { type: 'draftChanged'; draft: ModelDraft }
-  | { type: 'submit'; draft: ModelDraft }
-  | { type: 'cancel' }
+  | CommonWebviewMessage<ModelDraft>
   | { type: 'browseLocal'; pick: 'file' | 'folder' }
   | { type: 'loadRuns'; experimentName: string }
   | { type: 'loadRunOutputs'; jobName: string }
   | { type: 'loadModel'; name: string };
+
+/** Messages every form's webview sends. */
+export type CommonWebviewMessage<D> =
+  | { type: 'ready' }
+  | { type: 'draftChanged'; draft: D }
+  | { type: 'submit'; draft: D }
+  | { type: 'cancel' };
 
 // ---- Host to webview -----------------------------------------------------------------------
 

@@ -2,24 +2,15 @@
 import { emptyDatastoreDraft, toDatastoreDraft, withoutDatastoreSecrets } from '../forms/drafts';
 import type {
   DatastoreAuthType, DatastoreDraft, DatastoreField, DatastoreFormOptions, DatastoreHostMessage, DatastoreWebviewMessage,
-  FormDatastoreType, StatusKind, StorageProtocol,
+  FormDatastoreType, StorageProtocol,
 } from '../forms/protocol';
 import { authTypesFor, containerNoun, validateDatastoreDraft } from '../forms/validation';
 import { h } from './dom';
 import {
   checkboxField, radioField, selectField, tagsField, textAreaField, textField, type Choice, type Field,
 } from './fields';
-import { attentionSentence, ErrorDisplay, FormShell } from './formShell';
-import { handleCommonMessage } from './commonMessages';
-import { connectToHost } from './host';
-
-interface SavedState {
-  /** Without secrets. */
-  draft: DatastoreDraft;
-  edited: DatastoreField[];
-  /** The sentence under the form (a check's result), shown again when the panel is. */
-  status?: { kind: StatusKind; message: string };
-}
+import { FormController, startForm, type FormView } from './formController';
+import { ErrorDisplay, FormShell } from './formShell';
 
 const typeChoices: Array<Choice<FormDatastoreType>> = [
   { value: 'AzureBlob', label: 'Azure Blob container', description: 'A container in Blob Storage.', icon: 'database' },
@@ -44,213 +35,144 @@ function capitalized(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function start(): void {
-  const root = document.getElementById('form-root')!;
-  let options: DatastoreFormOptions | undefined;
-  let draft: DatastoreDraft = emptyDatastoreDraft('');
-  let form: ReturnType<typeof build> | undefined;
-  let waiting = false;
-  let status: SavedState['status'];
+type DatastoreForm = FormController<DatastoreDraft, DatastoreField, DatastoreWebviewMessage>;
 
-  const host = connectToHost<SavedState, DatastoreWebviewMessage, DatastoreHostMessage>((message) => {
-    const shared = handleCommonMessage(message, {
-      form,
-      onIdle: () => {
-        waiting = false;
-      },
-      onStatus: (next) => {
-        status = next;
-        persist();
-      },
-    });
-    if (shared) return;
-    switch (message.type) {
-      case 'init':
-        options = message.options;
-        draft = toDatastoreDraft(message.draft, draft);
-        form = build(options);
-        form.errors.restoreEdited(host.savedState?.edited ?? []);
-        root.replaceChildren(form.shell.root);
-        root.setAttribute('aria-busy', 'false');
-        form.refresh();
-        if (status) form.shell.showStatus(status.kind, status.message);
-        break;
-    }
+function build(form: DatastoreForm, opts: DatastoreFormOptions): FormView<DatastoreField> {
+  const initial = form.draft;
+  const rulesContext = () => ({ existingNames: opts.existingNames, ...(opts.localStorage ? { localStorage: opts.localStorage } : {}) });
+  const change = <K extends keyof DatastoreDraft>(field: K, value: DatastoreDraft[K]): void =>
+    form.change(field, value, field !== 'skipValidation');
+
+  const shell = new FormShell({
+    title: 'Register Datastore', icon: 'database', primaryLabel: 'Register',
+    subtitle: h('span', {}, 'Connect Azure storage to workspace ', h('strong', {}, opts.workspaceName),
+      ', so that jobs and models can use its data. The credentials go to the workspace only.'),
+    onSubmit: () => form.submit(() => validateDatastoreDraft(form.draft, rulesContext())),
+    onCancel: () => form.post({ type: 'cancel' }),
   });
-  // What this webview kept while hidden (never secrets): which fields were edited, the last
-  // status, and the draft as a fallback; the host's draft in `init` wins.
-  status = host.savedState?.status;
-  if (host.savedState?.draft) draft = toDatastoreDraft(host.savedState.draft, draft);
+  const check = shell.addAction('Check Connection', 'plug',
+    () => form.request('Checking the connection…', { type: 'checkConnection', draft: form.draft }));
 
-  /** Keeps the form's state in the webview (for when the panel is hidden and shown again). */
-  const persist = (): void => {
-    host.saveState({ draft: withoutDatastoreSecrets(draft), edited: form?.errors.editedFields ?? [], ...(status ? { status } : {}) });
-  };
-  /** Persists and tells the host, which keeps the draft too. */
-  const save = (): void => {
-    persist();
-    host.post({ type: 'draftChanged', draft });
-  };
+  const storage = shell.section('Storage');
+  const name = textField({
+    id: 'name', label: 'Datastore name', value: initial.name, placeholder: 'e.g. training_data',
+    description: 'How jobs refer to it (azureml://datastores/<name>/…). Letters, digits and underscores.',
+    onInput: (v) => change('name', v),
+  });
+  const datastoreType = radioField<FormDatastoreType>({
+    id: 'datastoreType', label: 'Storage type', choices: typeChoices, value: initial.datastoreType, layout: 'cards',
+    onChange: (v) => {
+      const allowed = authTypesFor(v);
+      const current = form.draft.authType;
+      form.update({ authType: allowed.includes(current) ? current : allowed[0]! });
+      authType.setChoices(allowed.map((a) => authChoices[a]), form.draft.authType);
+      change('datastoreType', v);
+    },
+  });
+  const accountName = textField({
+    id: 'accountName', label: 'Storage account', value: initial.accountName, placeholder: 'e.g. contosodata', size: 'short',
+    description: 'The storage account name: 3–24 lowercase letters and digits.',
+    onInput: (v) => change('accountName', v),
+  });
+  const container = textField({
+    id: 'container', label: capitalized(containerNoun(initial.datastoreType)), value: initial.container, size: 'medium',
+    description: containerHelp[initial.datastoreType], onInput: (v) => change('container', v),
+  });
+  const endpoint = textField({
+    id: 'endpoint', label: 'Endpoint suffix', value: initial.endpoint, size: 'short', monospace: true,
+    description: `The storage DNS suffix of the cloud; ${opts.endpointSuffix} here.`,
+    onInput: (v) => change('endpoint', v),
+  });
+  const protocol = selectField({
+    id: 'protocol', label: 'Protocol', value: initial.protocol,
+    description: 'HTTPS unless the storage is an emulator on this machine.',
+    options: [{ value: 'https', label: 'https' }, { value: 'http', label: 'http' }],
+    onChange: (v) => change('protocol', v as StorageProtocol),
+  });
+  storage.append(name.root, datastoreType.root, accountName.root, container.root, endpoint.root, protocol.root);
 
-  function build(opts: DatastoreFormOptions) {
-    const rulesContext = () => ({ existingNames: opts.existingNames, ...(opts.localStorage ? { localStorage: opts.localStorage } : {}) });
-    const change = <K extends DatastoreField | 'skipValidation'>(field: K, value: DatastoreDraft[K]): void => {
-      draft = { ...draft, [field]: value };
-      if (field !== 'skipValidation') errors.edited(field as DatastoreField);
-      shell.showStatus(undefined);
-      status = undefined;
-      refresh();
-      save();
-    };
+  const auth = shell.section('Authentication', 'How the workspace reaches the storage. The choices depend on the storage type.');
+  const authType = radioField<DatastoreAuthType>({
+    id: 'authType', label: 'Credential', layout: 'list',
+    choices: authTypesFor(initial.datastoreType).map((a) => authChoices[a]), value: initial.authType,
+    onChange: (v) => change('authType', v),
+  });
+  const accountKey = textField({
+    id: 'accountKey', label: 'Account key', value: initial.accountKey, secret: true, monospace: true, size: 'long',
+    description: 'Storage account → Security + networking → Access keys. Sent to the workspace only.',
+    onInput: (v) => change('accountKey', v),
+  });
+  const sasToken = textField({
+    id: 'sasToken', label: 'SAS token', value: initial.sasToken, secret: true, monospace: true, size: 'long',
+    placeholder: 'sv=…&sp=rl&se=…&sig=…',
+    description: 'The token without the URL. It needs at least Read and List permissions.',
+    onInput: (v) => change('sasToken', v),
+  });
+  const tenantId = textField({
+    id: 'tenantId', label: 'Tenant ID', value: initial.tenantId, monospace: true, size: 'medium',
+    placeholder: '00000000-0000-0000-0000-000000000000', description: 'The Microsoft Entra tenant of the service principal.',
+    onInput: (v) => change('tenantId', v),
+  });
+  const clientId = textField({
+    id: 'clientId', label: 'Client ID', value: initial.clientId, monospace: true, size: 'medium',
+    placeholder: '00000000-0000-0000-0000-000000000000', description: 'The application (client) ID.',
+    onInput: (v) => change('clientId', v),
+  });
+  const clientSecret = textField({
+    id: 'clientSecret', label: 'Client secret', value: initial.clientSecret, secret: true, size: 'long',
+    description: 'A secret of the application. Sent to the workspace only.',
+    onInput: (v) => change('clientSecret', v),
+  });
+  const identityNote = h('p', { class: 'setting-note standalone', id: 'identity-note' },
+    'No credential is stored. You, and jobs running under an identity, need a data role on the storage account, such as Storage Blob Data Reader.');
+  auth.append(authType.root, accountKey.root, sasToken.root, tenantId.root, clientId.root, clientSecret.root, identityNote);
 
-    const shell = new FormShell({
-      title: 'Register Datastore', icon: 'database', primaryLabel: 'Register',
-      subtitle: h('span', {}, 'Connect Azure storage to workspace ', h('strong', {}, opts.workspaceName),
-        ', so that jobs and models can use its data. The credentials go to the workspace only.'),
-      onSubmit: () => submit(),
-      onCancel: () => host.post({ type: 'cancel' }),
-    });
-    const check = shell.addAction('Check Connection', 'plug', () => checkConnection());
+  const details = shell.section('Details');
+  const description = textAreaField({
+    id: 'description', label: 'Description', value: initial.description, placeholder: 'What the data is, who owns it',
+    onInput: (v) => change('description', v),
+  });
+  const tags = tagsField({
+    id: 'tags', label: 'Tags', description: 'Name and value pairs for finding the datastore later.', rows: initial.tags,
+    onChange: (rows) => change('tags', rows),
+  });
+  details.append(description.root, tags.root);
 
-    const storage = shell.section('Storage');
-    const name = textField({
-      id: 'name', label: 'Datastore name', value: draft.name, placeholder: 'e.g. training_data',
-      description: 'How jobs refer to it (azureml://datastores/<name>/…). Letters, digits and underscores.',
-      onInput: (v) => change('name', v),
-    });
-    const datastoreType = radioField<FormDatastoreType>({
-      id: 'datastoreType', label: 'Storage type', choices: typeChoices, value: draft.datastoreType, layout: 'cards',
-      onChange: (v) => {
-        const allowed = authTypesFor(v);
-        draft = { ...draft, authType: allowed.includes(draft.authType) ? draft.authType : allowed[0]! };
-        authType.setChoices(allowed.map((a) => authChoices[a]), draft.authType);
-        change('datastoreType', v);
-      },
-    });
-    const accountName = textField({
-      id: 'accountName', label: 'Storage account', value: draft.accountName, placeholder: 'e.g. contosodata', size: 'short',
-      description: 'The storage account name: 3–24 lowercase letters and digits.',
-      onInput: (v) => change('accountName', v),
-    });
-    const container = textField({
-      id: 'container', label: capitalized(containerNoun(draft.datastoreType)), value: draft.container, size: 'medium',
-      description: containerHelp[draft.datastoreType], onInput: (v) => change('container', v),
-    });
-    const endpoint = textField({
-      id: 'endpoint', label: 'Endpoint suffix', value: draft.endpoint, size: 'short', monospace: true,
-      description: `The storage DNS suffix of the cloud; ${opts.endpointSuffix} here.`,
-      onInput: (v) => change('endpoint', v),
-    });
-    const protocol = selectField({
-      id: 'protocol', label: 'Protocol', value: draft.protocol,
-      description: 'HTTPS unless the storage is an emulator on this machine.',
-      options: [{ value: 'https', label: 'https' }, { value: 'http', label: 'http' }],
-      onChange: (v) => change('protocol', v as StorageProtocol),
-    });
-    storage.append(name.root, datastoreType.root, accountName.root, container.root, endpoint.root, protocol.root);
+  const validation = shell.section('Validation');
+  const skipValidation = checkboxField({
+    id: 'skipValidation', label: 'Skip validation', checked: initial.skipValidation,
+    description: 'Register without checking that the storage exists and the credential reaches it. For storage behind a virtual network that this machine cannot reach.',
+    onChange: (v) => change('skipValidation', v),
+  });
+  validation.append(skipValidation.root);
 
-    const auth = shell.section('Authentication', 'How the workspace reaches the storage. The choices depend on the storage type.');
-    const authType = radioField<DatastoreAuthType>({
-      id: 'authType', label: 'Credential', layout: 'list',
-      choices: authTypesFor(draft.datastoreType).map((a) => authChoices[a]), value: draft.authType,
-      onChange: (v) => change('authType', v),
-    });
-    const accountKey = textField({
-      id: 'accountKey', label: 'Account key', value: draft.accountKey, secret: true, monospace: true, size: 'long',
-      description: 'Storage account → Security + networking → Access keys. Sent to the workspace only.',
-      onInput: (v) => change('accountKey', v),
-    });
-    const sasToken = textField({
-      id: 'sasToken', label: 'SAS token', value: draft.sasToken, secret: true, monospace: true, size: 'long',
-      placeholder: 'sv=…&sp=rl&se=…&sig=…',
-      description: 'The token without the URL. It needs at least Read and List permissions.',
-      onInput: (v) => change('sasToken', v),
-    });
-    const tenantId = textField({
-      id: 'tenantId', label: 'Tenant ID', value: draft.tenantId, monospace: true, size: 'medium',
-      placeholder: '00000000-0000-0000-0000-000000000000', description: 'The Microsoft Entra tenant of the service principal.',
-      onInput: (v) => change('tenantId', v),
-    });
-    const clientId = textField({
-      id: 'clientId', label: 'Client ID', value: draft.clientId, monospace: true, size: 'medium',
-      placeholder: '00000000-0000-0000-0000-000000000000', description: 'The application (client) ID.',
-      onInput: (v) => change('clientId', v),
-    });
-    const clientSecret = textField({
-      id: 'clientSecret', label: 'Client secret', value: draft.clientSecret, secret: true, size: 'long',
-      description: 'A secret of the application. Sent to the workspace only.',
-      onInput: (v) => change('clientSecret', v),
-    });
-    const identityNote = h('p', { class: 'setting-note standalone', id: 'identity-note' },
-      'No credential is stored. You, and jobs running under an identity, need a data role on the storage account, such as Storage Blob Data Reader.');
-    auth.append(authType.root, accountKey.root, sasToken.root, tenantId.root, clientId.root, clientSecret.root, identityNote);
+  const fields: Array<[DatastoreField, Field]> = [
+    ['name', name], ['datastoreType', datastoreType], ['accountName', accountName], ['container', container],
+    ['endpoint', endpoint], ['protocol', protocol], ['authType', authType], ['accountKey', accountKey], ['sasToken', sasToken],
+    ['tenantId', tenantId], ['clientId', clientId], ['clientSecret', clientSecret], ['description', description], ['tags', tags],
+  ];
+  const errors = new ErrorDisplay<DatastoreField>(() => fields);
 
-    const details = shell.section('Details');
-    const description = textAreaField({
-      id: 'description', label: 'Description', value: draft.description, placeholder: 'What the data is, who owns it',
-      onInput: (v) => change('description', v),
-    });
-    const tags = tagsField({
-      id: 'tags', label: 'Tags', description: 'Name and value pairs for finding the datastore later.', rows: draft.tags,
-      onChange: (rows) => change('tags', rows),
-    });
-    details.append(description.root, tags.root);
-
-    const validation = shell.section('Validation');
-    const skipValidation = checkboxField({
-      id: 'skipValidation', label: 'Skip validation', checked: draft.skipValidation,
-      description: 'Register without checking that the storage exists and the credential reaches it. For storage behind a virtual network that this machine cannot reach.',
-      onChange: (v) => change('skipValidation', v),
-    });
-    validation.append(skipValidation.root);
-
-    const fields: Array<[DatastoreField, Field]> = [
-      ['name', name], ['datastoreType', datastoreType], ['accountName', accountName], ['container', container],
-      ['endpoint', endpoint], ['protocol', protocol], ['authType', authType], ['accountKey', accountKey], ['sasToken', sasToken],
-      ['tenantId', tenantId], ['clientId', clientId], ['clientSecret', clientSecret], ['description', description], ['tags', tags],
-    ];
-    const errors = new ErrorDisplay<DatastoreField>(() => fields);
-
-    /** Shows what the current type and authentication need; `focusInvalid` after a failed submit. */
-    function refresh(focusInvalid = false): void {
-      const noun = containerNoun(draft.datastoreType);
-      container.setLabel(capitalized(noun), containerHelp[draft.datastoreType]);
-      accountKey.setVisible(draft.authType === 'AccountKey');
-      sasToken.setVisible(draft.authType === 'Sas');
-      for (const f of [tenantId, clientId, clientSecret]) f.setVisible(draft.authType === 'ServicePrincipal');
-      identityNote.hidden = draft.authType !== 'None';
-      check.hidden = draft.skipValidation;
-      const invalid = errors.render(validateDatastoreDraft(draft, rulesContext()));
-      if (focusInvalid) invalid[0]?.focus();
-    }
-
-    function submit(): void {
-      if (waiting) return;
-      errors.revealAll();
-      const blocking = errors.blocking(validateDatastoreDraft(draft, rulesContext()));
-      refresh(true);
-      if (blocking.length > 0) {
-        shell.showStatus('error', attentionSentence('Not registered.', blocking));
-        return;
-      }
-      waiting = true;
-      shell.showStatus(undefined);
-      shell.setBusy('Registering…');
-      host.post({ type: 'submit', draft });
-    }
-
-    function checkConnection(): void {
-      if (waiting) return;
-      waiting = true;
-      shell.showStatus(undefined);
-      shell.setBusy('Checking the connection…');
-      host.post({ type: 'checkConnection', draft });
-    }
-
-    return { shell, errors, refresh };
+  /** Shows what the current type and authentication need; `focusInvalid` after a failed submit. */
+  function refresh(focusInvalid = false): void {
+    const { draft } = form;
+    const noun = containerNoun(draft.datastoreType);
+    container.setLabel(capitalized(noun), containerHelp[draft.datastoreType]);
+    accountKey.setVisible(draft.authType === 'AccountKey');
+    sasToken.setVisible(draft.authType === 'Sas');
+    for (const f of [tenantId, clientId, clientSecret]) f.setVisible(draft.authType === 'ServicePrincipal');
+    identityNote.hidden = draft.authType !== 'None';
+    check.hidden = draft.skipValidation;
+    const invalid = errors.render(validateDatastoreDraft(draft, rulesContext()));
+    if (focusInvalid) invalid[0]?.focus();
   }
 
-  host.post({ type: 'ready' });
+  return { shell, errors, refresh };
 }
 
-start();
+startForm<DatastoreDraft, DatastoreField, DatastoreFormOptions, FormView<DatastoreField>, DatastoreHostMessage, DatastoreWebviewMessage>({
+  emptyDraft: emptyDatastoreDraft(''),
+  toDraft: toDatastoreDraft,
+  keepable: withoutDatastoreSecrets,
+  build,
+});

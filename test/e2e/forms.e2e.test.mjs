@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import {
   expandView,
   launchBrowser,
@@ -224,6 +225,52 @@ describe('e2e: the registration forms, filled in as a user does', function () {
     await page.locator('.notifications-toasts', { hasText: 'Registered model "fraud-classifier" version 4.' }).waitFor({ timeout: 60_000 });
     // The Models view refreshes and shows the new latest version.
     await viewRow(page, 'Models', 'fraud-classifier').filter({ hasText: 'latest: 4' }).waitFor();
+  });
+
+  it('registers a run\'s output as a model: runs and outputs follow the choices, and the form survives its tab being hidden', async () => {
+    const { page } = browser;
+    await clickViewAction(page, 'Models', 'Register Model…');
+    let form = formFrame(page, 'Register Model');
+    await form.waitFor({ timeout: 60_000 });
+
+    await form.getByText('Output of a run', { exact: true }).click();
+    await form.getByLabel('Experiment', { exact: true }).selectOption('fraud-detection');
+    const runSelect = form.getByLabel('Run', { exact: true });
+    await runSelect.locator('option[value]:not([value=""])').first().waitFor({ state: 'attached' });
+    const jobName = await runSelect.locator('option[value]:not([value=""])').first().getAttribute('value');
+    assert.ok(jobName, 'a completed run is offered');
+    // What the run saved: its outputs, as a run writes them to the artifact store.
+    const artifacts = new ContainerClient(`${local.connection.blobEndpoint}/azureml`,
+      new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key));
+    await artifacts.createIfNotExists();
+    for (const name of ['outputs/model/MLmodel', 'outputs/model/model.pkl']) {
+      await artifacts.getBlockBlobClient(`ExperimentRun/dcid.${jobName}/${name}`).upload('x', 1);
+    }
+    await runSelect.selectOption(jobName);
+    const outputSelect = form.getByLabel('Output', { exact: true });
+    await outputSelect.locator('option[value="outputs/model/"]').waitFor({ state: 'attached' });
+    await outputSelect.selectOption('outputs/model/');
+    await form.getByLabel('Name', { exact: true }).fill('fraud-from-run');
+    await form.locator('#name-note').getByText('A new model.').waitFor();
+
+    // Another editor hides the form; its webview is discarded and built again when shown.
+    await runCommand(page, 'Azure ML: Register Datastore…');
+    await formFrame(page, 'Register Datastore').waitFor({ timeout: 60_000 });
+    await page.locator('.tabs-container .tab[aria-label="Register Model"]').click();
+    form = formFrame(page, 'Register Model');
+    await form.waitFor({ timeout: 60_000 });
+    assert.equal(await form.getByLabel('Experiment', { exact: true }).inputValue(), 'fraud-detection');
+    await form.getByLabel('Output', { exact: true }).locator('option[value="outputs/model/"]').waitFor({ state: 'attached' });
+    assert.equal(await form.getByLabel('Run', { exact: true }).inputValue(), jobName);
+    assert.equal(await form.getByLabel('Output', { exact: true }).inputValue(), 'outputs/model/');
+    assert.equal(await form.getByLabel('Name', { exact: true }).inputValue(), 'fraud-from-run');
+
+    await form.getByRole('button', { name: 'Register' }).click();
+    await page.locator('.notifications-toasts', { hasText: 'Registered model "fraud-from-run" version 1.' }).waitFor({ timeout: 60_000 });
+    await viewRow(page, 'Models', 'fraud-from-run').waitFor();
+    // The other form is still open; close it so the next test starts from a clean editor area.
+    await page.locator('.tabs-container .tab[aria-label="Register Datastore"]').click();
+    await formFrame(page, 'Register Datastore').getByRole('button', { name: 'Cancel' }).click();
   });
 
   it('opens the forms from the command palette too, and Cancel closes them', async () => {
