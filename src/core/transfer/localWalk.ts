@@ -24,10 +24,11 @@ export interface WalkOptions {
 }
 
 /**
- * A large folder is stat-ed (and its small files hashed, by the consumer) without ever waiting
- * for I/O; a break this often lets responses, progress and cancel through in between.
+ * A large folder is stat-ed (and its small files hashed, by the consumer) without waiting for
+ * I/O; after this long without a break, one lets responses, progress and cancel through (and
+ * keeps a slow network drive from holding the extension host).
  */
-const filesBetweenBreaks = 256;
+const maxMsWithoutBreak = 10;
 
 function errorReason(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
@@ -63,6 +64,8 @@ export async function* walkLocal(options: WalkOptions): AsyncGenerator<LocalEntr
 }
 
 class Walker {
+  private lastBreak = performance.now();
+
   constructor(private readonly rootReal: string, private readonly rules: IgnoreRules, private readonly signal: AbortSignal | undefined) {}
 
   /** One entry found by name: classifies it and, for folders, walks into them. */
@@ -120,6 +123,7 @@ class Walker {
     let dirents: Dirent[];
     try {
       dirents = await fs.readdir(absolute, { withFileTypes: true });
+      this.lastBreak = performance.now();
     } catch (e) {
       if (relativePath === '') throw e;
       yield { kind: 'unreadable', relativePath, reason: `can't list folder (${errorReason(e)})` };
@@ -134,9 +138,10 @@ class Walker {
     const others: Dirent[] = [];
     for (const d of dirents) (d.isFile() ? files : others).push(d);
 
-    for (const [index, d] of files.entries()) {
-      if (index > 0 && index % filesBetweenBreaks === 0) {
+    for (const d of files) {
+      if (performance.now() - this.lastBreak >= maxMsWithoutBreak) {
         await new Promise((resolve) => setImmediate(resolve));
+        this.lastBreak = performance.now();
         this.signal?.throwIfAborted();
       }
       const child = joinRelative(relativePath, d.name);
