@@ -3,8 +3,7 @@
  * webview's state and tells the host about each change, mounts the form on `init`, answers the
  * host's common messages, and sends one request at a time (submit, or a form's own check).
  */
-import type { CommonWebviewMessage, StatusKind } from '../forms/protocol';
-import { handleCommonMessage } from './commonMessages';
+import type { CommonHostMessage, CommonWebviewMessage, StatusKind } from '../forms/protocol';
 import { attentionSentence, type ErrorDisplay, type FormShell } from './formShell';
 import { connectToHost, type HostChannel } from './host';
 
@@ -63,18 +62,34 @@ export class FormController<D, F extends string, W> {
     if (this.status) view.shell.showStatus(this.status.kind, this.status.message);
   }
 
-  /** Handles a common host message; false for one the form must handle. */
+  /** Handles a message every form receives (CommonHostMessage); false for one the form must handle. */
   handleCommon(message: { type: string }): boolean {
-    return handleCommonMessage(message, {
-      form: this.view,
-      onIdle: () => {
+    const common = message as CommonHostMessage<F>;
+    const view = this.view;
+    switch (common.type) {
+      case 'fieldErrors':
+        view?.errors.setHostErrors(common.errors);
+        view?.refresh(true);
+        return true;
+      case 'busy':
+        view?.shell.setBusy(common.message);
+        return true;
+      case 'idle':
         this.waiting = false;
-      },
-      onStatus: (status) => {
-        this.status = status;
+        view?.shell.setBusy(undefined);
+        return true;
+      case 'status':
+        view?.shell.showStatus(common.kind, common.message);
+        this.status = { kind: common.kind, message: common.message };
         this.keep();
-      },
-    });
+        return true;
+      case 'saved':
+        view?.shell.setBusy(undefined);
+        view?.shell.showStatus('success', common.message);
+        return true;
+      default:
+        return false;
+    }
   }
 
   /** Changes the draft without a change of its own (a field that follows another). */

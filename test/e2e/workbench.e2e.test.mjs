@@ -21,7 +21,7 @@ import { activeWorkspaceStatus, expandRow, moveMouseAway, viewRow, widenSideBar 
 // mocha's TypeScript hook (.mocharc.json) loads the shared helper that runs dist/local.js.
 const require = createRequire(import.meta.url);
 /** @type {typeof import('../support/localWorkspace')} */
-const { startLocalWorkspace } = require('../support/localWorkspace.ts');
+const { createWorkspace, startLocalWorkspace } = require('../support/localWorkspace.ts');
 
 const CONTAINER = 'Azure ML';
 const VIEWS = ['Workspaces', 'Datastores', 'Experiments', 'Models'];
@@ -170,16 +170,3 @@ describe('e2e: the packaged extension in the workbench, on the seeded local work
     await saveScreenshot(page, 'azureml-views-after-restart');
   });
 });
-
-/** A second workspace in the local service, through its REST API (the extension has no "create" yet). */
-async function createWorkspace(local, name) {
-  const { armEndpoint, subscriptionId, resourceGroup, token } = local.connection;
-  const url = `${armEndpoint}/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`
-    + `/providers/Microsoft.MachineLearningServices/workspaces/${name}?api-version=2024-10-01`;
-  const response = await fetch(url, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ location: 'local', properties: { friendlyName: name } }),
-  });
-  assert.ok(response.ok, `create workspace: ${response.status} ${await response.text()}`);
-}

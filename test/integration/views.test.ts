@@ -4,23 +4,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AzureMlExtensionApi } from '../../src/extension';
 import type { Prompts } from '../../src/ui/prompts';
-import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
+import { createWorkspace, startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
 import { repoRoot } from '../support/repo';
 import { eventually, extensionApi, iconId, row, rows } from './treeAccess';
 
 const pageSize = 5;
-
-async function createWorkspace(local: StartedLocalWorkspace, name: string): Promise<void> {
-  const { armEndpoint, subscriptionId, resourceGroup, token } = local.connection;
-  const url = `${armEndpoint}/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`
-    + `/providers/Microsoft.MachineLearningServices/workspaces/${name}?api-version=2024-10-01`;
-  const response = await fetch(url, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ location: 'local', properties: { friendlyName: name, description: 'A second workspace' } }),
-  });
-  assert.ok(response.ok, `create workspace: ${response.status} ${await response.text()}`);
-}
 
 function scriptedPick(label: string): Prompts {
   return {
@@ -157,7 +145,7 @@ describe('Azure ML views in a real extension host, against the seeded local work
   });
 
   it('selects another workspace from the picker, and the views follow it', async () => {
-    await createWorkspace(local, 'team-ws');
+    await createWorkspace(local, 'team-ws', 'A second workspace');
     await vscode.commands.executeCommand('azureml.refreshWorkspaces');
     const subscription = await row(api.views.workspaces, 'Local subscription');
     assert.deepEqual((await rows(api.views.workspaces, subscription.node)).map((r) => r.label).sort(), ['local', 'team-ws']);

@@ -42,3 +42,16 @@ export async function startLocalWorkspace(options: StartOptions = {}): Promise<S
     },
   };
 }
+
+/** Another workspace in the local service, through its REST API (the extension has no "create" yet). */
+export async function createWorkspace(local: StartedLocalWorkspace, name: string, description?: string): Promise<void> {
+  const { armEndpoint, subscriptionId, resourceGroup, token } = local.connection;
+  const url = `${armEndpoint}/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`
+    + `/providers/Microsoft.MachineLearningServices/workspaces/${name}?api-version=2024-10-01`;
+  const response = await fetch(url, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ location: 'local', properties: { friendlyName: name, ...(description ? { description } : {}) } }),
+  });
+  if (!response.ok) throw new Error(`create workspace ${name}: ${response.status} ${await response.text()}`);
+}
