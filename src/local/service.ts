@@ -31,6 +31,8 @@ export interface RunningLocalService {
   connection: LocalWorkspaceConnection;
   /** Resolves when a component fails on its own after start (e.g. Azurite crashed). */
   readonly failed: Promise<Error>;
+  /** Resolves when a client holding the token asked the service to stop. */
+  readonly stopRequested: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -113,6 +115,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<R
       ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
     });
     stops.push(() => api.close());
+    const stopRequested = new Promise<void>((resolve) => api.onStopRequested(resolve));
 
     const storageEndpoints = { blobEndpoint: azurite.blobEndpoint, fileEndpoint: files.url };
     await createLocalStorageTargets(storageEndpoints, api.storageTargets());
@@ -157,7 +160,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<R
     stops.push(() => runner.stop());
 
     const failed = azurite.exited.then((code) => new Error(`Azurite exited unexpectedly (code ${code}).`));
-    return { connection, failed, stop: stopAll };
+    return { connection, failed, stopRequested, stop: stopAll };
   } catch (e) {
     await stopAll();
     throw e;
