@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { localStorageEndpointSuffix } from '../azure/cloud';
 import { startAzurite, type RunningAzurite } from './azuriteProcess';
+import { startBlobGateway } from './blobGateway';
 import { devStorageAccount } from './devStorageAccount';
 import {
   discoveryFilePath, readDiscoveryFile, removeDiscoveryFile, writeDiscoveryFile,
@@ -93,6 +94,8 @@ export async function startLocalService(options: LocalServiceOptions): Promise<R
     });
     stops.push(() => azurite.stop());
     checkNotAborted();
+    const blobs = await startBlobGateway(azurite.blobEndpoint);
+    stops.push(() => blobs.close());
 
     const files: RunningFileService = await startFileService({
       rootDir: path.join(dataDir, 'files'), accountName: devStorageAccount.name, accountKey: devStorageAccount.key,
@@ -108,7 +111,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<R
       storage: {
         accountName: devStorageAccount.name,
         accountKey: devStorageAccount.key,
-        blobEndpoint: azurite.blobEndpoint,
+        blobEndpoint: blobs.blobEndpoint,
         fileEndpoint: files.url,
         endpointSuffix: localStorageEndpointSuffix,
       },
@@ -117,7 +120,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<R
     stops.push(() => api.close());
     const stopRequested = new Promise<void>((resolve) => api.onStopRequested(resolve));
 
-    const storageEndpoints = { blobEndpoint: azurite.blobEndpoint, fileEndpoint: files.url };
+    const storageEndpoints = { blobEndpoint: blobs.blobEndpoint, fileEndpoint: files.url };
     await createLocalStorageTargets(storageEndpoints, api.storageTargets());
     api.onWorkspaceStorageNeeded((targets) => createLocalStorageTargets(storageEndpoints, targets));
     if (options.seed === 'demo') {
@@ -138,7 +141,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<R
       ready: true,
       pid: process.pid,
       armEndpoint: `http://127.0.0.1:${port}`,
-      blobEndpoint: azurite.blobEndpoint,
+      blobEndpoint: blobs.blobEndpoint,
       fileEndpoint: files.url,
       queueEndpoint: azurite.queueEndpoint,
       ...identity,
@@ -153,7 +156,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<R
     const runner = await startJobRunner({
       jobs: api.jobs,
       workDir: path.join(dataDir, 'jobs'),
-      storage: { accountName: devStorageAccount.name, accountKey: devStorageAccount.key, blobEndpoint: azurite.blobEndpoint },
+      storage: { accountName: devStorageAccount.name, accountKey: devStorageAccount.key, blobEndpoint: blobs.blobEndpoint },
       datastores: restDatastoreResolver(connection),
       log: options.log,
     });
