@@ -55,7 +55,7 @@ export async function createWorkspaceApi(options: WorkspaceApiOptions): Promise<
     for (const listener of storageListeners) await listener(targets);
   };
   const stopListeners = new Set<() => void>();
-  const jobs = new JobStoreImpl(api, writer);
+  const jobs = new JobStoreImpl(api);
   const models = new AssetRegistry(api, modelKind);
   const router = new Router([
     ...discoveryRoutes(),
@@ -70,7 +70,7 @@ export async function createWorkspaceApi(options: WorkspaceApiOptions): Promise<
     ...serviceControlRoutes(() => {
       for (const listener of stopListeners) listener();
     }),
-  ], options.token);
+  ], options.token, (handler) => store.transaction(handler));
   await writer.flush();
 
   return {
