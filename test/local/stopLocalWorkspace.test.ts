@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalWorkspaceLauncher } from '../../src/connection/localWorkspaceLauncher';
@@ -16,8 +16,14 @@ function unrelatedProcess(): ChildProcess {
   return spawn('sleep', ['300'], { stdio: 'ignore' });
 }
 
+/** Still running: not exited, and not a zombie that a signal killed but Node has not reaped yet. */
 function isAlive(child: ChildProcess): boolean {
-  return child.exitCode === null && child.signalCode === null;
+  try {
+    const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
 }
 
 describe('Stop Local Workspace (a service this window did not start)', function () {
