@@ -3,9 +3,11 @@ import { promises as fs } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { StorageSharedKeyCredential } from '@azure/storage-blob';
 import { localStorageEndpointSuffix } from '../azure/cloud';
 import { startAzurite, type RunningAzurite } from './azuriteProcess';
 import { startBlobGateway } from './blobGateway';
+import { findUnlistableBlobs, renameUnlistableBlobs } from './unlistableBlobs';
 import { devStorageAccount } from './devStorageAccount';
 import {
   discoveryFilePath, readDiscoveryFile, removeDiscoveryFile, writeDiscoveryFile,
@@ -88,12 +90,17 @@ export async function startLocalService(options: LocalServiceOptions): Promise<R
 
   try {
     await fs.mkdir(path.join(dataDir, 'azurite'), { recursive: true });
+    const unlistable = await findUnlistableBlobs(path.join(dataDir, 'azurite'), devStorageAccount.name);
     const azurite: RunningAzurite = await startAzurite({
       location: path.join(dataDir, 'azurite'), accountName: devStorageAccount.name, log: options.log,
       ...(options.signal ? { signal: options.signal } : {}),
     });
     stops.push(() => azurite.stop());
     checkNotAborted();
+    if (unlistable.length > 0) {
+      const credential = new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key);
+      for (const line of await renameUnlistableBlobs(unlistable, azurite.blobEndpoint, credential)) options.log(line);
+    }
     const blobs = await startBlobGateway(azurite.blobEndpoint);
     stops.push(() => blobs.close());
 
