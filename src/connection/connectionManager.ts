@@ -144,8 +144,11 @@ export class ConnectionManager implements vscode.Disposable {
   /** Stops the local workspace (the one this window started, or the one its discovery file names). */
   async stopLocal(): Promise<void> {
     const service = this.connection instanceof LocalConnection ? this.connection.service : undefined;
-    await this.launcher.stop(service);
-    await this.disconnect();
+    try {
+      await this.launcher.stop(this.localDataDir, service);
+    } finally {
+      await this.disconnect();
+    }
   }
 
   async disconnect(): Promise<void> {

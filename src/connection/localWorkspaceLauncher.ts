@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { LocalWorkspaceNotRunningError, readDiscoveryFile, type LocalWorkspaceConnection } from '../local/discovery';
 import { launchLocalService, type LaunchedLocalService } from '../local/launcher';
+import { stopLocalService } from '../local/stopLocalService';
 import type { Log } from '../ui/log';
 
 export interface LocalWorkspaceStart {
@@ -40,21 +41,21 @@ export class LocalWorkspaceLauncher {
     return { service: this.owned.connection, started: true, seeded: isNew };
   }
 
-  /** Stops the service this launcher started, or asks a service started elsewhere to stop. */
-  async stop(service: LocalWorkspaceConnection | undefined): Promise<void> {
+  /**
+   * Stops the service this launcher started, or asks the one `service` (else the data folder's
+   * discovery file) names to stop, through its endpoint and token. Throws, having signalled
+   * nothing, when that is not a running local workspace.
+   */
+  async stop(dataDir: string, service: LocalWorkspaceConnection | undefined): Promise<void> {
     if (this.owned) {
       const owned = this.owned;
       this.owned = undefined;
       await owned.stop();
       return;
     }
-    if (service) {
-      try {
-        process.kill(service.pid, 'SIGTERM');
-      } catch {
-        // Already gone.
-      }
-    }
+    const target = service ?? await readDiscoveryFile(dataDir);
+    const { pid } = await stopLocalService(dataDir, target);
+    this.log.info(`Stopped the local workspace in ${dataDir} (process ${pid}).`);
   }
 
   dispose(): void {

@@ -50,7 +50,7 @@ export async function removeDiscoveryFile(dataDir: string): Promise<void> {
   await fs.rm(discoveryFilePath(dataDir), { force: true });
 }
 
-function isProcessAlive(pid: number): boolean {
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -83,6 +83,11 @@ async function main(): Promise<void> {
     void shutdown(1);
   });
 
+  void service.stopRequested.then(() => {
+    log('Asked to stop by a client.');
+    void shutdown(0);
+  });
+
   process.stdout.write(`${readyLine(service.connection)}\n`);
   log(`Local workspace "${service.connection.workspace}" ready at ${service.connection.armEndpoint} (data: ${options.dataDir}). Ctrl-C stops it.`);
 }

@@ -3,8 +3,11 @@ import { promises as fs } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { StorageSharedKeyCredential } from '@azure/storage-blob';
 import { localStorageEndpointSuffix } from '../azure/cloud';
 import { startAzurite, type RunningAzurite } from './azuriteProcess';
+import { startBlobGateway } from './blobGateway';
+import { findUnlistableBlobs, renameUnlistableBlobs } from './unlistableBlobs';
 import { devStorageAccount } from './devStorageAccount';
 import {
   discoveryFilePath, readDiscoveryFile, removeDiscoveryFile, writeDiscoveryFile,
@@ -31,6 +34,8 @@ export interface RunningLocalService {
   connection: LocalWorkspaceConnection;
   /** Resolves when a component fails on its own after start (e.g. Azurite crashed). */
   readonly failed: Promise<Error>;
+  /** Resolves when a client holding the token asked the service to stop. */
+  readonly stopRequested: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -85,12 +90,19 @@ export async function startLocalService(options: LocalServiceOptions): Promise<R
 
   try {
     await fs.mkdir(path.join(dataDir, 'azurite'), { recursive: true });
+    const unlistable = await findUnlistableBlobs(path.join(dataDir, 'azurite'), devStorageAccount.name);
     const azurite: RunningAzurite = await startAzurite({
       location: path.join(dataDir, 'azurite'), accountName: devStorageAccount.name, log: options.log,
       ...(options.signal ? { signal: options.signal } : {}),
     });
     stops.push(() => azurite.stop());
     checkNotAborted();
+    if (unlistable.length > 0) {
+      const credential = new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key);
+      for (const line of await renameUnlistableBlobs(unlistable, azurite.blobEndpoint, credential)) options.log(line);
+    }
+    const blobs = await startBlobGateway(azurite.blobEndpoint);
+    stops.push(() => blobs.close());
 
     const files: RunningFileService = await startFileService({
       rootDir: path.join(dataDir, 'files'), accountName: devStorageAccount.name, accountKey: devStorageAccount.key,
@@ -106,15 +118,16 @@ export async function startLocalService(options: LocalServiceOptions): Promise<R
       storage: {
         accountName: devStorageAccount.name,
         accountKey: devStorageAccount.key,
-        blobEndpoint: azurite.blobEndpoint,
+        blobEndpoint: blobs.blobEndpoint,
         fileEndpoint: files.url,
         endpointSuffix: localStorageEndpointSuffix,
       },
       ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
     });
     stops.push(() => api.close());
+    const stopRequested = new Promise<void>((resolve) => api.onStopRequested(resolve));
 
-    const storageEndpoints = { blobEndpoint: azurite.blobEndpoint, fileEndpoint: files.url };
+    const storageEndpoints = { blobEndpoint: blobs.blobEndpoint, fileEndpoint: files.url };
     await createLocalStorageTargets(storageEndpoints, api.storageTargets());
     api.onWorkspaceStorageNeeded((targets) => createLocalStorageTargets(storageEndpoints, targets));
     if (options.seed === 'demo') {
@@ -135,7 +148,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<R
       ready: true,
       pid: process.pid,
       armEndpoint: `http://127.0.0.1:${port}`,
-      blobEndpoint: azurite.blobEndpoint,
+      blobEndpoint: blobs.blobEndpoint,
       fileEndpoint: files.url,
       queueEndpoint: azurite.queueEndpoint,
       ...identity,
@@ -150,14 +163,14 @@ export async function startLocalService(options: LocalServiceOptions): Promise<R
     const runner = await startJobRunner({
       jobs: api.jobs,
       workDir: path.join(dataDir, 'jobs'),
-      storage: { accountName: devStorageAccount.name, accountKey: devStorageAccount.key, blobEndpoint: azurite.blobEndpoint },
+      storage: { accountName: devStorageAccount.name, accountKey: devStorageAccount.key, blobEndpoint: blobs.blobEndpoint },
       datastores: restDatastoreResolver(connection),
       log: options.log,
     });
     stops.push(() => runner.stop());
 
     const failed = azurite.exited.then((code) => new Error(`Azurite exited unexpectedly (code ${code}).`));
-    return { connection, failed, stop: stopAll };
+    return { connection, failed, stopRequested, stop: stopAll };
   } catch (e) {
     await stopAll();
     throw e;

@@ -292,6 +292,66 @@ describe('local workspace job runner', function () {
   });
 });
 
+describe('local workspace job runner: paths it makes reach the command as one argument', function () {
+  this.timeout(180000);
+  let local: StartedLocalWorkspace | undefined;
+
+  after(async () => {
+    await local?.dispose();
+  });
+
+  it('datastore names with ; $() quotes and spaces, in a data folder with spaces: the job gets each path whole, nothing else runs', async () => {
+    local = await startLocalWorkspace({ dataDir: await fs.mkdtemp(path.join(os.tmpdir(), 'azml data folder ')) });
+    const jobs = new LocalJobs(local);
+    const blobStore = await jobs.ws.datastores.get('workspaceblobstore');
+    const data = jobs.blobs.getContainerClient(blobStore.containerName!);
+    const folder = unique('inject');
+    const names = { a: 'x;touch pwned', b: '$(touch pwned)', c: `it's "quoted" a b.txt` };
+    for (const [key, name] of Object.entries(names)) await data.getBlockBlobClient(`${folder}/${name}`).uploadData(Buffer.from(`content ${key}`));
+    const uri = (...segments: string[]): string => `azureml://datastores/workspaceblobstore/paths/${segments.map(encodeURIComponent).join('/')}`;
+    const codeId = await jobs.uploadCode({
+      'show.py': [
+        'import os, sys',
+        'print("args", len(sys.argv) - 1)',
+        'for p in sys.argv[1:4]:',
+        '    print(p.startswith(os.environ["DATA_DIR"] + "/"), os.path.basename(p), "=", open(p).read())',
+        'print("folder", " | ".join(sorted(os.listdir(sys.argv[4]))))',
+        'print("literal", sys.argv[5])',
+        'open(sys.argv[6], "w").write("written")',
+        '',
+      ].join('\n'),
+    });
+    const job = await jobs.submit({
+      // `ls` last: a `touch pwned` slipped into the command would leave its file next to show.py.
+      command: 'python show.py ${{inputs.a}} ${{inputs.b}} ${{inputs.c}} ${{inputs.all}} ${{inputs.word}} ${{outputs.result}} && ls',
+      codeId,
+      environmentVariables: { DATA_DIR: local.dataDir },
+      inputs: {
+        a: { type: 'uri_file', uri: uri(folder, names.a) },
+        b: { type: 'uri_file', uri: uri(folder, names.b) },
+        c: { type: 'uri_file', uri: uri(folder, names.c) },
+        all: { type: 'uri_folder', uri: `${uri(folder)}/` },
+        word: { type: 'literal', value: 'verbatim' },
+      },
+      outputs: { result: { type: 'uri_file', uri: uri(folder, 'out', 'y;touch pwned.txt') } },
+    });
+    const seen = await jobs.watch(job.name, (s) => s === 'Completed' || s === 'Failed');
+    assert.equal(seen[seen.length - 1], 'Completed', `${seen.join(' → ')}: ${(await jobs.ws.runHistory.getRunDetails(job.name)).error?.message}`);
+    assert.equal(await jobs.readLog(job.name), [
+      'args 6',
+      'True x;touch pwned = content a',
+      'True $(touch pwned) = content b',
+      `True it's "quoted" a b.txt = content c`,
+      `folder $(touch pwned) | it's "quoted" a b.txt | x;touch pwned`,
+      'literal verbatim',
+      'outputs',
+      'show.py',
+      '',
+    ].join('\n'));
+    assert.equal((await data.getBlobClient(`${folder}/out/y;touch pwned.txt`).downloadToBuffer()).toString(), 'written');
+  });
+});
+
 describe('local workspace job runner across restarts', function () {
   this.timeout(180000);
   const dataDir = path.join(os.tmpdir(), unique('azml-runner-restart'));

@@ -42,7 +42,11 @@ export function validateEntryName(name: string): void {
   if (name === '.' || name === '..') throw errors.invalidResourceName(`"${name}" is not a valid name.`);
   if (name.length > maxNameLength) throw errors.invalidResourceName(`A name is longer than ${maxNameLength} characters.`);
   if (/[/\\]/.test(name)) throw errors.invalidResourceName('A name contains an encoded path separator.');
-  if (/[\u0000-\u001F]/.test(name)) throw errors.invalidResourceName('A name contains a control character.');
+  const control = /[\u0000-\u001F]/.exec(name);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    throw errors.invalidResourceName(`The name ${JSON.stringify(name)} contains the control character U+${code}, which file shares do not allow. Rename the file.`);
+  }
 }
 
 export function validateShareName(name: string): void {

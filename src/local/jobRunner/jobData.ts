@@ -3,11 +3,12 @@ import * as path from 'node:path';
 import { toAzureMlError } from '../../azure/errors';
 import { maskSecrets } from '../../azure/secrets';
 import type { JsonObject } from '../workspaceApi/validation';
+import type { CommandValue } from './commandReferences';
 import { parseDatastoreUri, type DatastorePath } from './dataLocations';
 import type { DatastoreResolver } from './datastoreResolver';
 import { JobFailure } from './jobFailure';
 import {
-  downloadBlobFile, downloadBlobFolder, downloadShareFile, downloadShareFolder, uploadFolderToBlobs, uploadFolderToShare,
+  downloadBlobFile, downloadBlobFolder, downloadShareFile, downloadShareFolder, pathInside, uploadFolderToBlobs, uploadFolderToShare,
 } from './transfers';
 
 export interface DataContext {
@@ -44,7 +45,7 @@ async function downloadInput(name: string, spec: JsonObject, target: string, con
   try {
     const storage = await context.datastores.open(context.workspace, location.datastore);
     if (isFile) {
-      const file = path.join(target, fileNameOf(location.path, name));
+      const file = pathInside(target, fileNameOf(location.path, name));
       const found = storage.kind === 'blob'
         ? await downloadBlobFile(storage.container, location.path, file, context.signal)
         : await downloadShareFile(storage.share, location.path, file, context.signal);
@@ -65,16 +66,16 @@ async function downloadInput(name: string, spec: JsonObject, target: string, con
  * downloaded under `inputsDir` (whatever mount mode was asked; `Direct` passes the uri on).
  * Answers the values `${{inputs.x}}` stands for.
  */
-export async function prepareInputs(inputs: Record<string, JsonObject>, inputsDir: string, context: DataContext): Promise<Record<string, string>> {
-  const values: Record<string, string> = {};
+export async function prepareInputs(inputs: Record<string, JsonObject>, inputsDir: string, context: DataContext): Promise<Record<string, CommandValue>> {
+  const values: Record<string, CommandValue> = {};
   for (const [name, spec] of Object.entries(inputs)) {
     if (!spec || typeof spec !== 'object') continue;
     if (spec['jobInputType'] === 'literal') {
-      values[name] = String(spec['value'] ?? '');
+      values[name] = { verbatim: String(spec['value'] ?? '') };
     } else if (spec['mode'] === 'Direct') {
-      values[name] = str(spec['uri']) ?? '';
+      values[name] = { verbatim: str(spec['uri']) ?? '' };
     } else {
-      values[name] = await downloadInput(name, spec, path.join(inputsDir, name), context);
+      values[name] = { path: await downloadInput(name, spec, path.join(inputsDir, name), context) };
     }
   }
   return values;
@@ -84,8 +85,8 @@ export async function prepareInputs(inputs: Record<string, JsonObject>, inputsDi
  * Creates a local folder per declared output. Answers the values `${{outputs.y}}` stands for
  * (a folder; for uri_file a file path in it) and what to upload where once the job has run.
  */
-export async function prepareOutputs(outputs: Record<string, JsonObject>, outputsDir: string): Promise<{ values: Record<string, string>; uploads: OutputUpload[] }> {
-  const values: Record<string, string> = {};
+export async function prepareOutputs(outputs: Record<string, JsonObject>, outputsDir: string): Promise<{ values: Record<string, CommandValue>; uploads: OutputUpload[] }> {
+  const values: Record<string, CommandValue> = {};
   const uploads: OutputUpload[] = [];
   for (const [name, spec] of Object.entries(outputs)) {
     if (!spec || typeof spec !== 'object') continue;
@@ -97,10 +98,10 @@ export async function prepareOutputs(outputs: Record<string, JsonObject>, output
     if (spec['jobOutputType'] === 'uri_file') {
       // The file goes to the uri's folder under the uri's file name.
       const segments = location.path.split('/').filter(Boolean);
-      values[name] = path.join(localDir, segments.pop() ?? name);
+      values[name] = { path: pathInside(localDir, segments.pop() ?? name) };
       uploads.push({ name, localDir, destination: { datastore: location.datastore, path: segments.join('/') } });
     } else {
-      values[name] = localDir;
+      values[name] = { path: localDir };
       uploads.push({ name, localDir, destination: location });
     }
   }

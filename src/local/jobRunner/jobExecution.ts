@@ -5,7 +5,7 @@ import type { ContainerClient } from '@azure/storage-blob';
 import { toAzureMlError } from '../../azure/errors';
 import { maskSecrets } from '../../azure/secrets';
 import { isTerminal, stdLogFile, type JobRef, type JobStatus, type JobStore, type JobUpdate, type JobView } from '../workspaceApi';
-import { substituteReferences, UnresolvedReferenceError } from './commandReferences';
+import { substituteReferences, UnresolvedReferenceError, type CommandValue } from './commandReferences';
 import { parseDatastoreUri, parseLocalBlobUri } from './dataLocations';
 import type { DatastoreResolver } from './datastoreResolver';
 import { prepareInputs, prepareOutputs, uploadOutputs, type DataContext, type OutputUpload } from './jobData';
@@ -149,7 +149,7 @@ export class JobExecution {
     if (!current || isTerminal(current.status) || this.stopReason) throw new Interrupted();
   }
 
-  private substitute(inputs: Record<string, string>, outputs: Record<string, string>): string {
+  private substitute(inputs: Record<string, CommandValue>, outputs: Record<string, CommandValue>): string {
     try {
       return substituteReferences(this.job.command, { inputs, outputs });
     } catch (error) {

@@ -12,6 +12,7 @@ import { jobRoutes } from './resources/jobs';
 import { modelKind } from './resources/models';
 import { subscriptionRoutes } from './resources/subscriptions';
 import { discoveryRoutes, newWorkspaceRecord, workspaceRoutes } from './resources/workspaces';
+import { serviceControlRoutes } from './resources/serviceControl';
 import { seedDemoData } from './seed/demoSeed';
 import { storageTargetsOf, type StorageTargets } from './storage/layout';
 import { createSasSigner } from './storage/sas';
@@ -25,6 +26,7 @@ export { demoJobProperty } from './jobs/jobStore';
 export type { JobError } from './store/records';
 export { isTerminal, jobStatuses, terminalJobStatuses, type JobStatus } from './jobs/jobStatus';
 export { artifactContainer, jobArtifactPrefix, stdLogFile } from './storage/layout';
+export { stopServicePath } from './resources/serviceControl';
 
 /**
  * The local workspace's REST API: an in-process emulator of the Azure ML control plane
@@ -52,7 +54,8 @@ export async function createWorkspaceApi(options: WorkspaceApiOptions): Promise<
   const storageNeeded = async (targets: StorageTargets): Promise<void> => {
     for (const listener of storageListeners) await listener(targets);
   };
-  const jobs = new JobStoreImpl(api, writer);
+  const stopListeners = new Set<() => void>();
+  const jobs = new JobStoreImpl(api);
   const models = new AssetRegistry(api, modelKind);
   const router = new Router([
     ...discoveryRoutes(),
@@ -64,7 +67,10 @@ export async function createWorkspaceApi(options: WorkspaceApiOptions): Promise<
     ...computeRoutes(api),
     ...jobRoutes(api, jobs),
     ...runHistoryRoutes(api),
-  ], options.token);
+    ...serviceControlRoutes(() => {
+      for (const listener of stopListeners) listener();
+    }),
+  ], options.token, (handler) => store.transaction(handler));
   await writer.flush();
 
   return {
@@ -77,6 +83,10 @@ export async function createWorkspaceApi(options: WorkspaceApiOptions): Promise<
     onWorkspaceStorageNeeded(listener): Disposable {
       storageListeners.add(listener);
       return { dispose: () => storageListeners.delete(listener) };
+    },
+    onStopRequested(listener): Disposable {
+      stopListeners.add(listener);
+      return { dispose: () => stopListeners.delete(listener) };
     },
     async seedDemo() {
       seedDemoData(api, store.get(defaultWorkspaceName)!, models);

@@ -41,6 +41,8 @@ export interface WorkspaceApi {
    * shares that workspace needs; the PUT answers after the listeners have finished.
    */
   onWorkspaceStorageNeeded(listener: (targets: StorageTargets) => void | Promise<void>): Disposable;
+  /** Called when a client holding the token asked the service to stop (after it was answered). */
+  onStopRequested(listener: () => void): Disposable;
   /** Fills the `local` workspace with demo experiments, runs and models (idempotent). */
   seedDemo(): Promise<void>;
   /** The job store, for the job runner. */

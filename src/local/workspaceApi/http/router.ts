@@ -4,8 +4,12 @@ import { requireBearer } from './auth';
 import { readJsonBody } from './body';
 import { baseUrlOf, queryValue, type RequestContext } from './requestContext';
 import { sendError } from './respond';
+import { StateWriteError } from '../store/jsonFileWriter';
 
 export type RouteHandler = (ctx: RequestContext) => void | Promise<void>;
+
+/** Runs a handler of a request that may change state (PUT, POST, PATCH, DELETE) as one transaction. */
+export type TransactionRunner = (handler: () => Promise<void>) => Promise<void>;
 
 export interface RouteDefinition {
   method: 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
@@ -65,7 +69,11 @@ function match(route: CompiledRoute, segments: string[]): Record<string, string>
 export class Router {
   private readonly routes: CompiledRoute[];
 
-  constructor(routes: RouteDefinition[], private readonly token: string) {
+  constructor(
+    routes: RouteDefinition[],
+    private readonly token: string,
+    private readonly transaction: TransactionRunner = (handler) => handler(),
+  ) {
     this.routes = routes.map(compile);
   }
 
@@ -73,7 +81,9 @@ export class Router {
     this.dispatch(req, res).catch((error: unknown) => {
       const apiError = error instanceof ApiError
         ? error
-        : new ApiError(500, 'InternalServerError', 'The local workspace service failed to handle the request.');
+        : error instanceof StateWriteError
+          ? new ApiError(500, 'StateNotSaved', error.message)
+          : new ApiError(500, 'InternalServerError', 'The local workspace service failed to handle the request.');
       if (res.headersSent) {
         res.destroy();
         return;
@@ -124,6 +134,8 @@ export class Router {
       baseUrl: baseUrlOf(req),
       params: chosen.params,
     };
-    await chosen.route.handler(ctx);
+    const handler = chosen.route.handler;
+    if (method === 'GET') await handler(ctx);
+    else await this.transaction(async () => handler(ctx));
   }
 }

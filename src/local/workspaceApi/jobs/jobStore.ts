@@ -1,6 +1,5 @@
 import { defaultWorkspaceName, type ApiContext } from '../context';
 import { touchAudit } from '../arm/envelope';
-import type { JsonFileWriter } from '../store/jsonFileWriter';
 import type { JobError, JobRecord } from '../store/records';
 import { parseWorkspaceChildId } from '../arm/ids';
 import { versionKey, type WorkspaceData } from '../store/workspaceStore';
@@ -169,7 +168,7 @@ export class JobStoreImpl implements JobStore {
   private readonly cancelRequested = new Listeners<JobView>();
   private readonly changed = new Listeners<JobView>();
 
-  constructor(private readonly api: ApiContext, private readonly writer: JsonFileWriter) {}
+  constructor(private readonly api: ApiContext) {}
 
   private locate(ref: JobRef): { data: WorkspaceData; record: JobRecord } | undefined {
     const { workspace, name } = typeof ref === 'string' ? { workspace: defaultWorkspaceName, name: ref } : ref;
@@ -211,13 +210,15 @@ export class JobStoreImpl implements JobStore {
   }
 
   private async change(ref: JobRef, mutate: (record: JobRecord) => void): Promise<JobView> {
-    const found = this.locate(ref);
-    if (!found) throw new Error(`No job ${typeof ref === 'string' ? `'${ref}'` : `'${ref.name}' in workspace '${ref.workspace}'`}.`);
-    mutate(found.record);
-    touchAudit(found.record, this.api.now(), this.api.user);
-    found.data.jobs.touch();
-    await this.writer.flush();
-    const view = toJobView(found.data, found.record);
+    const view = await this.api.store.exclusive(async () => {
+      const found = this.locate(ref);
+      if (!found) throw new Error(`No job ${typeof ref === 'string' ? `'${ref}'` : `'${ref.name}' in workspace '${ref.workspace}'`}.`);
+      mutate(found.record);
+      touchAudit(found.record, this.api.now(), this.api.user);
+      found.data.jobs.touch();
+      await this.api.store.commit();
+      return toJobView(found.data, found.record);
+    });
     await this.changed.emit(view);
     return view;
   }
@@ -228,14 +229,16 @@ export class JobStoreImpl implements JobStore {
   }
 
   /**
-   * Marks an active job CancelRequested and lets the runner stop it; answers at once. The
-   * job becomes Canceled when the listeners have settled (unless a runner set it first).
+   * Marks an active job CancelRequested, saves that, then lets the runner stop it (without
+   * waiting for it). The job becomes Canceled when the listeners have settled (unless a runner
+   * set it first). Called by the cancel handler, which holds the store's change lock.
    */
-  requestCancel(data: WorkspaceData, record: JobRecord): void {
+  async requestCancel(data: WorkspaceData, record: JobRecord): Promise<void> {
     if (record.status === 'CancelRequested') return;
     record.status = 'CancelRequested';
     touchAudit(record, this.api.now(), this.api.user);
     data.jobs.touch();
+    await this.api.store.commit();
     const view = toJobView(data, record);
     void (async () => {
       await this.changed.emit(view);

@@ -104,7 +104,7 @@ export class AssetRegistry {
     return { record, created: true };
   }
 
-  putContainer(ctx: RequestContext): void {
+  async putContainer(ctx: RequestContext): Promise<void> {
     const data = workspaceFromParams(this.api, ctx.params);
     const name = ctx.params['name']!;
     checkAssetName(this.kind.label, name);
@@ -112,12 +112,14 @@ export class AssetRegistry {
     validateCommon(props);
     for (const field of readOnlyContainerFields) delete props[field];
     const { record, created } = this.upsertContainer(data, name, props);
+    await this.api.store.commit();
     sendJson(ctx.res, created ? 201 : 200, this.renderContainer(data, record));
   }
 
-  putVersion(ctx: RequestContext): void {
+  async putVersion(ctx: RequestContext): Promise<void> {
     const data = workspaceFromParams(this.api, ctx.params);
     const { record, created } = this.storeVersion(data, ctx.params['name']!, ctx.params['version']!, bodyProperties(ctx.body));
+    await this.api.store.commit();
     sendJson(ctx.res, created ? 201 : 200, this.renderVersion(data, record));
   }
 
@@ -184,7 +186,7 @@ export class AssetRegistry {
     sendJson(ctx.res, 200, pageOf(ctx, items, this.api.pageSize, (v) => this.renderVersion(data, v)));
   }
 
-  deleteContainer(ctx: RequestContext): void {
+  async deleteContainer(ctx: RequestContext): Promise<void> {
     const data = workspaceFromParams(this.api, ctx.params);
     const { containers, versions } = this.kind.collections(data);
     const record = containers.get(ctx.params['name']!);
@@ -192,10 +194,11 @@ export class AssetRegistry {
     // Deleting a parent ARM resource deletes its children.
     for (const v of this.versionsOf(data, record.name)) versions.delete(versionKey(v.name, v.version));
     containers.delete(record.name);
+    await this.api.store.commit();
     sendEmpty(ctx.res, 200);
   }
 
-  deleteVersion(ctx: RequestContext): void {
+  async deleteVersion(ctx: RequestContext): Promise<void> {
     const data = workspaceFromParams(this.api, ctx.params);
     const { containers, versions } = this.kind.collections(data);
     const name = ctx.params['name']!;
@@ -208,6 +211,7 @@ export class AssetRegistry {
       else delete container.latestVersion;
       containers.touch();
     }
+    await this.api.store.commit();
     sendEmpty(ctx.res, 200);
   }
 

@@ -52,7 +52,7 @@ function list(api: ApiContext, ctx: RequestContext): void {
   sendJson(ctx.res, 200, pageOf(ctx, items, size, (d) => render(api, data, d)));
 }
 
-function put(api: ApiContext, ctx: RequestContext): void {
+async function put(api: ApiContext, ctx: RequestContext): Promise<void> {
   const data = workspaceFromParams(api, ctx.params);
   const name = ctx.params['name']!;
   requireName('datastore', name, datastoreNamePattern, 'use 1-255 letters, digits and underscores.');
@@ -69,10 +69,11 @@ function put(api: ApiContext, ctx: RequestContext): void {
     record = { ...newAudit(api.now(), api.user), name, properties };
     data.datastores.set(record);
   }
+  await api.store.commit();
   sendJson(ctx.res, existing ? 200 : 201, render(api, data, record));
 }
 
-function remove(api: ApiContext, ctx: RequestContext): void {
+async function remove(api: ApiContext, ctx: RequestContext): Promise<void> {
   const data = workspaceFromParams(api, ctx.params);
   const record = data.datastores.get(ctx.params['name']!);
   if (!record) return sendEmpty(ctx.res, 204);
@@ -80,6 +81,7 @@ function remove(api: ApiContext, ctx: RequestContext): void {
     throw conflict(`The datastore '${record.name}' is the workspace's default datastore and cannot be deleted.`);
   }
   data.datastores.delete(record.name);
+  await api.store.commit();
   sendEmpty(ctx.res, 200);
 }
 
@@ -100,7 +102,7 @@ function listSecrets(api: ApiContext, ctx: RequestContext): void {
  * The v1 data-plane call that changes the workspace default (ARM has none: `isDefault` is
  * read-only there). Answers 200 with an empty body.
  */
-function setDefault(api: ApiContext, ctx: RequestContext): void {
+async function setDefault(api: ApiContext, ctx: RequestContext): Promise<void> {
   const data = workspaceFromParams(api, ctx.params);
   const chosen = find(data, ctx.params['name']!);
   for (const record of data.datastores.values()) {
@@ -110,6 +112,7 @@ function setDefault(api: ApiContext, ctx: RequestContext): void {
     touchAudit(record, api.now(), api.user);
   }
   data.datastores.touch();
+  await api.store.commit();
   sendEmpty(ctx.res, 200);
 }
 

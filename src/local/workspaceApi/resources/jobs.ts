@@ -82,7 +82,7 @@ export function specContext(api: ApiContext, data: WorkspaceData, jobName: strin
   };
 }
 
-function put(api: ApiContext, jobs: JobStoreImpl, ctx: RequestContext): void {
+async function put(api: ApiContext, jobs: JobStoreImpl, ctx: RequestContext): Promise<void> {
   const data = workspaceFromParams(api, ctx.params);
   const name = ctx.params['name']!;
   checkAssetName('job', name);
@@ -93,6 +93,7 @@ function put(api: ApiContext, jobs: JobStoreImpl, ctx: RequestContext): void {
     existing.properties = mergeJobUpdate(name, existing.properties, normalizeJobSpec(input, context, false));
     touchAudit(existing, api.now(), api.user);
     data.jobs.touch();
+    await api.store.commit();
     return sendJson(ctx.res, 200, renderJob(api, data, existing, ctx.baseUrl));
   }
   const record: JobRecord = {
@@ -105,6 +106,7 @@ function put(api: ApiContext, jobs: JobStoreImpl, ctx: RequestContext): void {
     logFiles: [],
   };
   data.jobs.set(record);
+  await api.store.commit();
   jobs.jobCreated(data, record);
   sendJson(ctx.res, 201, renderJob(api, data, record, ctx.baseUrl));
 }
@@ -130,13 +132,13 @@ function operationLocation(api: ApiContext, ctx: RequestContext, data: Workspace
   return `${ctx.baseUrl}/subscriptions/${api.options.subscriptionId}/providers/Microsoft.MachineLearningServices/locations/${data.record.location}/mfeOperationResults/jc-${token}?api-version=${version}`;
 }
 
-function cancel(api: ApiContext, jobs: JobStoreImpl, ctx: RequestContext): void {
+async function cancel(api: ApiContext, jobs: JobStoreImpl, ctx: RequestContext): Promise<void> {
   const data = workspaceFromParams(api, ctx.params);
   const record = findJob(data, ctx.params['name']!);
   if (isTerminal(record.status)) {
     throw badRequest(`The job '${record.name}' has already finished (${record.status}); only active jobs can be canceled.`);
   }
-  jobs.requestCancel(data, record);
+  await jobs.requestCancel(data, record);
   sendEmpty(ctx.res, 202, { Location: operationLocation(api, ctx, data, record), 'Retry-After': '1' });
 }
 
@@ -160,7 +162,7 @@ function operationResult(api: ApiContext, ctx: RequestContext): void {
   sendEmpty(ctx.res, 200);
 }
 
-function remove(api: ApiContext, ctx: RequestContext): void {
+async function remove(api: ApiContext, ctx: RequestContext): Promise<void> {
   const data = workspaceFromParams(api, ctx.params);
   const record = data.jobs.get(ctx.params['name']!);
   if (!record) return sendEmpty(ctx.res, 204);
@@ -168,6 +170,7 @@ function remove(api: ApiContext, ctx: RequestContext): void {
     throw new ApiError(409, 'Conflict', `The job '${record.name}' is still ${record.status}; cancel it before deleting it.`);
   }
   data.jobs.delete(record.name);
+  await api.store.commit();
   sendEmpty(ctx.res, 200);
 }
 

@@ -141,6 +141,7 @@ async function putWorkspace(api: ApiContext, hooks: WorkspaceHooks, ctx: Request
   if (kind !== undefined) r.kind = kind;
   if (!created) touchAudit(r, api.now(), api.user);
   api.store.saveRecord(data);
+  await api.store.commit();
   await hooks.storageNeeded(storageTargetsOf([r.workspaceId]));
   sendJson(ctx.res, created ? 201 : 200, renderWorkspace(api, data, ctx.baseUrl));
 }

@@ -1,26 +1,40 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
+/** One JSON file the writer keeps: what to write, and what to do once that is settled. */
+export interface PersistedFile {
+  snapshot(): unknown;
+  /** What the file holds now (as last written or loaded), to put back when a change is undone. */
+  onDiskSnapshot(): unknown;
+  /** The text is now durably on disk. */
+  written(text: string): void;
+  /** Writing failed: go back to what the file on disk holds. */
+  rollBack(): void;
+}
+
+/** Writing the state failed; `cause` says why (ENOSPC, EROFS, ENOTDIR…). */
+export class StateWriteError extends Error {
+  constructor(readonly file: string, override readonly cause: Error) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    super(`The local workspace could not save the change, so it was not made: writing ${file} failed (${code ?? cause.message}). ` +
+      'Check that its data folder is writable and its disk not full, then try again.');
+  }
+}
+
 /**
- * Writes JSON files atomically (temp file, then rename), batching bursts of changes: a
- * file is written at most once per `delayMs` with its latest content. flush() writes
- * everything pending now.
+ * Writes JSON files durably and atomically (temp file, fsync, rename, fsync of the folder).
+ * Changes are scheduled, then written by flush(), which resolves only once everything is on
+ * disk. When a write fails, the files of the batch already written get their old content back
+ * (best effort), every file of the batch rolls back in memory to what it holds, and flush()
+ * rejects: nothing is reported as saved that is not.
  */
 export class JsonFileWriter {
-  private readonly pending = new Map<string, () => unknown>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly pending = new Map<string, PersistedFile>();
   private chain: Promise<void> = Promise.resolve();
-  private failure: Error | undefined;
   private sequence = 0;
 
-  constructor(private readonly delayMs = 20) {}
-
-  schedule(file: string, snapshot: () => unknown): void {
-    this.pending.set(file, snapshot);
-    if (!this.timer) {
-      this.timer = setTimeout(() => void this.flush().catch(() => undefined), this.delayMs);
-      this.timer.unref();
-    }
+  schedule(file: string, target: PersistedFile): void {
+    this.pending.set(file, target);
   }
 
   /** Forgets pending writes of files under `dir` (used when that data is deleted). */
@@ -29,35 +43,77 @@ export class JsonFileWriter {
     for (const file of [...this.pending.keys()]) if (file.startsWith(prefix)) this.pending.delete(file);
   }
 
-  /** Writes all pending files; rejects if any write since the last flush failed. */
-  flush(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    const batch = [...this.pending.entries()].map(([file, snapshot]) => [file, JSON.stringify(snapshot(), null, 1)] as const);
+  /** Drops the pending changes: their files roll back to what they hold. */
+  discard(): void {
+    for (const target of this.pending.values()) target.rollBack();
     this.pending.clear();
-    this.chain = this.chain.then(async () => {
-      for (const [file, text] of batch) {
-        try {
-          await this.writeAtomically(file, text);
-        } catch (error) {
-          this.failure = error as Error;
-        }
-      }
-    });
-    return this.chain.then(() => {
-      const failure = this.failure;
-      this.failure = undefined;
-      if (failure) throw failure;
-    });
   }
 
-  private async writeAtomically(file: string, text: string): Promise<void> {
-    await fs.mkdir(path.dirname(file), { recursive: true });
+  /** Writes all pending files; rejects with a StateWriteError when one could not be written. */
+  flush(): Promise<void> {
+    const batch = [...this.pending.entries()].map(([file, target]) => ({ file, target, text: JSON.stringify(target.snapshot(), null, 1) }));
+    this.pending.clear();
+    const run = this.chain.then(async () => {
+      const done: Array<{ file: string; target: PersistedFile; before: string }> = [];
+      for (const { file, target, text } of batch) {
+        const before = JSON.stringify(target.onDiskSnapshot(), null, 1);
+        try {
+          await this.writeDurably(file, text);
+        } catch (error) {
+          await this.undo(done);
+          for (const rest of batch.slice(done.length)) rest.target.rollBack();
+          throw new StateWriteError(file, error as Error);
+        }
+        target.written(text);
+        done.push({ file, target, before });
+      }
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Puts back what files of a failed batch held; one that cannot be put back keeps its new content, in memory too. */
+  private async undo(done: ReadonlyArray<{ file: string; target: PersistedFile; before: string }>): Promise<void> {
+    for (const { file, target, before } of [...done].reverse()) {
+      try {
+        await this.writeDurably(file, before);
+      } catch {
+        continue;
+      }
+      target.written(before);
+      target.rollBack();
+    }
+  }
+
+  private async writeDurably(file: string, text: string): Promise<void> {
+    const dir = path.dirname(file);
+    await fs.mkdir(dir, { recursive: true });
     const temp = `${file}.${process.pid}.${++this.sequence}.tmp`;
-    await fs.writeFile(temp, text, { mode: 0o600 });
-    await fs.rename(temp, file);
+    try {
+      const handle = await fs.open(temp, 'w', 0o600);
+      try {
+        await handle.writeFile(text);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await fs.rename(temp, file);
+    } catch (error) {
+      await fs.rm(temp, { force: true }).catch(() => undefined);
+      throw error;
+    }
+    await syncDirectory(dir);
+  }
+}
+
+/** Makes a rename in `dir` durable. Windows cannot open a folder for this; NTFS journals renames. */
+async function syncDirectory(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const handle = await fs.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 

@@ -1,4 +1,4 @@
-import { readJsonFile, type JsonFileWriter } from './jsonFileWriter';
+import { readJsonFile, type JsonFileWriter, type PersistedFile } from './jsonFileWriter';
 
 interface StoredFile<T> {
   version: 1;
@@ -7,10 +7,13 @@ interface StoredFile<T> {
 
 /**
  * A collection of records persisted as one JSON file. Keys come from the records
- * themselves; case-insensitive collections fold keys to lower case.
+ * themselves; case-insensitive collections fold keys to lower case. It remembers what its
+ * file holds, so that a change whose write failed can be rolled back.
  */
-export class RecordMap<T> {
+export class RecordMap<T extends object> implements PersistedFile {
   private readonly records = new Map<string, T>();
+  /** Each record as its file holds it (JSON), by key. */
+  private onDisk = new Map<string, string>();
 
   private constructor(
     private readonly file: string,
@@ -19,7 +22,7 @@ export class RecordMap<T> {
     private readonly caseInsensitive: boolean,
   ) {}
 
-  static async load<T>(
+  static async load<T extends object>(
     file: string,
     writer: JsonFileWriter,
     keyOf: (record: T) => string,
@@ -28,11 +31,16 @@ export class RecordMap<T> {
     const map = new RecordMap<T>(file, writer, keyOf, options.caseInsensitive ?? false);
     const stored = await readJsonFile<StoredFile<T>>(file);
     for (const item of stored?.items ?? []) map.records.set(map.normalize(keyOf(item)), item);
+    map.onDisk = map.serializedRecords(stored?.items ?? []);
     return map;
   }
 
   private normalize(key: string): string {
     return this.caseInsensitive ? key.toLowerCase() : key;
+  }
+
+  private serializedRecords(items: readonly T[]): Map<string, string> {
+    return new Map(items.map((item) => [this.normalize(this.keyOf(item)), JSON.stringify(item)]));
   }
 
   get size(): number {
@@ -67,7 +75,37 @@ export class RecordMap<T> {
     this.persist();
   }
 
+  snapshot(): StoredFile<T> {
+    return { version: 1, items: this.values() };
+  }
+
+  onDiskSnapshot(): StoredFile<T> {
+    return { version: 1, items: [...this.onDisk.values()].map((json) => JSON.parse(json) as T) };
+  }
+
+  written(text: string): void {
+    this.onDisk = this.serializedRecords((JSON.parse(text) as StoredFile<T>).items);
+  }
+
+  /**
+   * Back to what the file holds. Records still held are restored in place, so that whoever
+   * holds a reference to one (a workspace's record) sees the rollback too.
+   */
+  rollBack(): void {
+    for (const key of [...this.records.keys()]) if (!this.onDisk.has(key)) this.records.delete(key);
+    for (const [key, json] of this.onDisk) {
+      const saved = JSON.parse(json) as T;
+      const current = this.records.get(key);
+      if (!current) {
+        this.records.set(key, saved);
+        continue;
+      }
+      for (const field of Object.keys(current)) delete (current as Record<string, unknown>)[field];
+      Object.assign(current, saved);
+    }
+  }
+
   private persist(): void {
-    this.writer.schedule(this.file, (): StoredFile<T> => ({ version: 1, items: this.values() }));
+    this.writer.schedule(this.file, this);
   }
 }

@@ -31,6 +31,7 @@ export function versionKey(name: string, version: string): string {
 export class WorkspaceStore {
   private readonly data = new Map<string, WorkspaceData>();
   private readonly creating = new Map<string, Promise<WorkspaceData>>();
+  private changes: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly stateDir: string,
@@ -65,6 +66,55 @@ export class WorkspaceStore {
       },
       jobs: await RecordMap.load<JobRecord>(file('jobs'), this.writer, (j) => j.name),
     };
+  }
+
+  /**
+   * Runs one change at a time (API handlers that change state, job status updates): a change
+   * and its commit never interleave with another's, so a failed write rolls back only its own.
+   */
+  exclusive<T>(change: () => Promise<T>): Promise<T> {
+    const result = this.changes.then(change);
+    this.changes = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Writes every pending change durably. When that fails the changes not written are rolled
+   * back in memory too, and it rejects (the API answers 500): nothing claims to be saved that is not.
+   */
+  async commit(): Promise<void> {
+    try {
+      await this.writer.flush();
+    } catch (error) {
+      await this.resyncWorkspaces();
+      throw error;
+    }
+  }
+
+  /**
+   * Runs a state-changing request alone: when it fails, what it changed is rolled back;
+   * whatever it left unsaved is committed before the next change starts.
+   */
+  transaction(change: () => Promise<void>): Promise<void> {
+    return this.exclusive(async () => {
+      try {
+        await change();
+      } catch (error) {
+        this.writer.discard();
+        await this.resyncWorkspaces();
+        throw error;
+      }
+      await this.commit();
+    });
+  }
+
+  /** After a rollback of workspaces.json: a workspace created meanwhile goes, a removed one returns. */
+  private async resyncWorkspaces(): Promise<void> {
+    for (const key of [...this.data.keys()]) if (!this.workspaces.has(key)) this.data.delete(key);
+    for (const record of this.workspaces.values()) {
+      const key = record.name.toLowerCase();
+      if (!this.data.has(key)) this.data.set(key, await this.loadData(record));
+    }
   }
 
   list(): WorkspaceData[] {
@@ -105,8 +155,8 @@ export class WorkspaceStore {
     this.data.delete(name.toLowerCase());
     this.workspaces.delete(name);
     this.writer.forgetUnder(data.dir);
-    // Let writes already under way finish before the folder goes.
-    await this.writer.flush().catch(() => undefined);
+    // Its folder goes only once workspaces.json no longer names it.
+    await this.commit();
     await fs.rm(data.dir, { recursive: true, force: true });
   }
 }
