@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,9 +15,9 @@ describe('azml upload and download (bundled dist/cli.js) against the local works
   let local: StartedLocalWorkspace;
   let work: string;
 
-  const azml = (args: string[]): CliResult => {
+  const azml = (args: string[], nodeArgs: string[] = []): CliResult => {
     ensureBuilt();
-    const result = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args, '--local', '--data', local.dataDir], {
+    const result = spawnSync(process.execPath, [...nodeArgs, path.join(repoRoot, 'dist', 'cli.js'), ...args, '--local', '--data', local.dataDir], {
       encoding: 'utf8', timeout: 90_000,
     });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -57,6 +58,30 @@ describe('azml upload and download (bundled dist/cli.js) against the local works
     assert.equal(down.status, 0, down.stderr);
     assert.match(down.stdout, /downloaded: 2 files/);
     assert.equal(readFileSync(path.join(to, 'src', 'train.py'), 'utf8'), 'print("train")\n');
+  });
+
+  it('prints no runtime warning while hundreds of files and large files in parts move at once', () => {
+    const many = path.join(work, 'many');
+    mkdirSync(many, { recursive: true });
+    for (let i = 0; i < 200; i++) writeFileSync(path.join(many, `f${i}.txt`), `file ${i}`);
+    writeFileSync(path.join(many, 'large-a.bin'), randomBytes(20 * 1024 * 1024));
+    writeFileSync(path.join(many, 'large-b.bin'), randomBytes(20 * 1024 * 1024));
+    const limit = ['--require', path.join(repoRoot, 'test', 'support', 'abortListenerLimit.js')];
+    for (const datastore of ['workspaceblobstore', 'workspacefilestore']) {
+      const to = path.join(work, `many-${datastore}`);
+      const runs = [
+        azml(['upload', many, '--datastore', datastore, '--on-exists', 'overwrite'], limit),
+        azml(['upload', many, '--datastore', datastore], limit),
+        azml(['download', '--datastore', datastore, '--path', 'many', '--to', to], limit),
+        azml(['download', '--datastore', datastore, '--path', 'many', '--to', to], limit),
+      ];
+      for (const run of runs) {
+        assert.equal(run.status, 0, run.stderr);
+        assert.doesNotMatch(run.stderr, /Warning|\(node:\d+\)/, `${datastore}: ${run.stderr}`);
+      }
+      assert.match(runs[0]!.stdout, /uploaded: 202 files/);
+      assert.match(runs[2]!.stdout, /downloaded: 202 files/);
+    }
   });
 
   it('exits non-zero with a reason: unknown datastore, wrong --on-exists, missing folder', () => {

@@ -2,6 +2,7 @@ import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { DatastoreStorage } from '../../azure/datastoreStorage';
+import { onAbort } from './abortSignals';
 import { md5OfFile } from './localFiles';
 import { isInside, localPathForRemote } from './pathSafety';
 import { readAhead } from './readAhead';
@@ -128,7 +129,7 @@ class FolderDownload {
       }
       const fullName = joinRemote(this.remote, file.name);
       const remoteMd5 = file.md5 ?? (local && this.policy === 'skipUnchanged' && local.size === file.size
-        ? await run.storage('read', () => this.store.md5Of(fullName, run.signal))
+        ? await run.storage('read', (signal) => this.store.md5Of(fullName, signal))
         : undefined);
       if (local && this.policy === 'skipUnchanged' && local.size === file.size && remoteMd5 !== undefined
         && (await md5OfFile(localPath, run.signal)).toString('base64') === remoteMd5) {
@@ -174,8 +175,7 @@ class FolderDownload {
     const partSize = this.store.partSize;
     const parts: Array<Promise<void>> = [];
     const fileAbort = new AbortController();
-    const stop = (): void => fileAbort.abort(this.run.signal.reason);
-    this.run.signal.addEventListener('abort', stop, { once: true });
+    const unsubscribe = onAbort(this.run.signal, () => fileAbort.abort(this.run.signal.reason));
     let failure: { error: unknown } | undefined;
     try {
       for (let offset = 0; offset < file.size && !failure; offset += partSize) {
@@ -190,21 +190,20 @@ class FolderDownload {
       await Promise.all(parts);
       if (failure) throw failure.error;
     } finally {
-      this.run.signal.removeEventListener('abort', stop);
+      unsubscribe();
     }
   }
 
   /** Streams one range into the file at its offset (memory holds one chunk at a time). */
   private async fetchRange(handle: fs.FileHandle, fullName: string, offset: number, count: number | undefined,
     hash: Hash | undefined, signal: AbortSignal = this.run.signal): Promise<void> {
-    const stream = await this.run.storage('read', () => this.store.read(fullName, offset, count, signal)) as NodeJS.ReadableStream & { destroy?(error?: Error): void };
+    const stream = await this.run.storage('read', (own) => this.store.read(fullName, offset, count, own), signal) as NodeJS.ReadableStream & { destroy?(error?: Error): void };
     // A cancel must also stop a response body that is already streaming.
-    const stopStream = (): void => stream.destroy?.(Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' }));
-    signal.addEventListener('abort', stopStream, { once: true });
+    const unsubscribe = onAbort(signal, () => stream.destroy?.(Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' })));
     try {
       await this.writeStream(handle, stream, offset, count, hash);
     } finally {
-      signal.removeEventListener('abort', stopStream);
+      unsubscribe();
     }
   }
 
