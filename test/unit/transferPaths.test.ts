@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { localPathForRemote, unsafeRemoteNameReason } from '../../src/core/transfer/pathSafety';
+import { localPathForRemote, localPathForRemoteName, unsafeRemoteNameReason } from '../../src/core/transfer/pathSafety';
 import { joinRemote, normalizeRemoteFolder, remoteFolderProblem } from '../../src/core/transfer/remotePaths';
 import { planUpload } from '../../src/core/transfer/uploadPlan';
 import { parseBlobListPage } from '../../src/core/transfer/blobListing';
@@ -44,6 +44,15 @@ describe('download path safety', () => {
     }
     assert.match(unsafeRemoteNameReason('x:y.txt')!, /drive letter/, 'drive-relative on Windows');
     assert.equal(unsafeRemoteNameReason('name:with:colons.txt'), undefined);
+  });
+
+  it('takes a job, output or datastore name as one folder name only', () => {
+    assert.deepEqual(localPathForRemoteName(root, 'my_output'), { ok: true, localPath: path.join(root, 'my_output') });
+    for (const [name, reason] of [['a/b', /"\/"/], ['..', /"\.\."/], ['/etc', /"\/"/], ['x\\y', /backslash/], ['tab\there', /control/], ['del\u007f', /control/]] as const) {
+      const target = localPathForRemoteName(root, name);
+      assert.equal(target.ok, false, JSON.stringify(name));
+      assert.match((target as { reason: string }).reason, reason, JSON.stringify(name));
+    }
   });
 
   it('validates and normalizes folder paths typed for a datastore', () => {

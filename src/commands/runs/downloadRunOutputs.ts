@@ -1,6 +1,6 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatBytes } from '../../core/format';
+import { localPathForRemoteName } from '../../core/transfer/pathSafety';
 import { loadAzureModules } from '../../connection/loadAzureModules';
 import { UserCancelledError } from '../../ui/prompts';
 import type { CommandContext } from '../commandContext';
@@ -24,7 +24,9 @@ async function targetFolder(given: unknown, jobName: string): Promise<string> {
  */
 export const downloadRunOutputs = (context: CommandContext) => async (arg?: unknown, folder?: unknown) => {
   const { jobName } = await runOf(arg, context.prompts, 'Download Outputs and Logs');
-  const target = path.join(await targetFolder(folder, jobName), jobName);
+  const place = localPathForRemoteName(await targetFolder(folder, jobName), jobName);
+  if (!place.ok) throw new Error(`Run "${jobName}" can't be downloaded: its name can't be a folder name (${place.reason}).`);
+  const target = place.localPath;
   const { client, workspace, connection } = await context.connections.activeWorkspaceClient();
   const sdk = await loadAzureModules();
   const userCredential = connection.userCredential(workspace.tenantId);
