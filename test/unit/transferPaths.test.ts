@@ -92,6 +92,22 @@ describe('what an upload takes from a selection', () => {
   });
 });
 
+describe('what an upload refuses from a selection, before anything is sent', () => {
+  let root: string;
+  before(() => {
+    root = mkdtempSync(path.join(os.tmpdir(), 'azml-plan-refuse-'));
+    mkdirSync(path.join(root, 'project'), { recursive: true });
+    writeFileSync(path.join(root, 'project', 'a.py'), '');
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('a missing path, and choices whose only common folder is the file system root', async function () {
+    await assert.rejects(planUpload([path.join(root, 'project'), path.join(root, 'typo')]), new RegExp(`${path.join(root, 'typo').replace(/\\/g, '\\\\')} does not exist`));
+    if (process.platform === 'win32') this.skip();
+    await assert.rejects(planUpload([path.join(root, 'project', 'a.py'), '/usr']), /have no folder in common/);
+  });
+});
+
 describe('the quick blob listing parser', () => {
   it('takes name, size, Content-MD5 and folder markers from a List Blobs page, decoding XML and encoded names', () => {
     const xml = '<?xml version="1.0" encoding="utf-8"?><EnumerationResults ServiceEndpoint="http://x/" ContainerName="c">'

@@ -41,14 +41,14 @@ function joinRelative(parent: string, name: string): string {
 
 /**
  * Walks the folder depth first, one folder in memory at a time, never following a symbolic link
- * to anything outside the root (or back into one of its own ancestors).
+ * to anything outside the root (or outside the chosen entry it was found in), nor back into one
+ * of its own ancestors.
  */
 export async function* walkLocal(options: WalkOptions): AsyncGenerator<LocalEntry> {
   const root = path.resolve(options.root);
-  const rootReal = await fs.realpath(root);
-  const walker = new Walker(rootReal, options.rules, options.signal);
   if (!options.entries) {
-    yield* walker.folder(root, '', [rootReal]);
+    const rootReal = await fs.realpath(root);
+    yield* new Walker(rootReal, options.rules, options.signal).folder(root, '', [rootReal]);
     return;
   }
   for (const entry of options.entries) {
@@ -59,14 +59,24 @@ export async function* walkLocal(options: WalkOptions): AsyncGenerator<LocalEntr
       yield { kind: 'ignored', relativePath, isDirectory: false };
       continue;
     }
-    yield* walker.entry(absolute, relativePath, [rootReal], true);
+    // Each chosen entry is its own boundary, never the parent they share: a link inside a
+    // chosen folder must not reach a sibling folder that was not chosen.
+    const entryWalker = new Walker(await boundaryOf(absolute), options.rules, options.signal);
+    yield* entryWalker.entry(absolute, relativePath, [], true);
   }
+}
+
+/** What links below a chosen entry may lead to: the folder it is (its real path), or the folder a chosen file is in. */
+async function boundaryOf(chosen: string): Promise<string> {
+  const isFolder = await fs.stat(chosen).then((s) => s.isDirectory(), () => false);
+  const folder = isFolder ? chosen : path.dirname(chosen);
+  return fs.realpath(folder).catch(() => folder);
 }
 
 class Walker {
   private lastBreak = performance.now();
 
-  constructor(private readonly rootReal: string, private readonly rules: IgnoreRules, private readonly signal: AbortSignal | undefined) {}
+  constructor(private readonly boundary: string, private readonly rules: IgnoreRules, private readonly signal: AbortSignal | undefined) {}
 
   /** One entry found by name: classifies it and, for folders, walks into them. */
   async* entry(absolute: string, relativePath: string, ancestors: readonly string[], explicit: boolean): AsyncGenerator<LocalEntry> {
@@ -100,7 +110,7 @@ class Walker {
       yield { kind: 'unreadable', relativePath, reason: `broken symbolic link (${errorReason(e)})` };
       return;
     }
-    if (!isInside(this.rootReal, real)) {
+    if (!isInside(this.boundary, real)) {
       yield { kind: 'notUploaded', relativePath, reason: 'symbolic link to outside the folder (not followed)' };
     } else if (stats.isDirectory()) {
       if (!explicit && this.rules.ignores(relativePath, true)) yield { kind: 'ignored', relativePath, isDirectory: true };
