@@ -35,6 +35,15 @@ function errorReason(error: unknown): string {
   return e.code ?? e.message ?? String(error);
 }
 
+/**
+ * A name that is not valid UTF-8 reaches us with U+FFFD in place of its bytes, and no file has
+ * that name: say so rather than "ENOENT". Storage names are Unicode, so it can't be kept anyway.
+ */
+function unreadableNameReason(name: string, error: unknown): string {
+  const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+  return missing && name.includes('\ufffd') ? 'the name is not valid UTF-8, which storage names must be: rename it' : errorReason(error);
+}
+
 function joinRelative(parent: string, name: string): string {
   return parent ? `${parent}/${name}` : name;
 }
@@ -164,7 +173,7 @@ class Walker {
       try {
         size = statSync(file).size;
       } catch (e) {
-        yield { kind: 'unreadable', relativePath: child, reason: errorReason(e) };
+        yield { kind: 'unreadable', relativePath: child, reason: unreadableNameReason(d.name, e) };
         continue;
       }
       yield { kind: 'file', relativePath: child, absolutePath: file, size };

@@ -7,6 +7,7 @@ import { BufferPool, md5OfFile, md5OfSmallFile, readWholeFile, syncReadLimit } f
 import { walkLocal, type LocalEntry } from './localWalk';
 import { readAhead } from './readAhead';
 import type { RemoteStore } from './remoteStore';
+import { controlCharacter } from './pathSafety';
 import { joinRemote, normalizeRemoteFolder, remoteParent } from './remotePaths';
 import { JobPool, TransferScheduler } from './scheduler';
 import { sendInParts } from './sendInParts';
@@ -148,23 +149,35 @@ class FolderUpload {
       this.run.result.notTransferred.push({ path: `${relativePath}/`, reason: 'empty folder (blob containers have no folders)' });
       return;
     }
+    const fullName = joinRemote(this.target, relativePath);
+    const problem = this.nameProblem(relativePath, fullName);
+    if (problem) {
+      this.run.failedFile(`${relativePath}/`, new Error(problem), 0);
+      return;
+    }
     try {
-      await this.run.storage('write', (signal) => this.store.ensureFolder(joinRemote(this.target, relativePath), signal));
+      await this.run.storage('write', (signal) => this.store.ensureFolder(fullName, signal));
       this.run.result.emptyFolders++;
     } catch (error) {
       this.run.failedFile(`${relativePath}/`, error, 0);
     }
   }
 
-  private nameProblem(file: FileEntry, fullName: string): string | undefined {
-    if (file.relativePath.includes('\\')) return 'the name contains a backslash, which storage tools read as a folder separator';
+  /** Why a local name can't be a remote one: the same for every store, then what this store can't hold. */
+  private nameProblem(relativePath: string, fullName: string): string | undefined {
+    const control = controlCharacter.exec(relativePath);
+    if (control) {
+      const code = `U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+      return `the name contains a control character (${code}), which listings and other tools can't show or keep: rename it`;
+    }
+    if (relativePath.includes('\\')) return 'the name contains a backslash, which storage tools read as a folder separator';
     return this.store.nameProblem(fullName);
   }
 
   private async uploadFile(file: FileEntry): Promise<void> {
     const { run } = this;
     const fullName = joinRemote(this.target, file.relativePath);
-    const problem = this.nameProblem(file, fullName);
+    const problem = this.nameProblem(file.relativePath, fullName);
     if (problem) {
       run.failedFile(file.relativePath, new Error(problem), file.size);
       return;
