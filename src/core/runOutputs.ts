@@ -3,7 +3,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { artifactDatastoreName, jobArtifactFolder } from '../azure/artifactPaths';
 import { AzureMlError } from '../azure/errors';
 import type { WorkspaceClient } from '../azure/workspaceClient';
-import { downloadFromDatastore } from './transfer/downloadFolder';
+import { downloadFromDatastore, folderNotFoundCode } from './transfer/downloadFolder';
 import { openDatastoreForTransfer } from './transfer/openDatastore';
 import { localPathForRemoteName } from './transfer/pathSafety';
 import { remoteFolderProblem } from './transfer/remotePaths';
@@ -72,6 +72,10 @@ export async function downloadRunOutputs(options: RunOutputsDownloadOptions): Pr
       { storage, remotePath: part.path, localRoot: part.folder, policy: 'overwrite' },
       signal ? { signal } : {});
     if (result.canceled) throw Object.assign(new Error('The download was canceled.'), { name: 'AbortError' });
+    if (result.fatal?.code === folderNotFoundCode) {
+      parts.push({ name: part.name, folder: part.folder, files: 0, bytes: 0, failed: [], skipped: `nothing there (yet): ${result.fatal.message}` });
+      continue;
+    }
     if (result.fatal) throw new AzureMlError(result.fatal.message, result.fatal.status, result.fatal.code);
     parts.push({ name: part.name, folder: part.folder, files: result.transferred.files, bytes: result.transferred.bytes, failed: result.failed });
   }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
@@ -140,7 +140,7 @@ describe('azml upload and download (bundled dist/cli.js) against the local works
     });
   });
 
-  it('exits non-zero with a reason: unknown datastore, wrong --on-exists, missing folder', () => {
+  it('exits non-zero with a reason: unknown datastore, wrong --on-exists, missing local or remote folder', () => {
     const unknown = azml(['upload', path.join(work, 'project'), '--datastore', 'nosuchstore']);
     assert.equal(unknown.status, 1);
     assert.match(unknown.stderr, /nosuchstore/);
@@ -149,6 +149,12 @@ describe('azml upload and download (bundled dist/cli.js) against the local works
     assert.match(policy.stderr, /--on-exists takes one of overwrite, skip, skip-unchanged/);
     const missing = azml(['upload', path.join(work, 'nope'), '--datastore', 'workspaceblobstore']);
     assert.equal(missing.status, 2);
-    assert.match(missing.stderr, /Can't upload/);
+    assert.match(missing.stderr, /Can't upload .*nope does not exist/);
+    const to = path.join(work, 'never-made');
+    const noFolder = azml(['download', '--datastore', 'workspaceblobstore', '--path', 'no/such/folder', '--to', to]);
+    assert.equal(noFolder.status, 1);
+    assert.match(noFolder.stderr, /^azml: There is no folder "no\/such\/folder" in datastore "workspaceblobstore": nothing was downloaded\.$/m);
+    assert.doesNotMatch(noFolder.stdout, /downloaded: 0 files/);
+    assert.ok(!existsSync(to));
   });
 });

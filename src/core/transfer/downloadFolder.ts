@@ -1,7 +1,9 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { storagePathKind } from '../../azure/artifactPaths';
 import type { DatastoreStorage } from '../../azure/datastoreStorage';
+import { AzureMlError } from '../../azure/errors';
 import { onAbort } from './abortSignals';
 import { md5OfFile } from './localFiles';
 import { isInside, localPathForRemote } from './pathSafety';
@@ -34,7 +36,7 @@ export async function downloadFromDatastore(request: DownloadRequest, options: T
   const localRoot = path.resolve(request.localRoot);
   const remote = normalizeRemoteFolder(request.remotePath);
   const run = new TransferRun('download', request.storage.datastore, remote, localRoot, options);
-  const download = new FolderDownload(run, remoteStoreFor(request.storage, run.tuning), remote, localRoot, request.policy);
+  const download = new FolderDownload(run, request.storage, remoteStoreFor(request.storage, run.tuning), remote, localRoot, request.policy);
   try {
     await download.transfer();
   } catch (error) {
@@ -43,20 +45,51 @@ export async function downloadFromDatastore(request: DownloadRequest, options: T
   return run.finish();
 }
 
+/** The code of a download's `fatal` when the remote folder is not there (or is a file). */
+export const folderNotFoundCode = 'FolderNotFound';
+
 class FolderDownload {
   private readonly scheduler: TransferScheduler;
   private readonly folders = new Map<string, Promise<void>>();
-  private rootReal = '';
+  /** The local folder, made when the first entry arrives (or once the remote folder is known to exist). */
+  private root: Promise<string> | undefined;
+  private listed = 0;
 
-  constructor(private readonly run: TransferRun, private readonly store: RemoteStore, private readonly remote: string,
-    private readonly localRoot: string, private readonly policy: ExistingFilePolicy) {
+  constructor(private readonly run: TransferRun, private readonly storage: DatastoreStorage, private readonly store: RemoteStore,
+    private readonly remote: string, private readonly localRoot: string, private readonly policy: ExistingFilePolicy) {
     this.scheduler = new TransferScheduler({ maxConcurrency: run.tuning.maxConcurrency, maxInFlightBytes: run.tuning.maxInFlightBytes });
   }
 
+  /** Makes the local folder (once) and answers its real path. */
+  private rootReal(): Promise<string> {
+    this.root ??= fs.mkdir(this.localRoot, { recursive: true }).then(() => fs.realpath(this.localRoot));
+    return this.root;
+  }
+
   async transfer(): Promise<void> {
+    await this.transferListed();
+    if (this.listed === 0 && !this.run.stopped) await this.nothingListed();
+  }
+
+  /**
+   * An empty listing: an empty folder (made locally too), or no folder at all, which stops the
+   * download with a message saying so rather than "0 files downloaded".
+   */
+  private async nothingListed(): Promise<void> {
     const { run } = this;
-    await fs.mkdir(this.localRoot, { recursive: true });
-    this.rootReal = await fs.realpath(this.localRoot);
+    const kind = this.remote === '' ? 'folder' : await run.storage('list', () => storagePathKind(this.storage, this.remote));
+    if (kind === 'folder') {
+      await this.rootReal();
+      return;
+    }
+    const where = `datastore "${this.storage.datastore.name}"`;
+    run.stop(new AzureMlError(kind === 'file'
+      ? `"${this.remote}" in ${where} is a file, not a folder: download the folder it is in.`
+      : `There is no folder "${this.remote}" in ${where}: nothing was downloaded.`, 404, folderNotFoundCode));
+  }
+
+  private async transferListed(): Promise<void> {
+    const { run } = this;
     const listing = this.listing();
     const found = readAhead(listing[Symbol.asyncIterator](), run.tuning.readAheadEntries, (entry) => {
       if (entry.kind === 'file' && this.checked(entry).ok) run.found(entry.size);
@@ -80,6 +113,7 @@ class FolderDownload {
     for (;;) {
       const next = await this.run.storage('list', () => entries.next());
       if (next.done) return;
+      this.listed++;
       yield next.value;
     }
   }
@@ -98,9 +132,10 @@ class FolderDownload {
     let ready = this.folders.get(folder);
     if (!ready) {
       ready = (async () => {
+        const rootReal = await this.rootReal();
         await fs.mkdir(folder, { recursive: true });
         const real = await fs.realpath(folder);
-        if (!isInside(this.rootReal, real)) {
+        if (!isInside(rootReal, real)) {
           throw Object.assign(new Error('a symbolic link on the way leads outside the chosen folder'), { code: 'OutsideFolder' });
         }
       })();
