@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import { toAzureMlError } from '../../azure/errors';
 import { maskSecrets } from '../../azure/secrets';
+import { localPathForRemoteName } from '../../core/transfer/pathSafety';
 import type { JsonObject } from '../workspaceApi/validation';
 import { parseDatastoreUri, type DatastorePath } from './dataLocations';
 import type { DatastoreResolver } from './datastoreResolver';
@@ -36,6 +36,16 @@ function fileNameOf(datastorePath: string, fallback: string): string {
   return datastorePath.split('/').filter(Boolean).pop() ?? fallback;
 }
 
+/**
+ * `folder/name` for a name taken from the job (an input or output, a file name in a uri), which
+ * must be one safe folder or file name (the one path-safety check); else the job fails saying why.
+ */
+function localPlace(folder: string, name: string, what: string): string {
+  const target = localPathForRemoteName(folder, name);
+  if (!target.ok) throw new JobFailure('UserError', `${what} ${JSON.stringify(name)} can't be a local file or folder name: ${target.reason}.`);
+  return target.localPath;
+}
+
 async function downloadInput(name: string, spec: JsonObject, target: string, context: DataContext): Promise<string> {
   const uri = str(spec['uri']) ?? '';
   const location = parseDatastoreUri(uri);
@@ -44,7 +54,7 @@ async function downloadInput(name: string, spec: JsonObject, target: string, con
   try {
     const storage = await context.datastores.open(context.workspace, location.datastore);
     if (isFile) {
-      const file = path.join(target, fileNameOf(location.path, name));
+      const file = localPlace(target, fileNameOf(location.path, name), `Input '${name}': the file name`);
       const found = storage.kind === 'blob'
         ? await downloadBlobFile(storage.container, location.path, file, context.signal)
         : await downloadShareFile(storage.share, location.path, file, context.signal);
@@ -74,7 +84,7 @@ export async function prepareInputs(inputs: Record<string, JsonObject>, inputsDi
     } else if (spec['mode'] === 'Direct') {
       values[name] = str(spec['uri']) ?? '';
     } else {
-      values[name] = await downloadInput(name, spec, path.join(inputsDir, name), context);
+      values[name] = await downloadInput(name, spec, localPlace(inputsDir, name, 'The input name'), context);
     }
   }
   return values;
@@ -92,12 +102,12 @@ export async function prepareOutputs(outputs: Record<string, JsonObject>, output
     const uri = str(spec['uri']) ?? '';
     const location = parseDatastoreUri(uri);
     if (!location) throw notADatastoreUri('Output', name, uri);
-    const localDir = path.join(outputsDir, name);
+    const localDir = localPlace(outputsDir, name, 'The output name');
     await fs.mkdir(localDir, { recursive: true });
     if (spec['jobOutputType'] === 'uri_file') {
       // The file goes to the uri's folder under the uri's file name.
       const segments = location.path.split('/').filter(Boolean);
-      values[name] = path.join(localDir, segments.pop() ?? name);
+      values[name] = localPlace(localDir, segments.pop() ?? name, `Output '${name}': the file name`);
       uploads.push({ name, localDir, destination: { datastore: location.datastore, path: segments.join('/') } });
     } else {
       values[name] = localDir;

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ContainerClient } from '@azure/storage-blob';
 import type { ShareClient, ShareDirectoryClient } from '@azure/storage-file-share';
+import { localPathForRemote } from '../../core/transfer/pathSafety';
 
 /** Files moved at once per folder transfer. */
 const parallelTransfers = 8;
@@ -14,13 +15,11 @@ async function forEachLimit<T>(items: readonly T[], limit: number, work: (item: 
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-/** `root/relative`, refusing names that would land outside `root` (`../x`, absolute paths). */
-export function pathInside(root: string, relative: string): string {
-  const resolved = path.resolve(root, ...relative.split('/').filter((s) => s !== ''));
-  if (resolved !== root && !resolved.startsWith(root + path.sep)) {
-    throw new Error(`The storage name '${relative}' points outside the folder it is downloaded to.`);
-  }
-  return resolved;
+/** `root/relative`, refusing names that could land outside `root` (the one path-safety check). */
+function pathInside(root: string, relative: string): string {
+  const target = localPathForRemote(root, relative);
+  if (!target.ok) throw new Error(`The storage name ${JSON.stringify(relative)} can't be downloaded: ${target.reason}.`);
+  return target.localPath;
 }
 
 function joinName(prefix: string, relative: string): string {
