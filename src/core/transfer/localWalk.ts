@@ -55,8 +55,8 @@ function joinRelative(parent: string, name: string): string {
  */
 export async function* walkLocal(options: WalkOptions): AsyncGenerator<LocalEntry> {
   const root = path.resolve(options.root);
+  const rootReal = await fs.realpath(root);
   if (!options.entries) {
-    const rootReal = await fs.realpath(root);
     yield* new Walker(rootReal, options.rules, options.signal).folder(root, '', [rootReal]);
     return;
   }
@@ -68,18 +68,13 @@ export async function* walkLocal(options: WalkOptions): AsyncGenerator<LocalEntr
       yield { kind: 'ignored', relativePath, isDirectory: false };
       continue;
     }
-    // Each chosen entry is its own boundary, never the parent they share: a link inside a
-    // chosen folder must not reach a sibling folder that was not chosen.
-    const entryWalker = new Walker(await boundaryOf(absolute), options.rules, options.signal);
-    yield* entryWalker.entry(absolute, relativePath, [], true);
+    // A chosen folder is its own boundary, never the parent it shares with other choices: a link
+    // inside it must not reach a sibling folder that was not chosen. (A chosen file stays within
+    // the root: planUpload already refuses a chosen link to a file outside its own folder.)
+    const isFolder = await fs.stat(absolute).then((s) => s.isDirectory(), () => false);
+    const boundary = isFolder ? await fs.realpath(absolute) : rootReal;
+    yield* new Walker(boundary, options.rules, options.signal).entry(absolute, relativePath, [], true);
   }
-}
-
-/** What links below a chosen entry may lead to: the folder it is (its real path), or the folder a chosen file is in. */
-async function boundaryOf(chosen: string): Promise<string> {
-  const isFolder = await fs.stat(chosen).then((s) => s.isDirectory(), () => false);
-  const folder = isFolder ? chosen : path.dirname(chosen);
-  return fs.realpath(folder).catch(() => folder);
 }
 
 class Walker {
