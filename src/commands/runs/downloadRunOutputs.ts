@@ -43,8 +43,9 @@ export const downloadRunOutputs = (context: CommandContext) => async (arg?: unkn
   const files = parts.reduce((sum, p) => sum + p.files, 0);
   const bytes = parts.reduce((sum, p) => sum + p.bytes, 0);
   for (const part of parts) {
-    if (part.skipped) context.log.warn(`Run ${jobName}: output ${part.name} not downloaded: ${part.skipped}`);
-    for (const failed of part.failed) context.log.warn(`Run ${jobName}: ${part.name}/${failed.path} not downloaded: ${failed.reason}`);
+    // Names come from the service: quoted, so an odd one can't pass for other lines of the log.
+    if (part.skipped) context.log.warn(`Run ${jobName}: output ${JSON.stringify(part.name)} not downloaded: ${part.skipped}`);
+    for (const failed of part.failed) context.log.warn(`Run ${jobName}: ${JSON.stringify(`${part.name}/${failed.path}`)} not downloaded: ${failed.reason}`);
   }
   const failures = parts.reduce((sum, p) => sum + p.failed.length, 0);
   if (failures > 0) void vscode.window.showWarningMessage(`${failures} files of run ${jobName} could not be downloaded; the Azure ML log lists them.`, 'Show Log')
