@@ -3,8 +3,10 @@ import type { TokenCredential } from '@azure/core-auth';
 import { artifactDatastoreName, jobArtifactFolder } from '../azure/artifactPaths';
 import { AzureMlError } from '../azure/errors';
 import type { WorkspaceClient } from '../azure/workspaceClient';
-import { downloadFromDatastore } from './transfer/downloadFolder';
+import { downloadFromDatastore, folderNotFoundCode } from './transfer/downloadFolder';
 import { openDatastoreForTransfer } from './transfer/openDatastore';
+import { localPathForRemoteName } from './transfer/pathSafety';
+import { remoteFolderProblem } from './transfer/remotePaths';
 import type { FailedFile } from './transfer/types';
 
 /** `azureml://datastores/<ds>/paths/<p>` (or the long form with subscription and workspace) → its parts. */
@@ -45,10 +47,18 @@ export async function downloadRunOutputs(options: RunOutputsDownloadOptions): Pr
   const wanted: WantedPart[] = [
     { name: 'artifacts', folder: path.join(options.targetDir, 'artifacts'), datastore: artifactDatastoreName, path: jobArtifactFolder(jobName) },
   ];
+  const namedOutputs = path.join(options.targetDir, 'named-outputs');
   for (const [name, output] of Object.entries(job.outputs)) {
-    const folder = path.join(options.targetDir, 'named-outputs', name);
+    const target = localPathForRemoteName(namedOutputs, name);
+    if (!target.ok) {
+      wanted.push({ name, folder: namedOutputs, skipped: `refused: ${target.reason}` });
+      continue;
+    }
+    const folder = target.localPath;
     const location = output.uri ? parseDatastoreUri(output.uri) : undefined;
-    wanted.push(location ? { name, folder, ...location } : { name, folder, skipped: output.uri ? `not in a datastore (${output.uri})` : 'no location yet' });
+    const problem = location && remoteFolderProblem(location.path);
+    wanted.push(location && !problem ? { name, folder, ...location }
+      : { name, folder, skipped: problem ? `its location ${output.uri} is not usable: ${problem}` : output.uri ? `not in a datastore (${output.uri})` : 'no location yet' });
   }
   const parts: DownloadedPart[] = [];
   for (const part of wanted) {
@@ -62,6 +72,10 @@ export async function downloadRunOutputs(options: RunOutputsDownloadOptions): Pr
       { storage, remotePath: part.path, localRoot: part.folder, policy: 'overwrite' },
       signal ? { signal } : {});
     if (result.canceled) throw Object.assign(new Error('The download was canceled.'), { name: 'AbortError' });
+    if (result.fatal?.code === folderNotFoundCode) {
+      parts.push({ name: part.name, folder: part.folder, files: 0, bytes: 0, failed: [], skipped: `nothing there (yet): ${result.fatal.message}` });
+      continue;
+    }
     if (result.fatal) throw new AzureMlError(result.fatal.message, result.fatal.status, result.fatal.code);
     parts.push({ name: part.name, folder: part.folder, files: result.transferred.files, bytes: result.transferred.bytes, failed: result.failed });
   }

@@ -1,9 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { connectLocalWorkspace } from '../../src/azure/localWorkspace';
 import type { TransferResult } from '../../src/core/transfer/types';
+import { devStorageAccount } from '../../src/local/devStorageAccount';
 import { ensureBuilt, repoRoot } from '../support/repo';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
 
@@ -14,9 +18,9 @@ describe('azml upload and download (bundled dist/cli.js) against the local works
   let local: StartedLocalWorkspace;
   let work: string;
 
-  const azml = (args: string[]): CliResult => {
+  const azml = (args: string[], nodeArgs: string[] = []): CliResult => {
     ensureBuilt();
-    const result = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args, '--local', '--data', local.dataDir], {
+    const result = spawnSync(process.execPath, [...nodeArgs, path.join(repoRoot, 'dist', 'cli.js'), ...args, '--local', '--data', local.dataDir], {
       encoding: 'utf8', timeout: 90_000,
     });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -59,7 +63,84 @@ describe('azml upload and download (bundled dist/cli.js) against the local works
     assert.equal(readFileSync(path.join(to, 'src', 'train.py'), 'utf8'), 'print("train")\n');
   });
 
-  it('exits non-zero with a reason: unknown datastore, wrong --on-exists, missing folder', () => {
+  it('prints no runtime warning while hundreds of files and large files in parts move at once', () => {
+    const many = path.join(work, 'many');
+    mkdirSync(many, { recursive: true });
+    for (let i = 0; i < 200; i++) writeFileSync(path.join(many, `f${i}.txt`), `file ${i}`);
+    writeFileSync(path.join(many, 'large-a.bin'), randomBytes(20 * 1024 * 1024));
+    writeFileSync(path.join(many, 'large-b.bin'), randomBytes(20 * 1024 * 1024));
+    const limit = ['--require', path.join(repoRoot, 'test', 'support', 'abortListenerLimit.js')];
+    for (const datastore of ['workspaceblobstore', 'workspacefilestore']) {
+      const to = path.join(work, `many-${datastore}`);
+      const runs = [
+        azml(['upload', many, '--datastore', datastore, '--on-exists', 'overwrite'], limit),
+        azml(['upload', many, '--datastore', datastore], limit),
+        azml(['download', '--datastore', datastore, '--path', 'many', '--to', to], limit),
+        azml(['download', '--datastore', datastore, '--path', 'many', '--to', to], limit),
+      ];
+      for (const run of runs) {
+        assert.equal(run.status, 0, run.stderr);
+        assert.doesNotMatch(run.stderr, /Warning|\(node:\d+\)/, `${datastore}: ${run.stderr}`);
+      }
+      assert.match(runs[0]!.stdout, /uploaded: 202 files/);
+      assert.match(runs[2]!.stdout, /downloaded: 202 files/);
+    }
+  });
+
+  describe('what the user picked, and only that', () => {
+    let blob: ContainerClient;
+    const blobNames = async (prefix = ''): Promise<string[]> => {
+      const names: string[] = [];
+      for await (const item of blob.listBlobsFlat({ prefix })) names.push(item.name);
+      return names.sort();
+    };
+    before(async () => {
+      const { workspaceClient } = connectLocalWorkspace(local.connection);
+      const container = (await workspaceClient.datastores.get('workspaceblobstore')).containerName!;
+      blob = new ContainerClient(`${local.connection.blobEndpoint}/${container}`, new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key));
+      const picked = path.join(work, 'picked');
+      for (const [name, text] of Object.entries({ 'a/a.txt': 'a', 'b/b.txt': 'b', 'c/secret.txt': 'not picked' })) {
+        mkdirSync(path.dirname(path.join(picked, name)), { recursive: true });
+        writeFileSync(path.join(picked, name), text);
+      }
+      symlinkSync(path.join(picked, 'c'), path.join(picked, 'a', 'to-c'));
+      symlinkSync(path.join(picked, 'c', 'secret.txt'), path.join(picked, 'a', 'secret-link.txt'));
+    });
+
+    it('azml upload a b: a link inside a to the sibling c (not picked) is not followed', async () => {
+      const picked = path.join(work, 'picked');
+      const up = azml(['upload', path.join(picked, 'a'), path.join(picked, 'b'), '--datastore', 'workspaceblobstore', '--json']);
+      assert.equal(up.status, 0, up.stderr);
+      const result = JSON.parse(up.stdout) as TransferResult;
+      assert.deepEqual(await blobNames('picked/'), ['picked/a/a.txt', 'picked/b/b.txt']);
+      assert.deepEqual(result.notTransferred.map((n) => n.path).sort(), ['a/secret-link.txt', 'a/to-c']);
+      assert.match(result.notTransferred[0]!.reason, /outside the folder/);
+    });
+
+    it('azml upload a /missing fails before anything is sent', async () => {
+      const before = await blobNames();
+      const up = azml(['upload', path.join(work, 'picked', 'a'), '/no/such/folder', '--datastore', 'workspaceblobstore']);
+      assert.equal(up.status, 2);
+      assert.match(up.stderr, /\/no\/such\/folder does not exist/);
+      assert.deepEqual(await blobNames(), before, 'nothing was uploaded');
+    });
+
+    it('a single picked pipe, or link to a file outside its folder, is an error with a non-zero exit', async function () {
+      if (process.platform === 'win32') this.skip();
+      const fifo = path.join(work, 'picked', 'pipe');
+      execFileSync('mkfifo', [fifo]);
+      const before = await blobNames();
+      const pipe = azml(['upload', fifo, '--datastore', 'workspaceblobstore']);
+      assert.equal(pipe.status, 2);
+      assert.match(pipe.stderr, /pipe is not a file or folder/);
+      const link = azml(['upload', path.join(work, 'picked', 'a', 'secret-link.txt'), '--datastore', 'workspaceblobstore']);
+      assert.equal(link.status, 2);
+      assert.match(link.stderr, /secret-link\.txt is a symbolic link to .*secret\.txt, outside its folder/);
+      assert.deepEqual(await blobNames(), before, 'nothing was uploaded');
+    });
+  });
+
+  it('exits non-zero with a reason: unknown datastore, wrong --on-exists, missing local or remote folder', () => {
     const unknown = azml(['upload', path.join(work, 'project'), '--datastore', 'nosuchstore']);
     assert.equal(unknown.status, 1);
     assert.match(unknown.stderr, /nosuchstore/);
@@ -68,6 +149,12 @@ describe('azml upload and download (bundled dist/cli.js) against the local works
     assert.match(policy.stderr, /--on-exists takes one of overwrite, skip, skip-unchanged/);
     const missing = azml(['upload', path.join(work, 'nope'), '--datastore', 'workspaceblobstore']);
     assert.equal(missing.status, 2);
-    assert.match(missing.stderr, /Can't upload/);
+    assert.match(missing.stderr, /Can't upload .*nope does not exist/);
+    const to = path.join(work, 'never-made');
+    const noFolder = azml(['download', '--datastore', 'workspaceblobstore', '--path', 'no/such/folder', '--to', to]);
+    assert.equal(noFolder.status, 1);
+    assert.match(noFolder.stderr, /^azml: There is no folder "no\/such\/folder" in datastore "workspaceblobstore": nothing was downloaded\.$/m);
+    assert.doesNotMatch(noFolder.stdout, /downloaded: 0 files/);
+    assert.ok(!existsSync(to));
   });
 });

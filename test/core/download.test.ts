@@ -4,10 +4,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DatastoreStorage } from '../../src/azure/datastoreStorage';
 import { downloadFromDatastore } from '../../src/core/transfer/downloadFolder';
+import { summaryHeadline } from '../../src/core/transfer/summary';
 import { uploadToDatastore } from '../../src/core/transfer/uploadFolder';
 import { awkwardTree, readLocalTree, startTransferHarness, writeTree, type TransferHarness } from './transferSupport';
 
 const MiB = 1024 * 1024;
+
+/** Writes files under root and answers root. */
+function writeTreeIn(root: string, files: Record<string, string>): string {
+  writeTree(root, files);
+  return root;
+}
 
 /** Every file name below a folder, recursively. */
 function allNames(folder: string): string[] {
@@ -118,11 +125,27 @@ describe('download engine against the local workspace', function () {
     });
   });
 
-  it('a missing remote folder downloads nothing and says so', async () => {
-    const target = path.join(work, 'nothing');
-    const result = await downloadFromDatastore({ storage: await h.storage('workspacefilestore'), remotePath: 'no/such/folder', localRoot: target, policy: 'overwrite' });
-    assert.equal(result.filesFound, 0);
-    assert.equal(result.transferred.files, 0);
-    assert.deepEqual(readdirSync(target), []);
-  });
+  for (const [datastore, kind] of [['workspaceblobstore', 'blob'], ['workspacefilestore', 'file']] as const) {
+    it(`a missing ${kind} folder downloads nothing and says so; a file named as the folder says that; an empty one is just empty`, async () => {
+      const storage = await h.storage(datastore);
+      const target = path.join(work, `nothing-${kind}`);
+      const missing = await downloadFromDatastore({ storage, remotePath: 'no/such/folder', localRoot: target, policy: 'overwrite' });
+      assert.equal(missing.fatal?.message, `There is no folder "no/such/folder" in datastore "${datastore}": nothing was downloaded.`);
+      assert.equal(summaryHeadline(missing), missing.fatal?.message);
+      assert.equal(missing.transferred.files, 0);
+      assert.ok(!existsSync(target), 'no local folder was made for it');
+
+      await uploadToDatastore({ storage, localRoot: writeTreeIn(path.join(work, `one-file-${kind}`), { 'only.txt': 'x' }), targetPath: 'single', policy: 'overwrite' });
+      const file = await downloadFromDatastore({ storage, remotePath: 'single/only.txt', localRoot: target, policy: 'overwrite' });
+      assert.equal(file.fatal?.message, `"single/only.txt" in datastore "${datastore}" is a file, not a folder: download the folder it is in.`);
+      assert.ok(!existsSync(target));
+
+      if (storage.kind === 'file') {
+        await storage.share.getDirectoryClient('empty-dir').createIfNotExists();
+        const empty = await downloadFromDatastore({ storage, remotePath: 'empty-dir', localRoot: target, policy: 'overwrite' });
+        assert.equal(empty.fatal, undefined);
+        assert.deepEqual(readdirSync(target), [], 'an empty folder downloads as an empty folder');
+      }
+    });
+  }
 });

@@ -3,7 +3,7 @@
  * snapshot upload and reuse, the job runner executing scripts, and the log tailer's range reads.
  */
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
@@ -91,6 +91,32 @@ describe('submitting and following runs against the local workspace', function (
     assert.equal(parts.find((p) => p.name === 'artifacts')?.skipped, undefined);
     assert.equal(readFileSync(path.join(target, 'artifacts', 'outputs', 'result.txt'), 'utf8'), 'accuracy=0.93');
     assert.match(readFileSync(path.join(target, 'artifacts', 'user_logs', 'std_log.txt'), 'utf8'), /step 19\ndone$/);
+  });
+
+  it('refuses run outputs whose names would land outside the download folder, and downloads the rest', async () => {
+    const store = new ContainerClient(`${local.connection.blobEndpoint}/${(await clients.workspaceClient.datastores.get('workspaceblobstore')).containerName}`,
+      new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key));
+    await store.getBlockBlobClient('run-output/result.txt').upload('result', 6);
+    const uri = 'azureml://datastores/workspaceblobstore/paths/run-output/';
+    const hostile = ['../../evil', '/tmp/absolute-evil', 'back\\..\\..\\evil', 'nested/../../evil'];
+    const outputs = Object.fromEntries([...hostile, 'good'].map((name) => [name, { type: 'uri_folder' as const, uri }]));
+    const job = await clients.workspaceClient.jobs.createCommandJob({
+      name: `hostile_outputs_${Date.now()}`, command: 'echo hello', environmentId: defaultEnvironmentId, experimentName: 'hostile', outputs,
+    });
+
+    const sandbox = path.join(projects, 'hostile-download');
+    const target = path.join(sandbox, 'a', 'b', job.name);
+    const parts = await downloadRunOutputs({ client: clients.workspaceClient, jobName: job.name, targetDir: target });
+    const byName = new Map(parts.map((p) => [p.name, p]));
+    for (const name of hostile) {
+      assert.match(byName.get(name)?.skipped ?? '', /^refused: the name (contains|is an absolute path)/, name);
+      assert.equal(byName.get(name)?.files, 0);
+    }
+    assert.equal(byName.get('good')?.skipped, undefined);
+    assert.equal(readFileSync(path.join(target, 'named-outputs', 'good', 'result.txt'), 'utf8'), 'result');
+    const written = readdirSync(sandbox, { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('result.txt'));
+    assert.deepEqual(written, [path.join('a', 'b', job.name, 'named-outputs', 'good', 'result.txt')], 'nothing was written anywhere else');
+    assert.ok(!existsSync('/tmp/absolute-evil'));
   });
 
   /** The blobs (name@etag) and text of a code version's snapshot, read from its codeUri. */

@@ -166,6 +166,27 @@ describe('upload engine against the local workspace (Azurite and the file share 
     assert.match(result.failed[0]!.reason, /Azure Files does not allow/);
   });
 
+  for (const [datastore, kind] of datastores) {
+    it(`refuses names with control characters (or not UTF-8) per file, saying which and why; the rest reaches the ${kind} datastore, which stays listable`, async function () {
+      if (process.platform === 'win32') this.skip();
+      const root = path.join(work, `odd-names-${kind}`);
+      writeTree(root, { 'ok.txt': 'fine', 'tab\there.txt': 'tab', 'line\nbreak.txt': 'newline', 'dir\u0001/inner.txt': 'in an odd folder', 'del\u007f.txt': 'del' });
+      writeFileSync(Buffer.concat([Buffer.from(`${root}/latin1-`), Buffer.from([0xe9]), Buffer.from('.txt')]), 'not UTF-8');
+      const storage = await h.storage(datastore);
+      const target = `odd-names-${kind}`;
+      const result = await uploadToDatastore({ storage, localRoot: root, targetPath: target, policy: 'overwrite' });
+      assert.equal(result.fatal, undefined);
+      assert.equal(result.transferred.files, 1);
+      const reasons = Object.fromEntries(result.failed.map((f) => [f.path, f.reason]));
+      assert.deepEqual(Object.keys(reasons).sort(), ['del\u007f.txt', 'dir\u0001/inner.txt', 'latin1-\ufffd.txt', 'line\nbreak.txt', 'tab\there.txt']);
+      assert.match(reasons['tab\there.txt']!, /control character \(U\+0009\).*rename it/);
+      assert.match(reasons['line\nbreak.txt']!, /U\+000A/);
+      assert.match(reasons['dir\u0001/inner.txt']!, /U\+0001/);
+      assert.match(reasons['latin1-\ufffd.txt']!, /not valid UTF-8/);
+      assert.deepEqual([...(await readRemoteTree(storage, target)).keys()], ['ok.txt'], 'only the good name was written, and the folder lists');
+    });
+  }
+
   it('honours .amlignore, never uploads .git, and says how much was ignored', async () => {
     const root = path.join(work, 'ignored');
     writeTree(root, {

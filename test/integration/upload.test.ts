@@ -227,6 +227,23 @@ describe('Upload to and download from datastores in a real extension host', func
     assert.equal((await readRemoteTree(blob, 'retry')).get('link.txt')!.toString(), 'now it exists');
   });
 
+  it('Explorer multi-select: a link inside one picked folder to a sibling not picked is not followed', async () => {
+    const parent = path.join(work, 'multi');
+    writeTree(parent, { 'a/a.txt': 'a', 'b/b.txt': 'b', 'c/secret.txt': 'not picked' });
+    symlinkSync(path.join(parent, 'c'), path.join(parent, 'a', 'to-c'));
+    const picked = [vscode.Uri.file(path.join(parent, 'a')), vscode.Uri.file(path.join(parent, 'b'))];
+    const { result } = await run({ picks: ['workspaceblobstore', 'Overwrite'], inputs: [undefined] }, 'azureml.uploadToDatastore', picked[0], picked);
+    assert.deepEqual([...(await readRemoteTree(blob, 'multi')).keys()].sort(), ['a/a.txt', 'b/b.txt']);
+    assert.deepEqual(result.notTransferred.map((n) => n.path), ['a/to-c']);
+  });
+
+  it('Download… of a typed folder that does not exist says so and makes no local folder', async () => {
+    const into = path.join(work, 'downloads-missing');
+    const { result } = await run({ picks: ['workspaceblobstore', 'Overwrite'], inputs: ['no/such/folder'], folders: [into] }, 'azureml.downloadDatastoreFolder');
+    assert.equal(result.fatal?.message, 'There is no folder "no/such/folder" in datastore "workspaceblobstore": nothing was downloaded.');
+    assert.ok(!existsSync(path.join(into, 'folder')));
+  });
+
   it('"Download…" on a folder item round-trips it into a local folder of the same name', async () => {
     await vscode.commands.executeCommand('azureml.refreshDatastores');
     const shareNode = await row(api.views.datastores, 'workspacefilestore');

@@ -280,6 +280,28 @@ describe('local workspace job runner', function () {
     assert.ok(!isRunning(pid!) && !isRunning(childPid!));
   });
 
+  it('fails a job whose input or output name would lead out of its run folder, before running anything, writing nothing there', async () => {
+    const blobStore = await jobs.ws.datastores.get('workspaceblobstore');
+    const folder = unique('escape-data');
+    await jobs.blobs.getContainerClient(blobStore.containerName!).getBlockBlobClient(`${folder}/a.txt`).uploadData(Buffer.from('alpha'));
+    const runsDir = path.join(local.dataDir, 'jobs', 'runs');
+    const cases: Array<[Omit<CommandJobInput, 'name' | 'environmentId'>, RegExp]> = [
+      [{ command: 'echo out', outputs: { '../../escaped-output': { type: 'uri_folder' } } }, /output name "\.\.\/\.\.\/escaped-output".*"\/"/],
+      [{ command: 'echo in', inputs: { '../../escaped-input': { type: 'uri_folder', uri: `azureml://datastores/workspaceblobstore/paths/${folder}/` } } },
+        /input name "\.\.\/\.\.\/escaped-input".*"\/"/],
+      [{ command: 'echo dots', outputs: { '..': { type: 'uri_folder' } } }, /output name "\.\."/],
+    ];
+    for (const [spec, reason] of cases) {
+      const job = await jobs.submit(spec);
+      const seen = await jobs.watch(job.name, (s) => s === 'Completed' || s === 'Failed');
+      assert.equal(seen[seen.length - 1], 'Failed', `${spec.command}: ${seen.join(' → ')}`);
+      assert.ok(!seen.includes('Running'));
+      assert.match((await jobs.ws.runHistory.getRunDetails(job.name)).error?.message ?? '', reason);
+    }
+    const leftovers = (await fs.readdir(path.join(local.dataDir, 'jobs'), { recursive: true })).filter((n) => n.includes('escaped'));
+    assert.deepEqual(leftovers, [], `nothing was made outside a run folder (${runsDir})`);
+  });
+
   it('fails a job whose input is not in a datastore, before running anything', async () => {
     const job = await jobs.submit({
       command: 'cat ${{inputs.data}}',

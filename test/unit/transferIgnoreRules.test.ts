@@ -131,6 +131,17 @@ describe('upload ignore rules (gitignore syntax)', () => {
         [['pipe', 'not a regular file']]);
     });
 
+    it('a chosen folder bounds the links in it; chosen files (a retry, a snapshot) stay bounded by the root', async () => {
+      tree(root, { 'a/a.txt': 'a', 'b/b.txt': 'b', 'c/secret.txt': 'c', 'sub/x.txt': 'x' });
+      symlinkSync(path.join(root, 'c'), path.join(root, 'a', 'to-c'));
+      symlinkSync(path.join(root, 'c', 'secret.txt'), path.join(root, 'sub', 'link.txt'));
+      const chosen = await walk(root, [path.join(root, 'a'), path.join(root, 'b')]);
+      assert.deepEqual(byKind(chosen, 'file'), ['a/a.txt', 'b/b.txt']);
+      assert.deepEqual(byKind(chosen, 'notUploaded'), ['a/to-c']);
+      const files = await walk(root, [path.join(root, 'sub', 'link.txt'), path.join(root, 'sub', 'x.txt')]);
+      assert.deepEqual(byKind(files, 'file'), ['sub/link.txt', 'sub/x.txt'], 'a link elsewhere inside the root is followed, as the walk of the root did');
+    });
+
     it('walks only the chosen entries; chosen entries are not subject to the rules, their contents are', async () => {
       tree(root, { '.amlignore': '*.log\n', 'data/a.csv': '1', 'data/b.log': '2', 'run.log': '3', 'other/x.txt': '4' });
       const entries = await walk(root, [path.join(root, 'data'), path.join(root, 'run.log')]);

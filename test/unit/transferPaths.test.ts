@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { localPathForRemote, unsafeRemoteNameReason } from '../../src/core/transfer/pathSafety';
+import { localPathForRemote, localPathForRemoteName, unsafeRemoteNameReason } from '../../src/core/transfer/pathSafety';
 import { joinRemote, normalizeRemoteFolder, remoteFolderProblem } from '../../src/core/transfer/remotePaths';
 import { planUpload } from '../../src/core/transfer/uploadPlan';
 import { parseBlobListPage } from '../../src/core/transfer/blobListing';
@@ -46,6 +46,15 @@ describe('download path safety', () => {
     assert.equal(unsafeRemoteNameReason('name:with:colons.txt'), undefined);
   });
 
+  it('takes a job, output or datastore name as one folder name only', () => {
+    assert.deepEqual(localPathForRemoteName(root, 'my_output'), { ok: true, localPath: path.join(root, 'my_output') });
+    for (const [name, reason] of [['a/b', /"\/"/], ['..', /"\.\."/], ['/etc', /"\/"/], ['x\\y', /backslash/], ['tab\there', /control/], ['del\u007f', /control/]] as const) {
+      const target = localPathForRemoteName(root, name);
+      assert.equal(target.ok, false, JSON.stringify(name));
+      assert.match((target as { reason: string }).reason, reason, JSON.stringify(name));
+    }
+  });
+
   it('validates and normalizes folder paths typed for a datastore', () => {
     assert.equal(normalizeRemoteFolder('/a//b/'), 'a/b');
     assert.equal(normalizeRemoteFolder(''), '');
@@ -80,6 +89,22 @@ describe('what an upload takes from a selection', () => {
       entries: [path.join(root, 'project', 'a.py'), path.join(root, 'project', 'data')],
       defaultTarget: 'project',
     });
+  });
+});
+
+describe('what an upload refuses from a selection, before anything is sent', () => {
+  let root: string;
+  before(() => {
+    root = mkdtempSync(path.join(os.tmpdir(), 'azml-plan-refuse-'));
+    mkdirSync(path.join(root, 'project'), { recursive: true });
+    writeFileSync(path.join(root, 'project', 'a.py'), '');
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('a missing path, and choices whose only common folder is the file system root', async function () {
+    await assert.rejects(planUpload([path.join(root, 'project'), path.join(root, 'typo')]), new RegExp(`${path.join(root, 'typo').replace(/\\/g, '\\\\')} does not exist`));
+    if (process.platform === 'win32') this.skip();
+    await assert.rejects(planUpload([path.join(root, 'project', 'a.py'), '/usr']), /have no folder in common/);
   });
 });
 

@@ -1,6 +1,6 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatBytes } from '../../core/format';
+import { localPathForRemoteName } from '../../core/transfer/pathSafety';
 import { loadAzureModules } from '../../connection/loadAzureModules';
 import { UserCancelledError } from '../../ui/prompts';
 import type { CommandContext } from '../commandContext';
@@ -24,7 +24,9 @@ async function targetFolder(given: unknown, jobName: string): Promise<string> {
  */
 export const downloadRunOutputs = (context: CommandContext) => async (arg?: unknown, folder?: unknown) => {
   const { jobName } = await runOf(arg, context.prompts, 'Download Outputs and Logs');
-  const target = path.join(await targetFolder(folder, jobName), jobName);
+  const place = localPathForRemoteName(await targetFolder(folder, jobName), jobName);
+  if (!place.ok) throw new Error(`Run "${jobName}" can't be downloaded: its name can't be a folder name (${place.reason}).`);
+  const target = place.localPath;
   const { client, workspace, connection } = await context.connections.activeWorkspaceClient();
   const sdk = await loadAzureModules();
   const userCredential = connection.userCredential(workspace.tenantId);
@@ -41,8 +43,9 @@ export const downloadRunOutputs = (context: CommandContext) => async (arg?: unkn
   const files = parts.reduce((sum, p) => sum + p.files, 0);
   const bytes = parts.reduce((sum, p) => sum + p.bytes, 0);
   for (const part of parts) {
-    if (part.skipped) context.log.warn(`Run ${jobName}: output ${part.name} not downloaded: ${part.skipped}`);
-    for (const failed of part.failed) context.log.warn(`Run ${jobName}: ${part.name}/${failed.path} not downloaded: ${failed.reason}`);
+    // Names come from the service: quoted, so an odd one can't pass for other lines of the log.
+    if (part.skipped) context.log.warn(`Run ${jobName}: output ${JSON.stringify(part.name)} not downloaded: ${part.skipped}`);
+    for (const failed of part.failed) context.log.warn(`Run ${jobName}: ${JSON.stringify(`${part.name}/${failed.path}`)} not downloaded: ${failed.reason}`);
   }
   const failures = parts.reduce((sum, p) => sum + p.failed.length, 0);
   if (failures > 0) void vscode.window.showWarningMessage(`${failures} files of run ${jobName} could not be downloaded; the Azure ML log lists them.`, 'Show Log')

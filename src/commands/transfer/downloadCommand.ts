@@ -1,5 +1,5 @@
-import * as path from 'node:path';
 import { loadAzureModules } from '../../connection/loadAzureModules';
+import { localPathForRemoteName } from '../../core/transfer/pathSafety';
 import { remoteBaseName } from '../../core/transfer/remotePaths';
 import type { CommandFactory } from '../commandContext';
 import { pickDatastore, targetLabel, targetOfNode } from './datastoreTargets';
@@ -19,7 +19,10 @@ export const downloadDatastoreFolder: CommandFactory = (context) => async (node?
     : await inputRemoteFolder(prompts, `Download from ${target.datastore.name}`, 'Folder in the datastore to download', '');
   const label = targetLabel(target, remotePath);
   const parent = await pickLocalFolder(prompts, { title: `Download ${label} into…`, openLabel: 'Download Here' });
-  const localRoot = path.join(parent, remoteBaseName(remotePath) || target.datastore.name);
+  const folderName = remoteBaseName(remotePath) || target.datastore.name;
+  const place = localPathForRemoteName(parent, folderName);
+  if (!place.ok) throw new Error(`"${folderName}" can't be a local folder name (${place.reason}); download a folder inside it instead.`);
+  const localRoot = place.localPath;
   const policy = await pickPolicy(prompts, `Download ${label}`, 'local folder');
   const storage = await target.access.open();
   const sdk = await loadAzureModules();

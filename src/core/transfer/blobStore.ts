@@ -36,6 +36,7 @@ export class BlobStore implements RemoteStore {
 
   nameProblem(fullName: string): string | undefined {
     if (fullName.length > 1024) return 'blob names are at most 1,024 characters';
+    if (fullName.split('/').length > 254) return 'blob names have at most 254 folder levels';
     return undefined;
   }
 

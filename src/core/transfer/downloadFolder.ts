@@ -1,7 +1,10 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { storagePathKind } from '../../azure/artifactPaths';
 import type { DatastoreStorage } from '../../azure/datastoreStorage';
+import { AzureMlError } from '../../azure/errors';
+import { onAbort } from './abortSignals';
 import { md5OfFile } from './localFiles';
 import { isInside, localPathForRemote } from './pathSafety';
 import { readAhead } from './readAhead';
@@ -33,7 +36,7 @@ export async function downloadFromDatastore(request: DownloadRequest, options: T
   const localRoot = path.resolve(request.localRoot);
   const remote = normalizeRemoteFolder(request.remotePath);
   const run = new TransferRun('download', request.storage.datastore, remote, localRoot, options);
-  const download = new FolderDownload(run, remoteStoreFor(request.storage, run.tuning), remote, localRoot, request.policy);
+  const download = new FolderDownload(run, request.storage, remoteStoreFor(request.storage, run.tuning), remote, localRoot, request.policy);
   try {
     await download.transfer();
   } catch (error) {
@@ -42,20 +45,51 @@ export async function downloadFromDatastore(request: DownloadRequest, options: T
   return run.finish();
 }
 
+/** The code of a download's `fatal` when the remote folder is not there (or is a file). */
+export const folderNotFoundCode = 'FolderNotFound';
+
 class FolderDownload {
   private readonly scheduler: TransferScheduler;
   private readonly folders = new Map<string, Promise<void>>();
-  private rootReal = '';
+  /** The local folder, made when the first entry arrives (or once the remote folder is known to exist). */
+  private root: Promise<string> | undefined;
+  private listed = 0;
 
-  constructor(private readonly run: TransferRun, private readonly store: RemoteStore, private readonly remote: string,
-    private readonly localRoot: string, private readonly policy: ExistingFilePolicy) {
+  constructor(private readonly run: TransferRun, private readonly storage: DatastoreStorage, private readonly store: RemoteStore,
+    private readonly remote: string, private readonly localRoot: string, private readonly policy: ExistingFilePolicy) {
     this.scheduler = new TransferScheduler({ maxConcurrency: run.tuning.maxConcurrency, maxInFlightBytes: run.tuning.maxInFlightBytes });
   }
 
+  /** Makes the local folder (once) and answers its real path. */
+  private rootReal(): Promise<string> {
+    this.root ??= fs.mkdir(this.localRoot, { recursive: true }).then(() => fs.realpath(this.localRoot));
+    return this.root;
+  }
+
   async transfer(): Promise<void> {
+    await this.transferListed();
+    if (this.listed === 0 && !this.run.stopped) await this.nothingListed();
+  }
+
+  /**
+   * An empty listing: an empty folder (made locally too), or no folder at all, which stops the
+   * download with a message saying so rather than "0 files downloaded".
+   */
+  private async nothingListed(): Promise<void> {
     const { run } = this;
-    await fs.mkdir(this.localRoot, { recursive: true });
-    this.rootReal = await fs.realpath(this.localRoot);
+    const kind = this.remote === '' ? 'folder' : await run.storage('list', () => storagePathKind(this.storage, this.remote));
+    if (kind === 'folder') {
+      await this.rootReal();
+      return;
+    }
+    const where = `datastore "${this.storage.datastore.name}"`;
+    run.stop(new AzureMlError(kind === 'file'
+      ? `"${this.remote}" in ${where} is a file, not a folder: download the folder it is in.`
+      : `There is no folder "${this.remote}" in ${where}: nothing was downloaded.`, 404, folderNotFoundCode));
+  }
+
+  private async transferListed(): Promise<void> {
+    const { run } = this;
     const listing = this.listing();
     const found = readAhead(listing[Symbol.asyncIterator](), run.tuning.readAheadEntries, (entry) => {
       if (entry.kind === 'file' && this.checked(entry).ok) run.found(entry.size);
@@ -79,6 +113,7 @@ class FolderDownload {
     for (;;) {
       const next = await this.run.storage('list', () => entries.next());
       if (next.done) return;
+      this.listed++;
       yield next.value;
     }
   }
@@ -97,9 +132,10 @@ class FolderDownload {
     let ready = this.folders.get(folder);
     if (!ready) {
       ready = (async () => {
+        const rootReal = await this.rootReal();
         await fs.mkdir(folder, { recursive: true });
         const real = await fs.realpath(folder);
-        if (!isInside(this.rootReal, real)) {
+        if (!isInside(rootReal, real)) {
           throw Object.assign(new Error('a symbolic link on the way leads outside the chosen folder'), { code: 'OutsideFolder' });
         }
       })();
@@ -128,7 +164,7 @@ class FolderDownload {
       }
       const fullName = joinRemote(this.remote, file.name);
       const remoteMd5 = file.md5 ?? (local && this.policy === 'skipUnchanged' && local.size === file.size
-        ? await run.storage('read', () => this.store.md5Of(fullName, run.signal))
+        ? await run.storage('read', (signal) => this.store.md5Of(fullName, signal))
         : undefined);
       if (local && this.policy === 'skipUnchanged' && local.size === file.size && remoteMd5 !== undefined
         && (await md5OfFile(localPath, run.signal)).toString('base64') === remoteMd5) {
@@ -174,8 +210,7 @@ class FolderDownload {
     const partSize = this.store.partSize;
     const parts: Array<Promise<void>> = [];
     const fileAbort = new AbortController();
-    const stop = (): void => fileAbort.abort(this.run.signal.reason);
-    this.run.signal.addEventListener('abort', stop, { once: true });
+    const unsubscribe = onAbort(this.run.signal, () => fileAbort.abort(this.run.signal.reason));
     let failure: { error: unknown } | undefined;
     try {
       for (let offset = 0; offset < file.size && !failure; offset += partSize) {
@@ -190,21 +225,20 @@ class FolderDownload {
       await Promise.all(parts);
       if (failure) throw failure.error;
     } finally {
-      this.run.signal.removeEventListener('abort', stop);
+      unsubscribe();
     }
   }
 
   /** Streams one range into the file at its offset (memory holds one chunk at a time). */
   private async fetchRange(handle: fs.FileHandle, fullName: string, offset: number, count: number | undefined,
     hash: Hash | undefined, signal: AbortSignal = this.run.signal): Promise<void> {
-    const stream = await this.run.storage('read', () => this.store.read(fullName, offset, count, signal)) as NodeJS.ReadableStream & { destroy?(error?: Error): void };
+    const stream = await this.run.storage('read', (own) => this.store.read(fullName, offset, count, own), signal) as NodeJS.ReadableStream & { destroy?(error?: Error): void };
     // A cancel must also stop a response body that is already streaming.
-    const stopStream = (): void => stream.destroy?.(Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' }));
-    signal.addEventListener('abort', stopStream, { once: true });
+    const unsubscribe = onAbort(signal, () => stream.destroy?.(Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' })));
     try {
       await this.writeStream(handle, stream, offset, count, hash);
     } finally {
-      signal.removeEventListener('abort', stopStream);
+      unsubscribe();
     }
   }
 

@@ -1,13 +1,17 @@
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, promises as fs, readSync } from 'node:fs';
+import { withChildSignal } from './abortSignals';
 
 /** The MD5 of a local file, read as a stream (memory does not grow with the file). */
 export async function md5OfFile(file: string, signal?: AbortSignal): Promise<Buffer> {
   const hash = createHash('md5');
-  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024, ...(signal ? { signal } : {}) })) {
-    hash.update(chunk as Buffer);
-  }
-  return hash.digest();
+  const read = async (own?: AbortSignal): Promise<Buffer> => {
+    for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024, ...(own ? { signal: own } : {}) })) {
+      hash.update(chunk as Buffer);
+    }
+    return hash.digest();
+  };
+  return signal ? withChildSignal(signal, read) : read();
 }
 
 /**

@@ -35,20 +35,29 @@ function errorReason(error: unknown): string {
   return e.code ?? e.message ?? String(error);
 }
 
+/**
+ * A name that is not valid UTF-8 reaches us with U+FFFD in place of its bytes, and no file has
+ * that name: say so rather than "ENOENT". Storage names are Unicode, so it can't be kept anyway.
+ */
+function unreadableNameReason(name: string, error: unknown): string {
+  const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+  return missing && name.includes('\ufffd') ? 'the name is not valid UTF-8, which storage names must be: rename it' : errorReason(error);
+}
+
 function joinRelative(parent: string, name: string): string {
   return parent ? `${parent}/${name}` : name;
 }
 
 /**
  * Walks the folder depth first, one folder in memory at a time, never following a symbolic link
- * to anything outside the root (or back into one of its own ancestors).
+ * to anything outside the root (or outside the chosen entry it was found in), nor back into one
+ * of its own ancestors.
  */
 export async function* walkLocal(options: WalkOptions): AsyncGenerator<LocalEntry> {
   const root = path.resolve(options.root);
   const rootReal = await fs.realpath(root);
-  const walker = new Walker(rootReal, options.rules, options.signal);
   if (!options.entries) {
-    yield* walker.folder(root, '', [rootReal]);
+    yield* new Walker(rootReal, options.rules, options.signal).folder(root, '', [rootReal]);
     return;
   }
   for (const entry of options.entries) {
@@ -59,14 +68,19 @@ export async function* walkLocal(options: WalkOptions): AsyncGenerator<LocalEntr
       yield { kind: 'ignored', relativePath, isDirectory: false };
       continue;
     }
-    yield* walker.entry(absolute, relativePath, [rootReal], true);
+    // A chosen folder is its own boundary, never the parent it shares with other choices: a link
+    // inside it must not reach a sibling folder that was not chosen. (A chosen file stays within
+    // the root: planUpload already refuses a chosen link to a file outside its own folder.)
+    const isFolder = await fs.stat(absolute).then((s) => s.isDirectory(), () => false);
+    const boundary = isFolder ? await fs.realpath(absolute) : rootReal;
+    yield* new Walker(boundary, options.rules, options.signal).entry(absolute, relativePath, [], true);
   }
 }
 
 class Walker {
   private lastBreak = performance.now();
 
-  constructor(private readonly rootReal: string, private readonly rules: IgnoreRules, private readonly signal: AbortSignal | undefined) {}
+  constructor(private readonly boundary: string, private readonly rules: IgnoreRules, private readonly signal: AbortSignal | undefined) {}
 
   /** One entry found by name: classifies it and, for folders, walks into them. */
   async* entry(absolute: string, relativePath: string, ancestors: readonly string[], explicit: boolean): AsyncGenerator<LocalEntry> {
@@ -100,7 +114,7 @@ class Walker {
       yield { kind: 'unreadable', relativePath, reason: `broken symbolic link (${errorReason(e)})` };
       return;
     }
-    if (!isInside(this.rootReal, real)) {
+    if (!isInside(this.boundary, real)) {
       yield { kind: 'notUploaded', relativePath, reason: 'symbolic link to outside the folder (not followed)' };
     } else if (stats.isDirectory()) {
       if (!explicit && this.rules.ignores(relativePath, true)) yield { kind: 'ignored', relativePath, isDirectory: true };
@@ -154,7 +168,7 @@ class Walker {
       try {
         size = statSync(file).size;
       } catch (e) {
-        yield { kind: 'unreadable', relativePath: child, reason: errorReason(e) };
+        yield { kind: 'unreadable', relativePath: child, reason: unreadableNameReason(d.name, e) };
         continue;
       }
       yield { kind: 'file', relativePath: child, absolutePath: file, size };

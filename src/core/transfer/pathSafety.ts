@@ -18,13 +18,25 @@ export function localPathForRemote(localRoot: string, remoteRelative: string): L
   return { ok: true, localPath };
 }
 
+/**
+ * Where a remote name that stands for one file or folder (a job, a run output, a datastore) may
+ * go in `localRoot`: as localPathForRemote, and a "/" (another folder level) is refused too.
+ */
+export function localPathForRemoteName(localRoot: string, name: string): LocalTarget {
+  if (name.includes('/')) return { ok: false, reason: 'the name contains "/"' };
+  return localPathForRemote(localRoot, name);
+}
+
+/** Control characters (C0 and DEL): invisible in listings and terminals, refused in any name. */
+export const controlCharacter = /[\u0000-\u001f\u007f]/;
+
 /** Why a remote relative name is unsafe to write locally, or undefined. */
 export function unsafeRemoteNameReason(name: string): string | undefined {
   if (name === '') return 'the name is empty';
   if (name.includes('\\')) return 'the name contains a backslash';
   if (name.startsWith('/')) return 'the name is an absolute path';
   if (/^[A-Za-z]:/.test(name) || name.split('/').some((s) => /^[A-Za-z]:$/.test(s))) return 'the name contains a drive letter';
-  if (/[\u0000-\u001f]/.test(name)) return 'the name contains control characters';
+  if (controlCharacter.test(name)) return 'the name contains control characters';
   const segments = name.split('/');
   if (segments.some((s) => s === '..')) return 'the name contains ".."';
   if (segments.some((s) => s === '.')) return 'the name contains "."';

@@ -1,3 +1,5 @@
+import { onAbort } from './abortSignals';
+
 /** Limits for requests in flight at once. */
 export interface SchedulerLimits {
   /** Requests running at the same time. */
@@ -10,8 +12,7 @@ interface Waiter {
   bytes: number;
   grant: () => void;
   reject: (error: unknown) => void;
-  signal: AbortSignal | undefined;
-  onAbort: () => void;
+  unsubscribe: () => void;
 }
 
 function abortError(signal: AbortSignal): unknown {
@@ -57,9 +58,9 @@ export class TransferScheduler {
     return new Promise<() => void>((resolve, reject) => {
       const waiter: Waiter = {
         bytes: wanted,
-        signal,
+        unsubscribe: () => undefined,
         grant: () => {
-          signal?.removeEventListener('abort', waiter.onAbort);
+          waiter.unsubscribe();
           let released = false;
           resolve(() => {
             if (released) return;
@@ -70,15 +71,16 @@ export class TransferScheduler {
           });
         },
         reject,
-        onAbort: () => {
+      };
+      this.queue.push(waiter);
+      if (signal) {
+        waiter.unsubscribe = onAbort(signal, () => {
           const index = this.queue.indexOf(waiter);
           if (index >= 0) this.queue.splice(index, 1);
-          reject(abortError(signal!));
+          reject(abortError(signal));
           this.pump();
-        },
-      };
-      signal?.addEventListener('abort', waiter.onAbort, { once: true });
-      this.queue.push(waiter);
+        });
+      }
       this.pump();
     });
   }

@@ -1,5 +1,6 @@
 import type { Hash } from 'node:crypto';
 import type { promises as fs } from 'node:fs';
+import { onAbort } from './abortSignals';
 import { readExactly, type BufferPool } from './localFiles';
 import type { TransferScheduler } from './scheduler';
 
@@ -27,9 +28,7 @@ export interface PartsToSend {
  */
 export async function sendInParts(parts: PartsToSend): Promise<void> {
   const fileAbort = new AbortController();
-  const stopFile = (): void => fileAbort.abort(parts.signal.reason);
-  if (parts.signal.aborted) stopFile();
-  parts.signal.addEventListener('abort', stopFile, { once: true });
+  const unsubscribe = onAbort(parts.signal, () => fileAbort.abort(parts.signal.reason));
   const sends: Array<Promise<void>> = [];
   let failure: { error: unknown } | undefined;
   const fail = (error: unknown): void => {
@@ -60,7 +59,7 @@ export async function sendInParts(parts: PartsToSend): Promise<void> {
   } finally {
     // Every part settles (sent or aborted) before the file is completed or abandoned.
     await Promise.all(sends);
-    parts.signal.removeEventListener('abort', stopFile);
+    unsubscribe();
   }
   if (failure) throw failure.error;
 }

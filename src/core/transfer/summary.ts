@@ -56,6 +56,8 @@ export function summaryLines(result: TransferResult): string[] {
       : `Download of ${remoteLabel(result)} to ${result.localRoot} ${state} after ${seconds(result.elapsedMs)}.`,
   ];
   if (result.fatal) lines.push(`  stopped by: ${result.fatal.message}`);
+  // Stopped before any file was found (no such folder, no access): counts of nothing say nothing.
+  if (result.fatal && result.filesFound === 0 && result.failed.length === 0 && result.notTransferred.length === 0) return lines;
   lines.push(`  ${up ? 'uploaded' : 'downloaded'}: ${files(result.transferred.files)}, ${formatBytes(result.transferred.bytes)} (${formatBytes(Math.round(rate))}/s)`);
   if (result.canceled || result.fatal) {
     const notReached = result.filesFound - result.transferred.files - result.skipped.existing - result.skipped.unchanged - result.failed.length;

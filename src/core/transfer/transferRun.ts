@@ -1,5 +1,6 @@
 import type { Datastore } from '../../azure/domain';
 import { toAzureMlError, type AzureMlError } from '../../azure/errors';
+import { withChildSignal } from './abortSignals';
 import { transferStoppingError, type StorageAccess } from './accessErrors';
 import { localErrorReason } from './localFiles';
 import { ProgressTracker } from './progressTracker';
@@ -62,15 +63,12 @@ export class TransferRun {
     return this.controller.signal.aborted;
   }
 
-  /** A storage call; an error that every file would meet stops the whole transfer. */
-  storage<T>(access: StorageAccess, call: () => Promise<T>): Promise<T> {
-    let pending: Promise<T>;
-    try {
-      pending = call();
-    } catch (error) {
-      pending = Promise.reject(error);
-    }
-    return pending.catch((error: unknown) => {
+  /**
+   * A storage call, given a signal of its own that aborts with `signal` (the transfer's by
+   * default); an error that every file would meet stops the whole transfer.
+   */
+  storage<T>(access: StorageAccess, call: (signal: AbortSignal) => Promise<T>, signal: AbortSignal = this.signal): Promise<T> {
+    return withChildSignal(signal, async (own) => call(own)).catch((error: unknown) => {
       if (!this.stopped) {
         const stopping = transferStoppingError(error, this.datastore, access);
         if (stopping) this.stop(stopping);

@@ -7,6 +7,7 @@ import { BufferPool, md5OfFile, md5OfSmallFile, readWholeFile, syncReadLimit } f
 import { walkLocal, type LocalEntry } from './localWalk';
 import { readAhead } from './readAhead';
 import type { RemoteStore } from './remoteStore';
+import { controlCharacter } from './pathSafety';
 import { joinRemote, normalizeRemoteFolder, remoteParent } from './remotePaths';
 import { JobPool, TransferScheduler } from './scheduler';
 import { sendInParts } from './sendInParts';
@@ -135,8 +136,8 @@ class FolderUpload {
 
   private async listExisting(): Promise<Map<string, Existing>> {
     const existing = new Map<string, Existing>();
-    await this.run.storage('list', async () => {
-      for await (const entry of this.store.list(this.target, this.run.signal)) {
+    await this.run.storage('list', async (signal) => {
+      for await (const entry of this.store.list(this.target, signal)) {
         if (entry.kind === 'file') existing.set(entry.name, { size: entry.size, ...(entry.md5 ? { md5: entry.md5 } : {}) });
       }
     });
@@ -148,23 +149,35 @@ class FolderUpload {
       this.run.result.notTransferred.push({ path: `${relativePath}/`, reason: 'empty folder (blob containers have no folders)' });
       return;
     }
+    const fullName = joinRemote(this.target, relativePath);
+    const problem = this.nameProblem(relativePath, fullName);
+    if (problem) {
+      this.run.failedFile(`${relativePath}/`, new Error(problem), 0);
+      return;
+    }
     try {
-      await this.run.storage('write', () => this.store.ensureFolder(joinRemote(this.target, relativePath), this.run.signal));
+      await this.run.storage('write', (signal) => this.store.ensureFolder(fullName, signal));
       this.run.result.emptyFolders++;
     } catch (error) {
       this.run.failedFile(`${relativePath}/`, error, 0);
     }
   }
 
-  private nameProblem(file: FileEntry, fullName: string): string | undefined {
-    if (file.relativePath.includes('\\')) return 'the name contains a backslash, which storage tools read as a folder separator';
+  /** Why a local name can't be a remote one: the same for every store, then what this store can't hold. */
+  private nameProblem(relativePath: string, fullName: string): string | undefined {
+    const control = controlCharacter.exec(relativePath);
+    if (control) {
+      const code = `U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+      return `the name contains a control character (${code}), which listings and other tools can't show or keep: rename it`;
+    }
+    if (relativePath.includes('\\')) return 'the name contains a backslash, which storage tools read as a folder separator';
     return this.store.nameProblem(fullName);
   }
 
   private async uploadFile(file: FileEntry): Promise<void> {
     const { run } = this;
     const fullName = joinRemote(this.target, file.relativePath);
-    const problem = this.nameProblem(file, fullName);
+    const problem = this.nameProblem(file.relativePath, fullName);
     if (problem) {
       run.failedFile(file.relativePath, new Error(problem), file.size);
       return;
@@ -189,7 +202,7 @@ class FolderUpload {
   }
 
   private async remoteMd5(fullName: string, known: Existing): Promise<string | undefined> {
-    return known.md5 ?? this.run.storage('read', () => this.store.md5Of(fullName, this.run.signal));
+    return known.md5 ?? this.run.storage('read', (signal) => this.store.md5Of(fullName, signal));
   }
 
   private async uploadSmall(file: FileEntry, fullName: string, known: Existing | undefined): Promise<void> {
@@ -202,8 +215,8 @@ class FolderUpload {
         run.skippedFile('unchanged', data.length);
         return;
       }
-      if (store.kind === 'file') await run.storage('write', () => store.ensureFolder(remoteParent(fullName), run.signal));
-      const outcome = await run.storage('write', () => store.putSmall(fullName, data, md5, this.overwrite, run.signal));
+      if (store.kind === 'file') await run.storage('write', (signal) => store.ensureFolder(remoteParent(fullName), signal));
+      const outcome = await run.storage('write', (signal) => store.putSmall(fullName, data, md5, this.overwrite, signal));
       if (outcome === 'exists') {
         run.skippedFile('existing', data.length);
         return;
@@ -229,13 +242,13 @@ class FolderUpload {
     }
     const handle = await fs.open(file.absolutePath, 'r');
     try {
-      await run.storage('write', () => store.ensureFolder(remoteParent(fullName), run.signal));
-      const upload = await run.storage('write', () => store.startLarge(fullName, file.size, this.overwrite, run.signal));
+      await run.storage('write', (signal) => store.ensureFolder(remoteParent(fullName), signal));
+      const upload = await run.storage('write', (signal) => store.startLarge(fullName, file.size, this.overwrite, signal));
       try {
         const hash = md5 ? undefined : createHash('md5');
         await sendInParts({
           file: handle, size: file.size, partSize: partSizeFor(store, file.size), scheduler: this.scheduler, buffers: this.buffers, hash,
-          send: (index, offset, data, signal) => run.storage('write', () => upload.sendPart(index, offset, data, signal)),
+          send: (index, offset, data, signal) => run.storage('write', (own) => upload.sendPart(index, offset, data, own), signal),
           sent: (bytes) => {
             moved.bytes += bytes;
             run.tracker.transferred(bytes);
@@ -245,7 +258,7 @@ class FolderUpload {
         if ((await handle.stat()).size !== file.size) {
           throw Object.assign(new Error('the file changed while it was uploaded'), { code: 'FileChanged' });
         }
-        const outcome = await run.storage('write', () => upload.complete(md5 ?? hash!.digest(), run.signal));
+        const outcome = await run.storage('write', (signal) => upload.complete(md5 ?? hash!.digest(), signal));
         if (outcome === 'exists') run.skippedFile('existing', 0);
         else run.transferredFile(file.size);
       } catch (error) {

@@ -1,5 +1,6 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Stats } from 'node:fs';
 import * as path from 'node:path';
+import { isInside } from './pathSafety';
 
 /** What to upload, from the files and folders a user chose. */
 export interface UploadSelection {
@@ -24,17 +25,53 @@ function commonParent(paths: readonly string[]): string {
 }
 
 /**
+ * Refuses, before anything is sent, a chosen path that is missing or that an upload could only
+ * skip: a pipe, socket or device, a broken link, or a link to a file outside the folder it is in
+ * (links are followed only inside the folder). A link to a folder stands for that folder.
+ */
+async function checkChosen(chosen: string): Promise<void> {
+  let stats: Stats;
+  try {
+    stats = await fs.lstat(chosen);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(code === 'ENOENT' ? `${chosen} does not exist.` : `${chosen} can't be read (${code ?? String(error)}).`);
+  }
+  if (stats.isFile() || stats.isDirectory()) return;
+  if (!stats.isSymbolicLink()) throw new Error(`${chosen} is not a file or folder (a pipe, socket or device); only files and folders can be uploaded.`);
+  let real: string;
+  let target: Stats;
+  try {
+    real = await fs.realpath(chosen);
+    target = await fs.stat(real);
+  } catch {
+    throw new Error(`${chosen} is a broken symbolic link.`);
+  }
+  if (target.isDirectory()) return;
+  if (!target.isFile()) throw new Error(`${chosen} leads to ${real}, which is not a file or folder; only files and folders can be uploaded.`);
+  if (!isInside(await fs.realpath(path.dirname(chosen)), real)) {
+    throw new Error(`${chosen} is a symbolic link to ${real}, outside its folder; links are followed only inside the folder. Choose the file itself.`);
+  }
+}
+
+/**
  * One folder: its contents go into a datastore folder named like it. Anything else (files,
- * several folders): each keeps its name inside a datastore folder named like their parent.
+ * several folders): each keeps its path relative to their common parent, inside a datastore
+ * folder named like that parent. Every chosen path is checked first (see checkChosen).
  */
 export async function planUpload(chosen: readonly string[]): Promise<UploadSelection> {
   if (chosen.length === 0) throw new Error('Choose a file or folder to upload.');
   const unique = [...new Set(chosen.map((p) => path.resolve(p)))];
   // A folder chosen together with something inside it: the folder covers it.
   const absolute = unique.filter((p) => !unique.some((other) => other !== p && p.startsWith(`${other}${path.sep}`)));
+  for (const item of absolute) await checkChosen(item);
   if (absolute.length === 1 && (await fs.stat(absolute[0]!)).isDirectory()) {
     return { localRoot: absolute[0]!, defaultTarget: path.basename(absolute[0]!) };
   }
   const localRoot = commonParent(absolute);
+  // Names below a file system root would carry the whole local path (home folder and all).
+  if (localRoot === path.parse(localRoot).root && absolute.some((p) => path.dirname(p) !== localRoot)) {
+    throw new Error(`${absolute.join(', ')} have no folder in common: choose files and folders from one folder, or upload them one at a time.`);
+  }
   return { localRoot, entries: absolute, defaultTarget: path.basename(localRoot) };
 }

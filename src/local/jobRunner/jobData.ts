@@ -1,14 +1,14 @@
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import { toAzureMlError } from '../../azure/errors';
 import { maskSecrets } from '../../azure/secrets';
+import { localPathForRemoteName } from '../../core/transfer/pathSafety';
 import type { JsonObject } from '../workspaceApi/validation';
 import type { CommandValue } from './commandReferences';
 import { parseDatastoreUri, type DatastorePath } from './dataLocations';
 import type { DatastoreResolver } from './datastoreResolver';
 import { JobFailure } from './jobFailure';
 import {
-  downloadBlobFile, downloadBlobFolder, downloadShareFile, downloadShareFolder, pathInside, uploadFolderToBlobs, uploadFolderToShare,
+  downloadBlobFile, downloadBlobFolder, downloadShareFile, downloadShareFolder, uploadFolderToBlobs, uploadFolderToShare,
 } from './transfers';
 
 export interface DataContext {
@@ -37,6 +37,16 @@ function fileNameOf(datastorePath: string, fallback: string): string {
   return datastorePath.split('/').filter(Boolean).pop() ?? fallback;
 }
 
+/**
+ * `folder/name` for a name taken from the job (an input or output, a file name in a uri), which
+ * must be one safe folder or file name (the one path-safety check); else the job fails saying why.
+ */
+function localPlace(folder: string, name: string, what: string): string {
+  const target = localPathForRemoteName(folder, name);
+  if (!target.ok) throw new JobFailure('UserError', `${what} ${JSON.stringify(name)} can't be a local file or folder name: ${target.reason}.`);
+  return target.localPath;
+}
+
 async function downloadInput(name: string, spec: JsonObject, target: string, context: DataContext): Promise<string> {
   const uri = str(spec['uri']) ?? '';
   const location = parseDatastoreUri(uri);
@@ -45,7 +55,7 @@ async function downloadInput(name: string, spec: JsonObject, target: string, con
   try {
     const storage = await context.datastores.open(context.workspace, location.datastore);
     if (isFile) {
-      const file = pathInside(target, fileNameOf(location.path, name));
+      const file = localPlace(target, fileNameOf(location.path, name), `Input '${name}': the file name`);
       const found = storage.kind === 'blob'
         ? await downloadBlobFile(storage.container, location.path, file, context.signal)
         : await downloadShareFile(storage.share, location.path, file, context.signal);
@@ -75,7 +85,7 @@ export async function prepareInputs(inputs: Record<string, JsonObject>, inputsDi
     } else if (spec['mode'] === 'Direct') {
       values[name] = { verbatim: str(spec['uri']) ?? '' };
     } else {
-      values[name] = { path: await downloadInput(name, spec, path.join(inputsDir, name), context) };
+      values[name] = { path: await downloadInput(name, spec, localPlace(inputsDir, name, 'The input name'), context) };
     }
   }
   return values;
@@ -93,12 +103,12 @@ export async function prepareOutputs(outputs: Record<string, JsonObject>, output
     const uri = str(spec['uri']) ?? '';
     const location = parseDatastoreUri(uri);
     if (!location) throw notADatastoreUri('Output', name, uri);
-    const localDir = path.join(outputsDir, name);
+    const localDir = localPlace(outputsDir, name, 'The output name');
     await fs.mkdir(localDir, { recursive: true });
     if (spec['jobOutputType'] === 'uri_file') {
       // The file goes to the uri's folder under the uri's file name.
       const segments = location.path.split('/').filter(Boolean);
-      values[name] = { path: pathInside(localDir, segments.pop() ?? name) };
+      values[name] = { path: localPlace(localDir, segments.pop() ?? name, `Output '${name}': the file name`) };
       uploads.push({ name, localDir, destination: { datastore: location.datastore, path: segments.join('/') } });
     } else {
       values[name] = { path: localDir };

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { ContainerClient } from '@azure/storage-blob';
 import { toAzureMlError } from '../../azure/errors';
 import { maskSecrets } from '../../azure/secrets';
+import { localPathForRemoteName } from '../../core/transfer/pathSafety';
 import { isTerminal, stdLogFile, type JobRef, type JobStatus, type JobStore, type JobUpdate, type JobView } from '../workspaceApi';
 import { substituteReferences, UnresolvedReferenceError, type CommandValue } from './commandReferences';
 import { parseDatastoreUri, parseLocalBlobUri } from './dataLocations';
@@ -47,6 +48,13 @@ type Phase = 'preparing' | 'running' | 'finalizing';
 class Interrupted extends Error {}
 
 const stderrLinesInError = 20;
+
+/** Where a code asset of one file goes: its name must be one safe file name (the one path-safety check). */
+function codeFilePath(codeDir: string, name: string): string {
+  const target = localPathForRemoteName(codeDir, name);
+  if (!target.ok) throw new JobFailure('UserError', `The job's code file ${JSON.stringify(name)} can't be downloaded: ${target.reason}.`);
+  return target.localPath;
+}
 // setTimeout fires at once for delays beyond a signed 32-bit number of milliseconds.
 const maxTimerMs = 2 ** 31 - 1;
 
@@ -169,7 +177,7 @@ export class JobExecution {
       if (inDatastore) {
         const storage = await this.services.datastores.open(this.job.workspace, inDatastore.datastore);
         const folder = inDatastore.path.replace(/\/+$/, '');
-        const single = path.join(codeDir, path.posix.basename(folder) || 'code');
+        const single = codeFilePath(codeDir, path.posix.basename(folder) || 'code');
         if (storage.kind === 'blob') {
           if (await downloadBlobFolder(storage.container, folder, codeDir, signal) === 0 && folder) await downloadBlobFile(storage.container, folder, single, signal);
         } else if (await downloadShareFolder(storage.share, folder, codeDir, signal) === 0 && folder) {
@@ -184,7 +192,7 @@ export class JobExecution {
       const container = this.services.container(local.container);
       // A snapshot is a folder; a code asset of one file is that blob itself.
       if (await downloadBlobFolder(container, local.path, codeDir, signal) === 0 && local.path) {
-        await downloadBlobFile(container, local.path, path.join(codeDir, path.posix.basename(local.path)), signal);
+        await downloadBlobFile(container, local.path, codeFilePath(codeDir, path.posix.basename(local.path)), signal);
       }
     } catch (error) {
       if (error instanceof JobFailure || this.stopReason) throw error;

@@ -15,10 +15,10 @@ async function forEachLimit<T>(items: readonly T[], limit: number, work: (item: 
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-/** `root/relative`, refusing storage names that are unsafe as a local path (`..`, absolute, control characters). */
-export function pathInside(root: string, relative: string): string {
+/** `root/relative`, refusing names that could land outside `root` (the one path-safety check). */
+function pathInside(root: string, relative: string): string {
   const target = localPathForRemote(root, relative);
-  if (!target.ok) throw new Error(`The storage name ${JSON.stringify(relative)} cannot be written to this machine: ${target.reason}.`);
+  if (!target.ok) throw new Error(`The storage name ${JSON.stringify(relative)} can't be downloaded: ${target.reason}.`);
   return target.localPath;
 }
 
