@@ -31,6 +31,15 @@ function configuration(): vscode.WorkspaceConfiguration {
 }
 
 /**
+ * The storage suffixes an administrator trusts. Only the user (machine) value counts: a
+ * workspace's settings must not be able to send credentials elsewhere.
+ */
+function additionalStorageSuffixes(): readonly unknown[] {
+  const value = configuration().inspect<unknown>('storage.additionalEndpointSuffixes')?.globalValue;
+  return Array.isArray(value) ? value : [];
+}
+
+/**
  * Which backend the extension talks to (Azure or the local workspace) and which workspace is
  * active. Both are remembered in global state; the live connection is restored lazily, on first
  * use, so activation does no I/O.
@@ -106,7 +115,7 @@ export class ConnectionManager implements vscode.Disposable {
 
   private azureCloud(sdk: Awaited<ReturnType<typeof loadAzureModules>>) {
     const name = configuration().get<string>('cloud') ?? 'AzureCloud';
-    return sdk.cloudByName(name) ?? sdk.azureClouds[0]!;
+    return sdk.withAdditionalStorageSuffixes(sdk.cloudByName(name) ?? sdk.azureClouds[0]!, additionalStorageSuffixes());
   }
 
   private azureConnection(account: AzureAccount, sdk: Awaited<ReturnType<typeof loadAzureModules>>): AzureConnection {
