@@ -71,7 +71,7 @@ export function isStudioUrl(cloud: Cloud, url: string): boolean {
 export function untrustedHostError(cloud: Cloud, url: string, what: string): AzureMlError {
   const allowed = cloud.storageEndpoints
     ? 'only loopback addresses are allowed for the local workspace'
-    : `it is not a host of ${cloud.displayName}`;
+    : parse(url)?.protocol === 'https:' ? `it is not a host of ${cloud.displayName}` : `only HTTPS addresses of ${cloud.displayName} are allowed`;
   return new AzureMlError(`Refused to send ${what} to ${originOf(url)}: ${allowed}. Nothing was sent.`, undefined, 'UntrustedHost');
 }
 
