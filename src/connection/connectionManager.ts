@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { resolveLocalDataDir } from '../local/discovery';
 import type { WorkspaceClient } from '../azure/workspaceClient';
 import type { Log } from '../ui/log';
+import { adminStorageSuffixes } from './adminStorageSuffixes';
 import { AzureAccount } from './azureAccount';
 import { AzureConnection } from './azureConnection';
 import type { ActiveWorkspace, Connection, ConnectionKind } from './connection';
@@ -28,15 +29,6 @@ export class NotConnectedError extends Error {
 
 function configuration(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration('azureml');
-}
-
-/**
- * The storage suffixes an administrator trusts. Only the user (machine) value counts: a
- * workspace's settings must not be able to send credentials elsewhere.
- */
-function additionalStorageSuffixes(): readonly unknown[] {
-  const value = configuration().inspect<unknown>('storage.additionalEndpointSuffixes')?.globalValue;
-  return Array.isArray(value) ? value : [];
 }
 
 /**
@@ -115,7 +107,7 @@ export class ConnectionManager implements vscode.Disposable {
 
   private azureCloud(sdk: Awaited<ReturnType<typeof loadAzureModules>>) {
     const name = configuration().get<string>('cloud') ?? 'AzureCloud';
-    return sdk.withAdditionalStorageSuffixes(sdk.cloudByName(name) ?? sdk.azureClouds[0]!, additionalStorageSuffixes());
+    return sdk.withAdditionalStorageSuffixes(sdk.cloudByName(name) ?? sdk.azureClouds[0]!, adminStorageSuffixes());
   }
 
   private azureConnection(account: AzureAccount, sdk: Awaited<ReturnType<typeof loadAzureModules>>): AzureConnection {

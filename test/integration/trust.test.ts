@@ -13,6 +13,7 @@ import * as vscode from 'vscode';
 import { connectLocalWorkspace } from '../../src/azure/localWorkspace';
 import type { WorkspaceClient } from '../../src/azure/workspaceClient';
 import type { SubmitResult } from '../../src/commands/runs/submitCurrentFile';
+import { additionalStorageSuffixesSetting, adminStorageSuffixes } from '../../src/connection/adminStorageSuffixes';
 import type { TransferResult } from '../../src/core/transfer/types';
 import type { AzureMlExtensionApi } from '../../src/extension';
 import type { DatastoreDraft, DatastoreHostMessage, DatastoreWebviewMessage } from '../../src/forms/protocol';
@@ -93,6 +94,36 @@ describe('trust, in a real extension host against the local workspace', function
       await eventually(async () => filesUnder(api.extensionContext.logUri.fsPath).some(([, text]) => text.includes(
         'The studio link of run planted_job leads to https://evil.example, which is not Azure ML studio: it was not opened.')) || undefined,
       'the refusal in the Azure ML log');
+    });
+  });
+
+  describe('the administrator\'s storage suffixes', () => {
+    it('are a machine setting: a workspace\'s settings cannot add one, the user\'s (machine) settings can', async () => {
+      const manifest = vscode.extensions.getExtension('azureml-workbench.azureml-workbench')!.packageJSON as {
+        contributes: { configuration: { properties: Record<string, { scope?: string }> } };
+      };
+      assert.equal(manifest.contributes.configuration.properties[`azureml.${additionalStorageSuffixesSetting}`]?.scope, 'machine');
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      assert.ok(folder, 'the host opened a folder');
+      const settingsFile = path.join(folder.uri.fsPath, '.vscode', 'settings.json');
+      mkdirSync(path.dirname(settingsFile), { recursive: true });
+      const changed = new Promise<void>((resolve) => {
+        const listener = vscode.workspace.onDidChangeConfiguration(() => {
+          listener.dispose();
+          resolve();
+        });
+      });
+      writeFileSync(settingsFile, JSON.stringify({ [`azureml.${additionalStorageSuffixesSetting}`]: ['attacker.example'], 'azureml.local.autoConnect': false }));
+      await changed;
+      assert.deepEqual(adminStorageSuffixes(), []);
+      const config = vscode.workspace.getConfiguration('azureml');
+      await config.update(additionalStorageSuffixesSetting, ['local.azurestack.external'], vscode.ConfigurationTarget.Global);
+      try {
+        assert.deepEqual(adminStorageSuffixes(), ['local.azurestack.external']);
+      } finally {
+        await config.update(additionalStorageSuffixesSetting, undefined, vscode.ConfigurationTarget.Global);
+        rmSync(settingsFile);
+      }
     });
   });
 
