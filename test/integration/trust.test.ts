@@ -97,6 +97,23 @@ describe('trust, in a real extension host against the local workspace', function
     });
   });
 
+  describe('a datastore planted with another host as its storage', () => {
+    it('shows, when browsed, one message naming it, and the user\'s token goes nowhere', async () => {
+      await ws.datastores.createOrUpdate({
+        name: 'planted_store', datastoreType: 'AzureBlob', accountName: devStorageAccount.name, containerName: blobContainer,
+        endpoint: 'evil.example', credentials: { credentialsType: 'None' },
+      }, { skipValidation: true });
+      await vscode.commands.executeCommand('azureml.refreshDatastores');
+      const planted = await eventually(async () => (await rows(api.views.datastores)).find((r) => r.label === 'planted_store'), 'the planted datastore');
+      const [message, ...more] = await rows(api.views.datastores, planted.node);
+      assert.equal(more.length, 0);
+      assert.equal(message?.item.contextValue, 'error');
+      assert.equal(message?.label, 'Datastore "planted_store" points at storage endpoint "evil.example" (https), which is not Azure Storage of '
+        + 'Local workspace (local): nothing was sent to it. An administrator can trust more storage suffixes with the machine setting '
+        + 'azureml.storage.additionalEndpointSuffixes.');
+    });
+  });
+
   describe('the administrator\'s storage suffixes', () => {
     it('are a machine setting: a workspace\'s settings cannot add one, the user\'s (machine) settings can', async () => {
       const manifest = vscode.extensions.getExtension('azureml-workbench.azureml-workbench')!.packageJSON as {
