@@ -49,7 +49,7 @@ function refuseForeignStorage(cloud: Cloud, datastore: Datastore, suffix: string
       + '(3 to 24 lower-case letters and digits). Nothing was sent to it.', undefined, 'InvalidStorageAccountName');
   }
   const trusted = trustedStorageSuffixes(cloud);
-  if (!trusted.includes(suffix.toLowerCase()) || (protocol !== 'https' && protocol !== 'http')) {
+  if (!trusted.includes(suffix) || (protocol !== 'https' && protocol !== 'http')) {
     throw new AzureMlError(`Datastore "${datastore.name}" points at storage endpoint "${suffix}" (${protocol}), which is not Azure Storage of `
       + `${cloud.displayName} (${trusted.join(', ')}): nothing was sent to it. An administrator can trust more storage suffixes `
       + 'with the machine setting azureml.storage.additionalEndpointSuffixes.', undefined, 'UntrustedStorageEndpoint');
@@ -61,7 +61,8 @@ function refuseForeignStorage(cloud: Cloud, datastore: Datastore, suffix: string
 export function openDatastoreStorage(options: DatastoreStorageOptions): DatastoreStorage {
   const { cloud, datastore, secrets } = options;
   if (!datastore.accountName) throw missing(datastore, 'storage account name');
-  const suffix = datastore.endpoint ?? cloud.storageEndpointSuffix;
+  // Host names are case-insensitive; the URL is built from the form that was checked.
+  const suffix = (datastore.endpoint ?? cloud.storageEndpointSuffix).toLowerCase();
   const protocol = datastore.protocol ?? 'https';
   const accountName = refuseForeignStorage(cloud, datastore, suffix, protocol);
   const accountUrl = (service: 'blob' | 'file'): string => storageAccountUrl(cloud, accountName, service, suffix, protocol);

@@ -122,6 +122,9 @@ describe('a datastore\'s storage must be the cloud\'s own', () => {
       const own = await client.datastores.get('workspaceblobstore');
       const page = await listFolder(await openDatastoreForTransfer(client, own, credential), '');
       assert.ok(Array.isArray(page.items));
+      // The local suffix in capitals is still the local (loopback) storage, never a host named after it.
+      const shouted = await openDatastoreForTransfer(client, { ...own, endpoint: 'LOCAL' }, credential);
+      assert.equal(shouted.kind === 'blob' && new URL(shouted.container.url).hostname, '127.0.0.1');
     });
 
     it('the register form\'s check refuses another host before anything (even DNS) is asked, pointing at the endpoint field', async () => {
