@@ -30,6 +30,8 @@ export interface AzureMlExtensionApi {
   /** Runs being followed (run logs, status bar): tests read their logs and summaries. */
   readonly runs: RunsApi;
   setPrompts(prompts: Prompts | undefined): void;
+  /** The extension's context: tests search its mementos and log folder for secrets. */
+  readonly extensionContext: vscode.ExtensionContext;
 }
 
 const commands: Readonly<Record<string, CommandFactory>> = {
@@ -93,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): AzureMlExtensionApi 
     setPrompts: (p) => {
       prompts = p ?? vscodePrompts;
     },
+    extensionContext: context,
   };
 }
 

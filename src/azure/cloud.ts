@@ -22,6 +22,16 @@ export interface Cloud {
   /** Azure ML studio, for "Open in Studio" links; undefined where there is none. */
   readonly studioUrl: string | undefined;
   /**
+   * Host suffixes of the Azure ML data plane (discovery, run history). With the Resource
+   * Manager host, the only hosts the ARM token is sent to.
+   */
+  readonly mlServiceHostSuffixes: readonly string[];
+  /**
+   * Storage endpoint suffixes an administrator trusts besides `storageEndpointSuffix` (e.g.
+   * Azure Stack), from a machine-scoped setting.
+   */
+  readonly additionalStorageSuffixes?: readonly string[];
+  /**
    * Storage endpoints that do not follow `{account}.{service}.{suffix}` (the local workspace:
    * path-style URLs such as `http://127.0.0.1:10000/devstoreaccount1`).
    */
@@ -37,6 +47,7 @@ function azureCloud(
   authority: string,
   storageSuffix: string,
   studio: string,
+  mlServiceHostSuffixes: readonly string[],
 ): Cloud {
   return {
     name,
@@ -47,21 +58,22 @@ function azureCloud(
     authorityHost: authority,
     storageEndpointSuffix: storageSuffix,
     studioUrl: studio,
+    mlServiceHostSuffixes,
     allowsPlainHttpLoopback: false,
   };
 }
 
 export const azurePublicCloud = azureCloud(
   'AzureCloud', 'Azure', 'https://management.azure.com', 'https://login.microsoftonline.com',
-  'core.windows.net', 'https://ml.azure.com');
+  'core.windows.net', 'https://ml.azure.com', ['api.azureml.ms', 'experiments.azureml.net']);
 
 export const azureUsGovernmentCloud = azureCloud(
   'AzureUSGovernment', 'Azure US Government', 'https://management.usgovcloudapi.net',
-  'https://login.microsoftonline.us', 'core.usgovcloudapi.net', 'https://ml.azure.us');
+  'https://login.microsoftonline.us', 'core.usgovcloudapi.net', 'https://ml.azure.us', ['api.ml.azure.us']);
 
 export const azureChinaCloud = azureCloud(
   'AzureChinaCloud', 'Azure China', 'https://management.chinacloudapi.cn',
-  'https://login.chinacloudapi.cn', 'core.chinacloudapi.cn', 'https://studio.ml.azure.cn');
+  'https://login.chinacloudapi.cn', 'core.chinacloudapi.cn', 'https://studio.ml.azure.cn', ['api.ml.azure.cn']);
 
 export const azureClouds: readonly Cloud[] = [azurePublicCloud, azureUsGovernmentCloud, azureChinaCloud];
 
@@ -85,6 +97,8 @@ export function localCloud(endpoints: LocalEndpoints): Cloud {
     authorityHost: endpoints.armEndpoint.replace(/\/+$/, ''),
     storageEndpointSuffix: localStorageEndpointSuffix,
     studioUrl: undefined,
+    // Every local service is on loopback, which the loopback-only bearer policy enforces.
+    mlServiceHostSuffixes: [],
     storageEndpoints: {
       blob: endpoints.blobEndpoint,
       file: endpoints.fileEndpoint,

@@ -1,6 +1,7 @@
 import type { CodeVersion, CodeVersionInput, PendingUpload } from './domain';
 import { armIdSegment, mapCodeVersion, mapPendingUpload, toSdkCodeVersion } from './mappers';
 import { callService, sendJson } from './serviceCall';
+import { mayReceiveStorageCredential, untrustedHostError } from './trustedHosts';
 import { workspaceArmUrl, type WorkspaceContext } from './workspaceContext';
 
 /** The snapshot hash algorithm version azure-ai-ml uses (`hash_version`). */
@@ -54,6 +55,10 @@ export class CodeOperations {
     const { body } = await sendJson<unknown>(this.context.client, {
       method: 'POST', url, body: { pendingUploadType: 'TemporaryBlobReference' },
     });
-    return mapPendingUpload(body);
+    const pending = mapPendingUpload(body);
+    if (!mayReceiveStorageCredential(this.context.cloud, pending.sasUri)) {
+      throw untrustedHostError(this.context.cloud, pending.sasUri, 'the code snapshot');
+    }
+    return pending;
   }
 }

@@ -99,6 +99,17 @@ export async function checkDatastoreAccess(options: DatastoreAccessCheckOptions)
   const service = input.datastoreType === 'AzureFile' ? 'file' : 'blob';
   const accountUrl = storageAccountUrl(cloud, input.accountName, service, input.endpoint ?? cloud.storageEndpointSuffix, input.protocol ?? 'https');
   const host = new URL(accountUrl).hostname;
+  const where = { host, local: cloud.storageEndpoints !== undefined };
+  let storage: DatastoreStorage;
+  try {
+    // Refuses storage outside this cloud before anything (even DNS) reaches it.
+    const { datastore, secrets } = datastoreFromInput(input, cloud);
+    storage = openDatastoreStorage({
+      cloud, datastore, ...(secrets ? { secrets } : {}), ...(options.userCredential ? { userCredential: options.userCredential } : {}),
+    });
+  } catch (error) {
+    return describeAccessFailure(error, input, where);
+  }
   if (!cloud.storageEndpoints || (input.endpoint ?? cloud.storageEndpointSuffix) !== cloud.storageEndpointSuffix) {
     // The storage SDK retries a name that does not resolve for half a minute; ask DNS once first.
     try {
@@ -111,10 +122,6 @@ export async function checkDatastoreAccess(options: DatastoreAccessCheckOptions)
   const timeout = AbortSignal.timeout(options.timeoutMs ?? defaultTimeoutMs);
   const abortSignal = options.abortSignal ? AbortSignal.any([options.abortSignal, timeout]) : timeout;
   try {
-    const { datastore, secrets } = datastoreFromInput(input, cloud);
-    const storage = openDatastoreStorage({
-      cloud, datastore, ...(secrets ? { secrets } : {}), ...(options.userCredential ? { userCredential: options.userCredential } : {}),
-    });
     await listOneItem(storage, abortSignal);
   } catch (error) {
     if (timeout.aborted && !options.abortSignal?.aborted) {
@@ -122,7 +129,7 @@ export async function checkDatastoreAccess(options: DatastoreAccessCheckOptions)
         + 'If the storage is behind a virtual network, select "Skip validation".', 'endpoint', 'Timeout');
     }
     if (options.abortSignal?.aborted) throw error;
-    return describeAccessFailure(error, input, { host, local: cloud.storageEndpoints !== undefined });
+    return describeAccessFailure(error, input, where);
   }
   return { ok: true, message: `Connected: the ${noun(input)} "${containerOf(input)}" in storage account "${input.accountName}" can be listed with these credentials.` };
 }
@@ -166,6 +173,10 @@ export function describeAccessFailure(error: unknown, input: DatastoreInput, whe
     return fail('Identity-based access needs HTTPS: choose https as the protocol.', 'protocol', 'IdentityNeedsHttps');
   }
   switch (where.local && code === 'AuthorizationFailure' ? 'AuthenticationFailed' : code) {
+    case 'InvalidStorageAccountName':
+      return fail(e.message, 'accountName', code);
+    case 'UntrustedStorageEndpoint':
+      return fail(e.message, 'endpoint', code);
     case 'ContainerNotFound':
       return fail(`The ${what} does not exist in storage account "${account}".`, 'container', code);
     case 'ShareNotFound':

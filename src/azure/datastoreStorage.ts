@@ -9,6 +9,10 @@ import { storageAccountUrl, type Cloud } from './cloud';
 import { createServicePrincipalCredential } from './credentials';
 import type { Datastore, DatastoreSecrets } from './domain';
 import { AzureMlError } from './errors';
+import { trustedStorageSuffixes } from './trustedHosts';
+
+/** Azure Storage account names: 3 to 24 lower-case letters and digits. */
+export const storageAccountNamePattern = /^[a-z0-9]{3,24}$/;
 
 /** A datastore's storage, reachable with its own credentials. */
 export type DatastoreStorage =
@@ -33,12 +37,35 @@ function missing(datastore: Datastore, what: string): AzureMlError {
   return new AzureMlError(`Datastore "${datastore.name}" has no ${what}.`, undefined, 'DatastoreMisconfigured');
 }
 
+/**
+ * The datastore record is written by anyone who can register datastores in the workspace: its
+ * storage must be an account of this cloud before any credential (the user's token above all)
+ * goes to it.
+ */
+function refuseForeignStorage(cloud: Cloud, datastore: Datastore, suffix: string, protocol: string): string {
+  const accountName = datastore.accountName ?? '';
+  if (!storageAccountNamePattern.test(accountName)) {
+    throw new AzureMlError(`Datastore "${datastore.name}" names the storage account "${accountName}", which is not a valid account name `
+      + '(3 to 24 lower-case letters and digits). Nothing was sent to it.', undefined, 'InvalidStorageAccountName');
+  }
+  const trusted = trustedStorageSuffixes(cloud);
+  if (!trusted.includes(suffix) || (protocol !== 'https' && protocol !== 'http')) {
+    throw new AzureMlError(`Datastore "${datastore.name}" points at storage endpoint "${suffix}" (${protocol}), which is not Azure Storage of `
+      + `${cloud.displayName} (${trusted.join(', ')}): nothing was sent to it. An administrator can trust more storage suffixes `
+      + 'with the machine setting azureml.storage.additionalEndpointSuffixes.', undefined, 'UntrustedStorageEndpoint');
+  }
+  return accountName;
+}
+
 /** Builds a blob container or file share client for a datastore, authenticated as the datastore says. */
 export function openDatastoreStorage(options: DatastoreStorageOptions): DatastoreStorage {
   const { cloud, datastore, secrets } = options;
   if (!datastore.accountName) throw missing(datastore, 'storage account name');
-  const suffix = datastore.endpoint ?? cloud.storageEndpointSuffix;
+  // Host names are case-insensitive; the URL is built from the form that was checked.
+  const suffix = (datastore.endpoint ?? cloud.storageEndpointSuffix).toLowerCase();
   const protocol = datastore.protocol ?? 'https';
+  const accountName = refuseForeignStorage(cloud, datastore, suffix, protocol);
+  const accountUrl = (service: 'blob' | 'file'): string => storageAccountUrl(cloud, accountName, service, suffix, protocol);
 
   const tokenCredential = (): TokenCredential => {
     if (datastore.credentialsType === 'ServicePrincipal') {
@@ -59,7 +86,7 @@ export function openDatastoreStorage(options: DatastoreStorageOptions): Datastor
     case 'AzureDataLakeGen2': {
       const containerName = datastore.containerName ?? datastore.filesystem;
       if (!containerName) throw missing(datastore, 'container');
-      const url = `${storageAccountUrl(cloud, datastore.accountName, 'blob', suffix, protocol)}/${encodeURIComponent(containerName)}`;
+      const url = `${accountUrl('blob')}/${encodeURIComponent(containerName)}`;
       if (secrets?.secretsType === 'AccountKey') {
         return { kind: 'blob', datastore, container: new ContainerClient(url, new StorageSharedKeyCredential(datastore.accountName, secrets.key)) };
       }
@@ -70,7 +97,7 @@ export function openDatastoreStorage(options: DatastoreStorageOptions): Datastor
     }
     case 'AzureFile': {
       if (!datastore.fileShareName) throw missing(datastore, 'file share');
-      const url = `${storageAccountUrl(cloud, datastore.accountName, 'file', suffix, protocol)}/${encodeURIComponent(datastore.fileShareName)}`;
+      const url = `${accountUrl('file')}/${encodeURIComponent(datastore.fileShareName)}`;
       if (secrets?.secretsType === 'AccountKey') {
         return { kind: 'file', datastore, share: new ShareClient(url, new FileSharedKeyCredential(datastore.accountName, secrets.key)) };
       }

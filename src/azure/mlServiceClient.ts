@@ -3,6 +3,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { bearerTokenAuthenticationPolicyName, type PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { Cloud } from './cloud';
 import { loopbackBearerTokenPolicy } from './loopbackAuthPolicy';
+import { trustedHostPolicy } from './trustedHostPolicy';
 
 /**
  * The one api-version for every Microsoft.MachineLearningServices call, SDK or raw. The SDK
@@ -33,8 +34,9 @@ function machineLearningApiVersionPolicy(apiVersion: string): PipelinePolicy {
  * The Azure ML management client for one subscription of `cloud`. Its pipeline (auth, retry,
  * error handling) also carries our raw requests (`client.sendRequest`).
  *
- * Azure clouds keep the SDK's bearer-token policy as it is. Clouds that allow plain-HTTP
- * loopback (the local workspace) get our loopback-only policy instead.
+ * Azure clouds keep the SDK's bearer-token policy, behind a policy that lets requests reach
+ * only the cloud's own hosts. Clouds that allow plain-HTTP loopback (the local workspace) get
+ * our loopback-only policy instead.
  */
 export function createMachineLearningClient(
   cloud: Cloud,
@@ -51,6 +53,8 @@ export function createMachineLearningClient(
     client.pipeline.removePolicy({ name: bearerTokenAuthenticationPolicyName });
     // Sign phase: runs on every attempt, after retries and redirects, so each final URL is checked.
     client.pipeline.addPolicy(loopbackBearerTokenPolicy(credential, cloud.armScope), { phase: 'Sign' });
+  } else {
+    client.pipeline.addPolicy(trustedHostPolicy(cloud), { phase: 'Sign', beforePolicies: [bearerTokenAuthenticationPolicyName] });
   }
   return client;
 }

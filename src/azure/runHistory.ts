@@ -2,6 +2,7 @@ import type { Experiment, ListViewType, Page, RunDetails } from './domain';
 import { mapExperiment, mapRunDetails } from './mappers';
 import { pageOf } from './paging';
 import { sendJson } from './serviceCall';
+import { mayReceiveStorageCredential, originOf } from './trustedHosts';
 import { workspaceResourceId, type WorkspaceContext } from './workspaceContext';
 
 export interface ExperimentListOptions {
@@ -26,11 +27,21 @@ export class RunHistoryOperations {
     return `${await this.apiBaseUrl()}/history/v1.0${workspaceResourceId(this.context.workspace)}${subPath}`;
   }
 
-  /** Status, times, log file URLs and error of a run (a job's name is its run id). */
+  /**
+   * Status, times, log file URLs and error of a run (a job's name is its run id). Log URLs carry
+   * a SAS: one that is not on this cloud's storage is left out, with a warning saying so.
+   */
   async getRunDetails(runId: string): Promise<RunDetails> {
     const url = await this.url(`/runs/${encodeURIComponent(runId)}/details`);
     const { body } = await sendJson<unknown>(this.context.client, { method: 'GET', url });
-    return mapRunDetails(body);
+    const details = mapRunDetails(body);
+    const logFiles: Record<string, string> = {};
+    const warnings = [...details.warnings];
+    for (const [name, logUrl] of Object.entries(details.logFiles)) {
+      if (mayReceiveStorageCredential(this.context.cloud, logUrl)) logFiles[name] = logUrl;
+      else warnings.push({ source: 'Azure ML extension', message: `The log ${name} is not read: its address (${originOf(logUrl)}) is not storage of ${this.context.cloud.displayName}.` });
+    }
+    return { ...details, logFiles, warnings };
   }
 
   /** One page of experiments (`POST .../experiments:query`). */

@@ -12,6 +12,7 @@ export { connectLocalWorkspace } from '../azure/localWorkspace';
 export { ResourceManagerClient } from '../azure/resourceManagerClient';
 export { listFolder, type StorageEntry } from '../azure/storageListing';
 export { listSubscriptionsAcrossTenants } from '../azure/subscriptionsAcrossTenants';
+export { withAdditionalStorageSuffixes } from '../azure/trustedHosts';
 export { WorkspaceClient } from '../azure/workspaceClient';
 export { commandJobFromYaml } from '../core/jobSpec/commandJobYaml';
 export { downloadRunOutputs } from '../core/runOutputs';

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { resolveLocalDataDir } from '../local/discovery';
 import type { WorkspaceClient } from '../azure/workspaceClient';
 import type { Log } from '../ui/log';
+import { adminStorageSuffixes } from './adminStorageSuffixes';
 import { AzureAccount } from './azureAccount';
 import { AzureConnection } from './azureConnection';
 import type { ActiveWorkspace, Connection, ConnectionKind } from './connection';
@@ -106,7 +107,7 @@ export class ConnectionManager implements vscode.Disposable {
 
   private azureCloud(sdk: Awaited<ReturnType<typeof loadAzureModules>>) {
     const name = configuration().get<string>('cloud') ?? 'AzureCloud';
-    return sdk.cloudByName(name) ?? sdk.azureClouds[0]!;
+    return sdk.withAdditionalStorageSuffixes(sdk.cloudByName(name) ?? sdk.azureClouds[0]!, adminStorageSuffixes());
   }
 
   private azureConnection(account: AzureAccount, sdk: Awaited<ReturnType<typeof loadAzureModules>>): AzureConnection {

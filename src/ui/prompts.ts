@@ -41,6 +41,8 @@ export interface Prompts {
   pickFolder?(options: OpenDialogOptions): Promise<string>;
   /** One or more local files (absolute paths). Scripted prompts may leave it out. */
   pickFiles?(options: OpenDialogOptions): Promise<string[]>;
+  /** Opens a web page in the user's browser. Scripted prompts may leave it out (or record it). */
+  openExternal?(url: string): Promise<void>;
 }
 
 export const vscodePrompts: Prompts = {
@@ -68,6 +70,9 @@ export const vscodePrompts: Prompts = {
     return folder!;
   },
   pickFiles: (options) => openDialog(options, { canSelectFolders: false, canSelectFiles: true, canSelectMany: true }),
+  async openExternal(url) {
+    await vscode.env.openExternal(vscode.Uri.parse(url));
+  },
 };
 
 async function openDialog(options: OpenDialogOptions, kind: Pick<vscode.OpenDialogOptions, 'canSelectFiles' | 'canSelectFolders' | 'canSelectMany'>): Promise<string[]> {

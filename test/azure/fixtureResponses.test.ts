@@ -8,6 +8,7 @@ import type { DatastoreInput } from '../../src/azure/domain';
 import { mapWorkspace } from '../../src/azure/mappers';
 import { maxServicePagesPerFilteredList } from '../../src/azure/jobs';
 import { machineLearningApiVersion } from '../../src/azure/mlServiceClient';
+import { rejection } from '../support/rejection';
 import {
   loadFixture, StubServer, testToken, workspaceClientFor, workspacePath, type Fixture, type RecordedRequest,
 } from './stubServer';
@@ -367,13 +368,19 @@ describe('Azure ML clients read the REST spec examples', () => {
   describe('code assets', () => {
     it('startPendingUpload', async () => {
       const fixture = await loadFixture('Workspace__CodeVersion__createOrGetStartPendingUpload');
-      answerWith(stub, fixture);
+      // The example's SAS URL is on a placeholder host; a real answer names the workspace's storage.
+      const example = structuredClone(fixture.responses['200']!.body) as {
+        blobReferenceForConsumption: { blobUri: string; credential: { sasUri: string } };
+      };
+      example.blobReferenceForConsumption.blobUri = `${stub.url}/devstoreaccount1/code`;
+      example.blobReferenceForConsumption.credential.sasUri = `${stub.url}/devstoreaccount1/code?sv=x&sig=y`;
+      stub.answer(() => ({ status: 200, body: example }));
       const upload = await workspaceClientFor(stub, fixture).codes.startPendingUpload('string', 'string');
       assert.deepEqual(upload, {
         pendingUploadId: 'string',
         pendingUploadType: 'None',
-        blobUri: 'https://www.contoso.com/example',
-        sasUri: 'https://www.contoso.com/example',
+        blobUri: `${stub.url}/devstoreaccount1/code`,
+        sasUri: `${stub.url}/devstoreaccount1/code?sv=x&sig=y`,
         storageAccountArmId: 'string',
       });
       const request = stub.lastRequest;
@@ -382,6 +389,15 @@ describe('Azure ML clients read the REST spec examples', () => {
       const sent = request.body as Record<string, unknown>;
       for (const key of Object.keys(sent)) assert.ok(key in fixture.parameters.body!, `body key ${key} is in the example`);
       assert.equal(sent['pendingUploadType'], 'TemporaryBlobReference');
+    });
+
+    it('startPendingUpload refuses a SAS URL that is not the cloud\'s storage (the example\'s placeholder host)', async () => {
+      const fixture = await loadFixture('Workspace__CodeVersion__createOrGetStartPendingUpload');
+      answerWith(stub, fixture);
+      const error = await rejection(workspaceClientFor(stub, fixture).codes.startPendingUpload('string', 'string'));
+      assert.equal(error.code, 'UntrustedHost');
+      assert.equal(error.message,
+        'Refused to send the code snapshot to https://www.contoso.com: only loopback addresses are allowed for the local workspace. Nothing was sent.');
     });
   });
 
