@@ -4,6 +4,8 @@ import { throttleProgress } from '../core/transfer/progressTracker';
 import { progressMessage, summaryLines } from '../core/transfer/summary';
 import type { TransferOptions } from '../core/transfer/transferRun';
 import { existingFilePolicies, type ExistingFilePolicy, type TransferResult } from '../core/transfer/types';
+import { checkedDatastoreName } from './nameChecks';
+import { orNotFound } from './notFound';
 import { UsageError } from './usage';
 
 /** `--on-exists` spellings: the engine's names in kebab case. */
@@ -20,7 +22,8 @@ export function parsePolicy(value: string | boolean | undefined): ExistingFilePo
 
 export async function findDatastore(client: WorkspaceClient, name: string | boolean | undefined): Promise<Datastore> {
   if (typeof name !== 'string' || name === '') throw new UsageError('Name the datastore: --datastore <name> (azml datastores lists them).');
-  return client.datastores.get(name);
+  checkedDatastoreName(name);
+  return orNotFound(client.datastores.get(name), `Datastore "${name}" does not exist in this workspace: azml datastores lists them.`);
 }
 
 /**

@@ -12,6 +12,7 @@ import { findSnapshotRoot } from '../../core/snapshot/snapshotRoot';
 import { jobSpecContextOf, submitJob } from '../../core/submitJob';
 import type { CliCommand } from '../command';
 import { printRunLog } from '../followRun';
+import { checkedServiceName } from '../nameChecks';
 import { UsageError } from '../usage';
 
 function isJobFile(file: string): boolean {
@@ -31,6 +32,7 @@ function inputValuesOf(raw: unknown): Record<string, string> {
 async function draftOf(file: string, values: Record<string, unknown>, client: WorkspaceClient): Promise<JobDraft> {
   const context = jobSpecContextOf(client);
   const experiment = values['experiment'] as string | undefined;
+  if (experiment !== undefined) checkedServiceName(experiment, 'experiment', '--experiment');
   const compute = values['compute'] as string | undefined;
   const environment = values['environment'] as string | undefined;
   const displayName = values['display-name'] as string | undefined;

@@ -42,6 +42,15 @@ export async function downloadFromDatastore(request: DownloadRequest, options: T
   return run.finish();
 }
 
+/** The file that stands where `folder` or one of its parents should be, if one does. */
+async function fileInTheWay(folder: string): Promise<string | undefined> {
+  for (let current = folder; ; current = path.dirname(current)) {
+    const stats = await fs.stat(current).catch(() => undefined);
+    if (stats) return stats.isDirectory() ? undefined : current;
+    if (path.dirname(current) === current) return undefined;
+  }
+}
+
 class FolderDownload {
   private readonly scheduler: TransferScheduler;
   private readonly folders = new Map<string, Promise<void>>();
@@ -54,7 +63,11 @@ class FolderDownload {
 
   async transfer(): Promise<void> {
     const { run } = this;
-    await fs.mkdir(this.localRoot, { recursive: true });
+    await fs.mkdir(this.localRoot, { recursive: true }).catch(async (error: unknown) => {
+      const file = await fileInTheWay(this.localRoot);
+      if (file) throw Object.assign(new Error(`${file} is a file: choose a folder to download into.`), { code: 'NotAFolder' });
+      throw error;
+    });
     this.rootReal = await fs.realpath(this.localRoot);
     const listing = this.listing();
     const found = readAhead(listing[Symbol.asyncIterator](), run.tuning.readAheadEntries, (entry) => {
