@@ -68,6 +68,6 @@ describe('azml upload and download (bundled dist/cli.js) against the local works
     assert.match(policy.stderr, /--on-exists takes one of overwrite, skip, skip-unchanged/);
     const missing = azml(['upload', path.join(work, 'nope'), '--datastore', 'workspaceblobstore']);
     assert.equal(missing.status, 2);
-    assert.match(missing.stderr, /Can't upload/);
+    assert.match(missing.stderr, /nope does not exist: check the path/);
   });
 });
