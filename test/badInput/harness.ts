@@ -4,7 +4,7 @@
  * says what to do, no stack trace, and nothing written outside its place.
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { lstatSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { StartedLocalWorkspace } from '../support/localWorkspace';
@@ -32,6 +32,28 @@ export function azml(args: readonly string[], options: RunOptions = {}): CliResu
   });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The same, without blocking this process: for servers that run in it (the stub). */
+export function azmlAsync(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+  ensureBuilt();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args], {
+      env: { ...process.env, ...options.env },
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
 }
 
 /** The target flags of a local workspace (or of a discovery file that points at a stub). */
