@@ -73,7 +73,15 @@ export async function readDiscoveryFile(dataDir: string): Promise<LocalWorkspace
   } catch {
     throw new LocalWorkspaceNotRunningError(dataDir, `no ${discoveryFileName}`);
   }
-  const connection = JSON.parse(text) as LocalWorkspaceConnection;
+  let connection: LocalWorkspaceConnection;
+  try {
+    connection = JSON.parse(text) as LocalWorkspaceConnection;
+  } catch {
+    throw new LocalWorkspaceNotRunningError(dataDir, `${discoveryFileName} is not valid JSON`);
+  }
+  if (connection === null || typeof connection !== 'object' || typeof connection.pid !== 'number' || typeof connection.armEndpoint !== 'string') {
+    throw new LocalWorkspaceNotRunningError(dataDir, `${discoveryFileName} is not a local workspace's discovery file`);
+  }
   if (!isProcessAlive(connection.pid)) {
     throw new LocalWorkspaceNotRunningError(dataDir, `process ${connection.pid} has exited`);
   }

@@ -54,7 +54,7 @@ export function unfinishedSentence(result: TransferResult): string | undefined {
   const failed = result.failed.length;
   if (failed > 0) {
     parts.push(`${files(failed)} failed (${shown(result.failed[0]!.path)}: ${result.failed[0]!.reason}); `
-      + `run the same ${result.direction} again to retry ${failed === 1 ? 'it' : 'them'}.`);
+      + `fix that, then run the same ${result.direction} again to retry ${failed === 1 ? 'it' : 'them'}.`);
   }
   return parts.length > 0 ? parts.join(' ') : undefined;
 }
