@@ -61,8 +61,8 @@ export function localTarget(local: Pick<StartedLocalWorkspace, 'dataDir'>): stri
   return ['--local', '--data', local.dataDir];
 }
 
-/** A transfer's progress line on stderr ("3 / 10 files · 1 KB / 2 KB …"), which is not a message. */
-const progressLine = /^\d[\d,]* (\/ [\d,]+ )?files · /;
+/** A transfer's progress line on stderr ("3 / 10 files · 1 KB / 2 KB …", "0 files (counting…) · 0 B"), which is not a message. */
+const progressLine = /^\d[\d,]* (\/ [\d,]+ files|files \(counting…\)) · /;
 
 /**
  * The refusal a user must see: exit code ≠ 0, one `azml: …` line on stderr (a transfer's
