@@ -69,8 +69,8 @@ export function transferStoppingError(error: unknown, datastore: Datastore, acce
         ? stop(`The SAS token of ${name} was rejected (it may have expired or been revoked): update the datastore's credentials.`)
         : stop(`The SAS token of ${name} does not allow ${sasLetters[access]} access: update the datastore's credentials with a SAS token with ${sasLetters[access]} permission.`);
     case 'ServicePrincipal':
-      return stop(`The service principal of ${name} is not allowed to ${verbs[access]} the ${place(datastore)}${account}: it needs the ${dataRole(datastore, access)} role there.`);
+      return stop(`The service principal of ${name} is not allowed to ${verbs[access]} the ${place(datastore)}${account}: it needs the ${dataRole(datastore, access)} role there.`, 'DatastoreRoleMissing');
     default:
-      return stop(`You are not allowed to ${verbs[access]} ${name} (identity-based access): your account needs the ${dataRole(datastore, access)} role on the ${place(datastore)}${account}.`);
+      return stop(`You are not allowed to ${verbs[access]} ${name} (identity-based access): your account needs the ${dataRole(datastore, access)} role on the ${place(datastore)}${account}.`, 'DatastoreRoleMissing');
   }
 }
