@@ -9,6 +9,7 @@ import { storageAccountUrl, type Cloud } from './cloud';
 import { createServicePrincipalCredential } from './credentials';
 import type { Datastore, DatastoreSecrets } from './domain';
 import { AzureMlError } from './errors';
+import { normalizeSasToken, sasTokenProblem, utcMinute } from './sasToken';
 import { trustedStorageSuffixes } from './trustedHosts';
 
 /** Azure Storage account names: 3 to 24 lower-case letters and digits. */
@@ -29,12 +30,37 @@ export interface DatastoreStorageOptions {
 }
 
 function withSas(url: string, sasToken: string): string {
-  const token = sasToken.replace(/^\?/, '');
-  return `${url}${url.includes('?') ? '&' : '?'}${token}`;
+  return `${url}${url.includes('?') ? '&' : '?'}${normalizeSasToken(sasToken)}`;
 }
 
 function missing(datastore: Datastore, what: string): AzureMlError {
-  return new AzureMlError(`Datastore "${datastore.name}" has no ${what}.`, undefined, 'DatastoreMisconfigured');
+  return new AzureMlError(`Datastore "${datastore.name}" has no ${what}: update the datastore's settings.`, undefined, 'DatastoreMisconfigured');
+}
+
+const updateCredentials = 'update the datastore\'s credentials';
+
+function invalidCredentials(datastore: Datastore, message: string): AzureMlError {
+  return new AzureMlError(`The ${message.replace('{datastore}', `datastore "${datastore.name}"`)}`, undefined, 'DatastoreCredentialsInvalid');
+}
+
+/** Refuses a SAS token that cannot work before any request is made with it. */
+function checkSasToken(datastore: Datastore, token: string): void {
+  const problem = sasTokenProblem(token);
+  switch (problem?.kind) {
+    case undefined: return;
+    case 'empty': throw missing(datastore, 'SAS token');
+    case 'url': throw invalidCredentials(datastore, `SAS token of {datastore} is a whole URL: ${updateCredentials} with only the token (the part after "?").`);
+    case 'noSignature': throw invalidCredentials(datastore, `SAS token of {datastore} is not a SAS token (it has no signature, sig=): ${updateCredentials}.`);
+    case 'noVersion': throw invalidCredentials(datastore, `SAS token of {datastore} is not a SAS token (it has no version, sv=): ${updateCredentials}.`);
+    case 'expired': throw invalidCredentials(datastore, `SAS token of {datastore} expired on ${utcMinute(problem.at)}: ${updateCredentials}.`);
+    case 'notYetValid': throw invalidCredentials(datastore, `SAS token of {datastore} is not valid before ${utcMinute(problem.at)}: wait until then or ${updateCredentials}.`);
+  }
+}
+
+/** Refuses an account key that is not base64 (the SDK would sign with whatever bytes it decodes). */
+function checkAccountKey(datastore: Datastore, key: string): void {
+  if (!key) throw missing(datastore, 'account key');
+  if (!/^[A-Za-z0-9+/\s]+={0,2}$/.test(key)) throw invalidCredentials(datastore, `account key of {datastore} is not base64 text: ${updateCredentials}.`);
 }
 
 /**
@@ -61,6 +87,8 @@ function refuseForeignStorage(cloud: Cloud, datastore: Datastore, suffix: string
 export function openDatastoreStorage(options: DatastoreStorageOptions): DatastoreStorage {
   const { cloud, datastore, secrets } = options;
   if (!datastore.accountName) throw missing(datastore, 'storage account name');
+  if (secrets?.secretsType === 'Sas') checkSasToken(datastore, secrets.sasToken);
+  if (secrets?.secretsType === 'AccountKey') checkAccountKey(datastore, secrets.key);
   // Host names are case-insensitive; the URL is built from the form that was checked.
   const suffix = (datastore.endpoint ?? cloud.storageEndpointSuffix).toLowerCase();
   const protocol = datastore.protocol ?? 'https';

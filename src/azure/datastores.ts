@@ -73,6 +73,6 @@ export class DatastoreOperations {
 
   /** The datastore's secret (account key, SAS token, client secret). Keep it out of logs. */
   listSecrets(name: string): Promise<DatastoreSecrets> {
-    return callService(async () => mapDatastoreSecrets(await this.context.client.datastores.listSecrets(this.rg, this.ws, name)));
+    return callService(async () => mapDatastoreSecrets(await this.context.client.datastores.listSecrets(this.rg, this.ws, name), name));
   }
 }

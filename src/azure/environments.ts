@@ -41,12 +41,13 @@ export class EnvironmentOperations {
         mapEnvironmentContainer(await this.context.client.environmentContainers.get(resourceGroup, workspaceName, name)));
     } catch (error) {
       if ((error as AzureMlError).status === 404) {
-        throw new AzureMlError(`The environment "${name}" was not found in workspace "${workspaceName}".`, 404, 'EnvironmentNotFound');
+        throw new AzureMlError(`The environment "${name}" was not found in workspace "${workspaceName}": register it there first, `
+          + 'or use a curated one ("azureml://registries/azureml/environments/<name>/labels/latest").', 404, 'EnvironmentNotFound');
       }
       throw error;
     }
     if (!container.latestVersion) {
-      throw new AzureMlError(`The environment "${name}" has no versions yet.`, undefined, 'EnvironmentHasNoVersions');
+      throw new AzureMlError(`The environment "${name}" has no versions yet: register a version, or name one that has.`, undefined, 'EnvironmentHasNoVersions');
     }
     return container.latestVersion;
   }

@@ -79,3 +79,29 @@ export function toAzureMlError(error: unknown): AzureMlError {
   }
   return new AzureMlError(String(error), undefined, 'Unknown');
 }
+
+/**
+ * What a person can do about a service error, as one sentence; undefined when the message
+ * already says it or only a retry makes sense. Shared by the CLI and the extension.
+ */
+export function adviceFor(error: Pick<AzureMlError, 'status' | 'code'>): string | undefined {
+  if (error.code?.startsWith('Datastore') || error.code === 'NotSignedIn') return undefined;
+  if (error.status === 401) return 'Sign in again.';
+  if (error.status === 403) {
+    return 'Ask an owner of the workspace for a role that allows this (for example AzureML Data Scientist), or use another workspace.';
+  }
+  if (error.status === 429) return 'The service is limiting requests: wait a minute and try again.';
+  if (error.status !== undefined && error.status >= 500) return 'The service had a problem: try again in a few minutes.';
+  return undefined;
+}
+
+/**
+ * The error's message followed by its advice, when there is some. Takes the fields rather
+ * than the class: the extension's bundles each hold their own copy of it.
+ */
+export function messageWithAdvice(error: Pick<AzureMlError, 'message' | 'status' | 'code'>): string {
+  const advice = adviceFor(error);
+  if (!advice) return error.message;
+  const message = error.message.trim();
+  return `${message}${/[.!?:]$/.test(message) ? '' : '.'} ${advice}`;
+}

@@ -30,6 +30,21 @@ function asObject(value: unknown): Loose | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Loose) : undefined;
 }
 
+/**
+ * The properties of a workspace resource (datastore, job, model): every one the service
+ * answers is an object with a name (or id) and its properties. Anything else is not a
+ * resource at all, and listing it as one would show a row of blanks.
+ */
+function resourceProperties(r: unknown, what: string): Loose {
+  const resource = asObject(r);
+  const properties = asObject(resource?.['properties']);
+  if (!resource || !properties || (typeof resource['name'] !== 'string' && typeof resource['id'] !== 'string')) {
+    throw new AzureMlError(`The service's answer is not what was expected (a ${what} without its name or properties): `
+      + 'try again; if it keeps happening, a proxy or the network in between may be answering instead of Azure.', undefined, 'InvalidResponse');
+  }
+  return properties;
+}
+
 function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
@@ -159,7 +174,7 @@ export function mapWorkspace(w: SdkWorkspace, cloud: Cloud): Workspace {
 // ---- datastores -----------------------------------------------------------------------------
 
 export function mapDatastore(d: SdkDatastore): Datastore {
-  const p = (d.properties ?? {}) as unknown as Loose;
+  const p = resourceProperties(d, 'datastore');
   const credentials = asObject(p['credentials']) ?? {};
   const credentialsType = str(credentials['credentialsType']) ?? 'None';
   const times = systemTimes(d.systemData);
@@ -193,7 +208,7 @@ export function mapDatastore(d: SdkDatastore): Datastore {
   });
 }
 
-export function mapDatastoreSecrets(s: DatastoreSecretsUnion): DatastoreSecrets {
+export function mapDatastoreSecrets(s: DatastoreSecretsUnion, datastoreName: string): DatastoreSecrets {
   const r = s as unknown as Loose;
   switch (r['secretsType']) {
     case 'AccountKey': return { secretsType: 'AccountKey', key: str(r['key']) ?? '' };
@@ -201,7 +216,8 @@ export function mapDatastoreSecrets(s: DatastoreSecretsUnion): DatastoreSecrets 
     case 'ServicePrincipal': return { secretsType: 'ServicePrincipal', clientSecret: str(r['clientSecret']) ?? '' };
     case 'Certificate': return { secretsType: 'Certificate', certificate: str(r['certificate']) ?? '' };
     default:
-      throw new AzureMlError(`Unsupported datastore secrets type "${String(r['secretsType'])}".`, undefined, 'UnsupportedSecretsType');
+      throw new AzureMlError(`The secrets of datastore "${datastoreName}" are not what was expected (secrets type `
+        + `"${String(r['secretsType'] ?? 'none')}"): try again; if it keeps happening, update the datastore's credentials.`, undefined, 'UnsupportedSecretsType');
   }
 }
 
@@ -344,7 +360,7 @@ export interface ArmResource {
 }
 
 export function mapJob(r: SdkJobBase | ArmResource): Job {
-  const p = asObject(r.properties) ?? {};
+  const p = resourceProperties(r, 'job');
   const services = mapJobServices(p['services']);
   const properties = stringMap(p['properties']);
   const times = systemTimes(asObject(r.systemData));
@@ -458,7 +474,7 @@ export function mapExperiment(raw: unknown): Experiment {
 // ---- models ---------------------------------------------------------------------------------
 
 export function mapModelContainer(r: SdkModelContainer): ModelContainer {
-  const p = (r.properties ?? {}) as unknown as Loose;
+  const p = resourceProperties(r, 'model');
   const times = systemTimes(r.systemData);
   return withoutUndefined({
     id: r.id ?? '',
@@ -479,7 +495,7 @@ export function toSdkModelContainer(input: ModelContainerInput): SdkModelContain
 }
 
 export function mapModelVersion(r: SdkModelVersion, fallbackName: string): ModelVersion {
-  const p = (r.properties ?? {}) as unknown as Loose;
+  const p = resourceProperties(r, 'model version');
   const times = systemTimes(r.systemData);
   return withoutUndefined({
     id: r.id ?? '',

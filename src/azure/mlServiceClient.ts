@@ -2,6 +2,7 @@ import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
 import type { TokenCredential } from '@azure/core-auth';
 import { bearerTokenAuthenticationPolicyName, type PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { Cloud } from './cloud';
+import { answerShapePolicy } from './answerShapePolicy';
 import { loopbackBearerTokenPolicy } from './loopbackAuthPolicy';
 import { trustedHostPolicy } from './trustedHostPolicy';
 
@@ -49,6 +50,8 @@ export function createMachineLearningClient(
     credentialScopes: cloud.armScope,
   });
   client.pipeline.addPolicy(machineLearningApiVersionPolicy(machineLearningApiVersion));
+  // Next to the transport: it must see an answer before the SDK's deserializer reads it.
+  client.pipeline.addPolicy(answerShapePolicy(), { afterPhase: 'Sign' });
   if (cloud.allowsPlainHttpLoopback) {
     client.pipeline.removePolicy({ name: bearerTokenAuthenticationPolicyName });
     // Sign phase: runs on every attempt, after retries and redirects, so each final URL is checked.

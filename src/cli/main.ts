@@ -1,9 +1,9 @@
 /** `azml`: a small command line over the same clients and engines as the extension. */
 import { parseArgs } from 'node:util';
-import { maskSecrets } from '../azure/secrets';
 import type { CliCommand } from './command';
 import { datastoresCommand } from './commands/datastores';
 import { downloadCommand } from './commands/download';
+import { errorLine } from './errorLine';
 import { cancelCommand } from './commands/cancel';
 import { jobsCommand } from './commands/jobs';
 import { logsCommand } from './commands/logs';
@@ -45,7 +45,8 @@ async function run(argv: string[]): Promise<number> {
       strict: true,
     });
   } catch (e) {
-    throw new UsageError(`${(e as Error).message.split('\n')[0]}`);
+    // Node's first line names the problem; a second one, when there is one, the likely slip ("Did you forget…").
+    throw new UsageError((e as Error).message.split('\n').slice(0, 2).join(' '));
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (values['help']) {
@@ -61,10 +62,8 @@ run(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    const usage = error instanceof UsageError;
-    const message = error instanceof Error ? error.message : String(error);
-    const firstLine = maskSecrets(message).split('\n')[0];
-    process.stderr.write(`azml: ${firstLine}${usage ? ' (azml --help lists commands and options)' : ''}\n`);
-    process.exitCode = usage ? 2 : 1;
+    const { line, exitCode } = errorLine(error);
+    process.stderr.write(`azml: ${line}\n`);
+    process.exitCode = exitCode;
   },
 );

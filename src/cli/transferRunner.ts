@@ -1,9 +1,11 @@
 import type { Datastore } from '../azure/domain';
 import type { WorkspaceClient } from '../azure/workspaceClient';
 import { throttleProgress } from '../core/transfer/progressTracker';
-import { progressMessage, summaryLines } from '../core/transfer/summary';
+import { progressMessage, summaryLines, unfinishedSentence } from '../core/transfer/summary';
 import type { TransferOptions } from '../core/transfer/transferRun';
 import { existingFilePolicies, type ExistingFilePolicy, type TransferResult } from '../core/transfer/types';
+import { checkedDatastoreName } from './nameChecks';
+import { orNotFound } from './notFound';
 import { UsageError } from './usage';
 
 /** `--on-exists` spellings: the engine's names in kebab case. */
@@ -20,7 +22,8 @@ export function parsePolicy(value: string | boolean | undefined): ExistingFilePo
 
 export async function findDatastore(client: WorkspaceClient, name: string | boolean | undefined): Promise<Datastore> {
   if (typeof name !== 'string' || name === '') throw new UsageError('Name the datastore: --datastore <name> (azml datastores lists them).');
-  return client.datastores.get(name);
+  checkedDatastoreName(name);
+  return orNotFound(client.datastores.get(name), `Datastore "${name}" does not exist in this workspace: azml datastores lists them.`);
 }
 
 /**
@@ -57,6 +60,8 @@ export async function runTransfer(json: boolean, transfer: (options: TransferOpt
   }
   if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else process.stdout.write(`${summaryLines(result).join('\n')}\n`);
+  const unfinished = unfinishedSentence(result);
   if (result.fatal) process.stderr.write(`azml: ${result.fatal.message}\n`);
-  return result.fatal || result.canceled || result.failed.length > 0 ? 1 : 0;
+  else if (unfinished) process.stderr.write(`azml: ${unfinished}\n`);
+  return result.fatal || result.canceled || unfinished ? 1 : 0;
 }

@@ -3,6 +3,7 @@
  * the extension host checks again before it acts (it never trusts the webview). Each rule
  * answers the message to show next to the field, or undefined when the value is fine.
  */
+import { normalizeSasToken, sasTokenProblem, utcMinute } from '../azure/sasToken';
 import type {
   DatastoreAuthType, DatastoreDraft, DatastoreField, FormDatastoreType, LocalStorageAccount, ModelDraft, ModelField, TagRow,
 } from './protocol';
@@ -81,26 +82,19 @@ export function accountKeyError(key: string): string | undefined {
   return base64Pattern.test(key) ? undefined : 'An account key is base64 text (88 characters for Azure Storage).';
 }
 
-/** The SAS token as the service wants it: without a leading "?". */
-export function normalizeSasToken(token: string): string {
-  return token.trim().replace(/^\?/, '');
-}
+export { normalizeSasToken };
 
 export function sasTokenError(token: string, now: Date = new Date()): string | undefined {
-  const sas = normalizeSasToken(token);
-  if (!sas) return 'Enter the SAS token.';
-  if (/^[a-z]+:\/\//i.test(sas)) return 'Paste only the token (the part after "?"), not the whole URL.';
-  const params = new URLSearchParams(sas);
-  if (!params.get('sig')) return 'This is not a SAS token: it has no signature (sig=).';
-  if (!params.get('sv')) return 'This is not a SAS token: it has no version (sv=).';
-  const expiry = params.get('se');
-  if (expiry) {
-    const expires = new Date(expiry);
-    if (!Number.isNaN(expires.getTime()) && expires.getTime() <= now.getTime()) {
-      return `This SAS token expired on ${expires.toISOString().slice(0, 16).replace('T', ' ')} UTC.`;
-    }
+  const problem = sasTokenProblem(token, now);
+  switch (problem?.kind) {
+    case undefined: return undefined;
+    case 'empty': return 'Enter the SAS token.';
+    case 'url': return 'Paste only the token (the part after "?"), not the whole URL.';
+    case 'noSignature': return 'This is not a SAS token: it has no signature (sig=).';
+    case 'noVersion': return 'This is not a SAS token: it has no version (sv=).';
+    case 'expired': return `This SAS token expired on ${utcMinute(problem.at)}.`;
+    case 'notYetValid': return `This SAS token is not valid before ${utcMinute(problem.at)}: create one that starts now.`;
   }
-  return undefined;
 }
 
 export function guidError(value: string, what: string): string | undefined {

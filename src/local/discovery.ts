@@ -60,6 +60,7 @@ export function isProcessAlive(pid: number): boolean {
 }
 
 export class LocalWorkspaceNotRunningError extends Error {
+  override readonly name = 'LocalWorkspaceNotRunningError';
   constructor(readonly dataDir: string, reason: string) {
     super(`No local workspace is running for ${dataDir} (${reason}). Start one with: npm run local -- --data "${dataDir}"`);
   }
@@ -73,7 +74,15 @@ export async function readDiscoveryFile(dataDir: string): Promise<LocalWorkspace
   } catch {
     throw new LocalWorkspaceNotRunningError(dataDir, `no ${discoveryFileName}`);
   }
-  const connection = JSON.parse(text) as LocalWorkspaceConnection;
+  let connection: LocalWorkspaceConnection;
+  try {
+    connection = JSON.parse(text) as LocalWorkspaceConnection;
+  } catch {
+    throw new LocalWorkspaceNotRunningError(dataDir, `${discoveryFileName} is not valid JSON`);
+  }
+  if (connection === null || typeof connection !== 'object' || typeof connection.pid !== 'number' || typeof connection.armEndpoint !== 'string') {
+    throw new LocalWorkspaceNotRunningError(dataDir, `${discoveryFileName} is not a local workspace's discovery file`);
+  }
   if (!isProcessAlive(connection.pid)) {
     throw new LocalWorkspaceNotRunningError(dataDir, `process ${connection.pid} has exited`);
   }

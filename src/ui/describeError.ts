@@ -1,4 +1,6 @@
+import { messageWithAdvice } from '../azure/errors';
 import { maskSecrets } from '../azure/secrets';
+import { localFileProblem } from '../core/localFileErrors';
 
 /** A command that would fix an error, offered next to its message. */
 export interface Remedy {
@@ -14,6 +16,9 @@ export interface DescribedError {
 
 export const signInRemedy: Remedy = { title: 'Sign in', command: 'azureml.signIn' };
 export const useLocalWorkspaceRemedy: Remedy = { title: 'Start Local Workspace', command: 'azureml.useLocalWorkspace' };
+export const selectWorkspaceRemedy: Remedy = { title: 'Select Workspace', command: 'azureml.selectWorkspace' };
+/** Registering a datastore again under its name replaces its settings and credentials. */
+export const registerDatastoreRemedy: Remedy = { title: 'Register Datastore…', command: 'azureml.registerDatastore' };
 
 interface ErrorLike {
   name?: string;
@@ -23,11 +28,12 @@ interface ErrorLike {
 }
 
 const unreachableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'REQUEST_SEND_ERROR']);
+/** A datastore's own settings or credentials are wrong: registering it again fixes them. */
+const datastoreSettingCodes = new Set(['DatastoreAccessDenied', 'DatastoreCredentialsInvalid', 'DatastoreMisconfigured', 'DatastoreSignInFailed', 'UnsupportedSecretsType']);
 
 /** Turns anything thrown into one readable sentence and, where there is one, the remedy. */
 export function describeError(error: unknown, connectionKind: 'azure' | 'local' | undefined): DescribedError {
   const e = (error ?? {}) as ErrorLike;
-  const message = maskSecrets(e.message ?? String(error));
   if (e.name === 'LocalWorkspaceNotRunningError' || (connectionKind === 'local' && unreachableCodes.has(e.code ?? ''))) {
     return { message: 'The local workspace is not running.', remedy: useLocalWorkspaceRemedy };
   }
@@ -36,11 +42,14 @@ export function describeError(error: unknown, connectionKind: 'azure' | 'local' 
       ? { message: 'The local workspace refused the connection (it was restarted). Connect again.', remedy: useLocalWorkspaceRemedy }
       : { message: 'Your Azure sign-in has expired or is missing.', remedy: signInRemedy };
   }
-  if (e.status === 403) {
-    return { message: `You don't have permission: ${message}` };
-  }
   if (unreachableCodes.has(e.code ?? '')) {
     return { message: `Azure could not be reached (${e.code}). Check your network connection.` };
   }
+  const fileProblem = localFileProblem(error);
+  if (fileProblem) return { message: maskSecrets(fileProblem) };
+  const text = maskSecrets(e.message ?? String(error));
+  const message = e.name === 'AzureMlError' ? maskSecrets(messageWithAdvice({ message: text, status: e.status, code: e.code ?? '' })) : text;
+  if (datastoreSettingCodes.has(e.code ?? '')) return { message, remedy: registerDatastoreRemedy };
+  if (e.status === 403 && !e.code?.startsWith('Datastore')) return { message: `You don't have permission: ${message}`, remedy: selectWorkspaceRemedy };
   return { message };
 }

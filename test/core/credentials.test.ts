@@ -41,7 +41,7 @@ describe('transfers with credentials that are wrong or lack a permission', funct
       const name = `readonly${kind}`;
       await h.registerDatastore(name, kind, { credentialsType: 'Sas', sasToken: await h.sas(kind, 'rl') });
       const result = await uploadToDatastore({ storage: await h.storage(name), localRoot: folder, targetPath: 'denied', policy: 'overwrite' });
-      assert.equal(result.fatal?.message, `The SAS token of datastore "${name}" does not allow write (w) access.`);
+      assert.equal(result.fatal?.message, `The SAS token of datastore "${name}" does not allow write (w) access: update the datastore's credentials with a SAS token with write (w) permission.`);
       assert.equal(result.transferred.files, 0);
     });
   }
@@ -53,13 +53,13 @@ describe('transfers with credentials that are wrong or lack a permission', funct
     assert.equal(overwrite.fatal, undefined);
     assert.equal(overwrite.transferred.files, 2);
     const skip = await uploadToDatastore({ storage, localRoot: folder, targetPath: 'write-only', policy: 'skipUnchanged' });
-    assert.equal(skip.fatal?.message, 'The SAS token of datastore "writeonly" does not allow list (l) access.');
+    assert.equal(skip.fatal?.message, 'The SAS token of datastore "writeonly" does not allow list (l) access: update the datastore\'s credentials with a SAS token with list (l) permission.');
   });
 
   it('a SAS without read (r) stops a download: "does not allow read (r) access"', async () => {
     await h.registerDatastore('listonly', 'blob', { credentialsType: 'Sas', sasToken: await h.sas('blob', 'l') });
     const result = await downloadFromDatastore({ storage: await h.storage('listonly'), remotePath: 'data', localRoot: path.join(work, 'out'), policy: 'overwrite' });
-    assert.equal(result.fatal?.message, 'The SAS token of datastore "listonly" does not allow read (r) access.');
+    assert.equal(result.fatal?.message, 'The SAS token of datastore "listonly" does not allow read (r) access: update the datastore\'s credentials with a SAS token with read (r) permission.');
     assert.equal(result.transferred.files, 0);
   });
 });

@@ -209,7 +209,7 @@ describe('Upload to and download from datastores in a real extension host', func
     writeTree(root, { 'x.txt': 'x' });
     const uri = vscode.Uri.file(root);
     const sas = await run({ picks: ['readonlysas', 'Skip unchanged'], inputs: [undefined] }, 'azureml.uploadToDatastore', uri);
-    assert.equal(sas.result.fatal?.message, 'The SAS token of datastore "readonlysas" does not allow write (w) access.');
+    assert.equal(sas.result.fatal?.message, 'The SAS token of datastore "readonlysas" does not allow write (w) access: update the datastore\'s credentials with a SAS token with write (w) permission.');
     const key = await run({ picks: ['oldkey', 'Overwrite'], inputs: [undefined] }, 'azureml.uploadToDatastore', uri);
     assert.match(key.result.fatal!.message, /^The account key of datastore "oldkey" was rejected/);
   });

@@ -15,9 +15,9 @@ const refused = (statusCode: number, code: string) => Object.assign(new Error(`$
 describe('messages for errors that stop a transfer', () => {
   it('names the datastore and the SAS permission that is missing for the operation', () => {
     const mismatch = refused(403, 'AuthorizationPermissionMismatch');
-    assert.equal(transferStoppingError(mismatch, datastore('Sas'), 'write')?.message, 'The SAS token of datastore "training" does not allow write (w) access.');
-    assert.equal(transferStoppingError(mismatch, datastore('Sas'), 'list')?.message, 'The SAS token of datastore "training" does not allow list (l) access.');
-    assert.equal(transferStoppingError(mismatch, datastore('Sas'), 'read')?.message, 'The SAS token of datastore "training" does not allow read (r) access.');
+    assert.equal(transferStoppingError(mismatch, datastore('Sas'), 'write')?.message, 'The SAS token of datastore "training" does not allow write (w) access: update the datastore\'s credentials with a SAS token with write (w) permission.');
+    assert.equal(transferStoppingError(mismatch, datastore('Sas'), 'list')?.message, 'The SAS token of datastore "training" does not allow list (l) access: update the datastore\'s credentials with a SAS token with list (l) permission.');
+    assert.equal(transferStoppingError(mismatch, datastore('Sas'), 'read')?.message, 'The SAS token of datastore "training" does not allow read (r) access: update the datastore\'s credentials with a SAS token with read (r) permission.');
     assert.match(transferStoppingError(refused(403, 'AuthenticationFailed'), datastore('Sas'), 'write')!.message, /SAS token of datastore "training" was rejected \(it may have expired/);
   });
 
@@ -35,7 +35,7 @@ describe('messages for errors that stop a transfer', () => {
     assert.match(transferStoppingError(refused(403, 'AuthenticationFailed'), datastore('AccountKey'), 'list')!.message,
       /^The account key of datastore "training" was rejected by the storage account "acct"/);
     assert.equal(transferStoppingError(refused(404, 'ContainerNotFound'), datastore('AccountKey'), 'write')?.message,
-      'The container "data" of storage account "acct" of datastore "training" does not exist.');
+      'The container "data" of storage account "acct" of datastore "training" does not exist: create it or point the datastore at one that does.');
     assert.match(transferStoppingError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), datastore('AccountKey'), 'write')!.message,
       /could not be reached \(ECONNREFUSED\)/);
   });

@@ -1,4 +1,6 @@
 import type { CliCommand } from '../command';
+import { checkedServiceName } from '../nameChecks';
+import { orNotFound } from '../notFound';
 import { UsageError } from '../usage';
 
 export const cancelCommand: CliCommand = {
@@ -10,7 +12,9 @@ export const cancelCommand: CliCommand = {
   async run(_values, target, positionals) {
     const [jobName, ...extra] = positionals;
     if (!jobName || extra.length > 0) throw new UsageError('Name one job: azml cancel <job>.');
-    const result = await target.workspaceClient!.jobs.cancel(jobName);
+    checkedServiceName(jobName, 'job', 'Job');
+    const result = await orNotFound(target.workspaceClient!.jobs.cancel(jobName),
+      `Job "${jobName}" does not exist in this workspace: azml jobs lists them.`);
     process.stdout.write(result.completed ? `Canceled ${jobName}.\n` : `Cancel requested for ${jobName}; it stops shortly.\n`);
   },
 };

@@ -2,6 +2,7 @@ import type { ListViewType } from '../../azure/domain';
 import type { CliCommand } from '../command';
 import { formatDate, printItems } from '../output';
 import { collectPages } from '../../core/pages';
+import { checkedServiceName } from '../nameChecks';
 import { UsageError } from '../usage';
 
 const viewTypes: readonly ListViewType[] = ['ActiveOnly', 'ArchivedOnly', 'All'];
@@ -19,6 +20,7 @@ export const jobsCommand: CliCommand = {
     const view = (values['view'] as string | undefined) ?? 'ActiveOnly';
     if (!viewTypes.includes(view as ListViewType)) throw new UsageError(`--view takes one of ${viewTypes.join(', ')}.`);
     const experimentName = values['experiment'] as string | undefined;
+    if (experimentName !== undefined) checkedServiceName(experimentName, 'experiment', '--experiment');
     const jobs = await collectPages((continuationToken) => client.jobs.list({
       listViewType: view as ListViewType,
       ...(experimentName ? { experimentName } : {}),

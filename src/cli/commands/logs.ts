@@ -1,5 +1,7 @@
 import type { CliCommand } from '../command';
 import { printRunLog } from '../followRun';
+import { checkedServiceName } from '../nameChecks';
+import { orNotFound } from '../notFound';
 import { UsageError } from '../usage';
 
 export const logsCommand: CliCommand = {
@@ -11,6 +13,8 @@ export const logsCommand: CliCommand = {
   async run(values, target, positionals) {
     const [jobName, ...extra] = positionals;
     if (!jobName || extra.length > 0) throw new UsageError('Name one job: azml logs <job> [--follow].');
-    return printRunLog(target.workspaceClient!, jobName, values['follow'] === true);
+    checkedServiceName(jobName, 'job', 'Job');
+    return orNotFound(printRunLog(target.workspaceClient!, jobName, values['follow'] === true),
+      `Job "${jobName}" does not exist in this workspace: azml jobs lists them.`);
   },
 };

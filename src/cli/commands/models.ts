@@ -1,4 +1,7 @@
+import { AzureMlError } from '../../azure/errors';
 import type { CliCommand } from '../command';
+import { checkedModelName } from '../nameChecks';
+import { orNotFound } from '../notFound';
 import { formatDate, printItems } from '../output';
 import { collectPages } from '../../core/pages';
 
@@ -12,8 +15,11 @@ export const modelsCommand: CliCommand = {
     const client = target.workspaceClient!;
     const json = values['json'] as boolean | undefined;
     const name = values['name'] as string | undefined;
-    if (name) {
-      const versions = await collectPages((t) => client.models.listVersions(name, t ? { continuationToken: t } : {}));
+    if (name !== undefined) {
+      checkedModelName(name);
+      const notFound = `Model "${name}" does not exist in this workspace: azml models lists them.`;
+      const versions = await orNotFound(collectPages((t) => client.models.listVersions(name, t ? { continuationToken: t } : {})), notFound);
+      if (versions.length === 0) throw new AzureMlError(notFound, 404, 'NotFound');
       printItems(versions, [
         { header: 'NAME', value: (v) => v.name },
         { header: 'VERSION', value: (v) => v.version },

@@ -10,8 +10,10 @@ import { defaultScriptCommand, scriptJobDraft } from '../../core/jobSpec/scriptJ
 import { snapshotTransfer } from '../../core/snapshot/snapshotTransfer';
 import { findSnapshotRoot } from '../../core/snapshot/snapshotRoot';
 import { jobSpecContextOf, submitJob } from '../../core/submitJob';
+import { localFileProblem } from '../../core/localFileErrors';
 import type { CliCommand } from '../command';
 import { printRunLog } from '../followRun';
+import { checkedServiceName } from '../nameChecks';
 import { UsageError } from '../usage';
 
 function isJobFile(file: string): boolean {
@@ -31,6 +33,7 @@ function inputValuesOf(raw: unknown): Record<string, string> {
 async function draftOf(file: string, values: Record<string, unknown>, client: WorkspaceClient): Promise<JobDraft> {
   const context = jobSpecContextOf(client);
   const experiment = values['experiment'] as string | undefined;
+  if (experiment !== undefined) checkedServiceName(experiment, 'experiment', '--experiment');
   const compute = values['compute'] as string | undefined;
   const environment = values['environment'] as string | undefined;
   const displayName = values['display-name'] as string | undefined;
@@ -75,7 +78,12 @@ export const submitCommand: CliCommand = {
     const [file, ...extra] = positionals;
     if (!file || extra.length > 0) throw new UsageError('Name one file: azml submit <script.py|job.yml>.');
     const absolute = path.resolve(file);
-    if (!(await fs.stat(absolute).catch(() => undefined))?.isFile()) throw new UsageError(`${file} is not a file.`);
+    const stats = await fs.stat(absolute).catch((error: unknown) => {
+      throw new UsageError(localFileProblem(error) ?? `${file} is not a file.`);
+    });
+    if (stats.isDirectory()) throw new UsageError(`${file} is a folder: choose a file.`);
+    if (!stats.isFile()) throw new UsageError(`${file} is not a file.`);
+    if (stats.size === 0 && !isJobFile(absolute)) throw new UsageError(`${file} is empty: there is nothing to run.`);
     const client = target.workspaceClient!;
     const draft = await draftOf(absolute, values, client);
     for (const warning of draft.warnings) process.stderr.write(`Warning: ${warning}\n`);

@@ -1,3 +1,4 @@
+import { localFileProblem } from '../../core/localFileErrors';
 import { openDatastoreForTransfer } from '../../core/transfer/openDatastore';
 import { normalizeRemoteFolder, remoteFolderProblem } from '../../core/transfer/remotePaths';
 import { uploadToDatastore } from '../../core/transfer/uploadFolder';
@@ -20,7 +21,7 @@ export const uploadCommand: CliCommand = {
     const typedTarget = values['target'];
     if (typeof typedTarget === 'string' && remoteFolderProblem(typedTarget)) throw new UsageError(`--target: ${remoteFolderProblem(typedTarget)}`);
     const selection = await planUpload(positionals).catch((error: unknown) => {
-      throw new UsageError(`Can't upload ${positionals.join(', ')}: ${(error as Error).message}`);
+      throw new UsageError(localFileProblem(error) ?? `Can't upload ${positionals.join(', ')}: ${(error as Error).message}`);
     });
     const client = target.workspaceClient!;
     const datastore = await findDatastore(client, values['datastore']);

@@ -4,7 +4,7 @@ import { parseDocument } from 'yaml';
 import type { JobInputSpec, JobInputType, JobOutputSpec, JobOutputType } from '../../azure/domain';
 import type { JobDraft, JobSpecContext } from './jobDraft';
 import { JobSpecError } from './jobSpecError';
-import { toServiceName } from './names';
+import { jobNamePattern, toServiceName } from './names';
 import { codeIdOf, computeIdOf, environmentIdOf, parseEnvironmentReference } from './references';
 
 /** The CLI v2 command-job keys this maps; any other top-level key is reported and ignored. */
@@ -141,12 +141,23 @@ async function codeOf(value: unknown, yamlDir: string, workspaceId: string): Pro
   return { codeFolder: folder };
 }
 
+const jobExample = 'e.g. "command: python train.py" and "environment: azureml:<name>@latest"';
+
 function parseYaml(text: string, yamlPath: string): Json {
+  const file = path.basename(yamlPath);
+  // NUL or bytes that are not UTF-8 (read as U+FFFD): an archive or a binary saved under a .yml name.
+  if (/[\u0000\uFFFD]/.test(text)) throw new JobSpecError(`${file} is not a text file: a job file is a YAML command job (${jobExample}).`);
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const error = doc.errors[0];
-  if (error) throw new JobSpecError(`${path.basename(yamlPath)} is not valid YAML: ${error.message.split('\n')[0]}`);
-  const value: unknown = doc.toJS({ maxAliasCount: 100 });
-  if (!isObject(value)) throw new JobSpecError(`${path.basename(yamlPath)} must be a mapping of job settings (an Azure ML command job).`);
+  if (error) throw new JobSpecError(`${file} is not valid YAML: ${error.message.split('\n')[0]}`);
+  if (doc.contents === null) throw new JobSpecError(`${file} is empty: write a command job, ${jobExample}.`);
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    throw new JobSpecError(`${file} is not valid YAML: it expands too many aliases (*name references); write the values out.`);
+  }
+  if (!isObject(value)) throw new JobSpecError(`${file} must be a mapping of job settings (an Azure ML command job), ${jobExample}.`);
   return value;
 }
 
@@ -180,6 +191,10 @@ export async function commandJobFromYaml(text: string, yamlPath: string, context
   const environmentId = await environmentIdOf(parseEnvironmentReference(doc['environment']), context.workspaceId, context.latestEnvironmentVersion);
   const name = optionalText(doc, 'name');
   const experimentName = optionalText(doc, 'experiment_name') ?? toServiceName(path.basename(yamlDir), 'Default');
+  if (!jobNamePattern.test(experimentName)) {
+    throw new JobSpecError(`experiment_name "${experimentName}" is not a valid experiment name: `
+      + 'use only letters, digits, hyphens (-) and underscores (_), starting with a letter or digit.');
+  }
   const job: JobDraft['job'] = { command: command.trim(), environmentId, experimentName };
   if (name !== undefined) job.name = name;
   const displayName = optionalText(doc, 'display_name');

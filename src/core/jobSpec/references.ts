@@ -52,7 +52,9 @@ export function computeIdOf(value: unknown, workspaceId: string): string {
   if (typeof value !== 'string' || value.trim() === '') throw new JobSpecError('"compute" must be a compute name such as "azureml:cpu-cluster".');
   const text = value.trim().replace(/^azureml:/i, '');
   if (armIdPattern.test(text)) return text;
-  if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(text)) throw new JobSpecError(`"${value}" is not a compute name.`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(text)) {
+    throw new JobSpecError(`"${value}" is not a compute name: write it as "azureml:cpu-cluster" (letters, digits, '-' and '_').`);
+  }
   return workspaceChildId(workspaceId, 'computes', text);
 }
 

@@ -14,7 +14,8 @@ export const listSnapshotFiles: ListSnapshotFiles = async (folder, signal) => {
   for await (const entry of walkLocal({ root: folder, rules, ...(signal ? { signal } : {}) })) {
     if (entry.kind === 'file') files.push({ relativePath: entry.relativePath, absolutePath: entry.absolutePath, size: entry.size });
     else if (entry.kind === 'unreadable') {
-      throw new AzureMlError(`Can't read ${entry.relativePath} for the snapshot (${entry.reason}).`, undefined, 'SnapshotUnreadable');
+      throw new AzureMlError(`Can't read ${entry.relativePath} for the snapshot (${entry.reason}): fix or remove it, or list it in .amlignore.`,
+        undefined, 'SnapshotUnreadable');
     }
   }
   return files;

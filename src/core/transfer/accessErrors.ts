@@ -50,7 +50,7 @@ export function transferStoppingError(error: unknown, datastore: Datastore, acce
     return new AzureMlError(`The storage${account} of ${name} could not be reached (${raw.code ?? e.code}).`, undefined, raw.code ?? e.code);
   }
   if (e.status === 404 && missingCodes.has(e.code)) {
-    return new AzureMlError(`The ${place(datastore)}${account} of ${name} does not exist.`, 404, e.code);
+    return new AzureMlError(`The ${place(datastore)}${account} of ${name} does not exist: create it or point the datastore at one that does.`, 404, e.code);
   }
   if (networkCodes.has(e.code)) {
     return stop(`The storage account${account} refused the request from ${name} (${e.code}): its network or protocol rules do not allow this connection.`);
@@ -67,10 +67,10 @@ export function transferStoppingError(error: unknown, datastore: Datastore, acce
     case 'Sas':
       return rejected || e.code === 'AuthorizationFailure'
         ? stop(`The SAS token of ${name} was rejected (it may have expired or been revoked): update the datastore's credentials.`)
-        : stop(`The SAS token of ${name} does not allow ${sasLetters[access]} access.`);
+        : stop(`The SAS token of ${name} does not allow ${sasLetters[access]} access: update the datastore's credentials with a SAS token with ${sasLetters[access]} permission.`);
     case 'ServicePrincipal':
-      return stop(`The service principal of ${name} is not allowed to ${verbs[access]} the ${place(datastore)}${account}: it needs the ${dataRole(datastore, access)} role there.`);
+      return stop(`The service principal of ${name} is not allowed to ${verbs[access]} the ${place(datastore)}${account}: it needs the ${dataRole(datastore, access)} role there.`, 'DatastoreRoleMissing');
     default:
-      return stop(`You are not allowed to ${verbs[access]} ${name} (identity-based access): your account needs the ${dataRole(datastore, access)} role on the ${place(datastore)}${account}.`);
+      return stop(`You are not allowed to ${verbs[access]} ${name} (identity-based access): your account needs the ${dataRole(datastore, access)} role on the ${place(datastore)}${account}.`, 'DatastoreRoleMissing');
   }
 }

@@ -1,5 +1,6 @@
 import { createHttpHeaders, createPipelineRequest } from '@azure/core-rest-pipeline';
 import type { ContainerClient } from '@azure/storage-blob';
+import { AzureMlError } from '../../azure/errors';
 import { blobApiVersion, containerUrlWith, pipelineOf, unexpectedResponse } from './containerPipeline';
 
 /** A blob as a flat listing reports it; `md5` is base64. `isFolder`: an ADLS Gen2 directory (hdi_isfolder). */
@@ -35,6 +36,11 @@ function element(xml: string, name: string): string | undefined {
  * (percent-encoded when `Encoded="true"`: names with characters XML cannot carry).
  */
 export function parseBlobListPage(xml: string): BlobListPage {
+  // Without its end the page may have lost blobs and its NextMarker: a partial listing would pass for a whole one.
+  if (!/<EnumerationResults[\s>]/.test(xml) || !/<\/EnumerationResults>\s*$/.test(xml)) {
+    throw new AzureMlError('The storage answered with a listing that was cut off or is not a blob listing: try again; '
+      + 'if it keeps happening, a proxy or the network in between may be answering instead of Azure Storage.', 200, 'InvalidResponse');
+  }
   const blobs: ListedBlob[] = [];
   const starts = /<Blob>\s*<Name( Encoded="true")?>([^<]*)<\/Name>/g;
   const found = [...xml.matchAll(starts)];

@@ -48,6 +48,15 @@ export async function downloadFromDatastore(request: DownloadRequest, options: T
 /** The code of a download's `fatal` when the remote folder is not there (or is a file). */
 export const folderNotFoundCode = 'FolderNotFound';
 
+/** The file that stands where `folder` or one of its parents should be, if one does. */
+async function fileInTheWay(folder: string): Promise<string | undefined> {
+  for (let current = folder; ; current = path.dirname(current)) {
+    const stats = await fs.stat(current).catch(() => undefined);
+    if (stats) return stats.isDirectory() ? undefined : current;
+    if (path.dirname(current) === current) return undefined;
+  }
+}
+
 class FolderDownload {
   private readonly scheduler: TransferScheduler;
   private readonly folders = new Map<string, Promise<void>>();
@@ -62,7 +71,11 @@ class FolderDownload {
 
   /** Makes the local folder (once) and answers its real path. */
   private rootReal(): Promise<string> {
-    this.root ??= fs.mkdir(this.localRoot, { recursive: true }).then(() => fs.realpath(this.localRoot));
+    this.root ??= fs.mkdir(this.localRoot, { recursive: true }).catch(async (error: unknown) => {
+      const file = await fileInTheWay(this.localRoot);
+      if (file) throw Object.assign(new Error(`${file} is a file: choose a folder to download into.`), { code: 'NotAFolder' });
+      throw error;
+    }).then(() => fs.realpath(this.localRoot));
     return this.root;
   }
 

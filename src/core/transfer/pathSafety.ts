@@ -6,7 +6,7 @@ export type LocalTarget = { ok: true; localPath: string } | { ok: false; reason:
  * Where a remote file (its name relative to the downloaded folder) may be written under
  * `localRoot`. Refuses anything that could land elsewhere or collide: `..` and `.` segments,
  * absolute names, backslashes (a separator on Windows, and for some storage tools), drive
- * letters, empty segments and control characters. The result is also checked to lie inside
+ * letters, empty segments, control characters and names too long for a local file system. The result is also checked to lie inside
  * the root after resolution.
  */
 export function localPathForRemote(localRoot: string, remoteRelative: string): LocalTarget {
@@ -41,6 +41,9 @@ export function unsafeRemoteNameReason(name: string): string | undefined {
   if (segments.some((s) => s === '..')) return 'the name contains ".."';
   if (segments.some((s) => s === '.')) return 'the name contains "."';
   if (segments.some((s) => s === '')) return 'the name contains an empty folder name ("//")';
+  if (name.length > 1024) return 'the name is longer than 1,024 characters';
+  // Local file systems take at most 255 bytes per file or folder name.
+  if (segments.some((s) => Buffer.byteLength(s) > 255)) return 'a file or folder name in it is longer than 255 bytes';
   return undefined;
 }
 

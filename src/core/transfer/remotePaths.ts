@@ -1,5 +1,10 @@
 /** Paths inside a datastore: `/`-separated, relative to its root, no empty, `.` or `..` segments. */
 
+/** Blob names have at most 1,024 characters. */
+export const maxRemotePathLength = 1024;
+/** File share file and folder names have at most 255 characters (and most local file systems too). */
+export const maxRemoteNameLength = 255;
+
 /**
  * Why a folder path typed for a datastore is not usable, or undefined when it is. Leading and
  * trailing slashes and doubled slashes are fine (normalizeRemoteFolder removes them).
@@ -9,6 +14,12 @@ export function remoteFolderProblem(input: string): string | undefined {
   const segments = input.split('/').filter((s) => s !== '');
   if (segments.some((s) => s === '.' || s === '..')) return 'A folder path cannot contain "." or ".." segments.';
   if (/[\u0000-\u001f]/.test(input)) return 'A folder path cannot contain control characters.';
+  const length = segments.join('/').length;
+  if (length > maxRemotePathLength) {
+    return `The path is too long: a datastore path has at most 1,024 characters (this one has ${length.toLocaleString('en-US')}).`;
+  }
+  const longSegment = segments.find((s) => s.length > maxRemoteNameLength);
+  if (longSegment) return `A folder name in a datastore path has at most 255 characters: shorten "${longSegment.slice(0, 20)}…".`;
   return undefined;
 }
 

@@ -63,8 +63,8 @@ export class ShareStore implements RemoteStore {
           }
         }
       } catch (e) {
-        // The folder to upload into does not exist yet: nothing is there.
-        if (statusOf(e) === 404 && relative === '') return;
+        // The folder to upload into does not exist yet: nothing is there. (A missing share is an error.)
+        if (statusOf(e) === 404 && relative === '' && (e as { code?: string }).code !== 'ShareNotFound') return;
         throw e;
       }
     }

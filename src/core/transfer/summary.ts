@@ -36,11 +36,39 @@ export function summaryHeadline(result: TransferResult): string {
   return `${parts.join('; ')}.`;
 }
 
+/**
+ * One sentence for a transfer that finished but not wholly (remote names refused, files
+ * failed): what happened and what to do. Undefined when everything went through, or when it
+ * stopped or was canceled (the summary says so).
+ */
+export function unfinishedSentence(result: TransferResult): string | undefined {
+  if (result.fatal || result.canceled) return undefined;
+  const parts: string[] = [];
+  const refused = result.direction === 'download' ? result.notTransferred.length : 0;
+  if (refused > 0) {
+    const one = refused === 1;
+    const reason = result.notTransferred[0]!.reason.replace(/^refused: /, '');
+    parts.push(`${count(refused)} remote name${one ? ' was' : 's were'} refused (${one ? '' : 'the first: '}${reason}); the other files were downloaded. `
+      + `Rename ${one ? 'it' : 'them'} in the datastore to download ${one ? 'it' : 'them'}.`);
+  }
+  const failed = result.failed.length;
+  if (failed > 0) {
+    parts.push(`${files(failed)} failed (${shown(result.failed[0]!.path)}: ${result.failed[0]!.reason}); `
+      + `fix that, then run the same ${result.direction} again to retry ${failed === 1 ? 'it' : 'them'}.`);
+  }
+  return parts.length > 0 ? parts.join(' ') : undefined;
+}
+
 /** At most this many failures and refusals are listed one per line. */
 const listedLimit = 200;
 
+/** A remote name as it may be shown: control characters (a terminal would act on them) spelled out. */
+function shown(name: string): string {
+  return name.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 function listed(items: ReadonlyArray<{ path: string; reason: string }>): string[] {
-  const lines = items.slice(0, listedLimit).map((i) => `    ${i.path} — ${i.reason}`);
+  const lines = items.slice(0, listedLimit).map((i) => `    ${shown(i.path)} — ${i.reason}`);
   if (items.length > listedLimit) lines.push(`    … and ${count(items.length - listedLimit)} more`);
   return lines;
 }
