@@ -9,6 +9,7 @@ import { storageAccountUrl, type Cloud } from './cloud';
 import { createServicePrincipalCredential } from './credentials';
 import type { Datastore, DatastoreSecrets } from './domain';
 import { AzureMlError } from './errors';
+import { withStorageTransport } from './transport';
 
 /** A datastore's storage, reachable with its own credentials. */
 export type DatastoreStorage =
@@ -32,6 +33,9 @@ function withSas(url: string, sasToken: string): string {
 function missing(datastore: Datastore, what: string): AzureMlError {
   return new AzureMlError(`Datastore "${datastore.name}" has no ${what}.`, undefined, 'DatastoreMisconfigured');
 }
+
+const blobTransport = (container: ContainerClient): ContainerClient => withStorageTransport(container, 'Azure Blob Storage');
+const fileTransport = (share: ShareClient): ShareClient => withStorageTransport(share, 'Azure Files');
 
 /** Builds a blob container or file share client for a datastore, authenticated as the datastore says. */
 export function openDatastoreStorage(options: DatastoreStorageOptions): DatastoreStorage {
@@ -61,23 +65,23 @@ export function openDatastoreStorage(options: DatastoreStorageOptions): Datastor
       if (!containerName) throw missing(datastore, 'container');
       const url = `${storageAccountUrl(cloud, datastore.accountName, 'blob', suffix, protocol)}/${encodeURIComponent(containerName)}`;
       if (secrets?.secretsType === 'AccountKey') {
-        return { kind: 'blob', datastore, container: new ContainerClient(url, new StorageSharedKeyCredential(datastore.accountName, secrets.key)) };
+        return { kind: 'blob', datastore, container: blobTransport(new ContainerClient(url, new StorageSharedKeyCredential(datastore.accountName, secrets.key))) };
       }
       if (secrets?.secretsType === 'Sas') {
-        return { kind: 'blob', datastore, container: new ContainerClient(withSas(url, secrets.sasToken), new AnonymousCredential()) };
+        return { kind: 'blob', datastore, container: blobTransport(new ContainerClient(withSas(url, secrets.sasToken), new AnonymousCredential())) };
       }
-      return { kind: 'blob', datastore, container: new ContainerClient(url, tokenCredential()) };
+      return { kind: 'blob', datastore, container: blobTransport(new ContainerClient(url, tokenCredential())) };
     }
     case 'AzureFile': {
       if (!datastore.fileShareName) throw missing(datastore, 'file share');
       const url = `${storageAccountUrl(cloud, datastore.accountName, 'file', suffix, protocol)}/${encodeURIComponent(datastore.fileShareName)}`;
       if (secrets?.secretsType === 'AccountKey') {
-        return { kind: 'file', datastore, share: new ShareClient(url, new FileSharedKeyCredential(datastore.accountName, secrets.key)) };
+        return { kind: 'file', datastore, share: fileTransport(new ShareClient(url, new FileSharedKeyCredential(datastore.accountName, secrets.key))) };
       }
       if (secrets?.secretsType === 'Sas') {
-        return { kind: 'file', datastore, share: new ShareClient(withSas(url, secrets.sasToken), new FileAnonymousCredential()) };
+        return { kind: 'file', datastore, share: fileTransport(new ShareClient(withSas(url, secrets.sasToken), new FileAnonymousCredential())) };
       }
-      return { kind: 'file', datastore, share: new ShareClient(url, tokenCredential(), { fileRequestIntent: 'backup' }) };
+      return { kind: 'file', datastore, share: fileTransport(new ShareClient(url, tokenCredential(), { fileRequestIntent: 'backup' })) };
     }
     default:
       throw new AzureMlError(

@@ -3,6 +3,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { bearerTokenAuthenticationPolicyName, type PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { Cloud } from './cloud';
 import { loopbackBearerTokenPolicy } from './loopbackAuthPolicy';
+import { transportClientOptions } from './transport';
 
 /**
  * The one api-version for every Microsoft.MachineLearningServices call, SDK or raw. The SDK
@@ -45,6 +46,7 @@ export function createMachineLearningClient(
     endpoint: cloud.resourceManagerEndpoint,
     $host: cloud.resourceManagerEndpoint,
     credentialScopes: cloud.armScope,
+    ...transportClientOptions((url) => (url.startsWith(`${cloud.resourceManagerEndpoint}/`) ? 'Azure Resource Manager' : 'Azure Machine Learning')),
   });
   client.pipeline.addPolicy(machineLearningApiVersionPolicy(machineLearningApiVersion));
   if (cloud.allowsPlainHttpLoopback) {
