@@ -80,6 +80,11 @@ export function bypassesProxy(url: string, noProxy: readonly string[]): boolean 
   });
 }
 
+/** Whether a request to `url` would go through the proxy, with the settings in use. */
+export function routesThroughProxy(url: string): boolean {
+  return activeSettings.proxyUrl !== undefined && !bypassesProxy(url, activeSettings.noProxy);
+}
+
 /** The SDK's own proxy policy, one per proxy URL (it keeps the proxy agents with their sockets). */
 const proxyRoutes = new Map<string, PipelinePolicy>();
 
