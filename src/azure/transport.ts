@@ -4,7 +4,7 @@ import {
   createDefaultHttpClient, getDefaultProxySettings, proxyPolicy,
   type PipelinePolicy, type PipelineRequest, type PipelineResponse, type SendRequest,
 } from '@azure/core-rest-pipeline';
-import { AzureMlError } from './errors';
+import { AzureMlError, toAzureMlError } from './errors';
 import { defaultNetworkSettings, networkSettingsFromEnvironment, type CallKind, type NetworkSettings } from './networkSettings';
 
 /**
@@ -29,10 +29,22 @@ function initialSettings(): NetworkSettings {
   }
 }
 
+/** Why the settings given could not be used: every request fails with it until they are fixed. */
+let settingsError: AzureMlError | undefined;
+
 /** Replaces the network settings of every client, existing ones included. */
 export function useNetworkSettings(settings: NetworkSettings): void {
   activeSettings = settings;
+  settingsError = undefined;
   proxyRoutes.clear();
+}
+
+/**
+ * Settings that can't be used (a malformed proxy URL, an unreadable CA file): rather than
+ * going around the user's proxy, every request fails with their message until they are fixed.
+ */
+export function refuseNetworkRequests(error: unknown): void {
+  settingsError = toAzureMlError(error);
 }
 
 export function currentNetworkSettings(): NetworkSettings {
@@ -239,6 +251,7 @@ async function sendWithWatchdog(
   service: ServiceName,
   next: SendRequest,
 ): Promise<PipelineResponse> {
+  if (settingsError) throw settingsError;
   const timeoutMs = settings.noProgressTimeoutMs[callKindOf(request)];
   const url = request.url;
   const watchdog = new ProgressWatchdog(timeoutMs, request.abortSignal, () => noAnswerError(serviceNameFor(service, url), url, timeoutMs));
