@@ -1,4 +1,4 @@
-import { pipeline as pipeStreams, Transform } from 'node:stream';
+import { pipeline as pipeStreams, Readable, Transform } from 'node:stream';
 import * as tls from 'node:tls';
 import {
   createDefaultHttpClient, getDefaultProxySettings, proxyPolicy,
@@ -152,7 +152,8 @@ function serviceNameFor(service: ServiceName, url: string): string {
 }
 
 export function noAnswerError(service: string, url: string, timeoutMs: number): AzureMlError {
-  const seconds = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} seconds` : `${timeoutMs} ms`;
+  const wholeSeconds = Math.round(timeoutMs / 1000);
+  const seconds = timeoutMs >= 1000 ? `${wholeSeconds} second${wholeSeconds === 1 ? '' : 's'}` : `${timeoutMs} ms`;
   return new AzureMlError(
     `${service} (${hostOf(url)}) stopped answering: nothing arrived for ${seconds}. `
     + 'Check your network connection and proxy settings (http.proxy, HTTPS_PROXY), then try again.',
@@ -245,6 +246,21 @@ function monitoredStream(source: NodeJS.ReadableStream, onProgress: () => void):
   return counting;
 }
 
+const uploadSliceBytes = 256 * 1024;
+
+/**
+ * A bytes body as a stream of slices: handed over whole, it would count as sent at once, and a
+ * long upload would look stalled while the socket drains it.
+ */
+function slicedBody(request: PipelineRequest): void {
+  const body = request.body;
+  if (!(body instanceof Uint8Array) || body.byteLength <= uploadSliceBytes) return;
+  if (!request.headers.has('Content-Length')) request.headers.set('Content-Length', body.byteLength);
+  request.body = Readable.from((function* slices() {
+    for (let at = 0; at < body.byteLength; at += uploadSliceBytes) yield body.subarray(at, at + uploadSliceBytes);
+  })());
+}
+
 async function sendWithWatchdog(
   request: PipelineRequest,
   settings: NetworkSettings,
@@ -257,6 +273,8 @@ async function sendWithWatchdog(
   const watchdog = new ProgressWatchdog(timeoutMs, request.abortSignal, () => noAnswerError(serviceNameFor(service, url), url, timeoutMs));
   const callerSignal = request.abortSignal;
   const callerUploadProgress = request.onUploadProgress;
+  const callerBody = request.body;
+  slicedBody(request);
   request.abortSignal = watchdog.signal;
   request.onUploadProgress = (progress) => {
     watchdog.progress();
@@ -286,6 +304,8 @@ async function sendWithWatchdog(
     // The retry policy holds this same request: it must see the caller's signal again.
     request.abortSignal = callerSignal;
     request.onUploadProgress = callerUploadProgress;
+    // A retry sends the caller's bytes again, not the slices this attempt consumed.
+    request.body = callerBody;
   }
 }
 
