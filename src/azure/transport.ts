@@ -246,15 +246,17 @@ function monitoredStream(source: NodeJS.ReadableStream, onProgress: () => void):
   return counting;
 }
 
-const uploadSliceBytes = 256 * 1024;
+const uploadSliceBytes = 512 * 1024;
+/** Smaller bodies fit in the socket's buffers anyway, and slicing them costs throughput. */
+const slicedBodyMinBytes = 4 * 1024 * 1024;
 
 /**
- * A bytes body as a stream of slices: handed over whole, it would count as sent at once, and a
- * long upload would look stalled while the socket drains it.
+ * A large bytes body as a stream of slices: handed over whole, it would count as sent at once,
+ * and a long upload would look stalled while the socket drains it.
  */
 function slicedBody(request: PipelineRequest): void {
   const body = request.body;
-  if (!(body instanceof Uint8Array) || body.byteLength <= uploadSliceBytes) return;
+  if (!(body instanceof Uint8Array) || body.byteLength <= slicedBodyMinBytes) return;
   if (!request.headers.has('Content-Length')) request.headers.set('Content-Length', body.byteLength);
   request.body = Readable.from((function* slices() {
     for (let at = 0; at < body.byteLength; at += uploadSliceBytes) yield body.subarray(at, at + uploadSliceBytes);
