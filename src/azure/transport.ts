@@ -1,11 +1,12 @@
-import { pipeline as pipeStreams, Readable, Transform } from 'node:stream';
-import * as tls from 'node:tls';
 import {
-  createDefaultHttpClient, getDefaultProxySettings, proxyPolicy,
-  type PipelinePolicy, type PipelineRequest, type PipelineResponse, type SendRequest,
+  createDefaultHttpClient, type PipelinePolicy, type PipelineRequest, type PipelineResponse, type SendRequest,
 } from '@azure/core-rest-pipeline';
 import { AzureMlError, toAzureMlError } from './errors';
+import { bypassesProxy, clearProxyRoutes, route } from './networkRoute';
 import { defaultNetworkSettings, networkSettingsFromEnvironment, type CallKind, type NetworkSettings } from './networkSettings';
+import { monitoredStream, ProgressWatchdog, slicedBody } from './progressWatchdog';
+
+export { bypassesProxy } from './networkRoute';
 
 /**
  * The one place that decides how requests reach the network. Every client (Azure ML / ARM,
@@ -16,8 +17,6 @@ import { defaultNetworkSettings, networkSettingsFromEnvironment, type CallKind, 
  *   names the service, and honours the caller's abort signal at once.
  * The settings are read per request, so a changed `http.proxy` applies to clients made before.
  */
-type AbortSignalLike = NonNullable<PipelineRequest['abortSignal']>;
-
 let activeSettings: NetworkSettings = initialSettings();
 
 function initialSettings(): NetworkSettings {
@@ -36,7 +35,7 @@ let settingsError: AzureMlError | undefined;
 export function useNetworkSettings(settings: NetworkSettings): void {
   activeSettings = settings;
   settingsError = undefined;
-  proxyRoutes.clear();
+  clearProxyRoutes();
 }
 
 /**
@@ -64,73 +63,9 @@ export function callKindOf(request: PipelineRequest): CallKind {
   return 'transfer';
 }
 
-function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return bare === 'localhost' || bare.endsWith('.localhost') || bare === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bare);
-}
-
-function defaultPort(url: URL): string {
-  return url.port || (url.protocol === 'https:' ? '443' : '80');
-}
-
-/** Whether a request to `url` goes around the proxy. */
-export function bypassesProxy(url: string, noProxy: readonly string[]): boolean {
-  const parsed = new URL(url);
-  const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (isLoopbackHost(host)) return true;
-  return noProxy.some((raw) => {
-    let entry = raw.trim().toLowerCase();
-    if (entry === '*') return true;
-    const portMatch = /^(.*):(\d+)$/.exec(entry);
-    if (portMatch && !entry.endsWith(']')) {
-      if (portMatch[2] !== defaultPort(parsed)) return false;
-      entry = portMatch[1]!;
-    }
-    entry = entry.replace(/^\*/, '').replace(/^\[|\]$/g, '');
-    if (entry.startsWith('.')) return host.endsWith(entry) || host === entry.slice(1);
-    return host === entry;
-  });
-}
-
 /** Whether a request to `url` would go through the proxy, with the settings in use. */
 export function routesThroughProxy(url: string): boolean {
   return activeSettings.proxyUrl !== undefined && !bypassesProxy(url, activeSettings.noProxy);
-}
-
-/** The SDK's own proxy policy, one per proxy URL (it keeps the proxy agents with their sockets). */
-const proxyRoutes = new Map<string, PipelinePolicy>();
-
-function proxyRoute(proxyUrl: string): PipelinePolicy {
-  let route = proxyRoutes.get(proxyUrl);
-  if (!route) {
-    const settings = getDefaultProxySettings(proxyUrl);
-    if (!settings) throw new AzureMlError('The proxy setting is not a URL.', undefined, 'InvalidProxy');
-    // An empty list: whether to bypass is decided here, not by the SDK's NO_PROXY reading.
-    route = proxyPolicy(settings, { customNoProxyList: [] });
-    proxyRoutes.set(proxyUrl, route);
-  }
-  return route;
-}
-
-function trustedCertificates(extra: readonly string[]): string[] | undefined {
-  if (extra.length === 0) return undefined;
-  // `ca` replaces Node's store rather than adding to it, so the defaults come along.
-  const defaults = (tls as { getCACertificates?: (type: 'default') => string[] }).getCACertificates?.('default') ?? tls.rootCertificates;
-  return [...defaults, ...extra];
-}
-
-/** Sets the route (proxy or direct) and TLS trust of one attempt; `send` continues with it. */
-function route(request: PipelineRequest, settings: NetworkSettings, send: SendRequest): Promise<PipelineResponse> {
-  // A proxy agent set from HTTPS_PROXY by the SDK's default policy is replaced by ours.
-  request.agent = undefined;
-  const ca = trustedCertificates(settings.extraCaCertificates);
-  const proxied = settings.proxyUrl !== undefined && !bypassesProxy(request.url, settings.noProxy);
-  const overrides: Record<string, unknown> = { ...request.requestOverrides };
-  if (ca) overrides['ca'] = ca;
-  if (proxied && !settings.proxyStrictSsl) overrides['rejectUnauthorized'] = false;
-  if (Object.keys(overrides).length > 0) request.requestOverrides = overrides;
-  if (!proxied) return send(request);
-  return proxyRoute(settings.proxyUrl!).sendRequest(request, send);
 }
 
 const untrustedCertificateCodes = new Set([
@@ -165,102 +100,6 @@ function untrustedCertificateError(service: string, url: string, code: string): 
     `The certificate of ${service} (${hostOf(url)}) is not trusted (${code}). If your network uses its own `
     + 'certificate authority, set NODE_EXTRA_CA_CERTS to a PEM file with it and restart.',
     undefined, 'UntrustedCertificate');
-}
-
-function abortError(): Error {
-  const error = new Error('The operation was aborted.');
-  error.name = 'AbortError';
-  return error;
-}
-
-/**
- * Fails an attempt that makes no progress for `timeoutMs`, and ends it when the caller
- * aborts. Progress: bytes sent, the answer's headers, bytes of a streamed answer.
- */
-class ProgressWatchdog {
-  private readonly controller = new AbortController();
-  private timer: NodeJS.Timeout | undefined;
-  private failure: Error | undefined;
-  private rejectEnded: ((error: Error) => void) | undefined;
-  private readonly onCallerAbort = (): void => this.end(abortError());
-  /** Rejects when the attempt is ended by the timeout or the caller. */
-  readonly ended: Promise<never>;
-  private stream: NodeJS.ReadableStream | undefined;
-
-  constructor(
-    private readonly timeoutMs: number,
-    private readonly callerSignal: AbortSignalLike | undefined,
-    private readonly timeoutError: () => Error,
-  ) {
-    this.ended = new Promise<never>((_, reject) => {
-      this.rejectEnded = reject;
-    });
-    this.ended.catch(() => undefined);
-    if (callerSignal?.aborted) this.end(abortError());
-    else callerSignal?.addEventListener('abort', this.onCallerAbort);
-    this.progress();
-  }
-
-  get signal(): AbortSignalLike {
-    return this.controller.signal;
-  }
-
-  progress(): void {
-    if (this.failure) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.end(this.timeoutError()), this.timeoutMs);
-  }
-
-  /** Keeps watching a streamed answer until it ends. */
-  watch(stream: NodeJS.ReadableStream & { destroy(error?: Error): void }): void {
-    this.stream = stream;
-    stream.once('close', () => this.stop());
-    stream.once('end', () => this.stop());
-    stream.once('error', () => this.stop());
-  }
-
-  stop(): void {
-    clearTimeout(this.timer);
-    this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
-  }
-
-  private end(error: Error): void {
-    if (this.failure) return;
-    this.failure = error;
-    this.stop();
-    this.rejectEnded?.(error);
-    this.controller.abort();
-    (this.stream as { destroy?: (e: Error) => void } | undefined)?.destroy?.(error);
-  }
-}
-
-/** Counts bytes of a streamed answer as progress; an error of the source reaches the reader. */
-function monitoredStream(source: NodeJS.ReadableStream, onProgress: () => void): Transform {
-  const counting = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      onProgress();
-      callback(null, chunk);
-    },
-  });
-  pipeStreams(source, counting, () => undefined);
-  return counting;
-}
-
-const uploadSliceBytes = 512 * 1024;
-/** Smaller bodies fit in the socket's buffers anyway, and slicing them costs throughput. */
-const slicedBodyMinBytes = 4 * 1024 * 1024;
-
-/**
- * A large bytes body as a stream of slices: handed over whole, it would count as sent at once,
- * and a long upload would look stalled while the socket drains it.
- */
-function slicedBody(request: PipelineRequest): void {
-  const body = request.body;
-  if (!(body instanceof Uint8Array) || body.byteLength <= slicedBodyMinBytes) return;
-  if (!request.headers.has('Content-Length')) request.headers.set('Content-Length', body.byteLength);
-  request.body = Readable.from((function* slices() {
-    for (let at = 0; at < body.byteLength; at += uploadSliceBytes) yield body.subarray(at, at + uploadSliceBytes);
-  })());
 }
 
 async function sendWithWatchdog(
