@@ -10,6 +10,7 @@ import { createServicePrincipalCredential } from './credentials';
 import type { Datastore, DatastoreSecrets } from './domain';
 import { AzureMlError } from './errors';
 import { normalizeSasToken, sasTokenProblem, utcMinute } from './sasToken';
+import { withStorageTransport } from './transport';
 import { trustedStorageSuffixes } from './trustedHosts';
 
 /** Azure Storage account names: 3 to 24 lower-case letters and digits. */
@@ -83,6 +84,9 @@ function refuseForeignStorage(cloud: Cloud, datastore: Datastore, suffix: string
   return accountName;
 }
 
+const blobTransport = (container: ContainerClient): ContainerClient => withStorageTransport(container, 'Azure Blob Storage');
+const fileTransport = (share: ShareClient): ShareClient => withStorageTransport(share, 'Azure Files');
+
 /** Builds a blob container or file share client for a datastore, authenticated as the datastore says. */
 export function openDatastoreStorage(options: DatastoreStorageOptions): DatastoreStorage {
   const { cloud, datastore, secrets } = options;
@@ -116,23 +120,23 @@ export function openDatastoreStorage(options: DatastoreStorageOptions): Datastor
       if (!containerName) throw missing(datastore, 'container');
       const url = `${accountUrl('blob')}/${encodeURIComponent(containerName)}`;
       if (secrets?.secretsType === 'AccountKey') {
-        return { kind: 'blob', datastore, container: new ContainerClient(url, new StorageSharedKeyCredential(datastore.accountName, secrets.key)) };
+        return { kind: 'blob', datastore, container: blobTransport(new ContainerClient(url, new StorageSharedKeyCredential(datastore.accountName, secrets.key))) };
       }
       if (secrets?.secretsType === 'Sas') {
-        return { kind: 'blob', datastore, container: new ContainerClient(withSas(url, secrets.sasToken), new AnonymousCredential()) };
+        return { kind: 'blob', datastore, container: blobTransport(new ContainerClient(withSas(url, secrets.sasToken), new AnonymousCredential())) };
       }
-      return { kind: 'blob', datastore, container: new ContainerClient(url, tokenCredential()) };
+      return { kind: 'blob', datastore, container: blobTransport(new ContainerClient(url, tokenCredential())) };
     }
     case 'AzureFile': {
       if (!datastore.fileShareName) throw missing(datastore, 'file share');
       const url = `${accountUrl('file')}/${encodeURIComponent(datastore.fileShareName)}`;
       if (secrets?.secretsType === 'AccountKey') {
-        return { kind: 'file', datastore, share: new ShareClient(url, new FileSharedKeyCredential(datastore.accountName, secrets.key)) };
+        return { kind: 'file', datastore, share: fileTransport(new ShareClient(url, new FileSharedKeyCredential(datastore.accountName, secrets.key))) };
       }
       if (secrets?.secretsType === 'Sas') {
-        return { kind: 'file', datastore, share: new ShareClient(withSas(url, secrets.sasToken), new FileAnonymousCredential()) };
+        return { kind: 'file', datastore, share: fileTransport(new ShareClient(withSas(url, secrets.sasToken), new FileAnonymousCredential())) };
       }
-      return { kind: 'file', datastore, share: new ShareClient(url, tokenCredential(), { fileRequestIntent: 'backup' }) };
+      return { kind: 'file', datastore, share: fileTransport(new ShareClient(url, tokenCredential(), { fileRequestIntent: 'backup' })) };
     }
     default:
       throw new AzureMlError(

@@ -4,6 +4,7 @@ import { bearerTokenAuthenticationPolicyName, type PipelinePolicy } from '@azure
 import type { Cloud } from './cloud';
 import { answerShapePolicy } from './answerShapePolicy';
 import { loopbackBearerTokenPolicy } from './loopbackAuthPolicy';
+import { transportClientOptions } from './transport';
 import { trustedHostPolicy } from './trustedHostPolicy';
 
 /**
@@ -48,6 +49,7 @@ export function createMachineLearningClient(
     endpoint: cloud.resourceManagerEndpoint,
     $host: cloud.resourceManagerEndpoint,
     credentialScopes: cloud.armScope,
+    ...transportClientOptions((url) => (url.startsWith(`${cloud.resourceManagerEndpoint}/`) ? 'Azure Resource Manager' : 'Azure Machine Learning')),
   });
   client.pipeline.addPolicy(machineLearningApiVersionPolicy(machineLearningApiVersion));
   // Next to the transport: it must see an answer before the SDK's deserializer reads it.
