@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { storagePathKind } from '../../azure/artifactPaths';
 import type { DatastoreStorage } from '../../azure/datastoreStorage';
 import { AzureMlError } from '../../azure/errors';
+import { localFileProblem } from '../localFileErrors';
 import { onAbort } from './abortSignals';
 import { md5OfFile } from './localFiles';
 import { isInside, localPathForRemote } from './pathSafety';
@@ -71,9 +72,11 @@ class FolderDownload {
 
   /** Makes the local folder (once) and answers its real path. */
   private rootReal(): Promise<string> {
+    // A folder that can't be made stops the whole download: every file would fail the same way.
     this.root ??= fs.mkdir(this.localRoot, { recursive: true }).catch(async (error: unknown) => {
       const file = await fileInTheWay(this.localRoot);
-      if (file) throw Object.assign(new Error(`${file} is a file: choose a folder to download into.`), { code: 'NotAFolder' });
+      const message = file ? `${file} is a file: choose a folder to download into.` : localFileProblem(error);
+      if (message) this.run.stop(new AzureMlError(message, undefined, file ? 'NotAFolder' : 'LocalFolderUnusable'));
       throw error;
     }).then(() => fs.realpath(this.localRoot));
     return this.root;

@@ -35,7 +35,7 @@ async function checkChosen(chosen: string): Promise<void> {
     stats = await fs.lstat(chosen);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `${chosen} does not exist.` : `${chosen} can't be read (${code ?? String(error)}).`);
+    throw new Error(code === 'ENOENT' ? `${chosen} does not exist: check the path.` : `${chosen} can't be read (${code ?? String(error)}): check its permissions.`);
   }
   if (stats.isFile() || stats.isDirectory()) return;
   if (!stats.isSymbolicLink()) throw new Error(`${chosen} is not a file or folder (a pipe, socket or device); only files and folders can be uploaded.`);
@@ -44,8 +44,10 @@ async function checkChosen(chosen: string): Promise<void> {
   try {
     real = await fs.realpath(chosen);
     target = await fs.stat(real);
-  } catch {
-    throw new Error(`${chosen} is a broken symbolic link.`);
+  } catch (error) {
+    throw new Error((error as NodeJS.ErrnoException).code === 'ELOOP'
+      ? `${chosen} is a loop of symbolic links: fix or remove the link.`
+      : `${chosen} is a broken symbolic link: fix or remove the link.`);
   }
   if (target.isDirectory()) return;
   if (!target.isFile()) throw new Error(`${chosen} leads to ${real}, which is not a file or folder; only files and folders can be uploaded.`);
