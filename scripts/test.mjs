@@ -27,6 +27,7 @@ const mochaSuites = [
   ['local workspace service', ['test/local/**/*.test.ts']],
   ['cli', ['test/cli/**/*.test.ts']],
   ['core engines', ['test/core/**/*.test.ts']],
+  ['network faults', ['test/faults/faultTotals.ts', 'test/faults/**/*.test.ts']],
 ];
 
 function runMochaSuite(name, globs) {

@@ -1,14 +1,16 @@
 import type { TokenCredential } from '@azure/core-auth';
 import {
-  AnonymousCredential, ContainerClient, StorageSharedKeyCredential,
+  AnonymousCredential, ContainerClient, newPipeline, StorageSharedKeyCredential,
 } from '@azure/storage-blob';
 import {
-  AnonymousCredential as FileAnonymousCredential, ShareClient, StorageSharedKeyCredential as FileSharedKeyCredential,
+  AnonymousCredential as FileAnonymousCredential, newPipeline as newSharePipeline, ShareClient,
+  StorageSharedKeyCredential as FileSharedKeyCredential, type StoragePipelineOptions as SharePipelineOptions,
 } from '@azure/storage-file-share';
 import { storageAccountUrl, type Cloud } from './cloud';
 import { createServicePrincipalCredential } from './credentials';
 import type { Datastore, DatastoreSecrets } from './domain';
 import { AzureMlError } from './errors';
+import { storageRetryGaps } from './storageRetries';
 
 /** A datastore's storage, reachable with its own credentials. */
 export type DatastoreStorage =
@@ -31,6 +33,22 @@ function withSas(url: string, sasToken: string): string {
 
 function missing(datastore: Datastore, what: string): AzureMlError {
   return new AzureMlError(`Datastore "${datastore.name}" has no ${what}.`, undefined, 'DatastoreMisconfigured');
+}
+
+type BlobCredential = StorageSharedKeyCredential | AnonymousCredential | TokenCredential;
+type ShareCredential = FileSharedKeyCredential | FileAnonymousCredential | TokenCredential;
+
+function blobContainer(url: string, credential: BlobCredential): ContainerClient {
+  const pipeline = newPipeline(credential);
+  pipeline.factories.push(storageRetryGaps());
+  return new ContainerClient(url, pipeline);
+}
+
+function fileShare(url: string, credential: ShareCredential, options: SharePipelineOptions & { fileRequestIntent?: 'backup' } = {}): ShareClient {
+  const { fileRequestIntent, ...pipelineOptions } = options;
+  const pipeline = newSharePipeline(credential, pipelineOptions);
+  pipeline.factories.push(storageRetryGaps());
+  return new ShareClient(url, pipeline, fileRequestIntent ? { fileRequestIntent } : {});
 }
 
 /** Builds a blob container or file share client for a datastore, authenticated as the datastore says. */
@@ -61,23 +79,23 @@ export function openDatastoreStorage(options: DatastoreStorageOptions): Datastor
       if (!containerName) throw missing(datastore, 'container');
       const url = `${storageAccountUrl(cloud, datastore.accountName, 'blob', suffix, protocol)}/${encodeURIComponent(containerName)}`;
       if (secrets?.secretsType === 'AccountKey') {
-        return { kind: 'blob', datastore, container: new ContainerClient(url, new StorageSharedKeyCredential(datastore.accountName, secrets.key)) };
+        return { kind: 'blob', datastore, container: blobContainer(url, new StorageSharedKeyCredential(datastore.accountName, secrets.key)) };
       }
       if (secrets?.secretsType === 'Sas') {
-        return { kind: 'blob', datastore, container: new ContainerClient(withSas(url, secrets.sasToken), new AnonymousCredential()) };
+        return { kind: 'blob', datastore, container: blobContainer(withSas(url, secrets.sasToken), new AnonymousCredential()) };
       }
-      return { kind: 'blob', datastore, container: new ContainerClient(url, tokenCredential()) };
+      return { kind: 'blob', datastore, container: blobContainer(url, tokenCredential()) };
     }
     case 'AzureFile': {
       if (!datastore.fileShareName) throw missing(datastore, 'file share');
       const url = `${storageAccountUrl(cloud, datastore.accountName, 'file', suffix, protocol)}/${encodeURIComponent(datastore.fileShareName)}`;
       if (secrets?.secretsType === 'AccountKey') {
-        return { kind: 'file', datastore, share: new ShareClient(url, new FileSharedKeyCredential(datastore.accountName, secrets.key)) };
+        return { kind: 'file', datastore, share: fileShare(url, new FileSharedKeyCredential(datastore.accountName, secrets.key)) };
       }
       if (secrets?.secretsType === 'Sas') {
-        return { kind: 'file', datastore, share: new ShareClient(withSas(url, secrets.sasToken), new FileAnonymousCredential()) };
+        return { kind: 'file', datastore, share: fileShare(withSas(url, secrets.sasToken), new FileAnonymousCredential()) };
       }
-      return { kind: 'file', datastore, share: new ShareClient(url, tokenCredential(), { fileRequestIntent: 'backup' }) };
+      return { kind: 'file', datastore, share: fileShare(url, tokenCredential(), { fileRequestIntent: 'backup' }) };
     }
     default:
       throw new AzureMlError(
