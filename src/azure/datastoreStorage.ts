@@ -10,7 +10,7 @@ import { storageAccountUrl, type Cloud } from './cloud';
 import { createServicePrincipalCredential } from './credentials';
 import type { Datastore, DatastoreSecrets } from './domain';
 import { AzureMlError } from './errors';
-import { storageRetryGaps } from './storageRetries';
+import { storageRetryGaps } from './retryGaps';
 
 /** A datastore's storage, reachable with its own credentials. */
 export type DatastoreStorage =
@@ -38,7 +38,8 @@ function missing(datastore: Datastore, what: string): AzureMlError {
 type BlobCredential = StorageSharedKeyCredential | AnonymousCredential | TokenCredential;
 type ShareCredential = FileSharedKeyCredential | FileAnonymousCredential | TokenCredential;
 
-function blobContainer(url: string, credential: BlobCredential): ContainerClient {
+/** A container client whose pipeline also retries what the SDK leaves out (see storageRetryGaps). */
+export function blobContainer(url: string, credential: BlobCredential = new AnonymousCredential()): ContainerClient {
   const pipeline = newPipeline(credential);
   pipeline.factories.push(storageRetryGaps());
   return new ContainerClient(url, pipeline);

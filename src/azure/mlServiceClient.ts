@@ -3,6 +3,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { bearerTokenAuthenticationPolicyName, type PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { Cloud } from './cloud';
 import { loopbackBearerTokenPolicy } from './loopbackAuthPolicy';
+import { cutOffAnswerRetryPolicy } from './retryGaps';
 
 /**
  * The one api-version for every Microsoft.MachineLearningServices call, SDK or raw. The SDK
@@ -47,6 +48,7 @@ export function createMachineLearningClient(
     credentialScopes: cloud.armScope,
   });
   client.pipeline.addPolicy(machineLearningApiVersionPolicy(machineLearningApiVersion));
+  client.pipeline.addPolicy(cutOffAnswerRetryPolicy(), { phase: 'Retry' });
   if (cloud.allowsPlainHttpLoopback) {
     client.pipeline.removePolicy({ name: bearerTokenAuthenticationPolicyName });
     // Sign phase: runs on every attempt, after retries and redirects, so each final URL is checked.

@@ -52,7 +52,14 @@ export const fetchRange: RangeReader = async (url, offset, signal) => {
     await response.body?.cancel();
     throw new LogReadError(`Reading the log failed: the storage answered ${response.status}.`, response.status);
   }
-  const body = new Uint8Array(await response.arrayBuffer());
+  let body: Uint8Array;
+  try {
+    body = new Uint8Array(await response.arrayBuffer());
+  } catch (error) {
+    if ((error as { name?: string }).name === 'AbortError') throw error;
+    // The connection broke mid-answer: none of it is used, the next read asks from the same offset.
+    throw new LogReadError('The log storage broke off its answer.', response.status);
+  }
   const start = response.status === 206 ? contentRangeStart(response.headers.get('content-range')) ?? offset : 0;
   const skip = Math.max(0, offset - start);
   const bytes = body.subarray(skip);

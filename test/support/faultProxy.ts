@@ -41,6 +41,8 @@ export interface FaultScheduleOptions {
   retryAfterSeconds?: number;
   /** How long a stall holds a connection the client keeps open. */
   stallLimitMs?: number;
+  /** Only requests whose identity (`<service> <METHOD> <path>?<query> <range>`) matches are faulted. */
+  target?: RegExp;
 }
 
 /** SAS fields and per-attempt parameters, left out of a request's identity (SAS URLs are re-signed). */
@@ -65,7 +67,7 @@ export class FaultSchedule {
 
   constructor(options: FaultScheduleOptions) {
     this.options = {
-      kinds: faultKinds, maxFaultsInARow: 2, retryAfterSeconds: 1, stallLimitMs: 60_000, ...options,
+      kinds: faultKinds, maxFaultsInARow: 2, retryAfterSeconds: 1, stallLimitMs: 60_000, target: /(?:)/, ...options,
     };
   }
 
@@ -84,7 +86,8 @@ export class FaultSchedule {
     const kinds = this.options.kinds.filter((k) => allowed.includes(k));
     const digest = createHash('sha256').update(`${this.options.seed}\n${key}\n${n}`).digest();
     const roll = digest.readUInt32BE(0) / 2 ** 32;
-    if (kinds.length === 0 || roll >= this.options.rate || history.faultsInARow >= this.options.maxFaultsInARow) {
+    if (kinds.length === 0 || roll >= this.options.rate || history.faultsInARow >= this.options.maxFaultsInARow
+      || !this.options.target.test(key)) {
       history.faultsInARow = 0;
       return undefined;
     }

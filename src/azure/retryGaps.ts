@@ -1,3 +1,4 @@
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { HttpOperationResponse, RequestPolicyFactory, WebResource } from '@azure/storage-blob';
 
 /** Extra tries of one request beyond the storage SDK's own retries. */
@@ -41,7 +42,10 @@ interface Failure {
   response?: { headers?: { get(name: string): string | undefined } };
 }
 
-/** An answer whose body was cut off on its way ("Error reading response as text: aborted"). */
+/**
+ * An answer whose body was cut off on its way ("Error reading response as text: aborted"): the
+ * SDKs' retry policies do not recognise it (it is no connection error by their list).
+ */
 function cutOffAnswer(error: Failure): boolean {
   if (error.name === 'AbortError') return false;
   return /\b(aborted|terminated|socket hang up)\b/i.test(error.message ?? '')
@@ -90,5 +94,29 @@ export function storageRetryGaps(): RequestPolicyFactory {
         return outcome.kind === 'answered' ? outcome.response : outcome.failed();
       },
     }),
+  };
+}
+
+/** Extra tries of a request whose answer was cut off mid-body (the Azure ML / ARM pipeline). */
+const maxCutOffRetries = 3;
+
+/**
+ * For the Azure ML / ARM pipeline: sends a request again whose answer was cut off mid-body,
+ * which the SDK's default retries leave to the caller. Every request of that client is safe
+ * to repeat: reads, PUTs of client-named resources (a job is named before it is sent), POSTs
+ * that read or only ask (list secrets, query, cancel, a pending upload).
+ */
+export function cutOffAnswerRetryPolicy(): PipelinePolicy {
+  return {
+    name: 'cutOffAnswerRetryPolicy',
+    async sendRequest(request, next) {
+      for (let retry = 0; ; retry++) {
+        try {
+          return await next(request);
+        } catch (error) {
+          if (retry >= maxCutOffRetries || request.abortSignal?.aborted || !cutOffAnswer((error ?? {}) as Failure)) throw error;
+        }
+      }
+    },
   };
 }
