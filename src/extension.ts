@@ -13,6 +13,8 @@ import { uploadFilesToDatastore, uploadFolderToDatastore, uploadToDatastore } fr
 import { loadMore, refreshDatastores, refreshExperiments, refreshModels, refreshWorkspaces, retry, showLog } from './commands/viewCommands';
 import { selectSubscriptions, selectWorkspace, setActiveWorkspace } from './commands/workspaceCommands';
 import { ConnectionManager } from './connection/connectionManager';
+import { networkSettingsChanged } from './connection/loadAzureModules';
+import { affectsNetworkSettings } from './connection/networkSettingsFromVsCode';
 import { LocalWorkspaceLauncher } from './connection/localWorkspaceLauncher';
 import { FormPanels } from './forms/formPanels';
 import { registerViews } from './tree/views';
@@ -66,6 +68,9 @@ export function activate(context: vscode.ExtensionContext): AzureMlExtensionApi 
   const launcher = new LocalWorkspaceLauncher(context.asAbsolutePath('dist/local.js'), log);
   const connections = new ConnectionManager(context.globalState, launcher, log);
   context.subscriptions.push(launcher, connections);
+  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((event) => {
+    if (affectsNetworkSettings(event)) networkSettingsChanged();
+  }));
   const views = registerViews(context, connections, log);
   const forms = new FormPanels(context.extensionUri, log, () => connections.kind);
   context.subscriptions.push(forms);

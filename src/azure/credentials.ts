@@ -2,6 +2,7 @@ import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { ClientSecretCredential } from '@azure/identity';
 import type { LocalWorkspaceConnection } from '../local/discovery';
 import type { Cloud } from './cloud';
+import { transportClientOptions } from './transport';
 
 /** Signs in as a service principal against the cloud's own Microsoft Entra authority. */
 export function createServicePrincipalCredential(
@@ -10,7 +11,10 @@ export function createServicePrincipalCredential(
   clientId: string,
   clientSecret: string,
 ): TokenCredential {
-  return new ClientSecretCredential(tenantId, clientId, clientSecret, { authorityHost: cloud.authorityHost });
+  return new ClientSecretCredential(tenantId, clientId, clientSecret, {
+    authorityHost: cloud.authorityHost,
+    ...transportClientOptions('Microsoft Entra ID'),
+  });
 }
 
 /** How long a fixed token is reported valid; the SDK refreshes shortly before this. */

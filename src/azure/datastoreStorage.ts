@@ -11,6 +11,7 @@ import { createServicePrincipalCredential } from './credentials';
 import type { Datastore, DatastoreSecrets } from './domain';
 import { AzureMlError } from './errors';
 import { storageRetryGaps } from './retryGaps';
+import { withStorageTransport } from './transport';
 
 /** A datastore's storage, reachable with its own credentials. */
 export type DatastoreStorage =
@@ -38,18 +39,21 @@ function missing(datastore: Datastore, what: string): AzureMlError {
 type BlobCredential = StorageSharedKeyCredential | AnonymousCredential | TokenCredential;
 type ShareCredential = FileSharedKeyCredential | FileAnonymousCredential | TokenCredential;
 
-/** A container client whose pipeline also retries what the SDK leaves out (see storageRetryGaps). */
+/**
+ * A container client with the network settings (see withStorageTransport) whose pipeline also
+ * retries what the SDK leaves out (see storageRetryGaps).
+ */
 export function blobContainer(url: string, credential: BlobCredential = new AnonymousCredential()): ContainerClient {
   const pipeline = newPipeline(credential);
   pipeline.factories.push(storageRetryGaps());
-  return new ContainerClient(url, pipeline);
+  return withStorageTransport(new ContainerClient(url, pipeline), 'Azure Blob Storage');
 }
 
 function fileShare(url: string, credential: ShareCredential, options: SharePipelineOptions & { fileRequestIntent?: 'backup' } = {}): ShareClient {
   const { fileRequestIntent, ...pipelineOptions } = options;
   const pipeline = newSharePipeline(credential, pipelineOptions);
   pipeline.factories.push(storageRetryGaps());
-  return new ShareClient(url, pipeline, fileRequestIntent ? { fileRequestIntent } : {});
+  return withStorageTransport(new ShareClient(url, pipeline, fileRequestIntent ? { fileRequestIntent } : {}), 'Azure Files');
 }
 
 /** Builds a blob container or file share client for a datastore, authenticated as the datastore says. */

@@ -4,6 +4,7 @@ import { bearerTokenAuthenticationPolicyName, type PipelinePolicy } from '@azure
 import type { Cloud } from './cloud';
 import { loopbackBearerTokenPolicy } from './loopbackAuthPolicy';
 import { cutOffAnswerRetryPolicy } from './retryGaps';
+import { transportClientOptions } from './transport';
 
 /**
  * The one api-version for every Microsoft.MachineLearningServices call, SDK or raw. The SDK
@@ -46,6 +47,7 @@ export function createMachineLearningClient(
     endpoint: cloud.resourceManagerEndpoint,
     $host: cloud.resourceManagerEndpoint,
     credentialScopes: cloud.armScope,
+    ...transportClientOptions((url) => (url.startsWith(`${cloud.resourceManagerEndpoint}/`) ? 'Azure Resource Manager' : 'Azure Machine Learning')),
   });
   client.pipeline.addPolicy(machineLearningApiVersionPolicy(machineLearningApiVersion));
   client.pipeline.addPolicy(cutOffAnswerRetryPolicy(), { phase: 'Retry' });

@@ -6,7 +6,7 @@ import { AzureMlError } from './errors';
 import { mapResourceGroup, mapSubscription, mapTenant, mapWorkspace } from './mappers';
 import { createMachineLearningClient } from './mlServiceClient';
 import { pageOf, readSdkPage } from './paging';
-import { callService, sendJson } from './serviceCall';
+import { callService, sendJson, type AbortSignalLike } from './serviceCall';
 import { WorkspaceClient } from './workspaceClient';
 
 export const subscriptionsApiVersion = '2022-12-01';
@@ -18,6 +18,14 @@ export interface WorkspaceListOptions {
   /** Only this resource group's workspaces; all of the subscription's otherwise. */
   resourceGroup?: string;
   continuationToken?: string;
+  /** Cancels the call. */
+  abortSignal?: AbortSignalLike;
+}
+
+export interface ListOptions {
+  continuationToken?: string;
+  /** Cancels the call. */
+  abortSignal?: AbortSignalLike;
 }
 
 /**
@@ -51,33 +59,38 @@ export class ResourceManagerClient {
   private async listRaw<T>(
     url: string,
     map: (raw: unknown) => T,
+    abortSignal: AbortSignalLike | undefined,
   ): Promise<Page<T>> {
     // Tenant-level calls: the subscription id of the client they ride on is not used.
-    const { body } = await sendJson<{ value?: unknown[]; nextLink?: string | null }>(this.clientFor(''), { method: 'GET', url });
+    const { body } = await sendJson<{ value?: unknown[]; nextLink?: string | null }>(
+      this.clientFor(''), { method: 'GET', url, ...(abortSignal ? { abortSignal } : {}) });
     return pageOf((body?.value ?? []).map(map), body?.nextLink);
   }
 
   /** Tenants the credential's account belongs to. */
-  listTenants(options: { continuationToken?: string } = {}): Promise<Page<Tenant>> {
+  listTenants(options: ListOptions = {}): Promise<Page<Tenant>> {
     return callService(() => this.listRaw(
-      this.armUrl(`/tenants?api-version=${tenantsApiVersion}`, options.continuationToken), mapTenant));
+      this.armUrl(`/tenants?api-version=${tenantsApiVersion}`, options.continuationToken), mapTenant, options.abortSignal));
   }
 
-  listSubscriptions(options: { continuationToken?: string } = {}): Promise<Page<Subscription>> {
+  listSubscriptions(options: ListOptions = {}): Promise<Page<Subscription>> {
     return callService(() => this.listRaw(
-      this.armUrl(`/subscriptions?api-version=${subscriptionsApiVersion}`, options.continuationToken), mapSubscription));
+      this.armUrl(`/subscriptions?api-version=${subscriptionsApiVersion}`, options.continuationToken), mapSubscription, options.abortSignal));
   }
 
-  listResourceGroups(subscriptionId: string, options: { continuationToken?: string } = {}): Promise<Page<ResourceGroup>> {
+  listResourceGroups(subscriptionId: string, options: ListOptions = {}): Promise<Page<ResourceGroup>> {
     return callService(() => this.listRaw(
       this.armUrl(`/subscriptions/${encodeURIComponent(subscriptionId)}/resourcegroups?api-version=${resourceGroupsApiVersion}`,
         options.continuationToken),
-      mapResourceGroup));
+      mapResourceGroup, options.abortSignal));
   }
 
   listWorkspaces(options: WorkspaceListOptions): Promise<Page<Workspace>> {
     const workspaces = this.clientFor(options.subscriptionId).workspaces;
-    const list = options.resourceGroup ? workspaces.listByResourceGroup(options.resourceGroup) : workspaces.listBySubscription();
+    const sdkOptions = options.abortSignal ? { abortSignal: options.abortSignal } : {};
+    const list = options.resourceGroup
+      ? workspaces.listByResourceGroup(options.resourceGroup, sdkOptions)
+      : workspaces.listBySubscription(sdkOptions);
     return readSdkPage(list, options.continuationToken, (w) => mapWorkspace(w, this.cloud));
   }
 

@@ -1,8 +1,10 @@
 import type { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
 import {
-  createHttpHeaders, createPipelineRequest, type HttpHeaders, type HttpMethods,
+  createHttpHeaders, createPipelineRequest, type HttpHeaders, type HttpMethods, type PipelineRequest,
 } from '@azure/core-rest-pipeline';
 import { AzureMlError, errorFromResponse, toAzureMlError } from './errors';
+
+export type AbortSignalLike = NonNullable<PipelineRequest['abortSignal']>;
 
 /**
  * The SDK reports an error answer whose body is not the JSON it claims to be (a gateway's
@@ -16,11 +18,17 @@ function fromSdkError(error: unknown): AzureMlError {
   return toAzureMlError(error);
 }
 
-/** Runs an SDK call; whatever it throws reaches the caller as an AzureMlError. */
+/** An abort the caller asked for: it stays an AbortError, which the UI shows as nothing. */
+function isAbort(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === 'AbortError';
+}
+
+/** Runs an SDK call; whatever it throws reaches the caller as an AzureMlError, or an AbortError when canceled. */
 export async function callService<T>(operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();
   } catch (e) {
+    if (isAbort(e)) throw e;
     throw fromSdkError(e);
   }
 }
@@ -32,6 +40,8 @@ export interface JsonRequest {
   method: HttpMethods;
   url: string;
   body?: unknown;
+  /** Cancels the request. */
+  abortSignal?: AbortSignalLike;
 }
 
 export interface JsonResponse<T> {
@@ -52,6 +62,7 @@ export async function sendJson<T>(sender: RequestSender, request: JsonRequest): 
     method: request.method,
     headers,
     ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
+    ...(request.abortSignal ? { abortSignal: request.abortSignal } : {}),
   });
   const response = await callService(() => sender.sendRequest(pipelineRequest));
   if (response.status < 200 || response.status > 299) {

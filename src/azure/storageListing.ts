@@ -1,6 +1,7 @@
 import type { DatastoreStorage } from './datastoreStorage';
 import type { Page } from './domain';
 import { toAzureMlError } from './errors';
+import type { AbortSignalLike } from './serviceCall';
 
 /** A file or folder inside a datastore. `path` is relative to the datastore root, `/`-separated. */
 export interface StorageEntry {
@@ -14,6 +15,8 @@ export interface StorageEntry {
 export interface ListFolderOptions {
   continuationToken?: string;
   pageSize?: number;
+  /** Cancels the listing. */
+  abortSignal?: AbortSignalLike;
 }
 
 function folderPrefix(folderPath: string): string {
@@ -25,9 +28,10 @@ function folderPrefix(folderPath: string): string {
 export async function listFolder(storage: DatastoreStorage, folderPath: string, options: ListFolderOptions = {}): Promise<Page<StorageEntry>> {
   const prefix = folderPrefix(folderPath);
   const byPage = { maxPageSize: options.pageSize ?? 200, ...(options.continuationToken ? { continuationToken: options.continuationToken } : {}) };
+  const abort = options.abortSignal ? { abortSignal: options.abortSignal } : {};
   try {
     if (storage.kind === 'blob') {
-      const pages = storage.container.listBlobsByHierarchy('/', { prefix }).byPage(byPage);
+      const pages = storage.container.listBlobsByHierarchy('/', { prefix, ...abort }).byPage(byPage);
       const { value } = await pages.next();
       const segment = value?.segment;
       const folders: StorageEntry[] = (segment?.blobPrefixes ?? []).map((p: { name: string }) => {
@@ -42,7 +46,7 @@ export async function listFolder(storage: DatastoreStorage, folderPath: string, 
       return withToken([...folders, ...files], value?.continuationToken);
     }
     const directory = prefix ? storage.share.getDirectoryClient(prefix.slice(0, -1)) : storage.share.rootDirectoryClient;
-    const pages = directory.listFilesAndDirectories().byPage(byPage);
+    const pages = directory.listFilesAndDirectories(abort).byPage(byPage);
     const { value } = await pages.next();
     const segment = value?.segment;
     const folders: StorageEntry[] = (segment?.directoryItems ?? []).map((d: { name: string }) => ({
@@ -54,6 +58,7 @@ export async function listFolder(storage: DatastoreStorage, folderPath: string, 
     }));
     return withToken([...folders, ...files], value?.continuationToken);
   } catch (e) {
+    if ((e as { name?: unknown } | null)?.name === 'AbortError') throw e;
     throw toAzureMlError(e);
   }
 }

@@ -1,6 +1,8 @@
 /** `azml`: a small command line over the same clients and engines as the extension. */
 import { parseArgs } from 'node:util';
+import { networkSettingsFromEnvironment } from '../azure/networkSettings';
 import { maskSecrets } from '../azure/secrets';
+import { useNetworkSettings } from '../azure/transport';
 import type { CliCommand } from './command';
 import { datastoresCommand } from './commands/datastores';
 import { downloadCommand } from './commands/download';
@@ -52,6 +54,8 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(`Usage: ${command.usage}\n\n${targetOptionsHelp}\n`);
     return 0;
   }
+  // HTTPS_PROXY / NO_PROXY / NODE_EXTRA_CA_CERTS, for every client the command makes.
+  useNetworkSettings(networkSettingsFromEnvironment(process.env));
   const target = await resolveTarget(values, command.needsWorkspace);
   return (await command.run(values, target, parsed.positionals)) ?? 0;
 }

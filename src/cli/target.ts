@@ -3,6 +3,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { azurePublicCloud, cloudByName, azureClouds, type Cloud } from '../azure/cloud';
 import { connectLocalWorkspace } from '../azure/localWorkspace';
 import { ResourceManagerClient } from '../azure/resourceManagerClient';
+import { transportClientOptions } from '../azure/transport';
 import type { WorkspaceClient } from '../azure/workspaceClient';
 import { readDiscoveryFile, resolveLocalDataDir } from '../local/discovery';
 import { UsageError } from './usage';
@@ -63,6 +64,7 @@ export async function resolveTarget(values: TargetValues, needsWorkspace: boolea
   const cloud = azureCloud(values.cloud);
   const credential: TokenCredential = new DefaultAzureCredential({
     authorityHost: cloud.authorityHost,
+    ...transportClientOptions('Microsoft Entra ID'),
     ...(values.tenant ? { tenantId: values.tenant } : {}),
   });
   const resourceManager = new ResourceManagerClient(cloud, credential);

@@ -20,3 +20,5 @@ export { uploadToDatastore } from '../core/transfer/uploadFolder';
 export { RunLogTailer } from '../core/runLogTailer';
 export { snapshotTransfer } from '../core/snapshot/snapshotTransfer';
 export { jobSpecContextOf, submitJob } from '../core/submitJob';
+export { networkSettingsFromEnvironment } from '../azure/networkSettings';
+export { useNetworkSettings } from '../azure/transport';

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { networkSettingsFromVsCode } from './networkSettingsFromVsCode';
 
 /**
  * The Azure SDK layer is bundled on its own (dist/azureModules.js) and loaded on first use, so
@@ -7,13 +8,29 @@ import * as path from 'node:path';
 export type AzureModules = typeof import('./azureModules');
 
 let modules: Promise<AzureModules> | undefined;
+let networkSettingsApplied = false;
 
-export function loadAzureModules(): Promise<AzureModules> {
+/**
+ * The SDK layer, with VS Code's network settings applied. Settings that can't be used (a
+ * malformed http.proxy, an unreadable NODE_EXTRA_CA_CERTS) fail every use with their message
+ * until they are fixed.
+ */
+export async function loadAzureModules(): Promise<AzureModules> {
   modules ??= Promise.resolve().then(() => {
     // A computed path keeps esbuild from inlining the module into extension.js.
     const file = path.join(__dirname, 'azureModules.js');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(file) as AzureModules;
   });
-  return modules;
+  const sdk = await modules;
+  if (!networkSettingsApplied) {
+    sdk.useNetworkSettings(networkSettingsFromVsCode(sdk));
+    networkSettingsApplied = true;
+  }
+  return sdk;
+}
+
+/** Reads the network settings again on next use (after http.proxy and the like changed). */
+export function networkSettingsChanged(): void {
+  networkSettingsApplied = false;
 }

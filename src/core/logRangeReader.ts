@@ -1,3 +1,7 @@
+import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
+import { AzureMlError } from '../azure/errors';
+import { sendPlainRequest } from '../azure/transport';
+
 /** What one ranged read of a log blob found. */
 export type RangeReadResult =
   /** New bytes from the requested offset on. */
@@ -23,44 +27,61 @@ function contentRangeStart(header: string | null): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+async function readAll(stream: NodeJS.ReadableStream | undefined): Promise<Uint8Array> {
+  if (!stream) return new Uint8Array();
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks);
+}
+
+function drain(stream: NodeJS.ReadableStream | undefined): void {
+  (stream as { destroy?: () => void } | undefined)?.destroy?.();
+}
+
 /**
- * HTTP range reads with `fetch`: `Range: bytes=<offset>-`. 206 is the tail, 416 means nothing
- * new; a server that ignores Range answers 200 with the whole blob, which is trimmed here (so
- * callers never see a byte twice, though more bytes crossed the wire: `fetchedBytes`).
+ * HTTP range reads: `Range: bytes=<offset>-`, through the same transport as every client
+ * (proxy, certificate authorities, timeouts). 206 is the tail, 416 means nothing new; a server
+ * that ignores Range answers 200 with the whole blob, which is trimmed here (so callers never
+ * see a byte twice, though more bytes crossed the wire: `fetchedBytes`).
  */
 export const fetchRange: RangeReader = async (url, offset, signal) => {
-  let response: Response;
+  let response: PipelineResponse;
   try {
-    response = await fetch(url, {
-      headers: { Range: `bytes=${offset}-` },
-      ...(signal ? { signal } : {}),
-    });
+    response = await sendPlainRequest(createPipelineRequest({
+      url,
+      method: 'GET',
+      headers: createHttpHeaders({ Range: `bytes=${offset}-` }),
+      streamResponseStatusCodes: new Set([Number.POSITIVE_INFINITY]),
+      // Log URLs of the local workspace are plain HTTP on loopback.
+      allowInsecureConnection: true,
+      ...(signal ? { abortSignal: signal } : {}),
+    }), 'The log storage');
   } catch (error) {
     if ((error as { name?: string }).name === 'AbortError') throw error;
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    throw new LogReadError(`Could not reach the log storage${cause ? ` (${cause})` : ''}.`, undefined);
+    if (error instanceof AzureMlError) throw new LogReadError(error.message, undefined);
+    const code = (error as { code?: string }).code;
+    throw new LogReadError(`Could not reach the log storage${code ? ` (${code})` : ''}.`, undefined);
   }
   if (response.status === 416) {
-    await response.body?.cancel();
+    drain(response.readableStreamBody);
     return { kind: 'none', fetchedBytes: 0 };
   }
   if (response.status === 404) {
-    await response.body?.cancel();
+    drain(response.readableStreamBody);
     return { kind: 'missing' };
   }
   if (response.status !== 200 && response.status !== 206) {
-    await response.body?.cancel();
+    drain(response.readableStreamBody);
     throw new LogReadError(`Reading the log failed: the storage answered ${response.status}.`, response.status);
   }
   let body: Uint8Array;
   try {
-    body = new Uint8Array(await response.arrayBuffer());
+    body = await readAll(response.readableStreamBody);
   } catch (error) {
     if ((error as { name?: string }).name === 'AbortError') throw error;
-    // The connection broke mid-answer: none of it is used, the next read asks from the same offset.
-    throw new LogReadError('The log storage broke off its answer.', response.status);
+    throw new LogReadError(error instanceof AzureMlError ? error.message : 'Reading the log was cut off.', undefined);
   }
-  const start = response.status === 206 ? contentRangeStart(response.headers.get('content-range')) ?? offset : 0;
+  const start = response.status === 206 ? contentRangeStart(response.headers.get('content-range') ?? null) ?? offset : 0;
   const skip = Math.max(0, offset - start);
   const bytes = body.subarray(skip);
   return bytes.length > 0 ? { kind: 'data', bytes, fetchedBytes: body.length } : { kind: 'none', fetchedBytes: body.length };
