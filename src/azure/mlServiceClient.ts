@@ -3,7 +3,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { bearerTokenAuthenticationPolicyName, type PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { Cloud } from './cloud';
 import { loopbackBearerTokenPolicy } from './loopbackAuthPolicy';
-import { cutOffAnswerRetryPolicy } from './retryGaps';
+import { lostAnswerRetryPolicy } from './retryGaps';
 import { transportClientOptions } from './transport';
 
 /**
@@ -50,7 +50,7 @@ export function createMachineLearningClient(
     ...transportClientOptions((url) => (url.startsWith(`${cloud.resourceManagerEndpoint}/`) ? 'Azure Resource Manager' : 'Azure Machine Learning')),
   });
   client.pipeline.addPolicy(machineLearningApiVersionPolicy(machineLearningApiVersion));
-  client.pipeline.addPolicy(cutOffAnswerRetryPolicy(), { phase: 'Retry' });
+  client.pipeline.addPolicy(lostAnswerRetryPolicy(), { phase: 'Retry' });
   if (cloud.allowsPlainHttpLoopback) {
     client.pipeline.removePolicy({ name: bearerTokenAuthenticationPolicyName });
     // Sign phase: runs on every attempt, after retries and redirects, so each final URL is checked.

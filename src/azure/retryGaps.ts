@@ -43,11 +43,13 @@ interface Failure {
 }
 
 /**
- * An answer whose body was cut off on its way ("Error reading response as text: aborted"): the
- * SDKs' retry policies do not recognise it (it is no connection error by their list).
+ * An answer lost on its way: its body cut off mid-way ("Error reading response as text:
+ * aborted"), or none at all within the no-progress timeout (ServiceNotAnswering, see
+ * transport.ts). The SDKs' retry policies recognise neither (no connection error by their list).
  */
-function cutOffAnswer(error: Failure): boolean {
+function answerLost(error: Failure): boolean {
   if (error.name === 'AbortError') return false;
+  if (error.code === 'ServiceNotAnswering') return true;
   return /\b(aborted|terminated|socket hang up)\b/i.test(error.message ?? '')
     || ['ECONNRESET', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET'].includes(error.code ?? '');
 }
@@ -61,8 +63,8 @@ type Attempt =
  * What the storage SDKs' retry policy leaves out, for storage calls (all of which the engines
  * make safe to repeat): a 429 Too Many Requests (the SDKs drop the generic throttling policy for
  * their own, which ignores it), sent again after the `Retry-After` the service asked for; and an
- * answer whose body was cut off mid-way, sent again at once. A few times, never after the
- * caller's abort.
+ * answer lost on its way (cut off, or stalled past the timeout), sent again at once. A few times,
+ * never after the caller's abort.
  */
 export function storageRetryGaps(): RequestPolicyFactory {
   return {
@@ -79,13 +81,13 @@ export function storageRetryGaps(): RequestPolicyFactory {
               throw error;
             };
             if (e.statusCode === 429) return { kind: 'again', retryAfter: e.response?.headers?.get('retry-after') ?? '', failed: fail };
-            if (cutOffAnswer(e) && !request.abortSignal?.aborted) return { kind: 'again', retryAfter: undefined, failed: fail };
+            if (answerLost(e) && !request.abortSignal?.aborted) return { kind: 'again', retryAfter: undefined, failed: fail };
             throw error;
           }
         };
         let outcome = await attempt();
         for (let retry = 0; retry < maxExtraRetries && outcome.kind === 'again'; retry++) {
-          // A cut-off answer is tried again at once; a 429 after the wait it asked for.
+          // A lost answer is tried again at once; a 429 after the wait it asked for.
           const delay = outcome.retryAfter === undefined ? 0 : retryAfterMs(outcome.retryAfter, retry);
           if (delay > longestRetryAfterMs) break;
           await wait(delay, request.abortSignal);
@@ -97,24 +99,24 @@ export function storageRetryGaps(): RequestPolicyFactory {
   };
 }
 
-/** Extra tries of a request whose answer was cut off mid-body (the Azure ML / ARM pipeline). */
-const maxCutOffRetries = 3;
+/** Extra tries of a request whose answer was lost (the Azure ML / ARM pipeline). */
+const maxLostAnswerRetries = 3;
 
 /**
- * For the Azure ML / ARM pipeline: sends a request again whose answer was cut off mid-body,
- * which the SDK's default retries leave to the caller. Every request of that client is safe
+ * For the Azure ML / ARM pipeline: sends a request again whose answer was lost on its way (cut
+ * off mid-body, or stalled past the timeout), which the SDK's default retries leave to the caller. Every request of that client is safe
  * to repeat: reads, PUTs of client-named resources (a job is named before it is sent), POSTs
  * that read or only ask (list secrets, query, cancel, a pending upload).
  */
-export function cutOffAnswerRetryPolicy(): PipelinePolicy {
+export function lostAnswerRetryPolicy(): PipelinePolicy {
   return {
-    name: 'cutOffAnswerRetryPolicy',
+    name: 'lostAnswerRetryPolicy',
     async sendRequest(request, next) {
       for (let retry = 0; ; retry++) {
         try {
           return await next(request);
         } catch (error) {
-          if (retry >= maxCutOffRetries || request.abortSignal?.aborted || !cutOffAnswer((error ?? {}) as Failure)) throw error;
+          if (retry >= maxLostAnswerRetries || request.abortSignal?.aborted || !answerLost((error ?? {}) as Failure)) throw error;
         }
       }
     },

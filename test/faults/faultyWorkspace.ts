@@ -1,3 +1,4 @@
+import { currentNetworkSettings, useNetworkSettings } from '../../src/azure/transport';
 import type { LocalWorkspaceConnection } from '../../src/local/discovery';
 import { FaultSchedule, startFaultProxy, type FaultProxy, type FaultScheduleOptions } from '../support/faultProxy';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
@@ -17,9 +18,17 @@ function withPath(origin: string, endpoint: string): string {
   return `${origin}${new URL(endpoint).pathname.replace(/\/+$/, '')}`;
 }
 
+/**
+ * How long a request may go without progress in this suite: short, so stalled answers cost
+ * seconds; the proxy holds a stall far longer than this.
+ */
+export const suiteTimeoutsMs = { metadata: 2_000, transfer: 3_000 };
+
 export async function startFaultyWorkspace(schedule: FaultScheduleOptions, options: { seed?: 'demo' } = {}): Promise<FaultyWorkspace> {
   const local = await startLocalWorkspace(options);
   const faults = new FaultSchedule(schedule);
+  const settings = currentNetworkSettings();
+  useNetworkSettings({ ...settings, noProgressTimeoutMs: suiteTimeoutsMs });
   const direct = local.connection;
   const proxies: FaultProxy[] = [];
   try {
@@ -50,11 +59,13 @@ export async function startFaultyWorkspace(schedule: FaultScheduleOptions, optio
     return {
       local, schedule: faults, connection, direct,
       dispose: async () => {
+        useNetworkSettings(settings);
         await Promise.all(proxies.map((p) => p.close()));
         await local.dispose();
       },
     };
   } catch (error) {
+    useNetworkSettings(settings);
     await Promise.all(proxies.map((p) => p.close()));
     await local.dispose();
     throw error;

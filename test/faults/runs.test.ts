@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { localCloud } from '../../src/azure/cloud';
 import { createFixedTokenCredential } from '../../src/azure/credentials';
@@ -10,6 +11,7 @@ import { WorkspaceClient } from '../../src/azure/workspaceClient';
 import { defaultEnvironmentId } from '../../src/core/jobSpec/curatedEnvironments';
 import { defaultScriptCommand, scriptJobDraft } from '../../src/core/jobSpec/scriptJob';
 import { RunLogTailer } from '../../src/core/runLogTailer';
+import { isTerminalJobStatus } from '../../src/azure/jobs';
 import { snapshotTransfer } from '../../src/core/snapshot/snapshotTransfer';
 import { submitJob } from '../../src/core/submitJob';
 import { describeError } from '../../src/ui/describeError';
@@ -45,7 +47,7 @@ describe('runs through a faulty network', function () {
   let projects: string;
 
   before(async () => {
-    w = await startFaultyWorkspace({ seed: 20, rate: 0.15, kinds: ['drop', 'status500', 'status503', 'throttle429', 'expiredToken'] });
+    w = await startFaultyWorkspace({ seed: 20, rate: 0.15, kinds: ['drop', 'status500', 'status503', 'throttle429', 'stall', 'expiredToken'] });
     trackSchedule(w.schedule);
     faulty = clientFor(w.connection, createFixedTokenCredential(w.connection.token));
     direct = clientFor(w.direct, createFixedTokenCredential(w.direct.token));
@@ -138,7 +140,7 @@ describe('runs through a faulty network', function () {
     const lines: string[] = [];
     const warnings: string[] = [];
     // A third of the log reads and status polls faulted: answers cut off mid-body, or refused.
-    const summary = await withFaults({ rate: 0.35, kinds: ['drop', 'status503'], target: /^(blob GET .*\/user_logs\/|arm GET .*\/runs\/)/ }, () => new RunLogTailer({
+    const summary = await withFaults({ rate: 0.35, kinds: ['drop', 'status503', 'stall'], target: /^(blob GET .*\/user_logs\/|arm GET .*\/runs\/)/ }, () => new RunLogTailer({
       runId: job.name, source: faulty.runHistory,
       listener: { onLines: (l) => lines.push(...l), onWarning: (m) => warnings.push(m) },
       schedule: { logMinMs: 50, logMaxMs: 200, detailsMinMs: 100, detailsMaxMs: 500, detailsWhileOutputMs: 200 },
@@ -147,6 +149,22 @@ describe('runs through a faulty network', function () {
     const expected = [...Array.from({ length: count }, (_, i) => `line ${String(i).padStart(4, '0')} ${'x'.repeat(i % 50)}`), 'last line, no newline'];
     assert.deepEqual(lines, expected);
     verifiedBytes(summary.logBytes);
+  });
+
+  it('a finished run\'s log is read to its end even when the reads after the end fail', async () => {
+    const dir = project('finished', 'for i in range(50):\n    print(f"row {i}")\n');
+    w.schedule.enabled = false;
+    const { job } = await submitJob({ client: direct, draft: draftFor(dir), transfer: snapshotTransfer, nameStem: 'finished' });
+    while (!isTerminalJobStatus((await direct.jobs.get(job.name)).status)) await sleep(200);
+    w.schedule.enabled = true;
+    const lines: string[] = [];
+    // The run is over before the tail starts: its one read of the whole log fails twice.
+    const summary = await withFaults({ rate: 1, kinds: ['drop'], maxFaultsInARow: 2, target: /^blob GET .*\/user_logs\/std_log\.txt\?.* bytes=0-$/ },
+      () => new RunLogTailer({
+        runId: job.name, source: faulty.runHistory, listener: { onLines: (l) => lines.push(...l) }, schedule: { logMinMs: 50 },
+      }).follow());
+    assert.equal(summary.status, 'Completed');
+    assert.deepEqual(lines, Array.from({ length: 50 }, (_, i) => `row ${i}`));
   });
 
   it('an expired token is asked for anew once and the call goes on; a refused one asks to connect or sign in again', async () => {

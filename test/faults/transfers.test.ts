@@ -68,7 +68,7 @@ describe('transfers through a faulty network (at least 10% of requests faulted)'
   let work: string;
 
   before(async () => {
-    w = await startFaultyWorkspace({ seed: 10, rate: 0.15, kinds: ['drop', 'status500', 'status503', 'throttle429'] });
+    w = await startFaultyWorkspace({ seed: 10, rate: 0.15, kinds: ['drop', 'status500', 'status503', 'throttle429', 'stall'] });
     trackSchedule(w.schedule);
     faulty = transferHarnessFor({ ...w.local, connection: w.connection });
     direct = transferHarnessFor(w.local);
@@ -127,4 +127,25 @@ describe('transfers through a faulty network (at least 10% of requests faulted)'
       verifiedBytes([...downloaded.values()].reduce((sum, b) => sum + b.length, 0));
     });
   }
+
+  it('a download whose listing answers are cut off twice still lists and fetches everything', async () => {
+    const source = path.join(work, 'listing-source');
+    writeTree(source, manyFiles(20));
+    const expected = readLocalTree(source);
+    const storage = await faulty.storage('workspaceblobstore');
+    w.schedule.enabled = false;
+    const up = await uploadToDatastore({ storage, localRoot: source, targetPath: 'listing', policy: 'overwrite' });
+    w.schedule.enabled = true;
+    assert.deepEqual(up.failed, []);
+    const saved = { ...w.schedule.options };
+    Object.assign(w.schedule.options, { rate: 1, kinds: ['drop'], maxFaultsInARow: 2, target: /^blob GET [^ ]*comp=list/ });
+    try {
+      const into = path.join(work, 'listing-download');
+      const down = await downloadFromDatastore({ storage, remotePath: 'listing', localRoot: into, policy: 'overwrite' });
+      assertCompleteOrReported(down, expected, readLocalTree(into));
+      assert.deepEqual(down.failed, []);
+    } finally {
+      Object.assign(w.schedule.options, saved);
+    }
+  });
 });
