@@ -4,6 +4,7 @@ import { storageAccountUrl, type Cloud } from './cloud';
 import { openDatastoreStorage, type DatastoreStorage } from './datastoreStorage';
 import type { Datastore, DatastoreInput, DatastoreSecrets } from './domain';
 import { toAzureMlError } from './errors';
+import { routesThroughProxy } from './transport';
 
 /** The form field a failed check points at. */
 export type AccessCheckField = 'accountName' | 'container' | 'endpoint' | 'protocol' | 'credentials';
@@ -99,7 +100,9 @@ export async function checkDatastoreAccess(options: DatastoreAccessCheckOptions)
   const service = input.datastoreType === 'AzureFile' ? 'file' : 'blob';
   const accountUrl = storageAccountUrl(cloud, input.accountName, service, input.endpoint ?? cloud.storageEndpointSuffix, input.protocol ?? 'https');
   const host = new URL(accountUrl).hostname;
-  if (!cloud.storageEndpoints || (input.endpoint ?? cloud.storageEndpointSuffix) !== cloud.storageEndpointSuffix) {
+  const custom = !cloud.storageEndpoints || (input.endpoint ?? cloud.storageEndpointSuffix) !== cloud.storageEndpointSuffix;
+  // Through a proxy, the proxy resolves the name: this machine may not be able to.
+  if (custom && !routesThroughProxy(accountUrl)) {
     // The storage SDK retries a name that does not resolve for half a minute; ask DNS once first.
     try {
       await lookup(host);

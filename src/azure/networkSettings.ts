@@ -73,16 +73,16 @@ export function readCaCertificates(file: string, source = 'NODE_EXTRA_CA_CERTS')
   return certificates;
 }
 
-/** Checks a proxy URL as given by a user; throws one clear message when it is not usable. */
+/** Checks a proxy URL as given by a user; one clear message (never echoing it: it may hold a password) when unusable. */
 export function checkProxyUrl(proxyUrl: string, source: string): string {
-  let url: URL;
+  let url: URL | undefined;
   try {
     url = new URL(proxyUrl);
   } catch {
-    throw new AzureMlError(`${source} is not a URL. Use the form http://host:port.`, undefined, 'InvalidProxy');
+    url = undefined;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new AzureMlError(`${source} must start with http:// or https:// (it starts with ${url.protocol}//).`, undefined, 'InvalidProxy');
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+    throw new AzureMlError(`${source} is not a proxy URL. Use the form http://proxy.example:8080.`, undefined, 'InvalidProxy');
   }
   return proxyUrl;
 }

@@ -14,6 +14,8 @@ export interface SubscriptionsAcrossTenants {
   subscriptions: Array<Subscription & { tenantId: string }>;
   /** Tenants whose subscriptions could not be listed; the others are still returned. */
   failures: TenantFailure[];
+  /** Tenants still being listed (only in the listings given to `onProgress`). */
+  loading: Tenant[];
 }
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
@@ -22,33 +24,22 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   return all;
 }
 
-/**
- * Every subscription the account reaches, in every tenant it belongs to. A tenant that fails
- * (MFA needed, conditional access, no permission) is reported, and hides no other tenant.
- */
-export async function listSubscriptionsAcrossTenants(
-  cloud: Cloud,
-  homeTenantCredential: TokenCredential,
-  credentialForTenant: (tenantId: string) => TokenCredential,
-): Promise<SubscriptionsAcrossTenants> {
-  const home = new ResourceManagerClient(cloud, homeTenantCredential);
-  const tenants = await collect(allItems<Tenant>((continuationToken) => home.listTenants(continuationToken ? { continuationToken } : {})));
-  const results = await Promise.all(tenants.map(async (tenant) => {
-    try {
-      const client = new ResourceManagerClient(cloud, credentialForTenant(tenant.tenantId));
-      const subscriptions = await collect(allItems<Subscription>((continuationToken) =>
-        client.listSubscriptions(continuationToken ? { continuationToken } : {})));
-      return { tenant, subscriptions, error: undefined };
-    } catch (e) {
-      return { tenant, subscriptions: [], error: toAzureMlError(e) };
-    }
-  }));
+type TenantResult =
+  | { tenant: Tenant; state: 'loading' }
+  | { tenant: Tenant; state: 'listed'; subscriptions: Subscription[] }
+  | { tenant: Tenant; state: 'failed'; error: AzureMlError };
 
+function listingOf(results: readonly TenantResult[]): SubscriptionsAcrossTenants {
   const seen = new Set<string>();
   const subscriptions: SubscriptionsAcrossTenants['subscriptions'] = [];
   const failures: TenantFailure[] = [];
+  const loading: Tenant[] = [];
   for (const result of results) {
-    if (result.error) {
+    if (result.state === 'loading') {
+      loading.push(result.tenant);
+      continue;
+    }
+    if (result.state === 'failed') {
       failures.push({ tenant: result.tenant, error: result.error });
       continue;
     }
@@ -59,5 +50,36 @@ export async function listSubscriptionsAcrossTenants(
     }
   }
   subscriptions.sort((a, b) => a.displayName.localeCompare(b.displayName));
-  return { subscriptions, failures };
+  return { subscriptions, failures, loading };
+}
+
+/**
+ * Every subscription the account reaches, in every tenant it belongs to. Each tenant is listed
+ * on its own: one that fails (MFA needed, conditional access, no permission, no answer) is
+ * reported and hides no other, and one that is slow holds up no other: `onProgress` gets the
+ * listing so far once the tenants are known and again each time a tenant answers or fails.
+ * Resolves with the complete listing.
+ */
+export async function listSubscriptionsAcrossTenants(
+  cloud: Cloud,
+  homeTenantCredential: TokenCredential,
+  credentialForTenant: (tenantId: string) => TokenCredential,
+  onProgress?: (listing: SubscriptionsAcrossTenants) => void,
+): Promise<SubscriptionsAcrossTenants> {
+  const home = new ResourceManagerClient(cloud, homeTenantCredential);
+  const tenants = await collect(allItems<Tenant>((continuationToken) => home.listTenants(continuationToken ? { continuationToken } : {})));
+  const results: TenantResult[] = tenants.map((tenant) => ({ tenant, state: 'loading' }));
+  onProgress?.(listingOf(results));
+  await Promise.all(tenants.map(async (tenant, index) => {
+    try {
+      const client = new ResourceManagerClient(cloud, credentialForTenant(tenant.tenantId));
+      const subscriptions = await collect(allItems<Subscription>((continuationToken) =>
+        client.listSubscriptions(continuationToken ? { continuationToken } : {})));
+      results[index] = { tenant, state: 'listed', subscriptions };
+    } catch (e) {
+      results[index] = { tenant, state: 'failed', error: toAzureMlError(e) };
+    }
+    onProgress?.(listingOf(results));
+  }));
+  return listingOf(results);
 }

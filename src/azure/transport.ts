@@ -1,10 +1,10 @@
-import { pipeline as pipeStreams, Transform } from 'node:stream';
+import { pipeline as pipeStreams, Readable, Transform } from 'node:stream';
 import * as tls from 'node:tls';
 import {
   createDefaultHttpClient, getDefaultProxySettings, proxyPolicy,
   type PipelinePolicy, type PipelineRequest, type PipelineResponse, type SendRequest,
 } from '@azure/core-rest-pipeline';
-import { AzureMlError } from './errors';
+import { AzureMlError, toAzureMlError } from './errors';
 import { defaultNetworkSettings, networkSettingsFromEnvironment, type CallKind, type NetworkSettings } from './networkSettings';
 
 /**
@@ -29,10 +29,22 @@ function initialSettings(): NetworkSettings {
   }
 }
 
+/** Why the settings given could not be used: every request fails with it until they are fixed. */
+let settingsError: AzureMlError | undefined;
+
 /** Replaces the network settings of every client, existing ones included. */
 export function useNetworkSettings(settings: NetworkSettings): void {
   activeSettings = settings;
+  settingsError = undefined;
   proxyRoutes.clear();
+}
+
+/**
+ * Settings that can't be used (a malformed proxy URL, an unreadable CA file): rather than
+ * going around the user's proxy, every request fails with their message until they are fixed.
+ */
+export function refuseNetworkRequests(error: unknown): void {
+  settingsError = toAzureMlError(error);
 }
 
 export function currentNetworkSettings(): NetworkSettings {
@@ -78,6 +90,11 @@ export function bypassesProxy(url: string, noProxy: readonly string[]): boolean 
     if (entry.startsWith('.')) return host.endsWith(entry) || host === entry.slice(1);
     return host === entry;
   });
+}
+
+/** Whether a request to `url` would go through the proxy, with the settings in use. */
+export function routesThroughProxy(url: string): boolean {
+  return activeSettings.proxyUrl !== undefined && !bypassesProxy(url, activeSettings.noProxy);
 }
 
 /** The SDK's own proxy policy, one per proxy URL (it keeps the proxy agents with their sockets). */
@@ -135,7 +152,8 @@ function serviceNameFor(service: ServiceName, url: string): string {
 }
 
 export function noAnswerError(service: string, url: string, timeoutMs: number): AzureMlError {
-  const seconds = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} seconds` : `${timeoutMs} ms`;
+  const wholeSeconds = Math.round(timeoutMs / 1000);
+  const seconds = timeoutMs >= 1000 ? `${wholeSeconds} second${wholeSeconds === 1 ? '' : 's'}` : `${timeoutMs} ms`;
   return new AzureMlError(
     `${service} (${hostOf(url)}) stopped answering: nothing arrived for ${seconds}. `
     + 'Check your network connection and proxy settings (http.proxy, HTTPS_PROXY), then try again.',
@@ -228,17 +246,35 @@ function monitoredStream(source: NodeJS.ReadableStream, onProgress: () => void):
   return counting;
 }
 
+const uploadSliceBytes = 256 * 1024;
+
+/**
+ * A bytes body as a stream of slices: handed over whole, it would count as sent at once, and a
+ * long upload would look stalled while the socket drains it.
+ */
+function slicedBody(request: PipelineRequest): void {
+  const body = request.body;
+  if (!(body instanceof Uint8Array) || body.byteLength <= uploadSliceBytes) return;
+  if (!request.headers.has('Content-Length')) request.headers.set('Content-Length', body.byteLength);
+  request.body = Readable.from((function* slices() {
+    for (let at = 0; at < body.byteLength; at += uploadSliceBytes) yield body.subarray(at, at + uploadSliceBytes);
+  })());
+}
+
 async function sendWithWatchdog(
   request: PipelineRequest,
   settings: NetworkSettings,
   service: ServiceName,
   next: SendRequest,
 ): Promise<PipelineResponse> {
+  if (settingsError) throw settingsError;
   const timeoutMs = settings.noProgressTimeoutMs[callKindOf(request)];
   const url = request.url;
   const watchdog = new ProgressWatchdog(timeoutMs, request.abortSignal, () => noAnswerError(serviceNameFor(service, url), url, timeoutMs));
   const callerSignal = request.abortSignal;
   const callerUploadProgress = request.onUploadProgress;
+  const callerBody = request.body;
+  slicedBody(request);
   request.abortSignal = watchdog.signal;
   request.onUploadProgress = (progress) => {
     watchdog.progress();
@@ -268,6 +304,8 @@ async function sendWithWatchdog(
     // The retry policy holds this same request: it must see the caller's signal again.
     request.abortSignal = callerSignal;
     request.onUploadProgress = callerUploadProgress;
+    // A retry sends the caller's bytes again, not the slices this attempt consumed.
+    request.body = callerBody;
   }
 }
 

@@ -18,13 +18,14 @@ export class AzureConnection implements Connection {
     private readonly subscriptionFilter: () => readonly string[],
   ) {}
 
-  async listSubscriptions(): Promise<SubscriptionListing> {
-    const listing = await this.sdk.listSubscriptionsAcrossTenants(
-      this.cloud, this.account.credential(undefined), (tenantId) => this.account.credential(tenantId));
+  async listSubscriptions(onProgress?: (listing: SubscriptionListing) => void): Promise<SubscriptionListing> {
     const filter = this.subscriptionFilter();
-    return filter.length === 0
+    const filtered = (listing: SubscriptionListing): SubscriptionListing => (filter.length === 0
       ? listing
-      : { ...listing, subscriptions: listing.subscriptions.filter((s) => filter.includes(s.subscriptionId)) };
+      : { ...listing, subscriptions: listing.subscriptions.filter((s) => filter.includes(s.subscriptionId)) });
+    return filtered(await this.sdk.listSubscriptionsAcrossTenants(
+      this.cloud, this.account.credential(undefined), (tenantId) => this.account.credential(tenantId),
+      onProgress && ((listing) => onProgress(filtered(listing)))));
   }
 
   resourceManager(tenantId: string | undefined): ResourceManagerClient {

@@ -21,4 +21,4 @@ export { RunLogTailer } from '../core/runLogTailer';
 export { snapshotTransfer } from '../core/snapshot/snapshotTransfer';
 export { jobSpecContextOf, submitJob } from '../core/submitJob';
 export { networkSettingsFromEnvironment } from '../azure/networkSettings';
-export { useNetworkSettings } from '../azure/transport';
+export { refuseNetworkRequests, useNetworkSettings } from '../azure/transport';

@@ -12,8 +12,8 @@ let networkSettingsApplied = false;
 
 /**
  * The SDK layer, with VS Code's network settings applied. Settings that can't be used (a
- * malformed http.proxy, an unreadable NODE_EXTRA_CA_CERTS) fail every use with their message
- * until they are fixed.
+ * malformed http.proxy, an unreadable NODE_EXTRA_CA_CERTS) fail every request with their
+ * message until they are fixed.
  */
 export async function loadAzureModules(): Promise<AzureModules> {
   modules ??= Promise.resolve().then(() => {
@@ -23,14 +23,21 @@ export async function loadAzureModules(): Promise<AzureModules> {
     return require(file) as AzureModules;
   });
   const sdk = await modules;
-  if (!networkSettingsApplied) {
-    sdk.useNetworkSettings(networkSettingsFromVsCode(sdk));
-    networkSettingsApplied = true;
-  }
+  if (!networkSettingsApplied) applyNetworkSettings(sdk);
   return sdk;
 }
 
-/** Reads the network settings again on next use (after http.proxy and the like changed). */
+function applyNetworkSettings(sdk: AzureModules): void {
+  try {
+    sdk.useNetworkSettings(networkSettingsFromVsCode(sdk));
+  } catch (error) {
+    sdk.refuseNetworkRequests(error);
+  }
+  networkSettingsApplied = true;
+}
+
+/** Applies the network settings again (after http.proxy and the like changed), to existing clients too. */
 export function networkSettingsChanged(): void {
   networkSettingsApplied = false;
+  void modules?.then(applyNetworkSettings, () => undefined);
 }

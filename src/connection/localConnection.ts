@@ -25,6 +25,7 @@ export class LocalConnection implements Connection {
     return {
       subscriptions: page.items.map((s) => ({ ...s, tenantId: s.tenantId ?? this.service.tenantId })),
       failures: [],
+      loading: [],
     };
   }
 

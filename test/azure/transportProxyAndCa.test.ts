@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { BlobSASPermissions, generateBlobSASQueryParameters, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { BlobSASPermissions, ContainerSASPermissions, generateBlobSASQueryParameters, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { azurePublicCloud, localCloud, type Cloud } from '../../src/azure/cloud';
 import { createLocalWorkspaceCredential } from '../../src/azure/credentials';
+import { checkDatastoreAccess } from '../../src/azure/datastoreAccessCheck';
 import { openDatastoreStorage } from '../../src/azure/datastoreStorage';
 import type { Datastore } from '../../src/azure/domain';
 import { defaultNetworkSettings, networkSettingsFromEnvironment, type NetworkSettings } from '../../src/azure/networkSettings';
@@ -106,6 +107,23 @@ describe('proxy and private certificate authorities (every client, through a rec
     assert.deepEqual([...new Set(proxy.forwarded)].sort(), [`arm.azml.test:${port}`, `blob.azml.test:${port}`, `file.azml.test:${port}`]);
   });
 
+  it('checks a datastore\'s storage through the proxy without asking this machine\'s DNS for its name', async () => {
+    useNetworkSettings(settings({ proxyUrl: proxy.url, extraCaCertificates: [ca.caPem] }));
+    const container = (await datastoreOfType('AzureBlob')).containerName!;
+    const sasToken = generateBlobSASQueryParameters({
+      containerName: container, permissions: ContainerSASPermissions.parse('rl'), expiresOn: new Date(Date.now() + 3_600_000),
+    }, new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key)).toString();
+    const result = await checkDatastoreAccess({
+      cloud: azurePublicCloud,
+      input: {
+        name: 'behind-proxy', datastoreType: 'AzureBlob', accountName: devStorageAccount.name, containerName: container,
+        endpoint: `azml.test:${front.port}`, credentials: { credentialsType: 'Sas', sasToken },
+      },
+    });
+    assert.equal(result.ok, true, result.message);
+    assert.deepEqual(proxy.forwarded, [`${devStorageAccount.name}.blob.azml.test:${front.port}`]);
+  });
+
   it('reaches loopback addresses directly even with a proxy set', async () => {
     useNetworkSettings(settings({ proxyUrl: proxy.url }));
     const page = await resourceManager(localCloud(local.connection)).listSubscriptions();
@@ -166,6 +184,6 @@ describe('proxy and private certificate authorities (every client, through a rec
   it('a NODE_EXTRA_CA_CERTS that is not a readable PEM file gets one clear message', () => {
     assert.throws(() => networkSettingsFromEnvironment({ NODE_EXTRA_CA_CERTS: '/no/such/ca.pem' }),
       /^AzureMlError: NODE_EXTRA_CA_CERTS names "\/no\/such\/ca\.pem", which can't be read \(ENOENT\)\. Point it at a PEM file/);
-    assert.throws(() => networkSettingsFromEnvironment({ HTTPS_PROXY: 'proxy.corp:8080' }), /HTTPS_PROXY is not a URL|must start with http/);
+    assert.throws(() => networkSettingsFromEnvironment({ HTTPS_PROXY: 'proxy.corp:8080' }), /^AzureMlError: HTTPS_PROXY is not a proxy URL\. Use the form http:\/\/proxy\.example:8080\.$/);
   });
 });

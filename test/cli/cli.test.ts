@@ -92,6 +92,15 @@ describe('azml errors', () => {
     }
   });
 
+  it('says in one line what is wrong with HTTPS_PROXY or NODE_EXTRA_CA_CERTS, without echoing the proxy password', () => {
+    const proxy = azml(['workspaces', '--subscription', 's'], { HTTPS_PROXY: 'user:secret@proxy.corp:8080' });
+    assert.equal(proxy.status, 1);
+    assert.equal(proxy.stderr.trim(), 'azml: HTTPS_PROXY is not a proxy URL. Use the form http://proxy.example:8080.');
+    const ca = azml(['workspaces', '--subscription', 's'], { NODE_EXTRA_CA_CERTS: path.join(os.tmpdir(), 'no-such-ca.pem') });
+    assert.equal(ca.status, 1);
+    assert.match(ca.stderr.trim().split('\n').at(-1)!, /^azml: NODE_EXTRA_CA_CERTS names ".*no-such-ca\.pem", which can't be read \(ENOENT\)\. Point it at a PEM file/);
+  });
+
   it('rejects an unknown command with exit code 2', () => {
     const result = azml(['frobnicate']);
     assert.equal(result.status, 2);

@@ -14,7 +14,7 @@ export interface PrivateCa {
   dispose(): void;
 }
 
-/** Server certificate names: loopback, and any `*.azml.test` name (reached through a proxy). */
+/** Server certificate names: loopback, and `*.azml.test`, `*.blob.azml.test`, `*.file.azml.test` (reached through a proxy). */
 export function createPrivateCa(): PrivateCa {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'azml-ca-'));
   const file = (name: string): string => path.join(dir, name);
@@ -30,7 +30,7 @@ export function createPrivateCa(): PrivateCa {
     'basicConstraints=CA:FALSE',
     'keyUsage=digitalSignature,keyEncipherment',
     'extendedKeyUsage=serverAuth',
-    'subjectAltName=DNS:localhost,IP:127.0.0.1,DNS:*.azml.test',
+    'subjectAltName=DNS:localhost,IP:127.0.0.1,DNS:*.azml.test,DNS:*.blob.azml.test,DNS:*.file.azml.test',
   ].join('\n'));
   openssl('x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial',
     '-out', file('server.pem'), '-days', '2', '-extfile', file('server.ext'));

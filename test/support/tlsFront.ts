@@ -6,7 +6,8 @@ import type * as net from 'node:net';
 /**
  * An HTTPS endpoint on loopback, with a certificate of a private CA, in front of plain-HTTP
  * services: the request's host name picks the service by its first label (`arm.azml.test` →
- * `routes.arm`); loopback names go to `routes.default`.
+ * `routes.arm`), or its second for account-style names (`acct.blob.azml.test` → `routes.blob`,
+ * path `/acct/...` as the emulators expect); loopback names go to `routes.default`.
  */
 export interface TlsFront {
   port: number;
@@ -18,10 +19,12 @@ export async function startTlsFront(
   routes: Record<string, string> & { default: string },
 ): Promise<TlsFront> {
   const server = https.createServer({ key: certificate.key, cert: certificate.cert }, (request, response) => {
-    const hostName = (request.headers.host ?? '').replace(/:\d+$/, '');
-    const origin = new URL(routes[hostName.split('.')[0]!] ?? routes.default);
+    const labels = (request.headers.host ?? '').replace(/:\d+$/, '').split('.');
+    const accountStyle = routes[labels[0]!] === undefined && labels[1] !== undefined && routes[labels[1]] !== undefined;
+    const origin = new URL(routes[accountStyle ? labels[1]! : labels[0]!] ?? routes.default);
     const forwarded = http.request({
-      host: origin.hostname, port: origin.port, method: request.method, path: request.url,
+      host: origin.hostname, port: origin.port, method: request.method,
+      path: accountStyle ? `/${labels[0]}${request.url ?? '/'}` : request.url,
       headers: { ...request.headers, host: origin.host },
     }, (answer) => {
       response.writeHead(answer.statusCode ?? 502, answer.headers);
