@@ -28,6 +28,7 @@ const mochaSuites = [
   ['cli', ['test/cli/**/*.test.ts']],
   ['core engines', ['test/core/**/*.test.ts']],
   ['bad input', ['test/badInput/**/*.test.ts']],
+  ['network faults', ['test/faults/faultTotals.ts', 'test/faults/**/*.test.ts']],
 ];
 
 function runMochaSuite(name, globs) {

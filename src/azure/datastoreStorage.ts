@@ -1,15 +1,17 @@
 import type { TokenCredential } from '@azure/core-auth';
 import {
-  AnonymousCredential, ContainerClient, StorageSharedKeyCredential,
+  AnonymousCredential, ContainerClient, newPipeline, StorageSharedKeyCredential,
 } from '@azure/storage-blob';
 import {
-  AnonymousCredential as FileAnonymousCredential, ShareClient, StorageSharedKeyCredential as FileSharedKeyCredential,
+  AnonymousCredential as FileAnonymousCredential, newPipeline as newSharePipeline, ShareClient,
+  StorageSharedKeyCredential as FileSharedKeyCredential, type StoragePipelineOptions as SharePipelineOptions,
 } from '@azure/storage-file-share';
 import { storageAccountUrl, type Cloud } from './cloud';
 import { createServicePrincipalCredential } from './credentials';
 import type { Datastore, DatastoreSecrets } from './domain';
 import { AzureMlError } from './errors';
 import { normalizeSasToken, sasTokenProblem, utcMinute } from './sasToken';
+import { storageRetryGaps } from './retryGaps';
 import { withStorageTransport } from './transport';
 import { trustedStorageSuffixes } from './trustedHosts';
 
@@ -84,8 +86,25 @@ function refuseForeignStorage(cloud: Cloud, datastore: Datastore, suffix: string
   return accountName;
 }
 
-const blobTransport = (container: ContainerClient): ContainerClient => withStorageTransport(container, 'Azure Blob Storage');
-const fileTransport = (share: ShareClient): ShareClient => withStorageTransport(share, 'Azure Files');
+type BlobCredential = StorageSharedKeyCredential | AnonymousCredential | TokenCredential;
+type ShareCredential = FileSharedKeyCredential | FileAnonymousCredential | TokenCredential;
+
+/**
+ * A container client with the network settings (see withStorageTransport) whose pipeline also
+ * retries what the SDK leaves out (see storageRetryGaps).
+ */
+export function blobContainer(url: string, credential: BlobCredential = new AnonymousCredential()): ContainerClient {
+  const pipeline = newPipeline(credential);
+  pipeline.factories.push(storageRetryGaps());
+  return withStorageTransport(new ContainerClient(url, pipeline), 'Azure Blob Storage');
+}
+
+function fileShare(url: string, credential: ShareCredential, options: SharePipelineOptions & { fileRequestIntent?: 'backup' } = {}): ShareClient {
+  const { fileRequestIntent, ...pipelineOptions } = options;
+  const pipeline = newSharePipeline(credential, pipelineOptions);
+  pipeline.factories.push(storageRetryGaps());
+  return withStorageTransport(new ShareClient(url, pipeline, fileRequestIntent ? { fileRequestIntent } : {}), 'Azure Files');
+}
 
 /** Builds a blob container or file share client for a datastore, authenticated as the datastore says. */
 export function openDatastoreStorage(options: DatastoreStorageOptions): DatastoreStorage {
@@ -120,23 +139,23 @@ export function openDatastoreStorage(options: DatastoreStorageOptions): Datastor
       if (!containerName) throw missing(datastore, 'container');
       const url = `${accountUrl('blob')}/${encodeURIComponent(containerName)}`;
       if (secrets?.secretsType === 'AccountKey') {
-        return { kind: 'blob', datastore, container: blobTransport(new ContainerClient(url, new StorageSharedKeyCredential(datastore.accountName, secrets.key))) };
+        return { kind: 'blob', datastore, container: blobContainer(url, new StorageSharedKeyCredential(datastore.accountName, secrets.key)) };
       }
       if (secrets?.secretsType === 'Sas') {
-        return { kind: 'blob', datastore, container: blobTransport(new ContainerClient(withSas(url, secrets.sasToken), new AnonymousCredential())) };
+        return { kind: 'blob', datastore, container: blobContainer(withSas(url, secrets.sasToken), new AnonymousCredential()) };
       }
-      return { kind: 'blob', datastore, container: blobTransport(new ContainerClient(url, tokenCredential())) };
+      return { kind: 'blob', datastore, container: blobContainer(url, tokenCredential()) };
     }
     case 'AzureFile': {
       if (!datastore.fileShareName) throw missing(datastore, 'file share');
       const url = `${accountUrl('file')}/${encodeURIComponent(datastore.fileShareName)}`;
       if (secrets?.secretsType === 'AccountKey') {
-        return { kind: 'file', datastore, share: fileTransport(new ShareClient(url, new FileSharedKeyCredential(datastore.accountName, secrets.key))) };
+        return { kind: 'file', datastore, share: fileShare(url, new FileSharedKeyCredential(datastore.accountName, secrets.key)) };
       }
       if (secrets?.secretsType === 'Sas') {
-        return { kind: 'file', datastore, share: fileTransport(new ShareClient(withSas(url, secrets.sasToken), new FileAnonymousCredential())) };
+        return { kind: 'file', datastore, share: fileShare(withSas(url, secrets.sasToken), new FileAnonymousCredential()) };
       }
-      return { kind: 'file', datastore, share: fileTransport(new ShareClient(url, tokenCredential(), { fileRequestIntent: 'backup' })) };
+      return { kind: 'file', datastore, share: fileShare(url, tokenCredential(), { fileRequestIntent: 'backup' }) };
     }
     default:
       throw new AzureMlError(

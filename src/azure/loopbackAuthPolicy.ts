@@ -1,5 +1,5 @@
 import type { TokenCredential } from '@azure/core-auth';
-import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import type { PipelinePolicy, PipelineResponse } from '@azure/core-rest-pipeline';
 import { isLoopbackUrl } from './cloud';
 import { AzureMlError } from './errors';
 
@@ -9,6 +9,11 @@ function isLoopbackHttpUrl(url: string): boolean {
   if (!isLoopbackUrl(url)) return false;
   const protocol = new URL(url).protocol;
   return protocol === 'http:' || protocol === 'https:';
+}
+
+/** A 401 that says the bearer token itself is the problem (`WWW-Authenticate: Bearer error="invalid_token"`). */
+function tokenRejected(response: PipelineResponse): boolean {
+  return /\berror="?invalid_token"?/i.test(response.headers.get('WWW-Authenticate') ?? '');
 }
 
 /**
@@ -33,11 +38,17 @@ export function loopbackBearerTokenPolicy(credential: TokenCredential, scopes: s
           `Refused to send a local workspace request to ${origin}: only loopback addresses are allowed.`,
           undefined, 'NonLoopbackUrl');
       }
-      const token = await credential.getToken(scopeList, { abortSignal: request.abortSignal });
-      if (!token) throw new AzureMlError('The credential returned no token for the local workspace.', undefined, 'NoToken');
-      request.headers.set('Authorization', `Bearer ${token.token}`);
-      request.allowInsecureConnection = true;
-      return next(request);
+      const signAndSend = async (): Promise<PipelineResponse> => {
+        const token = await credential.getToken(scopeList, { abortSignal: request.abortSignal });
+        if (!token) throw new AzureMlError('The credential returned no token for the local workspace.', undefined, 'NoToken');
+        request.headers.set('Authorization', `Bearer ${token.token}`);
+        request.allowInsecureConnection = true;
+        return next(request);
+      };
+      const response = await signAndSend();
+      // A token the service calls invalid (expired early, or replaced) is asked for anew, once;
+      // a second refusal reaches the caller as a 401 (sign in / connect again).
+      return response.status === 401 && tokenRejected(response) ? signAndSend() : response;
     },
   };
 }

@@ -4,6 +4,7 @@ import { bearerTokenAuthenticationPolicyName, type PipelinePolicy } from '@azure
 import type { Cloud } from './cloud';
 import { answerShapePolicy } from './answerShapePolicy';
 import { loopbackBearerTokenPolicy } from './loopbackAuthPolicy';
+import { lostAnswerRetryPolicy } from './retryGaps';
 import { transportClientOptions } from './transport';
 import { trustedHostPolicy } from './trustedHostPolicy';
 
@@ -52,6 +53,7 @@ export function createMachineLearningClient(
     ...transportClientOptions((url) => (url.startsWith(`${cloud.resourceManagerEndpoint}/`) ? 'Azure Resource Manager' : 'Azure Machine Learning')),
   });
   client.pipeline.addPolicy(machineLearningApiVersionPolicy(machineLearningApiVersion));
+  client.pipeline.addPolicy(lostAnswerRetryPolicy(), { phase: 'Retry' });
   // Next to the transport: it must see an answer before the SDK's deserializer reads it.
   client.pipeline.addPolicy(answerShapePolicy(), { afterPhase: 'Sign' });
   if (cloud.allowsPlainHttpLoopback) {

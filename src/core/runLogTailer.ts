@@ -166,9 +166,28 @@ export class RunLogTailer {
       if (wait > 0) await sleep(wait, undefined, signal ? { signal } : {});
     }
     // The run has ended: whatever was written before that is read now, partial last lines included.
-    await this.readLogs(signal);
+    await this.readToEnd(signal);
     this.flushPartialLines();
     return this.summary(true);
+  }
+
+  /**
+   * The last read of a finished run's logs. A read that fails is tried again (after the shortest
+   * log wait) rather than dropping the log's last lines; after `maxConsecutiveFailures` tries the
+   * tail ends with a warning that says the end is missing.
+   */
+  private async readToEnd(signal: AbortSignal | undefined): Promise<void> {
+    const tries = this.options.maxConsecutiveFailures ?? 10;
+    for (let attempt = 1; ; attempt++) {
+      await this.readLogs(signal);
+      const failing = [...this.logs.values()].filter((log) => log.failing);
+      if (failing.length === 0) return;
+      if (attempt >= tries) {
+        for (const log of failing) this.warn(`${log.name}: the end of the log could not be read; it stops at byte ${log.offset}.`);
+        return;
+      }
+      await sleep(this.schedule.logMinMs, undefined, signal ? { signal } : {});
+    }
   }
 
   /** Reads the run's status and its logs as they are now, once (`azml logs` without --follow). */

@@ -1,4 +1,5 @@
-import type { Job } from '../azure/domain';
+import type { CommandJobInput, Job } from '../azure/domain';
+import { AzureMlError, toAzureMlError } from '../azure/errors';
 import type { WorkspaceClient } from '../azure/workspaceClient';
 import type { JobDraft, JobSpecContext } from './jobSpec/jobDraft';
 import { JobSpecError } from './jobSpec/jobSpecError';
@@ -51,8 +52,38 @@ export async function submitJob(options: SubmitJobOptions): Promise<SubmittedJob
   }
   signal?.throwIfAborted();
   options.onProgress?.({ phase: 'submitting' });
-  const job = await client.jobs.createCommandJob({ ...draft.job, name, ...(codeId ? { codeId } : {}) });
+  const job = await createJobOnce(client.jobs, { ...draft.job, name, ...(codeId ? { codeId } : {}) });
   return snapshot ? { job, snapshot } : { job };
+}
+
+/** No answer, or the service failed while handling it: the job may or may not have been created. */
+function outcomeUnknown(error: unknown): boolean {
+  const status = (error as { status?: number }).status;
+  return status === undefined || status >= 500;
+}
+
+/**
+ * Creates the job under its client-made name, so a PUT sent again (by the pipeline's retries)
+ * updates the same job instead of making a second one. When the last answer was lost, the
+ * name tells whether the job exists: then it is the submitted job; otherwise none was made.
+ */
+async function createJobOnce(jobs: WorkspaceClient['jobs'], input: CommandJobInput): Promise<Job> {
+  try {
+    return await jobs.createCommandJob(input);
+  } catch (error) {
+    if (!outcomeUnknown(error)) throw error;
+    try {
+      return await jobs.get(input.name);
+    } catch (lookup) {
+      if ((lookup as { status?: number }).status === 404) {
+        const e = toAzureMlError(error);
+        throw new AzureMlError(`The job was not submitted (${e.message}); nothing was created. Submit it again.`, e.status, e.code);
+      }
+      throw new AzureMlError(
+        `Job "${input.name}" may or may not have been created (${(error as Error).message}). `
+        + 'Look for it in the Jobs view before submitting again.', undefined, 'SubmitOutcomeUnknown');
+    }
+  }
 }
 
 /** What job files need resolved against a workspace (its ARM id, environments' latest versions). */

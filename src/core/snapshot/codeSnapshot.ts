@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import { ContainerClient } from '@azure/storage-blob';
+import type { ContainerClient } from '@azure/storage-blob';
 import type { CodeOperations } from '../../azure/codes';
+import { blobContainer } from '../../azure/datastoreStorage';
 import { AzureMlError, toAzureMlError } from '../../azure/errors';
-import { withStorageTransport } from '../../azure/transport';
 import { contentHash, contentHashVersion } from './contentHash';
 import { sortSnapshotFiles, type ListSnapshotFiles, type SnapshotFile } from './snapshotFile';
 
@@ -75,7 +75,7 @@ export async function createCodeSnapshot(options: CodeSnapshotOptions): Promise<
   }
 
   const pending = await codes.startPendingUpload(name, version);
-  const container = withStorageTransport(new ContainerClient(pending.sasUri), 'Azure Blob Storage');
+  const container = blobContainer(pending.sasUri);
   const folderName = path.basename(path.resolve(options.folder));
   report({ phase: 'uploading', fileCount: files.length, doneBytes: 0, totalBytes });
   await options.uploadFiles(container, options.folder, files, folderName, {

@@ -1,7 +1,7 @@
 import { createHttpHeaders, createPipelineRequest } from '@azure/core-rest-pipeline';
 import type { ContainerClient } from '@azure/storage-blob';
 import { AzureMlError } from '../../azure/errors';
-import { blobApiVersion, containerUrlWith, pipelineOf, unexpectedResponse } from './containerPipeline';
+import { blobApiVersion, containerUrlWith, pipelineOf, unexpectedResponse, type RequestSender } from './containerPipeline';
 
 /** A blob as a flat listing reports it; `md5` is base64. `isFolder`: an ADLS Gen2 directory (hdi_isfolder). */
 export interface ListedBlob {
@@ -88,6 +88,18 @@ export async function* listBlobsQuickly(container: ContainerClient, prefix: stri
   }
   let marker: string | undefined;
   do {
+    const page = await listPage(pipeline, container, prefix, marker, signal);
+    yield* page.blobs;
+    marker = page.nextMarker;
+  } while (marker);
+}
+
+/** Tries of one page whose body is cut off on its way (the pipeline's retries end before the body is read). */
+const pageTries = 3;
+
+async function listPage(pipeline: RequestSender, container: ContainerClient, prefix: string, marker: string | undefined,
+  signal: AbortSignal): Promise<BlobListPage> {
+  for (let attempt = 1; ; attempt++) {
     const url = containerUrlWith(container, { restype: 'container', comp: 'list', include: 'metadata', maxresults: '5000', prefix, marker });
     const request = createPipelineRequest({
       url,
@@ -100,8 +112,10 @@ export async function* listBlobsQuickly(container: ContainerClient, prefix: stri
     });
     const response = await pipeline.sendRequest(request);
     if (response.status !== 200) throw unexpectedResponse(`Listing ${container.containerName}`, request, response);
-    const page = parseBlobListPage(await readText(response.readableStreamBody));
-    yield* page.blobs;
-    marker = page.nextMarker;
-  } while (marker);
+    try {
+      return parseBlobListPage(await readText(response.readableStreamBody));
+    } catch (error) {
+      if (signal.aborted || attempt >= pageTries) throw error;
+    }
+  }
 }

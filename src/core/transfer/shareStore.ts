@@ -101,16 +101,32 @@ export class ShareStore implements RemoteStore {
   }
 
   /** Renames the finished temporary file to its final name. */
-  private async publish(temporary: ShareFileClient, fullName: string, overwrite: boolean, signal: AbortSignal): Promise<WriteOutcome> {
+  private async publish(temporary: ShareFileClient, fullName: string, md5: Buffer, overwrite: boolean, signal: AbortSignal): Promise<WriteOutcome> {
     try {
       await temporary.rename(fullName, { replaceIfExists: overwrite, abortSignal: signal });
       return 'written';
     } catch (e) {
-      if (!overwrite && statusOf(e) === 409) {
+      const status = statusOf(e);
+      if ((status === 404 || status === 409) && await this.renameWentThrough(temporary, fullName, md5, signal)) return 'written';
+      if (!overwrite && status === 409) {
         await temporary.deleteIfExists().catch(() => undefined);
         return 'exists';
       }
       throw e;
+    }
+  }
+
+  /**
+   * A rename whose answer was lost is sent again by the SDK, and that second one finds the
+   * temporary file gone (404), or the final name taken by itself (409). It went through when the
+   * temporary file is gone and the final file has this upload's MD5.
+   */
+  private async renameWentThrough(temporary: ShareFileClient, fullName: string, md5: Buffer, signal: AbortSignal): Promise<boolean> {
+    try {
+      if (await temporary.exists({ abortSignal: signal })) return false;
+      return (await this.md5Of(fullName, signal)) === md5.toString('base64');
+    } catch {
+      return false;
     }
   }
 
@@ -130,7 +146,7 @@ export class ShareStore implements RemoteStore {
     try {
       await this.createTemporary(temporary.client, data.length, md5, signal);
       if (data.length > 0) await temporary.client.uploadRange(data, 0, data.length, { abortSignal: signal });
-      return await this.publish(temporary.client, fullName, overwrite, signal);
+      return await this.publish(temporary.client, fullName, md5, overwrite, signal);
     } catch (e) {
       await temporary.client.deleteIfExists().catch(() => undefined);
       throw e;
@@ -151,7 +167,7 @@ export class ShareStore implements RemoteStore {
       },
       complete: async (md5, completeSignal) => {
         await temporary.client.setHttpHeaders({ fileContentMD5: md5 }, { abortSignal: completeSignal });
-        return this.publish(temporary.client, fullName, overwrite, completeSignal);
+        return this.publish(temporary.client, fullName, md5, overwrite, completeSignal);
       },
       abandon: async () => {
         await temporary.client.deleteIfExists().catch(() => undefined);
