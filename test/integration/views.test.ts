@@ -6,6 +6,7 @@ import type { AzureMlExtensionApi } from '../../src/extension';
 import type { Prompts } from '../../src/ui/prompts';
 import { createWorkspace, startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
 import { repoRoot } from '../support/repo';
+import { watchOutgoingConnections } from './outgoingConnections';
 import { eventually, extensionApi, iconId, row, rows } from './treeAccess';
 
 const pageSize = 5;
@@ -27,14 +28,18 @@ describe('Azure ML views in a real extension host, against the seeded local work
   this.timeout(120_000);
   let local: StartedLocalWorkspace;
   let api: AzureMlExtensionApi;
+  let activation: { stop(): string[] } | undefined;
 
   before(async () => {
     local = await startLocalWorkspace({ seed: 'demo', pageSize });
     await vscode.workspace.getConfiguration('azureml').update('local.dataFolder', local.dataDir, vscode.ConfigurationTarget.Global);
+    assert.equal(vscode.extensions.getExtension('azureml-workbench.azureml-workbench')?.isActive, false, 'this test activates the extension');
+    activation = watchOutgoingConnections();
     api = await extensionApi();
   });
 
   after(async () => {
+    activation?.stop();
     api?.setPrompts(undefined);
     await local?.dispose();
   });
@@ -46,10 +51,9 @@ describe('Azure ML views in a real extension host, against the seeded local work
     const registered = new Set(await vscode.commands.getCommands(true));
     const missing = manifest.contributes.commands.map((c) => c.command).filter((c) => !registered.has(c));
     assert.deepEqual(missing, []);
-    assert.ok(api.activationMs > 0);
-    console.log(`activation took ${api.activationMs.toFixed(1)} ms`);
     assert.equal(api.connections.kind, undefined, 'nothing is connected before the user asks');
     assert.deepEqual(await rows(api.views.workspaces), [], 'the welcome view shows instead of items');
+    assert.deepEqual(activation!.stop(), [], 'activating and showing the views opened no connection');
   });
 
   it('"Use Local Workspace" connects to the running service and makes its workspace active', async () => {
