@@ -16,6 +16,7 @@ import {
 } from '../../scripts/vscode-host/browser.mjs';
 import { startCodeServer } from '../../scripts/vscode-host/codeServer.mjs';
 import { packageExtension } from '../../scripts/package.mjs';
+import { backgroundAndInk, contrast, decodePng, luminance } from './pngPixels.mjs';
 import { activeWorkspaceStatus, expandRow, moveMouseAway, viewRow, widenSideBar } from './workbenchViews.mjs';
 
 // mocha's TypeScript hook (.mocharc.json) loads the shared helper that runs dist/local.js.
@@ -131,16 +132,39 @@ describe('e2e: the packaged extension in the workbench, on the seeded local work
     assert.equal((await status.innerText()).trim(), 'local');
   });
 
-  it('looks right in the light and the dark theme (screenshots)', async () => {
+  it('looks right in the light and the dark theme: readable labels on the theme\'s background, the active workspace\'s icon green (screenshots)', async () => {
     const { page } = browser;
     assert.equal(await page.locator('.monaco-workbench.vs').count(), 1, 'the session starts in the light theme');
-    await moveMouseAway(page);
-    const light = await saveScreenshot(page, 'azureml-views-light');
+    /** What the user sees of the active workspace's row and of a datastore's row, from the pixels. */
+    const look = async () => {
+      await moveMouseAway(page);
+      const rows = [viewRow(page, 'Workspaces', 'local'), viewRow(page, 'Datastores', 'workspaceblobstore')];
+      const [workspace, datastore] = await Promise.all(rows.map(async (row) => backgroundAndInk(decodePng(await row.screenshot()))));
+      const icon = decodePng(await rows[0].locator('.custom-view-tree-node-item-icon, .codicon').first().screenshot());
+      let greenest = 0;
+      for (let y = 0; y < icon.height; y++) {
+        for (let x = 0; x < icon.width; x++) {
+          const [r, g, b] = icon.pixel(x, y);
+          greenest = Math.max(greenest, g - Math.max(r, b));
+        }
+      }
+      return { workspace, datastore, greenest };
+    };
+    const light = await look();
+    await saveScreenshot(page, 'azureml-views-light');
     await setColorTheme(page, 'dark');
-    await moveMouseAway(page);
-    const dark = await saveScreenshot(page, 'azureml-views-dark');
+    const dark = await look();
+    await saveScreenshot(page, 'azureml-views-dark');
     await setColorTheme(page, 'light');
-    assert.ok(light.endsWith('azureml-views-light.png') && dark.endsWith('azureml-views-dark.png'));
+
+    for (const [theme, seen, isLight] of [['light', light, true], ['dark', dark, false]]) {
+      for (const row of [seen.workspace, seen.datastore]) {
+        const bg = luminance(row.background);
+        assert.ok(isLight ? bg > 0.7 : bg < 0.1, `${theme}: the rows sit on the theme's background, got rgb(${row.background})`);
+        assert.ok(contrast(row.ink, row.background) >= 4.5, `${theme}: the label reads against its background (rgb(${row.ink}) on rgb(${row.background}))`);
+      }
+      assert.ok(seen.greenest >= 40, `${theme}: the active workspace's icon is green (testing.iconPassed), got ${seen.greenest}`);
+    }
   });
 
   it('remembers the workspace the user picked across a restart of code-server', async () => {
