@@ -17,7 +17,7 @@ import {
 import { startCodeServer } from '../../scripts/vscode-host/codeServer.mjs';
 import { packageExtension } from '../../scripts/package.mjs';
 import { backgroundAndInk, contrast, decodePng, luminance } from './pngPixels.mjs';
-import { activeWorkspaceStatus, expandRow, moveMouseAway, viewRow, widenSideBar } from './workbenchViews.mjs';
+import { activeWorkspaceStatus, contextMenuLabels, expandRow, moveMouseAway, viewPane, viewRow, widenSideBar } from './workbenchViews.mjs';
 
 // mocha's TypeScript hook (.mocharc.json) loads the shared helper that runs dist/local.js.
 const require = createRequire(import.meta.url);
@@ -124,6 +124,38 @@ describe('e2e: the packaged extension in the workbench, on the seeded local work
     assert.match(await fraud.innerText(), /latest: 3/);
     await expandRow(fraud);
     for (const version of ['Version 3', 'Version 2', 'Version 1']) await viewRow(page, 'Models', version).waitFor();
+  });
+
+  it('offers each item the commands that apply to it, in its context menu', async () => {
+    const { page } = browser;
+    const menuOf = async (row) => {
+      await row.waitFor();
+      return contextMenuLabels(row);
+    };
+    const has = (labels, wanted, unwanted, what) => {
+      for (const label of wanted) assert.ok(labels.includes(label), `${what}: "${label}" among ${labels.join(', ')}`);
+      for (const label of unwanted) assert.ok(!labels.includes(label), `${what}: no "${label}" among ${labels.join(', ')}`);
+    };
+    const transfer = ['Upload Folder…', 'Upload Files…', 'Download…'];
+    has(await menuOf(viewRow(page, 'Datastores', 'workspaceblobstore')), transfer,
+      ['Unregister Datastore…', 'Set as Default'], 'the default datastore');
+    has(await menuOf(viewRow(page, 'Datastores', 'workspacefilestore')), [...transfer, 'Unregister Datastore…', 'Set as Default'],
+      [], 'another file share datastore');
+    await expandRow(viewRow(page, 'Datastores', 'workspaceblobstore'));
+    has(await menuOf(viewRow(page, 'Datastores', 'datasets')), transfer, ['Unregister Datastore…'], 'a datastore folder');
+
+    await expandRow(viewRow(page, 'Experiments', 'fraud-detection'));
+    const run = (status) => viewPane(page, 'Experiments').locator('.monaco-list-row[aria-level="2"]', { hasText: ` ${status} · ` }).first();
+    has(await menuOf(run('Completed')), ['Tail Run', 'Download Outputs and Logs', 'Register Model…'],
+      ['Cancel Run', 'Open in Studio'], 'a completed run of the local workspace');
+    has(await menuOf(run('Running')), ['Tail Run', 'Cancel Run', 'Download Outputs and Logs'],
+      ['Register Model…', 'Open in Studio'], 'a running run');
+    has(await menuOf(viewRow(page, 'Models', 'fraud-classifier')), ['Register Model…'], [], 'a model');
+
+    await page.locator('.part.activitybar [aria-label^="Explorer"]').first().click();
+    const file = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'train.py' }).first();
+    has(await menuOf(file), ['Upload to Datastore…', 'Register Model…'], [], 'a file in the Explorer');
+    await openViewContainer(page, CONTAINER);
   });
 
   it('shows the active workspace in the status bar', async () => {
