@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AzureMlExtensionApi } from '../../src/extension';
@@ -65,6 +66,25 @@ describe('Azure ML views in a real extension host, against the seeded local work
     const ws = await row(api.views.workspaces, 'local', subscription.node);
     assert.equal(ws.item.contextValue, 'workspace:active');
     assert.match(String(ws.item.description), /local-rg.*active/);
+  });
+
+  it('follows the data folder setting: another folder is another local workspace, and back', async () => {
+    const settings = vscode.workspace.getConfiguration('azureml');
+    const otherFolder = mkdtempSync(path.join(os.tmpdir(), 'azml-other-data-'));
+    try {
+      await settings.update('local.dataFolder', otherFolder, vscode.ConfigurationTarget.Global);
+      let shown: string[] = [];
+      await eventually(async () => {
+        shown = (await rows(api.views.datastores)).map((r) => r.label);
+        return shown[0]?.startsWith(`No local workspace is running for ${otherFolder} `) ? true : undefined;
+      }, 'the datastores view saying that nothing runs on the other folder').catch((error: Error) => {
+        throw new Error(`${error.message}; the view shows: ${shown.join(', ')}; dataFolder is ${String(settings.get('local.dataFolder'))}`);
+      });
+    } finally {
+      await settings.update('local.dataFolder', local.dataDir, vscode.ConfigurationTarget.Global);
+      rmSync(otherFolder, { recursive: true, force: true });
+    }
+    await eventually(async () => ((await rows(api.views.datastores)).length === 3 ? true : undefined), 'the datastores again');
   });
 
   it('lists the datastores with their type, location and the default marker', async () => {
