@@ -107,11 +107,13 @@ export async function startCodeServer(options = {}) {
     tmp: join(dataDir, 'tmp'),
   };
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
-  mkdirSync(join(dirs.userData, 'User'), { recursive: true });
-  writeFileSync(
-    join(dirs.userData, 'User', 'settings.json'),
-    JSON.stringify({ ...DEFAULT_SETTINGS, ...(workspaceTrust ? TRUST_SETTINGS : {}), ...settings }, null, 2) + '\n',
-  );
+  const settingsText = JSON.stringify({ ...DEFAULT_SETTINGS, ...(workspaceTrust ? TRUST_SETTINGS : {}), ...settings }, null, 2) + '\n';
+  // The workbench is a remote window: it reads machine-scoped settings (e.g. a data folder) only
+  // from the server's Machine settings, the rest from User; both get the same settings.
+  for (const kind of ['User', 'Machine']) {
+    mkdirSync(join(dirs.userData, kind), { recursive: true });
+    writeFileSync(join(dirs.userData, kind, 'settings.json'), settingsText);
+  }
 
   const serverEnv = {
     ...process.env,

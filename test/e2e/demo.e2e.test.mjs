@@ -85,7 +85,8 @@ describe('e2e: npm run demo in code-server', function () {
     await waitForWorkbench(page);
     await openViewContainer(page, 'Azure ML');
     await expandView(page, 'Workspaces');
-    await viewRow(page, 'Workspaces', 'Local subscription').waitFor();
+    await viewRow(page, 'Workspaces', 'Local subscription').waitFor({ timeout: 60_000 })
+      .catch(async (error) => assert.fail(`${error.message}\nThe side bar shows: ${await page.locator('.part.sidebar').innerText().catch(() => '')}`));
   });
 
   it('stops code-server and the local workspace on Ctrl-C', async () => {
