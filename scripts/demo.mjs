@@ -15,6 +15,12 @@ import { packageExtension, repoRoot } from './package.mjs';
 const demoDataDir = path.join(repoRoot, '.local-workspace', 'demo');
 const demoFolder = path.join(repoRoot, '.local-workspace', 'demo-folder');
 const codeServerStateDir = path.join(repoRoot, '.vscode-test', 'code-server-demo-state');
+const vsCodeProfileDir = path.join(repoRoot, '.vscode-test', 'vscode-demo-profile');
+/**
+ * User settings of the demo's editor. The data folder is a machine setting (a folder's own
+ * .vscode/settings.json cannot choose it), so it goes to the user settings of the demo's profile.
+ */
+const demoUserSettings = { 'azureml.local.dataFolder': demoDataDir };
 const DEFAULT_PORT = 8123;
 
 const usage = `Usage: npm run demo [-- [--port <port>] [--code-server]]
@@ -38,10 +44,10 @@ function parseOptions() {
   return { port, forceCodeServer: values['code-server'] === true };
 }
 
-/** The folder the editor opens: a sample script and the settings that point the extension at the demo workspace. */
+/** The folder the editor opens: a sample script, and the setting that connects to the local workspace when the views open. */
 function writeDemoFolder() {
   mkdirSync(path.join(demoFolder, '.vscode'), { recursive: true });
-  const settings = { 'azureml.local.dataFolder': demoDataDir, 'azureml.local.autoConnect': true };
+  const settings = { 'azureml.local.autoConnect': true };
   writeFileSync(path.join(demoFolder, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2) + '\n');
   const trainPy = path.join(demoFolder, 'train.py');
   if (!existsSync(trainPy)) writeFileSync(trainPy, SAMPLE_TRAIN_PY);
@@ -107,9 +113,16 @@ function assertPortFree(port) {
   });
 }
 
-/** Installs the .vsix into VS Code and opens the demo folder; VS Code runs on its own after that. */
+/**
+ * Installs the .vsix into a VS Code profile of its own (.vscode-test/vscode-demo-profile, whose
+ * user settings point at the demo data) and opens the demo folder; VS Code runs on its own after that.
+ */
 function openInVsCode(code, vsix) {
-  for (const args of [['--install-extension', vsix, '--force'], [demoFolder]]) {
+  const userDataDir = path.join(vsCodeProfileDir, 'user-data');
+  mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+  writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(demoUserSettings, null, 2) + '\n');
+  const profile = ['--user-data-dir', userDataDir, '--extensions-dir', path.join(vsCodeProfileDir, 'extensions')];
+  for (const args of [[...profile, '--install-extension', vsix, '--force'], [...profile, demoFolder]]) {
     const result = spawnSync(code, args, { stdio: 'inherit', shell: process.platform === 'win32' });
     if (result.status !== 0) throw new Error(`${code} ${args.join(' ')} failed (exit ${result.status ?? result.signal}).`);
   }
@@ -126,7 +139,7 @@ async function installCodeServer() {
   ensureHostInstalled({ browser: false, log: (line) => console.log(line) });
 }
 
-/** Starts code-server with the .vsix, on the demo folder, without the test driver. */
+/** Starts code-server with the .vsix, on the demo folder, without the test driver, behind a new password. */
 async function openInCodeServer(vsix, port) {
   const { startCodeServer } = await import('./vscode-host/codeServer.mjs');
   const output = [];
@@ -135,6 +148,8 @@ async function openInCodeServer(vsix, port) {
     folder: demoFolder,
     vsixPaths: [vsix],
     testDriver: false,
+    auth: 'password',
+    settings: demoUserSettings,
     port,
     dataDir: codeServerStateDir,
     log: (line) => {
@@ -144,6 +159,7 @@ async function openInCodeServer(vsix, port) {
   });
   return {
     where: `your browser: ${server.workbenchUrl()}`,
+    password: server.password,
     exited: server.exited.then((code) => ({ reason: `code-server exited (${code})`, detail: output.join('\n') })),
     stop: () => server.stop(),
   };
@@ -190,6 +206,7 @@ async function main() {
     console.log('');
     console.log('Azure ML Workbench demo');
     console.log(`  Open:            ${editor.where}`);
+    if (editor.password) console.log(`  Password:        ${editor.password} (new each run)`);
     console.log('                   then click the Azure ML icon in the activity bar.');
     console.log(`  Local workspace: "${local.ready.workspace}" at ${local.ready.armEndpoint}`);
     console.log(`  Its data:        ${demoDataDir} (kept across runs)`);

@@ -22,9 +22,11 @@ import { registerActiveWorkspaceStatusBar } from './ui/activeWorkspaceStatusBar'
 import { createLog } from './ui/log';
 import { vscodePrompts, type Prompts } from './ui/prompts';
 
-/** What activate() returns: used by the integration tests to look at the views and script prompts. */
+/**
+ * What activate() returns when VS Code runs the extension's tests (and only then: other extensions
+ * get nothing): the integration tests look at the views and script the prompts.
+ */
 export interface AzureMlExtensionApi {
-  readonly activationMs: number;
   readonly connections: ConnectionManager;
   readonly views: AzureMlViews;
   /** The open registration forms: tests post protocol messages to `forms.lastPanel` and read its replies. */
@@ -64,7 +66,7 @@ const commands: Readonly<Record<string, CommandFactory>> = {
 };
 
 /** Wires the extension together. No network I/O here: connections are restored on first use. */
-export function activate(context: vscode.ExtensionContext): AzureMlExtensionApi {
+export function activate(context: vscode.ExtensionContext): AzureMlExtensionApi | undefined {
   const started = performance.now();
   const log = createLog(context);
   const launcher = new LocalWorkspaceLauncher(context.asAbsolutePath('dist/local.js'), log);
@@ -89,10 +91,9 @@ export function activate(context: vscode.ExtensionContext): AzureMlExtensionApi 
   const runs = registerRunCommands(context, commandContext);
   registerActiveWorkspaceStatusBar(context, connections);
 
-  const activationMs = performance.now() - started;
-  log.info(`Azure ML activated in ${activationMs.toFixed(1)} ms.`);
+  log.info(`Azure ML activated in ${(performance.now() - started).toFixed(1)} ms.`);
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   return {
-    activationMs,
     connections,
     views,
     forms,

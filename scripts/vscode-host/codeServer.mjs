@@ -1,6 +1,7 @@
 // Starts code-server (a real VS Code server with its Node extension host) on 127.0.0.1 with
 // throw-away folders, and stops it together with every helper process it started.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
@@ -29,6 +30,13 @@ export const DEFAULT_SETTINGS = Object.freeze({
   'git.openRepositoryInParentFolders': 'never',
 });
 
+/** With `workspaceTrust`: trust on, and an untrusted folder opens in Restricted Mode without asking. */
+const TRUST_SETTINGS = Object.freeze({
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.emptyWindow': false,
+});
+
 const liveServers = new Set();
 process.on('exit', () => {
   // Last resort when the caller forgot stop() or the process is exiting on an error.
@@ -45,6 +53,11 @@ process.on('exit', () => {
  * @property {boolean} [testDriver] Start with the smoke-test driver so the workbench honours
  *   extensionTestsPath and calls codeAutomationExit (default true; false for a person's demo).
  * @property {number} [port] Port to bind on 127.0.0.1 (default: a free one).
+ * @property {'none' | 'password'} [auth] 'password' (a person's session, e.g. the demo): a new
+ *   random password, in `server.password`, guards the workbench and its terminal from other users
+ *   of this machine. 'none' (default): test sessions, which nobody else opens during their run.
+ * @property {boolean} [workspaceTrust] Turn workspace trust on: the folder opens in Restricted
+ *   Mode, with no prompt (default false: trust is off, as tests want).
  * @property {string} [dataDir] Folder for user data, extensions and XDG dirs (default: a new
  *   temp folder, removed by stop()). A given folder is kept.
  * @property {(line: string) => void} [log] Receives code-server's own output lines.
@@ -56,6 +69,7 @@ process.on('exit', () => {
  * @property {string} url Base URL, e.g. http://127.0.0.1:34567
  * @property {number} port
  * @property {number} pid Leader of the server's process group.
+ * @property {string} [password] The login password, with `auth: 'password'`.
  * @property {string} dataDir
  * @property {string} userDataDir
  * @property {string} extensionsDir
@@ -81,7 +95,7 @@ process.on('exit', () => {
  */
 export async function startCodeServer(options = {}) {
   assertHostInstalled({ browser: false });
-  const { folder, env = {}, settings = {}, vsixPaths = [], testDriver = true, log = () => {} } = options;
+  const { folder, env = {}, settings = {}, vsixPaths = [], testDriver = true, auth = 'none', workspaceTrust = false, log = () => {} } = options;
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'vscode-host-'));
   const dirs = {
@@ -93,11 +107,13 @@ export async function startCodeServer(options = {}) {
     tmp: join(dataDir, 'tmp'),
   };
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
-  mkdirSync(join(dirs.userData, 'User'), { recursive: true });
-  writeFileSync(
-    join(dirs.userData, 'User', 'settings.json'),
-    JSON.stringify({ ...DEFAULT_SETTINGS, ...settings }, null, 2) + '\n',
-  );
+  const settingsText = JSON.stringify({ ...DEFAULT_SETTINGS, ...(workspaceTrust ? TRUST_SETTINGS : {}), ...settings }, null, 2) + '\n';
+  // The workbench is a remote window: it reads machine-scoped settings (e.g. a data folder) only
+  // from the server's Machine settings, the rest from User; both get the same settings.
+  for (const kind of ['User', 'Machine']) {
+    mkdirSync(join(dirs.userData, kind), { recursive: true });
+    writeFileSync(join(dirs.userData, kind, 'settings.json'), settingsText);
+  }
 
   const serverEnv = {
     ...process.env,
@@ -115,7 +131,14 @@ export async function startCodeServer(options = {}) {
   for (const name of ['PASSWORD', 'HASHED_PASSWORD', 'GITHUB_TOKEN', 'PORT', 'CODE_SERVER_CONFIG', 'VSCODE_PROXY_URI']) {
     delete serverEnv[name];
   }
-  const profileArgs = ['--config', '/dev/null', '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
+  const password = auth === 'password' ? randomBytes(18).toString('base64url') : undefined;
+  // In a config file only its owner reads, not $PASSWORD: the extension host and terminals inherit the environment.
+  const configFile = password ? join(dataDir, 'config.yaml') : '/dev/null';
+  if (password) {
+    rmSync(configFile, { force: true });
+    writeFileSync(configFile, `password: ${password}\n`, { mode: 0o600 });
+  }
+  const profileArgs = ['--config', configFile, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
 
   try {
     for (const vsix of vsixPaths) installVsix(vsix, profileArgs, serverEnv);
@@ -131,10 +154,10 @@ export async function startCodeServer(options = {}) {
     '--bind-addr',
     `${HOST}:${port}`,
     '--auth',
-    'none',
+    password ? 'password' : 'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--reconnection-grace-time',
     '5',
@@ -160,6 +183,7 @@ export async function startCodeServer(options = {}) {
     url,
     port,
     pid: /** @type {number} */ (child.pid),
+    ...(password ? { password } : {}),
     dataDir,
     userDataDir: dirs.userData,
     extensionsDir: dirs.extensions,

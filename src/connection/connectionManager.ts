@@ -50,6 +50,24 @@ export class ConnectionManager implements vscode.Disposable {
     private readonly log: Log,
   ) {
     void this.updateContextKeys();
+    this.configurationWatch = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('azureml.local.dataFolder') || e.affectsConfiguration('azureml.local.autoConnect')) this.forgetLocalConnection();
+    });
+  }
+
+  private readonly configurationWatch: vscode.Disposable;
+
+  /**
+   * Another data folder means another local workspace: the live connection to the old one is
+   * dropped (its service keeps running) and restored from the new folder on next use. In a remote
+   * window, machine settings can also arrive after the views first asked for them.
+   */
+  private forgetLocalConnection(): void {
+    if (this.connection && !(this.connection instanceof LocalConnection)) return;
+    this.connection = undefined;
+    void this.updateContextKeys();
+    this.connectionChanged.fire();
+    this.activeWorkspaceChanged.fire();
   }
 
   /** The backend chosen last time (or by the autoConnect setting), even before it is reached. */
@@ -193,6 +211,7 @@ export class ConnectionManager implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.configurationWatch.dispose();
     this.connectionChanged.dispose();
     this.activeWorkspaceChanged.dispose();
   }

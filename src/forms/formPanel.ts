@@ -37,14 +37,13 @@ const exclusiveMessages = new Set(['submit', 'checkConnection']);
  */
 export class FormPanel<D, W extends Message, H extends Message> implements vscode.Disposable {
   readonly panel: vscode.WebviewPanel;
-  /** Everything posted to the webview, in order (the integration tests read it). */
-  readonly sent: H[] = [];
   private currentDraft: D;
   private secretsReplayable = true;
   private working: Promise<void> | undefined;
   private disposed = false;
   private readonly posted = new vscode.EventEmitter<H>();
   private readonly closed = new vscode.EventEmitter<void>();
+  /** Each message as it is posted to the webview; nothing keeps it afterwards. */
   readonly onDidPost = this.posted.event;
   readonly onDidDispose = this.closed.event;
   private readonly disposables: vscode.Disposable[] = [];
@@ -105,7 +104,6 @@ export class FormPanel<D, W extends Message, H extends Message> implements vscod
 
   post(message: H): void {
     if (this.disposed) return;
-    this.sent.push(message);
     this.posted.fire(message);
     void this.panel.webview.postMessage(message);
   }

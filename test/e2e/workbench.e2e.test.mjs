@@ -16,7 +16,8 @@ import {
 } from '../../scripts/vscode-host/browser.mjs';
 import { startCodeServer } from '../../scripts/vscode-host/codeServer.mjs';
 import { packageExtension } from '../../scripts/package.mjs';
-import { activeWorkspaceStatus, expandRow, moveMouseAway, viewRow, widenSideBar } from './workbenchViews.mjs';
+import { backgroundAndInk, contrast, decodePng, luminance } from './pngPixels.mjs';
+import { activeWorkspaceStatus, contextMenuLabels, expandRow, moveMouseAway, viewPane, viewRow, widenSideBar } from './workbenchViews.mjs';
 
 // mocha's TypeScript hook (.mocharc.json) loads the shared helper that runs dist/local.js.
 const require = createRequire(import.meta.url);
@@ -125,22 +126,77 @@ describe('e2e: the packaged extension in the workbench, on the seeded local work
     for (const version of ['Version 3', 'Version 2', 'Version 1']) await viewRow(page, 'Models', version).waitFor();
   });
 
+  it('offers each item the commands that apply to it, in its context menu', async () => {
+    const { page } = browser;
+    const menuOf = async (row) => {
+      await row.waitFor();
+      return contextMenuLabels(row);
+    };
+    const has = (labels, wanted, unwanted, what) => {
+      for (const label of wanted) assert.ok(labels.includes(label), `${what}: "${label}" among ${labels.join(', ')}`);
+      for (const label of unwanted) assert.ok(!labels.includes(label), `${what}: no "${label}" among ${labels.join(', ')}`);
+    };
+    const transfer = ['Upload Folder…', 'Upload Files…', 'Download…'];
+    has(await menuOf(viewRow(page, 'Datastores', 'workspaceblobstore')), transfer,
+      ['Unregister Datastore…', 'Set as Default'], 'the default datastore');
+    has(await menuOf(viewRow(page, 'Datastores', 'workspacefilestore')), [...transfer, 'Unregister Datastore…', 'Set as Default'],
+      [], 'another file share datastore');
+    await expandRow(viewRow(page, 'Datastores', 'workspaceblobstore'));
+    has(await menuOf(viewRow(page, 'Datastores', 'datasets')), transfer, ['Unregister Datastore…'], 'a datastore folder');
+
+    await expandRow(viewRow(page, 'Experiments', 'fraud-detection'));
+    const run = (status) => viewPane(page, 'Experiments').locator('.monaco-list-row[aria-level="2"]', { hasText: ` ${status} · ` }).first();
+    has(await menuOf(run('Completed')), ['Tail Run', 'Download Outputs and Logs', 'Register Model…'],
+      ['Cancel Run', 'Open in Studio'], 'a completed run of the local workspace');
+    has(await menuOf(run('Running')), ['Tail Run', 'Cancel Run', 'Download Outputs and Logs'],
+      ['Register Model…', 'Open in Studio'], 'a running run');
+    has(await menuOf(viewRow(page, 'Models', 'fraud-classifier')), ['Register Model…'], [], 'a model');
+
+    await page.locator('.part.activitybar [aria-label^="Explorer"]').first().click();
+    const file = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'train.py' }).first();
+    has(await menuOf(file), ['Upload to Datastore…', 'Register Model…'], [], 'a file in the Explorer');
+    await openViewContainer(page, CONTAINER);
+  });
+
   it('shows the active workspace in the status bar', async () => {
     const status = activeWorkspaceStatus(browser.page);
     await status.waitFor();
     assert.equal((await status.innerText()).trim(), 'local');
   });
 
-  it('looks right in the light and the dark theme (screenshots)', async () => {
+  it('looks right in the light and the dark theme: readable labels on the theme\'s background, the active workspace\'s icon green (screenshots)', async () => {
     const { page } = browser;
     assert.equal(await page.locator('.monaco-workbench.vs').count(), 1, 'the session starts in the light theme');
-    await moveMouseAway(page);
-    const light = await saveScreenshot(page, 'azureml-views-light');
+    /** What the user sees of the active workspace's row and of a datastore's row, from the pixels. */
+    const look = async () => {
+      await moveMouseAway(page);
+      const rows = [viewRow(page, 'Workspaces', 'local'), viewRow(page, 'Datastores', 'workspaceblobstore')];
+      const [workspace, datastore] = await Promise.all(rows.map(async (row) => backgroundAndInk(decodePng(await row.screenshot()))));
+      const icon = decodePng(await rows[0].locator('.custom-view-tree-node-item-icon, .codicon').first().screenshot());
+      let greenest = 0;
+      for (let y = 0; y < icon.height; y++) {
+        for (let x = 0; x < icon.width; x++) {
+          const [r, g, b] = icon.pixel(x, y);
+          greenest = Math.max(greenest, g - Math.max(r, b));
+        }
+      }
+      return { workspace, datastore, greenest };
+    };
+    const light = await look();
+    await saveScreenshot(page, 'azureml-views-light');
     await setColorTheme(page, 'dark');
-    await moveMouseAway(page);
-    const dark = await saveScreenshot(page, 'azureml-views-dark');
+    const dark = await look();
+    await saveScreenshot(page, 'azureml-views-dark');
     await setColorTheme(page, 'light');
-    assert.ok(light.endsWith('azureml-views-light.png') && dark.endsWith('azureml-views-dark.png'));
+
+    for (const [theme, seen, isLight] of [['light', light, true], ['dark', dark, false]]) {
+      for (const row of [seen.workspace, seen.datastore]) {
+        const bg = luminance(row.background);
+        assert.ok(isLight ? bg > 0.7 : bg < 0.1, `${theme}: the rows sit on the theme's background, got rgb(${row.background})`);
+        assert.ok(contrast(row.ink, row.background) >= 4.5, `${theme}: the label reads against its background (rgb(${row.ink}) on rgb(${row.background}))`);
+      }
+      assert.ok(seen.greenest >= 40, `${theme}: the active workspace's icon is green (testing.iconPassed), got ${seen.greenest}`);
+    }
   });
 
   it('remembers the workspace the user picked across a restart of code-server', async () => {

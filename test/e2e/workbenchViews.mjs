@@ -45,3 +45,20 @@ export async function moveMouseAway(page) {
   const box = await page.locator('.part.editor').boundingBox();
   if (box) await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
 }
+
+/**
+ * The enabled entries of the context menu a right-click on `target` opens, as the user reads
+ * them; the menu is closed again.
+ */
+export async function contextMenuLabels(target) {
+  const page = target.page();
+  await target.click({ button: 'right' });
+  const menu = page.locator('.context-view .monaco-menu');
+  await menu.waitFor();
+  const labels = (await menu.locator('.action-item:not(.disabled) .action-label').allInnerTexts())
+    .map((label) => label.trim())
+    .filter(Boolean);
+  await page.keyboard.press('Escape');
+  await menu.waitFor({ state: 'hidden' });
+  return labels;
+}

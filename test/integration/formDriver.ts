@@ -16,9 +16,14 @@ export class FormDriver<D, W extends Message, H extends Message> {
 
   /** Sends one message; answers everything the host posted while handling it. */
   async send(message: W | Record<string, unknown> | string): Promise<H[]> {
-    const from = this.panel.sent.length;
-    await this.panel.receive(message);
-    return this.panel.sent.slice(from);
+    const replies: H[] = [];
+    const listening = this.panel.onDidPost((reply) => replies.push(reply));
+    try {
+      await this.panel.receive(message);
+    } finally {
+      listening.dispose();
+    }
+    return replies;
   }
 
   /** The `init` the host answers to `ready` (what a reloaded webview gets). */

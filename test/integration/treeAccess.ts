@@ -35,9 +35,11 @@ export function iconId(item: vscode.TreeItem): string | undefined {
 }
 
 export async function extensionApi(): Promise<AzureMlExtensionApi> {
-  const extension = vscode.extensions.getExtension<AzureMlExtensionApi>('azureml-workbench.azureml-workbench');
+  const extension = vscode.extensions.getExtension<AzureMlExtensionApi | undefined>('azureml-workbench.azureml-workbench');
   assert.ok(extension, 'the extension is installed in the host');
-  return extension.activate();
+  const api = await extension.activate();
+  assert.ok(api, 'the extension returns its test API (only when VS Code runs it in Test mode)');
+  return api;
 }
 
 /** Waits until a condition holds (the views update asynchronously after events). */

@@ -93,19 +93,6 @@ describe('Upload to and download from datastores in a real extension host', func
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('contributes the upload commands to the Explorer and the Datastores tree', () => {
-    const manifest = vscode.extensions.getExtension('azureml-workbench.azureml-workbench')!.packageJSON as {
-      contributes: { menus: Record<string, Array<{ command: string; when?: string }>> };
-    };
-    assert.ok(manifest.contributes.menus['explorer/context']!.some((m) => m.command === 'azureml.uploadToDatastore'));
-    const itemMenus = manifest.contributes.menus['view/item/context']!;
-    for (const command of ['azureml.uploadFolderToDatastore', 'azureml.uploadFilesToDatastore', 'azureml.downloadDatastoreFolder']) {
-      const menu = itemMenus.find((m) => m.command === command);
-      assert.ok(menu, command);
-      assert.match(menu.when!, /datastoreFolder/);
-    }
-  });
-
   it('Explorer "Upload to Datastore…": awkward names to the blob datastore, every byte identical', async () => {
     const root = path.join(work, 'awkward project');
     writeTree(root, awkwardTree('blob', 3 * MiB + 1));

@@ -1,11 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AzureMlExtensionApi } from '../../src/extension';
 import type { Prompts } from '../../src/ui/prompts';
 import { createWorkspace, startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
 import { repoRoot } from '../support/repo';
+import { watchOutgoingConnections } from './outgoingConnections';
 import { eventually, extensionApi, iconId, row, rows } from './treeAccess';
 
 const pageSize = 5;
@@ -27,14 +29,18 @@ describe('Azure ML views in a real extension host, against the seeded local work
   this.timeout(120_000);
   let local: StartedLocalWorkspace;
   let api: AzureMlExtensionApi;
+  let activation: { stop(): string[] } | undefined;
 
   before(async () => {
     local = await startLocalWorkspace({ seed: 'demo', pageSize });
     await vscode.workspace.getConfiguration('azureml').update('local.dataFolder', local.dataDir, vscode.ConfigurationTarget.Global);
+    assert.equal(vscode.extensions.getExtension('azureml-workbench.azureml-workbench')?.isActive, false, 'this test activates the extension');
+    activation = watchOutgoingConnections();
     api = await extensionApi();
   });
 
   after(async () => {
+    activation?.stop();
     api?.setPrompts(undefined);
     await local?.dispose();
   });
@@ -46,10 +52,9 @@ describe('Azure ML views in a real extension host, against the seeded local work
     const registered = new Set(await vscode.commands.getCommands(true));
     const missing = manifest.contributes.commands.map((c) => c.command).filter((c) => !registered.has(c));
     assert.deepEqual(missing, []);
-    assert.ok(api.activationMs > 0);
-    console.log(`activation took ${api.activationMs.toFixed(1)} ms`);
     assert.equal(api.connections.kind, undefined, 'nothing is connected before the user asks');
     assert.deepEqual(await rows(api.views.workspaces), [], 'the welcome view shows instead of items');
+    assert.deepEqual(activation!.stop(), [], 'activating and showing the views opened no connection');
   });
 
   it('"Use Local Workspace" connects to the running service and makes its workspace active', async () => {
@@ -61,6 +66,25 @@ describe('Azure ML views in a real extension host, against the seeded local work
     const ws = await row(api.views.workspaces, 'local', subscription.node);
     assert.equal(ws.item.contextValue, 'workspace:active');
     assert.match(String(ws.item.description), /local-rg.*active/);
+  });
+
+  it('follows the data folder setting: another folder is another local workspace, and back', async () => {
+    const settings = vscode.workspace.getConfiguration('azureml');
+    const otherFolder = mkdtempSync(path.join(os.tmpdir(), 'azml-other-data-'));
+    try {
+      await settings.update('local.dataFolder', otherFolder, vscode.ConfigurationTarget.Global);
+      let shown: string[] = [];
+      await eventually(async () => {
+        shown = (await rows(api.views.datastores)).map((r) => r.label);
+        return shown[0]?.startsWith(`No local workspace is running for ${otherFolder} `) ? true : undefined;
+      }, 'the datastores view saying that nothing runs on the other folder').catch((error: Error) => {
+        throw new Error(`${error.message}; the view shows: ${shown.join(', ')}; dataFolder is ${String(settings.get('local.dataFolder'))}`);
+      });
+    } finally {
+      await settings.update('local.dataFolder', local.dataDir, vscode.ConfigurationTarget.Global);
+      rmSync(otherFolder, { recursive: true, force: true });
+    }
+    await eventually(async () => ((await rows(api.views.datastores)).length === 3 ? true : undefined), 'the datastores again');
   });
 
   it('lists the datastores with their type, location and the default marker', async () => {
