@@ -47,8 +47,10 @@ function azuriteEntryPoint(): string {
 /** Starts Azurite's blob and queue services (and table, which it always starts) on loopback. */
 export async function startAzurite(options: AzuriteOptions): Promise<RunningAzurite> {
   const [blobPort, queuePort, tablePort] = [await findFreePort(), await findFreePort(), await findFreePort()];
+  const entryPoint = azuriteEntryPoint();
+  options.log(`azurite: starting ${entryPoint}`);
   const child = spawn(process.execPath, [
-    azuriteEntryPoint(),
+    entryPoint,
     '--blobHost', '127.0.0.1', '--blobPort', String(blobPort),
     '--queueHost', '127.0.0.1', '--queuePort', String(queuePort),
     '--tableHost', '127.0.0.1', '--tablePort', String(tablePort),
