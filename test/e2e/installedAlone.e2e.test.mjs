@@ -4,7 +4,7 @@
 // extension alone, and `azml` must work from the installed extension's folder.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -119,6 +119,8 @@ describe('e2e: the installed extension works on its own (no node_modules, no npm
 
   it('the installed extension carries its own Azurite and no node_modules', () => {
     assert.ok(existsSync(join(extensionDir, 'dist', 'azurite.js')), 'dist/azurite.js is installed');
+    // Loaded only when the local workspace starts: the extension's own bundle does not carry it.
+    assert.doesNotMatch(readFileSync(join(extensionDir, 'dist', 'extension.js'), 'utf8'), /Azurite Blob service/);
     assert.ok(!existsSync(join(extensionDir, 'node_modules')), 'no node_modules in the installed extension');
     assert.ok(!hasNodeModulesAbove(extensionDir), 'no node_modules above the installed extension');
   });
