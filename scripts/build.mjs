@@ -37,6 +37,40 @@ const options = {
   ...importMetaUrlShim,
 };
 
+// Azurite (blob, queue and table in one process), bundled so the installed extension needs no
+// npm: dist/local.js starts it as a child process, so nothing else loads it. Two parts are left
+// out: the SQL metadata store (only used with AZURITE_DB, which the local workspace never passes)
+// and Application Insights (telemetry, always disabled with --disableTelemetry); together they
+// are most of Azurite's size.
+const leftOutOfAzurite = {
+  name: 'left-out-of-azurite',
+  setup(build) {
+    build.onResolve({ filter: /^applicationinsights$/ }, () => ({ path: 'applicationinsights', namespace: 'left-out' }));
+    build.onResolve({ filter: /\/SqlBlobServer$/ }, () => ({ path: 'SqlBlobServer', namespace: 'left-out' }));
+    build.onLoad({ filter: /.*/, namespace: 'left-out' }, ({ path }) => ({
+      loader: 'js',
+      contents: path === 'SqlBlobServer'
+        ? 'exports.default = class { constructor() { throw new Error("The bundled Azurite has no SQL metadata store: unset AZURITE_DB."); } };'
+        : 'module.exports = {};',
+    }));
+  },
+};
+const azuriteOptions = {
+  entryPoints: { azurite: 'node_modules/azurite/dist/src/azurite.js' },
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  // Database drivers Sequelize would load by name; unreachable with the SQL store left out.
+  external: ['pg', 'pg-hstore', 'pg-native', 'sqlite3', 'better-sqlite3', 'mariadb', 'oracledb', 'ibm_db', '@sap/hana-client', 'snowflake-sdk'],
+  plugins: [leftOutOfAzurite],
+  // Minified in every build: it is third-party code nobody steps through, and a third of the size.
+  minify: true,
+  logLevel: 'warning',
+  metafile: true,
+};
+
 // The registration forms' webview scripts (src/webview, DOM only): browser bundles in media/webview/.
 const webviewOptions = {
   entryPoints: { datastoreForm: 'src/webview/datastoreForm.ts', modelForm: 'src/webview/modelForm.ts' },
@@ -64,8 +98,9 @@ if (watch) {
   const ctx = await esbuild.context(options);
   await ctx.watch();
   await (await esbuild.context(webviewOptions)).watch();
+  await esbuild.build(azuriteOptions);
 } else {
-  const [result, webviews] = await Promise.all([esbuild.build(options), esbuild.build(webviewOptions)]);
-  const outputs = [...Object.entries(result.metafile.outputs), ...Object.entries(webviews.metafile.outputs)].filter(([f]) => f.endsWith('.js'));
+  const results = await Promise.all([esbuild.build(options), esbuild.build(webviewOptions), esbuild.build(azuriteOptions)]);
+  const outputs = results.flatMap((result) => Object.entries(result.metafile.outputs)).filter(([f]) => f.endsWith('.js'));
   for (const [file, info] of outputs) console.log(`${file} ${(info.bytes / 1024).toFixed(0)} KiB`);
 }

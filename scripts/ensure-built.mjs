@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const outputs = ['dist/local.js', 'dist/cli.js'].map((f) => path.join(root, f));
+const outputs = ['dist/local.js', 'dist/cli.js', 'dist/azurite.js'].map((f) => path.join(root, f));
 const newestSource = Math.max(...globSync('src/**/*.ts', { cwd: root }).map((f) => statSync(path.join(root, f)).mtimeMs));
 const stale = outputs.some((f) => !existsSync(f) || statSync(f).mtimeMs < newestSource);
 if (stale) {

@@ -46,6 +46,8 @@ process.on('exit', () => {
 /**
  * @typedef {object} CodeServerOptions
  * @property {string} [folder] Folder opened when a browser visits the root URL.
+ * @property {string} [cwd] Working folder of the server and so of the extension host (default: this
+ *   process's), e.g. one with no node_modules anywhere above it.
  * @property {Record<string, string>} [env] Extra environment for the server; the extension host
  *   inherits the server's environment, so this is how test configuration reaches extensions.
  * @property {Record<string, unknown>} [settings] User settings merged over DEFAULT_SETTINGS.
@@ -166,7 +168,7 @@ export async function startCodeServer(options = {}) {
   ];
   // detached: its own process group, so stop() reaches the file watcher, the extension host
   // and every other helper, not only the entry process.
-  const child = spawn(node24Path, args, { env: serverEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node24Path, args, { env: serverEnv, cwd: options.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = [];
   const onLine = (line) => {
     output.push(line);

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { findFreePort } from './freePort';
 
@@ -23,27 +24,33 @@ export interface AzuriteOptions {
 export class AzuriteNotFoundError extends Error {}
 
 /**
- * Azurite is not bundled: it runs as its own process from an installed package. AZML_AZURITE_DIR
- * names that package's folder; otherwise it is looked up from here and the working folder.
+ * Azurite runs as its own process. The build bundles it next to this file (dist/azurite.js), so
+ * the installed extension needs nothing else; AZML_AZURITE_DIR (the azureml.local.azuritePath
+ * setting) names an installed azurite package to use instead. Run from the sources (tests), it
+ * comes from node_modules.
  */
 function azuriteEntryPoint(): string {
   const explicit = process.env['AZML_AZURITE_DIR'];
   if (explicit) return path.join(explicit, 'dist', 'src', 'azurite.js');
+  const bundled = path.join(__dirname, 'azurite.js');
+  if (existsSync(bundled)) return bundled;
   try {
-    const packageJson = require.resolve('azurite/package.json', { paths: [process.cwd(), __dirname] });
+    const packageJson = require.resolve('azurite/package.json', { paths: [__dirname] });
     return path.join(path.dirname(packageJson), 'dist', 'src', 'azurite.js');
   } catch {
     throw new AzuriteNotFoundError(
-      'Azurite is not installed where the local workspace can find it. Install it (npm install -g azurite@3.37.0) ' +
-      'and point AZML_AZURITE_DIR (or the azureml.local.azuritePath setting) at its folder.');
+      `Azurite is missing: ${bundled} should come with the extension. Reinstall the extension, ` +
+      'or point the azureml.local.azuritePath setting (AZML_AZURITE_DIR) at an installed azurite package.');
   }
 }
 
 /** Starts Azurite's blob and queue services (and table, which it always starts) on loopback. */
 export async function startAzurite(options: AzuriteOptions): Promise<RunningAzurite> {
   const [blobPort, queuePort, tablePort] = [await findFreePort(), await findFreePort(), await findFreePort()];
+  const entryPoint = azuriteEntryPoint();
+  options.log(`azurite: starting ${entryPoint}`);
   const child = spawn(process.execPath, [
-    azuriteEntryPoint(),
+    entryPoint,
     '--blobHost', '127.0.0.1', '--blobPort', String(blobPort),
     '--queueHost', '127.0.0.1', '--queuePort', String(queuePort),
     '--tableHost', '127.0.0.1', '--tablePort', String(tablePort),
@@ -51,7 +58,7 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
     '--disableTelemetry',
     // Azurite 3.37 lags the storage SDKs' newest service version by a release.
     '--skipApiVersionCheck',
-  ], { stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+  ], { stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32', env: azuriteEnvironment() });
 
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   options.signal?.addEventListener('abort', () => void stopProcessGroup(child, exited), { once: true });
@@ -62,6 +69,12 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
     exited,
     stop: () => stopProcessGroup(child, exited),
   };
+}
+
+/** AZURITE_DB would switch Azurite to a SQL store, which the bundle leaves out; the data stays in --location. */
+function azuriteEnvironment(): NodeJS.ProcessEnv {
+  const { AZURITE_DB: _sql, ...env } = process.env;
+  return env;
 }
 
 function waitUntilListening(child: ChildProcess, exited: Promise<number | null>, options: AzuriteOptions): Promise<void> {
