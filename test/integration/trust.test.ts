@@ -64,7 +64,8 @@ describe('trust, in a real extension host against the local workspace', function
   let ws: WorkspaceClient;
   let blobContainer: string;
   let scratch: string;
-  const forms: DatastoreForm[] = [];
+  /** Every message the host posted to a datastore form's webview, from the moment the form opened. */
+  const postedToForms: unknown[] = [];
 
   before(async () => {
     local = await startLocalWorkspace();
@@ -172,7 +173,8 @@ describe('trust, in a real extension host against the local workspace', function
     async function registerThroughForm(draft: Partial<DatastoreDraft>, check: boolean): Promise<void> {
       await vscode.commands.executeCommand('azureml.registerDatastore');
       const form: DatastoreForm = await FormDriver.open(api, 'azureml.registerDatastore');
-      forms.push(form);
+      const listening = form.panel.onDidPost((message) => postedToForms.push(message));
+      form.panel.onDidDispose(() => listening.dispose());
       const init = await form.init();
       const full: DatastoreDraft = { ...init.draft, accountName: devStorageAccount.name, container: blobContainer, ...draft };
       if (check) assert.equal(one(await form.send({ type: 'checkConnection', draft: full }), 'status').kind, 'success');
@@ -249,7 +251,7 @@ describe('trust, in a real extension host against the local workspace', function
       for (const [name, memento] of [['globalState', context.globalState], ['workspaceState', context.workspaceState]] as const) {
         places.push([name, JSON.stringify(memento.keys().map((k) => [k, memento.get(k)]))]);
       }
-      forms.forEach((form, i) => places.push([`messages posted to datastore form ${i}`, JSON.stringify(form.panel.sent)]));
+      places.push(['messages posted to the datastore forms', JSON.stringify(postedToForms)]);
       places.push([`run log ${submitted.jobName}`, watch.log.text]);
 
       const leaks: string[] = [];
