@@ -61,7 +61,7 @@ export function isProcessAlive(pid: number): boolean {
 
 export class LocalWorkspaceNotRunningError extends Error {
   override readonly name = 'LocalWorkspaceNotRunningError';
-  constructor(readonly dataDir: string, reason: string) {
+  constructor(readonly dataDir: string, readonly reason: string) {
     super(`No local workspace is running for ${dataDir} (${reason}). Start one with: npm run local -- --data "${dataDir}"`);
   }
 }

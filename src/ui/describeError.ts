@@ -34,7 +34,12 @@ const datastoreSettingCodes = new Set(['DatastoreAccessDenied', 'DatastoreCreden
 /** Turns anything thrown into one readable sentence and, where there is one, the remedy. */
 export function describeError(error: unknown, connectionKind: 'azure' | 'local' | undefined): DescribedError {
   const e = (error ?? {}) as ErrorLike;
-  if (e.name === 'LocalWorkspaceNotRunningError' || (connectionKind === 'local' && unreachableCodes.has(e.code ?? ''))) {
+  if (e.name === 'LocalWorkspaceNotRunningError') {
+    // Names the folder: the data folder is a machine setting, and the user may not know which one is in use.
+    const notRunning = error as { dataDir?: string; reason?: string };
+    return { message: `No local workspace is running for ${notRunning.dataDir ?? '?'} (${notRunning.reason ?? 'not found'}).`, remedy: useLocalWorkspaceRemedy };
+  }
+  if (connectionKind === 'local' && unreachableCodes.has(e.code ?? '')) {
     return { message: 'The local workspace is not running.', remedy: useLocalWorkspaceRemedy };
   }
   if (e.status === 401 || e.code === 'NotSignedIn') {
