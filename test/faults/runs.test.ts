@@ -15,7 +15,6 @@ import { isTerminalJobStatus } from '../../src/azure/jobs';
 import { snapshotTransfer } from '../../src/core/snapshot/snapshotTransfer';
 import { submitJob } from '../../src/core/submitJob';
 import { describeError } from '../../src/ui/describeError';
-import type { FaultScheduleOptions } from '../support/faultProxy';
 import { startFaultyWorkspace, type FaultyWorkspace } from './faultyWorkspace';
 import { trackSchedule, verifiedBytes } from './faultTotals';
 
@@ -58,16 +57,6 @@ describe('runs through a faulty network', function () {
     if (projects) rmSync(projects, { recursive: true, force: true });
   });
 
-  /** Runs `body` with other fault settings, then puts the suite's back. */
-  async function withFaults<T>(options: Partial<FaultScheduleOptions>, body: () => Promise<T>): Promise<T> {
-    const saved = { ...w.schedule.options };
-    Object.assign(w.schedule.options, options);
-    try {
-      return await body();
-    } finally {
-      Object.assign(w.schedule.options, saved);
-    }
-  }
 
   async function jobsOfExperiment(experimentName: string): Promise<string[]> {
     w.schedule.enabled = false;
@@ -111,14 +100,14 @@ describe('runs through a faulty network', function () {
 
   it('a submit whose answers are all lost on the way back still creates exactly one job, and returns it', async () => {
     const dir = project('lost-answers', 'print("once")\n');
-    const { job } = await withFaults({ rate: 1, kinds: ['drop'], maxFaultsInARow: 1000, target: jobPut },
+    const { job } = await w.schedule.withOptions({ rate: 1, kinds: ['drop'], maxFaultsInARow: 1000, target: jobPut },
       () => submitJob({ client: faulty, draft: draftFor(dir), transfer: snapshotTransfer, nameStem: 'lost' }));
     assert.deepEqual(await jobsOfExperiment('lost-answers'), [job.name]);
   });
 
   it('a submit the service never receives creates no job and says so', async () => {
     const dir = project('never-received', 'print("never")\n');
-    const error = await withFaults({ rate: 1, kinds: ['status503'], maxFaultsInARow: 1000, target: jobPut },
+    const error = await w.schedule.withOptions({ rate: 1, kinds: ['status503'], maxFaultsInARow: 1000, target: jobPut },
       () => submitJob({ client: faulty, draft: draftFor(dir), transfer: snapshotTransfer, nameStem: 'never' }))
       .then(() => undefined, (e: unknown) => e as Error);
     assert.match(error?.message ?? '', /^The job was not submitted \(.*\); nothing was created\. Submit it again\.$/);
@@ -140,7 +129,7 @@ describe('runs through a faulty network', function () {
     const lines: string[] = [];
     const warnings: string[] = [];
     // A third of the log reads and status polls faulted: answers cut off mid-body, or refused.
-    const summary = await withFaults({ rate: 0.35, kinds: ['drop', 'status503', 'stall'], target: /^(blob GET .*\/user_logs\/|arm GET .*\/runs\/)/ }, () => new RunLogTailer({
+    const summary = await w.schedule.withOptions({ rate: 0.35, kinds: ['drop', 'status503', 'stall'], target: /^(blob GET .*\/user_logs\/|arm GET .*\/runs\/)/ }, () => new RunLogTailer({
       runId: job.name, source: faulty.runHistory,
       listener: { onLines: (l) => lines.push(...l), onWarning: (m) => warnings.push(m) },
       schedule: { logMinMs: 50, logMaxMs: 200, detailsMinMs: 100, detailsMaxMs: 500, detailsWhileOutputMs: 200 },
@@ -159,7 +148,7 @@ describe('runs through a faulty network', function () {
     w.schedule.enabled = true;
     const lines: string[] = [];
     // The run is over before the tail starts: its one read of the whole log fails twice.
-    const summary = await withFaults({ rate: 1, kinds: ['drop'], maxFaultsInARow: 2, target: /^blob GET .*\/user_logs\/std_log\.txt\?.* bytes=0-$/ },
+    const summary = await w.schedule.withOptions({ rate: 1, kinds: ['drop'], maxFaultsInARow: 2, target: /^blob GET .*\/user_logs\/std_log\.txt\?.* bytes=0-$/ },
       () => new RunLogTailer({
         runId: job.name, source: faulty.runHistory, listener: { onLines: (l) => lines.push(...l) }, schedule: { logMinMs: 50 },
       }).follow());
@@ -168,7 +157,7 @@ describe('runs through a faulty network', function () {
   });
 
   it('an expired token is asked for anew once and the call goes on; a refused one asks to connect or sign in again', async () => {
-    await withFaults({ rate: 1, kinds: ['expiredToken'], maxFaultsInARow: 1 }, async () => {
+    await w.schedule.withOptions({ rate: 1, kinds: ['expiredToken'], maxFaultsInARow: 1 }, async () => {
       const credential = countingCredential(w.connection.token);
       const expiredBefore = w.schedule.counts.faults.expiredToken;
       const workspace = await clientFor(w.connection, credential).getWorkspace();

@@ -6,7 +6,6 @@ import * as vscode from 'vscode';
 import type { AzureMlExtensionApi } from '../../src/extension';
 import { writeDiscoveryFile } from '../../src/local/discovery';
 import { startFaultyWorkspace, type FaultyWorkspace } from '../faults/faultyWorkspace';
-import type { FaultScheduleOptions } from '../support/faultProxy';
 import { extensionApi, rows, type Row, type TreeLike } from './treeAccess';
 
 /** Every label of a view's top level, and one level below each expandable item. */
@@ -32,15 +31,6 @@ describe('Azure ML views through a faulty network (the local workspace behind th
   let dataDir: string;
   const expected = new Map<string, string[]>();
 
-  async function withFaults<T>(options: Partial<FaultScheduleOptions>, body: () => Promise<T>): Promise<T> {
-    const saved = { ...w.schedule.options };
-    Object.assign(w.schedule.options, options);
-    try {
-      return await body();
-    } finally {
-      Object.assign(w.schedule.options, saved);
-    }
-  }
 
   before(async () => {
     // Timeouts stay the extension's own; stalls are left to the plain-Node fault suite.
@@ -76,7 +66,7 @@ describe('Azure ML views through a faulty network (the local workspace behind th
   });
 
   it('a view whose service keeps failing shows an error item with Retry; Retry brings the items back', async () => {
-    const failing = await withFaults({ rate: 1, kinds: ['status503'], maxFaultsInARow: 1_000, target: /^arm GET [^ ]*\/datastores\?/ }, async () => {
+    const failing = await w.schedule.withOptions({ rate: 1, kinds: ['status503'], maxFaultsInARow: 1_000, target: /^arm GET [^ ]*\/datastores\?/ }, async () => {
       api.views.datastores.refresh();
       return rows(api.views.datastores);
     });
@@ -90,7 +80,7 @@ describe('Azure ML views through a faulty network (the local workspace behind th
 
   it('a folder whose listing is cut off every time shows an error item with Retry, not "not running"; Retry lists it', async () => {
     const blob = (await rows(api.views.datastores)).find((r) => r.label === 'workspaceblobstore')!;
-    const failing = await withFaults({ rate: 1, kinds: ['drop'], maxFaultsInARow: 1_000, target: /^blob GET [^ ]*comp=list/ }, async () => {
+    const failing = await w.schedule.withOptions({ rate: 1, kinds: ['drop'], maxFaultsInARow: 1_000, target: /^blob GET [^ ]*comp=list/ }, async () => {
       api.views.datastores.refresh(blob.node as never);
       return rows(api.views.datastores, blob.node);
     });

@@ -1,21 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { AzureMlExtensionApi } from '../../src/extension';
 import { readDiscoveryFile, writeDiscoveryFile } from '../../src/local/discovery';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
+import { isAlive } from '../support/processes';
 import { extensionApi } from './treeAccess';
-
-/** Still running: not exited, and not a zombie that a signal killed but Node has not reaped yet. */
-function isAlive(child: ChildProcess): boolean {
-  try {
-    const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 describe('Stop Local Workspace in a real extension host', function () {
   this.timeout(120_000);

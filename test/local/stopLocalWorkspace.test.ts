@@ -1,12 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalWorkspaceLauncher } from '../../src/connection/localWorkspaceLauncher';
 import { discoveryFilePath, readDiscoveryFile, writeDiscoveryFile, type LocalWorkspaceConnection } from '../../src/local/discovery';
 import { findFreePort } from '../../src/local/freePort';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
+import { isAlive } from '../support/processes';
 
 const logged: string[] = [];
 const log = { info: (m: string) => logged.push(m), warn: (m: string) => logged.push(m), error: (m: string) => logged.push(m), show: () => undefined };
@@ -14,16 +15,6 @@ const log = { info: (m: string) => logged.push(m), warn: (m: string) => logged.p
 /** A live process that is not the local workspace. */
 function unrelatedProcess(): ChildProcess {
   return spawn('sleep', ['300'], { stdio: 'ignore' });
-}
-
-/** Still running: not exited, and not a zombie that a signal killed but Node has not reaped yet. */
-function isAlive(child: ChildProcess): boolean {
-  try {
-    const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
 }
 
 describe('Stop Local Workspace (a service this window did not start)', function () {

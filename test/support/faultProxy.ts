@@ -71,6 +71,17 @@ export class FaultSchedule {
     };
   }
 
+  /** Runs `body` with other fault settings, then puts these back. */
+  async withOptions<T>(options: Partial<FaultScheduleOptions>, body: () => Promise<T>): Promise<T> {
+    const saved = { ...this.options };
+    Object.assign(this.options, options);
+    try {
+      return await body();
+    } finally {
+      Object.assign(this.options, saved);
+    }
+  }
+
   get faultTotal(): number {
     return Object.values(this.counts.faults).reduce((a, b) => a + b, 0);
   }
