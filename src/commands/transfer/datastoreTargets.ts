@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { Datastore } from '../../azure/domain';
 import { DatastoreNode } from '../../tree/datastores/datastoreNode';
 import { DatastoreStorageAccess } from '../../tree/datastores/datastoreStorageAccess';
@@ -18,9 +19,9 @@ export interface DatastoreTarget {
 const transferableTypes = new Set(['AzureBlob', 'AzureFile', 'AzureDataLakeGen2']);
 
 const typeLabels: Record<string, string> = {
-  AzureBlob: 'Blob container',
-  AzureFile: 'File share',
-  AzureDataLakeGen2: 'Data Lake Gen2',
+  AzureBlob: l10n.t('Blob container'),
+  AzureFile: l10n.t('File share'),
+  AzureDataLakeGen2: l10n.t('Data Lake Gen2'),
 };
 
 /** The datastore (and folder) of a Datastores tree item: a datastore or a folder inside one. */

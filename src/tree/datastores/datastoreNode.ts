@@ -14,10 +14,10 @@ const typeIcons: Record<string, string> = {
 };
 
 const typeNames: Record<string, string> = {
-  AzureBlob: 'Azure Blob container',
-  AzureFile: 'Azure file share',
-  AzureDataLakeGen2: 'Azure Data Lake Storage Gen2',
-  AzureDataLakeGen1: 'Azure Data Lake Storage Gen1',
+  AzureBlob: vscode.l10n.t('Azure Blob container'),
+  AzureFile: vscode.l10n.t('Azure file share'),
+  AzureDataLakeGen2: vscode.l10n.t('Azure Data Lake Storage Gen2'),
+  AzureDataLakeGen1: vscode.l10n.t('Azure Data Lake Storage Gen1'),
 };
 
 export function datastoreLocation(d: Datastore): string {
@@ -45,7 +45,7 @@ export class DatastoreNode extends TreeNode {
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown(`**${d.name}**${d.isDefault ? ' (default)' : ''}\n\n`);
     tooltip.appendMarkdown(`${typeNames[d.datastoreType] ?? d.datastoreType}  \n`);
-    tooltip.appendMarkdown(`Location: ${datastoreLocation(d)}  \nCredentials: ${d.credentialsType}`);
+    tooltip.appendMarkdown(vscode.l10n.t('Location: {0}  \nCredentials: {1}', datastoreLocation(d), d.credentialsType));
     if (d.description) tooltip.appendMarkdown(`\n\n${d.description}`);
     item.tooltip = tooltip;
     return item;

@@ -26,7 +26,7 @@ export class ModelNode extends TreeNode {
       (continuationToken) => client.models.listVersions(model.name, continuationToken ? { continuationToken } : {}),
       (version) => new ModelVersionNode(this, version),
       rerender,
-      'No versions',
+      vscode.l10n.t('No versions'),
     );
   }
 
@@ -69,7 +69,7 @@ export class ModelVersionNode extends TreeNode {
     item.contextValue = 'modelVersion';
     const tooltip = new vscode.MarkdownString(`**${v.name}:${v.version}**\n\n`);
     const rows: Array<[string, string | undefined]> = [
-      ['Type', type], ['Created', formatTimestamp(v.createdAt)], ['Created by', v.createdBy], ['From run', v.jobName], ['URI', v.modelUri],
+      ['Type', type], ['Created', formatTimestamp(v.createdAt)], [vscode.l10n.t('Created by'), v.createdBy], [vscode.l10n.t('From run'), v.jobName], ['URI', v.modelUri],
     ];
     tooltip.appendMarkdown(rows.filter(([, value]) => value).map(([k, value]) => `${k}: ${value}`).join('  \n'));
     if (v.description) tooltip.appendMarkdown(`\n\n${v.description}`);
