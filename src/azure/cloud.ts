@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /**
  * One description per cloud. Every client takes its endpoints from here; no other module
  * hard-codes a host name.
@@ -68,11 +69,11 @@ export const azurePublicCloud = azureCloud(
   'core.windows.net', 'https://ml.azure.com', ['api.azureml.ms', 'experiments.azureml.net']);
 
 export const azureUsGovernmentCloud = azureCloud(
-  'AzureUSGovernment', 'Azure US Government', 'https://management.usgovcloudapi.net',
+  'AzureUSGovernment', l10n.t('Azure US Government'), 'https://management.usgovcloudapi.net',
   'https://login.microsoftonline.us', 'core.usgovcloudapi.net', 'https://ml.azure.us', ['api.ml.azure.us']);
 
 export const azureChinaCloud = azureCloud(
-  'AzureChinaCloud', 'Azure China', 'https://management.chinacloudapi.cn',
+  'AzureChinaCloud', l10n.t('Azure China'), 'https://management.chinacloudapi.cn',
   'https://login.chinacloudapi.cn', 'core.chinacloudapi.cn', 'https://studio.ml.azure.cn', ['api.ml.azure.cn']);
 
 export const azureClouds: readonly Cloud[] = [azurePublicCloud, azureUsGovernmentCloud, azureChinaCloud];
@@ -90,7 +91,7 @@ export interface LocalEndpoints {
 export function localCloud(endpoints: LocalEndpoints): Cloud {
   return {
     name: 'local',
-    displayName: 'Local workspace',
+    displayName: l10n.t('Local workspace'),
     resourceManagerEndpoint: endpoints.armEndpoint.replace(/\/+$/, ''),
     armScope: `${endpoints.armEndpoint.replace(/\/+$/, '')}/.default`,
     storageScope: 'https://storage.azure.com/.default',

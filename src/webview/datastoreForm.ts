@@ -1,4 +1,5 @@
 /** The Register Datastore form, in its webview. */
+import './l10nSetup';
 import * as l10n from '@vscode/l10n';
 import { emptyDatastoreDraft, toDatastoreDraft, withoutDatastoreSecrets } from '../forms/drafts';
 import type {

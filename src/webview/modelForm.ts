@@ -1,4 +1,5 @@
 /** The Register Model form, in its webview. */
+import './l10nSetup';
 import * as l10n from '@vscode/l10n';
 import { emptyModelDraft, toModelDraft } from '../forms/drafts';
 import type {

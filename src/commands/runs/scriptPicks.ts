@@ -107,7 +107,7 @@ export async function pickScriptRun(ctx: ScriptPickContext): Promise<{ picks: Sc
   });
   const command = await prompts.input({
     title: title('Command'),
-    prompt: l10n.t('Command to run in the snapshot folder; ${{inputs.x}} asks for a value of input x'),
+    prompt: l10n.t('Command to run in the snapshot folder; {0} asks for a value of input x', '${{inputs.x}}'),
     value: remembered.commands?.[scriptKey] ?? defaultScriptCommand(scriptPath, snapshotRoot),
     validateInput: (v) => (v.trim() ? undefined : l10n.t('The command is empty.')),
   });
@@ -115,7 +115,7 @@ export async function pickScriptRun(ctx: ScriptPickContext): Promise<{ picks: Sc
   for (const name of commandReferences(command).inputs) {
     inputValues[name] = await prompts.input({
       title: title(l10n.t('Input "{0}"', name)),
-      prompt: l10n.t('Value of \${{inputs.{0}}}: a literal, or azureml://datastores/<name>/paths/<path> (ending in / for a folder)', name),
+      prompt: l10n.t('Value of {0}: a literal, or azureml://datastores/<name>/paths/<path> (ending in / for a folder)', `\${{inputs.${name}}}`),
       value: remembered.inputValues?.[name] ?? '',
     });
   }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { onAbort } from './abortSignals';
 
 /** Limits for requests in flight at once. */
@@ -30,7 +31,7 @@ export class TransferScheduler {
   private readonly queue: Waiter[] = [];
 
   constructor(readonly limits: SchedulerLimits) {
-    if (limits.maxConcurrency < 1 || limits.maxInFlightBytes < 1) throw new RangeError('Scheduler limits must be positive.');
+    if (limits.maxConcurrency < 1 || limits.maxInFlightBytes < 1) throw new RangeError(l10n.t('Scheduler limits must be positive.'));
   }
 
   get active(): number {
