@@ -4,10 +4,10 @@ import { AzureMlError } from './errors';
 
 export const answerShapePolicyName = 'answerShapePolicy';
 
-const retryLater = l10n.t('try again; if it keeps happening, a proxy or the network in between may be answering instead of Azure');
+const retryLater = (): string => l10n.t('try again; if it keeps happening, a proxy or the network in between may be answering instead of Azure');
 
 function invalid(what: string, status: number): AzureMlError {
-  return new AzureMlError(l10n.t('The service answered with {0}: {1}.', what, retryLater), status, 'InvalidResponse');
+  return new AzureMlError(l10n.t('The service answered with {0}: {1}.', what, retryLater()), status, 'InvalidResponse');
 }
 
 /** Why a successful JSON answer cannot be what Azure Resource Manager sends, or undefined. */

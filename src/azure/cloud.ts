@@ -69,11 +69,11 @@ export const azurePublicCloud = azureCloud(
   'core.windows.net', 'https://ml.azure.com', ['api.azureml.ms', 'experiments.azureml.net']);
 
 export const azureUsGovernmentCloud = azureCloud(
-  'AzureUSGovernment', l10n.t('Azure US Government'), 'https://management.usgovcloudapi.net',
+  'AzureUSGovernment', 'Azure US Government', 'https://management.usgovcloudapi.net',
   'https://login.microsoftonline.us', 'core.usgovcloudapi.net', 'https://ml.azure.us', ['api.ml.azure.us']);
 
 export const azureChinaCloud = azureCloud(
-  'AzureChinaCloud', l10n.t('Azure China'), 'https://management.chinacloudapi.cn',
+  'AzureChinaCloud', 'Azure China', 'https://management.chinacloudapi.cn',
   'https://login.chinacloudapi.cn', 'core.chinacloudapi.cn', 'https://studio.ml.azure.cn', ['api.ml.azure.cn']);
 
 export const azureClouds: readonly Cloud[] = [azurePublicCloud, azureUsGovernmentCloud, azureChinaCloud];

@@ -147,7 +147,7 @@ async function listOneItem(storage: DatastoreStorage, abortSignal: AbortSignal):
 }
 
 const credentialWords: Record<string, string> = {
-  AccountKey: l10n.t('account key'), Sas: l10n.t('SAS token'), ServicePrincipal: l10n.t('service principal'), None: l10n.t('your identity'),
+  get AccountKey() { return l10n.t('account key'); }, get Sas() { return l10n.t('SAS token'); }, get ServicePrincipal() { return l10n.t('service principal'); }, get None() { return l10n.t('your identity'); },
 };
 
 /**

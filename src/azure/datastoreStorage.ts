@@ -41,10 +41,10 @@ function missing(datastore: Datastore, what: string): AzureMlError {
   return new AzureMlError(l10n.t('Datastore "{0}" has no {1}: update the datastore\'s settings.', datastore.name, what), undefined, 'DatastoreMisconfigured');
 }
 
-const updateCredentials = l10n.t('update the datastore\'s credentials');
+const updateCredentials = (): string => l10n.t('update the datastore\'s credentials');
 
 function invalidCredentials(datastore: Datastore, message: string): AzureMlError {
-  return new AzureMlError(`The ${message.replace('{datastore}', `datastore "${datastore.name}"`)}`, undefined, 'DatastoreCredentialsInvalid');
+  return new AzureMlError(message.replace('{datastore}', l10n.t('datastore "{0}"', datastore.name)), undefined, 'DatastoreCredentialsInvalid');
 }
 
 /** Refuses a SAS token that cannot work before any request is made with it. */
@@ -53,18 +53,18 @@ function checkSasToken(datastore: Datastore, token: string): void {
   switch (problem?.kind) {
     case undefined: return;
     case 'empty': throw missing(datastore, l10n.t('SAS token'));
-    case 'url': throw invalidCredentials(datastore, l10n.t('SAS token of {datastore} is a whole URL: {0} with only the token (the part after "?").', updateCredentials));
-    case 'noSignature': throw invalidCredentials(datastore, l10n.t('SAS token of {datastore} is not a SAS token (it has no signature, sig=): {0}.', updateCredentials));
-    case 'noVersion': throw invalidCredentials(datastore, l10n.t('SAS token of {datastore} is not a SAS token (it has no version, sv=): {0}.', updateCredentials));
-    case 'expired': throw invalidCredentials(datastore, l10n.t('SAS token of {datastore} expired on {0}: {1}.', utcMinute(problem.at), updateCredentials));
-    case 'notYetValid': throw invalidCredentials(datastore, l10n.t('SAS token of {datastore} is not valid before {0}: wait until then or {1}.', utcMinute(problem.at), updateCredentials));
+    case 'url': throw invalidCredentials(datastore, l10n.t('The SAS token of {datastore} is a whole URL: {0} with only the token (the part after "?").', updateCredentials()));
+    case 'noSignature': throw invalidCredentials(datastore, l10n.t('The SAS token of {datastore} is not a SAS token (it has no signature, sig=): {0}.', updateCredentials()));
+    case 'noVersion': throw invalidCredentials(datastore, l10n.t('The SAS token of {datastore} is not a SAS token (it has no version, sv=): {0}.', updateCredentials()));
+    case 'expired': throw invalidCredentials(datastore, l10n.t('The SAS token of {datastore} expired on {0}: {1}.', utcMinute(problem.at), updateCredentials()));
+    case 'notYetValid': throw invalidCredentials(datastore, l10n.t('The SAS token of {datastore} is not valid before {0}: wait until then or {1}.', utcMinute(problem.at), updateCredentials()));
   }
 }
 
 /** Refuses an account key that is not base64 (the SDK would sign with whatever bytes it decodes). */
 function checkAccountKey(datastore: Datastore, key: string): void {
   if (!key) throw missing(datastore, l10n.t('account key'));
-  if (!/^[A-Za-z0-9+/\s]+={0,2}$/.test(key)) throw invalidCredentials(datastore, l10n.t('account key of {datastore} is not base64 text: {0}.', updateCredentials));
+  if (!/^[A-Za-z0-9+/\s]+={0,2}$/.test(key)) throw invalidCredentials(datastore, l10n.t('The account key of {datastore} is not base64 text: {0}.', updateCredentials()));
 }
 
 /**

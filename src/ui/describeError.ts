@@ -15,11 +15,11 @@ export interface DescribedError {
   remedy?: Remedy;
 }
 
-export const signInRemedy: Remedy = { title: l10n.t('Sign in'), command: 'azureml.signIn' };
-export const useLocalWorkspaceRemedy: Remedy = { title: l10n.t('Start Local Workspace'), command: 'azureml.useLocalWorkspace' };
-export const selectWorkspaceRemedy: Remedy = { title: l10n.t('Select Workspace'), command: 'azureml.selectWorkspace' };
+export const signInRemedy: Remedy = { get title() { return l10n.t('Sign in'); }, command: 'azureml.signIn' };
+export const useLocalWorkspaceRemedy: Remedy = { get title() { return l10n.t('Start Local Workspace'); }, command: 'azureml.useLocalWorkspace' };
+export const selectWorkspaceRemedy: Remedy = { get title() { return l10n.t('Select Workspace'); }, command: 'azureml.selectWorkspace' };
 /** Registering a datastore again under its name replaces its settings and credentials. */
-export const registerDatastoreRemedy: Remedy = { title: l10n.t('Register Datastore…'), command: 'azureml.registerDatastore' };
+export const registerDatastoreRemedy: Remedy = { get title() { return l10n.t('Register Datastore…'); }, command: 'azureml.registerDatastore' };
 
 interface ErrorLike {
   name?: string;

@@ -50,9 +50,9 @@ export const downloadRunOutputs = (context: CommandContext) => async (arg?: unkn
   const failures = parts.reduce((sum, p) => sum + p.failed.length, 0);
   if (failures > 0) void vscode.window.showWarningMessage(vscode.l10n.t('{0} files of run {1} could not be downloaded; the Azure ML log lists them.', failures, jobName), vscode.l10n.t('Show Log'))
     .then((choice) => choice === vscode.l10n.t('Show Log') && context.log.show());
-  void vscode.window.showInformationMessage(vscode.l10n.t('Downloaded {0} files ({1}) of run {2} to {3}.', files, formatBytes(bytes), jobName, target), 'Reveal')
+  void vscode.window.showInformationMessage(vscode.l10n.t('Downloaded {0} files ({1}) of run {2} to {3}.', files, formatBytes(bytes), jobName, target), vscode.l10n.t('Reveal'))
     .then((choice) => {
-      if (choice === 'Reveal') void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(target));
+      if (choice === vscode.l10n.t('Reveal')) void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(target));
     });
   return { folder: target, parts };
 };

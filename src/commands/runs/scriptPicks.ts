@@ -57,13 +57,13 @@ async function environmentItems(ctx: ScriptPickContext, remembered: string | und
     seen.add(environmentId);
     items.push({ label: environmentLabel(environmentId), description, detail: environmentId, value: { environmentId } });
   };
-  if (remembered) add(remembered, 'last used here');
-  for (const id of ctx.memory.recentEnvironments()) add(id, 'recently used');
+  if (remembered) add(remembered, l10n.t('last used here'));
+  for (const id of ctx.memory.recentEnvironments()) add(id, l10n.t('recently used'));
   for (const env of curatedEnvironments) add(env.environmentId, l10n.t('curated · {0}', env.description));
   try {
     const page = await ctx.client.environments.list();
     for (const env of page.items) {
-      items.push({ label: env.name, description: `workspace${env.latestVersion ? ` · latest ${env.latestVersion}` : ''}`, value: { reference: `azureml:${env.name}@latest` } });
+      items.push({ label: env.name, description: env.latestVersion ? l10n.t('workspace · latest {0}', env.latestVersion) : l10n.t('workspace'), value: { reference: `azureml:${env.name}@latest` } });
     }
   } catch (error) {
     // The local workspace has no environments of its own; Azure may refuse the listing.

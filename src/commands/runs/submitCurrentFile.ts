@@ -66,7 +66,7 @@ export const submitCurrentFile = (runs: RunWatchers, memory: SubmitMemory) => (c
     draft = await sdk.commandJobFromYaml(await fs.readFile(file, 'utf8'), file, sdk.jobSpecContextOf(client));
     for (const warning of draft.warnings) context.log.warn(`${path.basename(file)}: ${warning}`);
     if (draft.warnings.length > 0) {
-      void vscode.window.showWarningMessage(`${path.basename(file)}: ${draft.warnings.join(' ')}`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('{0}: {1}', path.basename(file), draft.warnings.join(' ')));
     }
   } else {
     const snapshotRoot = findSnapshotRoot(file, workspaceFolders);

@@ -144,23 +144,23 @@ async function codeOf(value: unknown, yamlDir: string, workspaceId: string): Pro
   return { codeFolder: folder };
 }
 
-const jobExample = l10n.t('e.g. "command: python train.py" and "environment: azureml:<name>@latest"');
+const jobExample = (): string => l10n.t('e.g. "command: python train.py" and "environment: azureml:<name>@latest"');
 
 function parseYaml(text: string, yamlPath: string): Json {
   const file = path.basename(yamlPath);
   // NUL or bytes that are not UTF-8 (read as U+FFFD): an archive or a binary saved under a .yml name.
-  if (/[\u0000\uFFFD]/.test(text)) throw new JobSpecError(l10n.t('{0} is not a text file: a job file is a YAML command job ({1}).', file, jobExample));
+  if (/[\u0000\uFFFD]/.test(text)) throw new JobSpecError(l10n.t('{0} is not a text file: a job file is a YAML command job ({1}).', file, jobExample()));
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const error = doc.errors[0];
   if (error) throw new JobSpecError(l10n.t('{0} is not valid YAML: {1}', file, error.message.split('\n')[0]));
-  if (doc.contents === null) throw new JobSpecError(l10n.t('{0} is empty: write a command job, {1}.', file, jobExample));
+  if (doc.contents === null) throw new JobSpecError(l10n.t('{0} is empty: write a command job, {1}.', file, jobExample()));
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 100 });
   } catch {
     throw new JobSpecError(l10n.t('{0} is not valid YAML: it expands too many aliases (*name references); write the values out.', file));
   }
-  if (!isObject(value)) throw new JobSpecError(l10n.t('{0} must be a mapping of job settings (an Azure ML command job), {1}.', file, jobExample));
+  if (!isObject(value)) throw new JobSpecError(l10n.t('{0} must be a mapping of job settings (an Azure ML command job), {1}.', file, jobExample()));
   return value;
 }
 

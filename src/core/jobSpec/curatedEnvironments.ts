@@ -1,4 +1,3 @@
-import * as l10n from '@vscode/l10n';
 /** A few of Azure ML's curated environments (the `azureml` registry), offered first when submitting. */
 export interface CuratedEnvironment {
   label: string;
@@ -9,10 +8,10 @@ export interface CuratedEnvironment {
 const registryEnvironment = (name: string): string => `azureml://registries/azureml/environments/${name}/labels/latest`;
 
 export const curatedEnvironments: readonly CuratedEnvironment[] = [
-  { label: 'sklearn-1.5', description: l10n.t('scikit-learn 1.5, CPU'), environmentId: registryEnvironment('sklearn-1.5') },
-  { label: 'acpt-pytorch-2.2-cuda12.1', description: l10n.t('PyTorch 2.2, CUDA 12.1'), environmentId: registryEnvironment('acpt-pytorch-2.2-cuda12.1') },
-  { label: 'tensorflow-2.16-cuda12', description: l10n.t('TensorFlow 2.16, CUDA 12'), environmentId: registryEnvironment('tensorflow-2.16-cuda12') },
-  { label: 'lightgbm-3.3', description: l10n.t('LightGBM 3.3, CPU'), environmentId: registryEnvironment('lightgbm-3.3') },
+  { label: 'sklearn-1.5', description: 'scikit-learn 1.5, CPU', environmentId: registryEnvironment('sklearn-1.5') },
+  { label: 'acpt-pytorch-2.2-cuda12.1', description: 'PyTorch 2.2, CUDA 12.1', environmentId: registryEnvironment('acpt-pytorch-2.2-cuda12.1') },
+  { label: 'tensorflow-2.16-cuda12', description: 'TensorFlow 2.16, CUDA 12', environmentId: registryEnvironment('tensorflow-2.16-cuda12') },
+  { label: 'lightgbm-3.3', description: 'LightGBM 3.3, CPU', environmentId: registryEnvironment('lightgbm-3.3') },
 ];
 
 /** The environment a script runs in when nothing was picked before. */

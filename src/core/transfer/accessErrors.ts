@@ -5,8 +5,8 @@ import { AzureMlError, toAzureMlError } from '../../azure/errors';
 /** What a request needed from the datastore's credential. */
 export type StorageAccess = 'list' | 'read' | 'write';
 
-const sasLetters: Record<StorageAccess, string> = { list: l10n.t('list (l)'), read: l10n.t('read (r)'), write: l10n.t('write (w)') };
-const verbs: Record<StorageAccess, string> = { list: l10n.t('list files in'), read: l10n.t('read from'), write: l10n.t('write to') };
+const sasLetters: Record<StorageAccess, string> = { get list() { return l10n.t('list (l)'); }, get read() { return l10n.t('read (r)'); }, get write() { return l10n.t('write (w)'); } };
+const verbs: Record<StorageAccess, string> = { get list() { return l10n.t('list files in'); }, get read() { return l10n.t('read from'); }, get write() { return l10n.t('write to'); } };
 
 const permissionCodes = new Set([
   'AuthorizationPermissionMismatch', 'AuthorizationResourceTypeMismatch', 'AuthorizationServiceMismatch',

@@ -17,6 +17,8 @@ interface Waiter {
 }
 
 function abortError(signal: AbortSignal): unknown {
+  // Node's own AbortError text: callers and tests recognise an abort by it, in every language.
+  // eslint-disable-next-line no-restricted-syntax
   return signal.reason ?? Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' });
 }
 

@@ -14,10 +14,10 @@ const typeIcons: Record<string, string> = {
 };
 
 const typeNames: Record<string, string> = {
-  AzureBlob: vscode.l10n.t('Azure Blob container'),
-  AzureFile: vscode.l10n.t('Azure file share'),
-  AzureDataLakeGen2: vscode.l10n.t('Azure Data Lake Storage Gen2'),
-  AzureDataLakeGen1: vscode.l10n.t('Azure Data Lake Storage Gen1'),
+  get AzureBlob() { return vscode.l10n.t('Azure Blob container'); },
+  get AzureFile() { return vscode.l10n.t('Azure file share'); },
+  get AzureDataLakeGen2() { return vscode.l10n.t('Azure Data Lake Storage Gen2'); },
+  get AzureDataLakeGen1() { return vscode.l10n.t('Azure Data Lake Storage Gen1'); },
 };
 
 export function datastoreLocation(d: Datastore): string {
@@ -39,7 +39,7 @@ export class DatastoreNode extends TreeNode {
     const d = this.datastore;
     const item = new vscode.TreeItem(d.name, vscode.TreeItemCollapsibleState.Collapsed);
     // "default" first: long container names would push it out of sight.
-    item.description = `${d.isDefault ? 'default · ' : ''}${datastoreLocation(d)}`;
+    item.description = d.isDefault ? vscode.l10n.t('default · {0}', datastoreLocation(d)) : datastoreLocation(d);
     item.iconPath = new vscode.ThemeIcon(typeIcons[d.datastoreType] ?? 'database');
     item.contextValue = `datastore:${d.datastoreType}${d.isDefault ? ':default' : ''}`;
     const tooltip = new vscode.MarkdownString();

@@ -62,7 +62,7 @@ export class ModelVersionNode extends TreeNode {
 
   getTreeItem(): vscode.TreeItem {
     const v = this.version;
-    const item = new vscode.TreeItem(`Version ${v.version}`, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(vscode.l10n.t('Version {0}', v.version), vscode.TreeItemCollapsibleState.None);
     item.iconPath = new vscode.ThemeIcon('versions');
     const type = v.modelType ? (modelTypeNames[v.modelType] ?? v.modelType) : undefined;
     item.description = [type, formatTimestamp(v.createdAt)?.slice(0, 10), v.description].filter(Boolean).join(' · ');
