@@ -49,6 +49,8 @@ process.on('exit', () => {
  *   temp folder, removed by stop()). A given folder is kept.
  * @property {(line: string) => void} [log] Receives code-server's own output lines.
  * @property {number} [startTimeoutMs] How long to wait for /healthz (default 60 s).
+ * @property {string} [locale] Display language (`--locale`, e.g. `nl`): extensions get it as vscode.env.language
+ *   and their package.nls / l10n bundles for it. VS Code's own UI stays English (see declareDisplayLanguage).
  */
 
 /**
@@ -75,6 +77,28 @@ process.on('exit', () => {
  */
 
 /**
+ * `--locale` alone is ignored without a language pack for that language (the workbench falls back
+ * to English, and so do extensions). Microsoft's packs can't be downloaded here, so this declares
+ * one in the server's languagepacks.json with no translations of VS Code itself: the workbench then
+ * runs in that language, extensions' package.nls.<locale>.json and l10n bundles apply, and VS
+ * Code's own strings stay English.
+ * @param {string} userDataDir
+ * @param {string} locale
+ */
+function declareDisplayLanguage(userDataDir, locale) {
+  const translations = join(userDataDir, `display-language-${locale}.i18n.json`);
+  writeFileSync(translations, JSON.stringify({ version: '1.0.0', contents: {} }));
+  writeFileSync(join(userDataDir, 'languagepacks.json'), JSON.stringify({
+    [locale]: {
+      hash: `test-${locale}-1`,
+      extensions: [{ extensionIdentifier: { id: `test.language-pack-${locale}` }, version: '1.0.0' }],
+      translations: { vscode: translations },
+      label: locale,
+    },
+  }));
+}
+
+/**
  * Starts code-server and resolves once /healthz answers.
  * @param {CodeServerOptions} [options]
  * @returns {Promise<RunningCodeServer>}
@@ -94,6 +118,7 @@ export async function startCodeServer(options = {}) {
   };
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
   mkdirSync(join(dirs.userData, 'User'), { recursive: true });
+  if (options.locale && !options.locale.startsWith('en')) declareDisplayLanguage(dirs.userData, options.locale);
   writeFileSync(
     join(dirs.userData, 'User', 'settings.json'),
     JSON.stringify({ ...DEFAULT_SETTINGS, ...settings }, null, 2) + '\n',
@@ -139,6 +164,7 @@ export async function startCodeServer(options = {}) {
     '--reconnection-grace-time',
     '5',
     ...(testDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
+    ...(options.locale ? ['--locale', options.locale] : []),
     ...(folder ? [folder] : []),
   ];
   // detached: its own process group, so stop() reaches the file watcher, the extension host
