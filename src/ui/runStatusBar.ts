@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { runState, runStatusIcon } from '../tree/experiments/runStatus';
+import { runState, runStatusIcon, runStatusText } from '../tree/experiments/runStatus';
 
 /** What the status bar shows of the run followed last. */
 export interface RunStatusView {
@@ -58,8 +58,8 @@ export class RunStatusBar implements vscode.Disposable {
     if (!view) return;
     const status = view.status ?? 'Submitted';
     const icon = runStatusIcon(runState(status)).id;
-    this.item.text = `$(${icon}) ${view.jobName} ${status} ${elapsed(view.since, view.until ?? new Date())}`;
-    this.item.tooltip = vscode.l10n.t('Azure ML run {0}: {1}. Click to show its log.', view.jobName, status);
+    this.item.text = `$(${icon}) ${view.jobName} ${runStatusText(status)} ${elapsed(view.since, view.until ?? new Date())}`;
+    this.item.tooltip = vscode.l10n.t('Azure ML run {0}: {1}. Click to show its log.', view.jobName, runStatusText(status));
     this.item.command = { title: vscode.l10n.t('Show Run Log'), command: 'azureml.tailRun', arguments: [view.jobName] };
   }
 

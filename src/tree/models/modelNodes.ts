@@ -34,7 +34,7 @@ export class ModelNode extends TreeNode {
     const m = this.model;
     const item = new vscode.TreeItem(m.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.iconPath = new vscode.ThemeIcon('package');
-    item.description = m.latestVersion ? `latest: ${m.latestVersion}` : undefined;
+    item.description = m.latestVersion ? vscode.l10n.t('latest: {0}', m.latestVersion) : undefined;
     item.contextValue = 'model';
     const tooltip = new vscode.MarkdownString(`**${m.name}**`);
     if (m.description) tooltip.appendMarkdown(`\n\n${m.description}`);
@@ -69,7 +69,7 @@ export class ModelVersionNode extends TreeNode {
     item.contextValue = 'modelVersion';
     const tooltip = new vscode.MarkdownString(`**${v.name}:${v.version}**\n\n`);
     const rows: Array<[string, string | undefined]> = [
-      ['Type', type], ['Created', formatTimestamp(v.createdAt)], [vscode.l10n.t('Created by'), v.createdBy], [vscode.l10n.t('From run'), v.jobName], ['URI', v.modelUri],
+      [vscode.l10n.t('Type'), type], [vscode.l10n.t('Created'), formatTimestamp(v.createdAt)], [vscode.l10n.t('Created by'), v.createdBy], [vscode.l10n.t('From run'), v.jobName], ['URI', v.modelUri],
     ];
     tooltip.appendMarkdown(rows.filter(([, value]) => value).map(([k, value]) => `${k}: ${value}`).join('  \n'));
     if (v.description) tooltip.appendMarkdown(`\n\n${v.description}`);
