@@ -112,7 +112,7 @@ export class RunWatchers implements vscode.Disposable {
         onStatus: ({ status, details }) => {
           watch.status = status;
           watch.runStart = details.startTime ?? watch.runStart;
-          log.appendLines([`${clockPrefix()} Status: ${status}`]);
+          log.appendLines([vscode.l10n.t('{0} Status: {1}', clockPrefix(), status)]);
           this.showInStatusBar(watch);
           this.scheduleTreeRefresh();
         },
