@@ -5,7 +5,9 @@ import type { RunSummary } from './runLogTailer';
 /** The end-of-run report, as lines of plain text (the run log and `azml --follow` print it). */
 export function runSummaryLines(summary: RunSummary, studioUrl?: string): string[] {
   const duration = summary.startTime ? formatDuration(summary.startTime, summary.endTime ?? new Date()) : undefined;
-  const lines = [l10n.t('Run {0}: {1}{2}.', summary.runId, summary.status, duration ? ` after ${duration}` : '')];
+  const lines = [duration
+    ? l10n.t('Run {0}: {1} after {2}.', summary.runId, summary.status, duration)
+    : l10n.t('Run {0}: {1}.', summary.runId, summary.status)];
   if (summary.error) lines.push(`Error${summary.error.code ? ` (${summary.error.code})` : ''}: ${summary.error.message}`);
   if (summary.status === 'Failed' && summary.failingLines.length > 0) {
     lines.push(l10n.t('Last lines of the log:'));

@@ -49,7 +49,7 @@ ${page.styleUris.map((uri) => `<link rel="stylesheet" href="${attr(uri)}">`).joi
 </head>
 <body>
 <main id="form-root" aria-busy="true"><p class="loading">${escapeHtml(l10n.t('Loading…'))}</p></main>
-<script type="application/json" id="l10n-messages">${scriptJson(page.messages ?? {})}</script>
+<script type="application/json" id="l10n-messages" nonce="${attr(page.nonce)}">${scriptJson(page.messages ?? {})}</script>
 <script nonce="${attr(page.nonce)}" src="${attr(page.scriptUri)}"></script>
 </body>
 </html>

@@ -15,6 +15,8 @@ import { expandRow, moveMouseAway, viewPane, viewRow, widenSideBar } from './wor
 const require = createRequire(import.meta.url);
 /** @type {typeof import('../support/localWorkspace')} */
 const { startLocalWorkspace } = require('../support/localWorkspace.ts');
+/** @type {typeof import('../badInput/harness')} */
+const { azml, localTarget } = require('../badInput/harness.ts');
 
 const VIEWS = ['Werkruimten', 'Gegevensarchieven', 'Experimenten', 'Modellen'];
 
@@ -91,16 +93,18 @@ describe('e2e: the extension in Dutch (code-server --locale nl)', function () {
 
   it('follows a run in a Dutch run log', async () => {
     const { page } = browser;
-    const runs = viewPane(page, 'Experimenten').locator('.monaco-list-row[aria-level="2"] .label-name');
-    const jobName = (await runs.allInnerTexts()).find((label) => label !== 'Meer laden…');
-    assert.ok(jobName, 'the experiment shows a run');
+    const listed = azml(['jobs', '--experiment', 'fraud-detection', '--json', ...localTarget(local)]);
+    const jobName = /** @type {Array<{ name: string, status: string }>} */ (JSON.parse(listed.stdout)).find((j) => j.status === 'Completed')?.name;
+    assert.ok(jobName, `a completed run of fraud-detection: ${listed.stdout}${listed.stderr}`);
     await runCommand(page, 'Azure ML: Uitvoering volgen');
     const input = page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ state: 'visible' });
     await input.fill(jobName);
     await input.press('Enter');
     const panel = page.locator('.part.panel');
-    await panel.getByText(`Uitvoering ${jobName} in werkruimte local`).first().waitFor();
+    await panel.getByText(`Uitvoering ${jobName} in de lokale werkruimte local`).first().waitFor();
+    await panel.getByText('Laatste regels van het logboek:').first().waitFor();
+    await panel.getByText(new RegExp(`^Uitvoering ${jobName}: Completed na `)).first().waitFor();
     await moveMouseAway(page);
     await saveScreenshot(page, 'azureml-nl-run');
   });

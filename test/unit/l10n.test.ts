@@ -92,7 +92,7 @@ describe('Dutch and English', () => {
       messages: { 'Loading…': 'Laden…', 'x': '</script><script>alert(1)</script>' }, language: 'nl',
     });
     assert.match(html, /<html lang="nl">/);
-    const json = /<script type="application\/json" id="l10n-messages">(.*)<\/script>/.exec(html)?.[1];
+    const json = /<script type="application\/json" id="l10n-messages" nonce="n0nce">(.*)<\/script>/.exec(html)?.[1];
     assert.ok(json, 'the page carries the messages');
     assert.doesNotMatch(json, /</);
     assert.deepEqual(JSON.parse(json), { 'Loading…': 'Laden…', 'x': '</script><script>alert(1)</script>' });

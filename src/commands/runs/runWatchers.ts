@@ -99,7 +99,9 @@ export class RunWatchers implements vscode.Disposable {
     this.watches.delete(jobName);
     this.watches.set(jobName, watch);
     this.closeOldLogs();
-    log.appendLines([vscode.l10n.t('Run {0} in workspace {1}{2}', jobName, workspace.workspaceName, workspace.connectionKind === 'local' ? ' (local)' : ''), ...(options.intro ?? [])]);
+    log.appendLines([workspace.connectionKind === 'local'
+      ? vscode.l10n.t('Run {0} in workspace {1} (local)', jobName, workspace.workspaceName)
+      : vscode.l10n.t('Run {0} in workspace {1}', jobName, workspace.workspaceName), ...(options.intro ?? [])]);
     if (options.reveal !== false) log.show();
     this.statusBar.show({ jobName, status: undefined, since: watch.followingSince });
     await this.remember({ jobName, workspace }, true);
