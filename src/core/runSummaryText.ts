@@ -8,7 +8,11 @@ export function runSummaryLines(summary: RunSummary, studioUrl?: string): string
   const lines = [duration
     ? l10n.t('Run {0}: {1} after {2}.', summary.runId, summary.status, duration)
     : l10n.t('Run {0}: {1}.', summary.runId, summary.status)];
-  if (summary.error) lines.push(`Error${summary.error.code ? ` (${summary.error.code})` : ''}: ${summary.error.message}`);
+  if (summary.error) {
+    lines.push(summary.error.code
+      ? l10n.t('Error ({0}): {1}', summary.error.code, summary.error.message)
+      : l10n.t('Error: {0}', summary.error.message));
+  }
   if (summary.status === 'Failed' && summary.failingLines.length > 0) {
     lines.push(l10n.t('Last lines of the log:'));
     lines.push(...summary.failingLines.map((line) => `  | ${line}`));
