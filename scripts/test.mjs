@@ -54,6 +54,7 @@ gate('build', ['scripts/build.mjs']);
 gate('type-check', [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.', '--noEmit']);
 gate('type-check webviews', [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'src/webview', '--noEmit']);
 gate('lint', [path.join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), 'src', 'test']);
+gate('l10n bundles', ['scripts/l10n.mjs', '--check']);
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const perSuite = [];

@@ -19,6 +19,7 @@ import { LocalWorkspaceLauncher } from './connection/localWorkspaceLauncher';
 import { FormPanels } from './forms/formPanels';
 import { registerViews } from './tree/views';
 import { registerActiveWorkspaceStatusBar } from './ui/activeWorkspaceStatusBar';
+import { useDisplayLanguage } from './ui/coreLanguage';
 import { createLog } from './ui/log';
 import { vscodePrompts, type Prompts } from './ui/prompts';
 
@@ -68,6 +69,7 @@ const commands: Readonly<Record<string, CommandFactory>> = {
 /** Wires the extension together. No network I/O here: connections are restored on first use. */
 export function activate(context: vscode.ExtensionContext): AzureMlExtensionApi | undefined {
   const started = performance.now();
+  useDisplayLanguage();
   const log = createLog(context);
   const launcher = new LocalWorkspaceLauncher(context.asAbsolutePath('dist/local.js'), log);
   const connections = new ConnectionManager(context.globalState, launcher, log);

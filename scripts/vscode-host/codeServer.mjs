@@ -64,6 +64,8 @@ process.on('exit', () => {
  *   temp folder, removed by stop()). A given folder is kept.
  * @property {(line: string) => void} [log] Receives code-server's own output lines.
  * @property {number} [startTimeoutMs] How long to wait for /healthz (default 60 s).
+ * @property {string} [locale] Display language (`--locale`, e.g. `nl`): extensions get it as vscode.env.language
+ *   and their package.nls / l10n bundles for it. VS Code's own UI stays English (see declareDisplayLanguage).
  */
 
 /**
@@ -91,6 +93,28 @@ process.on('exit', () => {
  */
 
 /**
+ * `--locale` alone is ignored without a language pack for that language (the workbench falls back
+ * to English, and so do extensions). Microsoft's packs can't be downloaded here, so this declares
+ * one in the server's languagepacks.json with no translations of VS Code itself: the workbench then
+ * runs in that language, extensions' package.nls.<locale>.json and l10n bundles apply, and VS
+ * Code's own strings stay English.
+ * @param {string} userDataDir
+ * @param {string} locale
+ */
+function declareDisplayLanguage(userDataDir, locale) {
+  const translations = join(userDataDir, `display-language-${locale}.i18n.json`);
+  writeFileSync(translations, JSON.stringify({ version: '1.0.0', contents: {} }));
+  writeFileSync(join(userDataDir, 'languagepacks.json'), JSON.stringify({
+    [locale]: {
+      hash: `test-${locale}-1`,
+      extensions: [{ extensionIdentifier: { id: `test.language-pack-${locale}` }, version: '1.0.0' }],
+      translations: { vscode: translations },
+      label: locale,
+    },
+  }));
+}
+
+/**
  * Starts code-server and resolves once /healthz answers.
  * @param {CodeServerOptions} [options]
  * @returns {Promise<RunningCodeServer>}
@@ -112,6 +136,7 @@ export async function startCodeServer(options = {}) {
   const settingsText = JSON.stringify({ ...DEFAULT_SETTINGS, ...(workspaceTrust ? TRUST_SETTINGS : {}), ...settings }, null, 2) + '\n';
   // The workbench is a remote window: it reads machine-scoped settings (e.g. a data folder) only
   // from the server's Machine settings, the rest from User; both get the same settings.
+  if (options.locale && !options.locale.startsWith('en')) declareDisplayLanguage(dirs.userData, options.locale);
   for (const kind of ['User', 'Machine']) {
     mkdirSync(join(dirs.userData, kind), { recursive: true });
     writeFileSync(join(dirs.userData, kind, 'settings.json'), settingsText);
@@ -164,6 +189,7 @@ export async function startCodeServer(options = {}) {
     '--reconnection-grace-time',
     '5',
     ...(testDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
+    ...(options.locale ? ['--locale', options.locale] : []),
     ...(folder ? [folder] : []),
   ];
   // detached: its own process group, so stop() reaches the file watcher, the extension host

@@ -1,12 +1,13 @@
+import * as l10n from '@vscode/l10n';
 import type { PipelinePolicy, PipelineResponse } from '@azure/core-rest-pipeline';
 import { AzureMlError } from './errors';
 
 export const answerShapePolicyName = 'answerShapePolicy';
 
-const retryLater = 'try again; if it keeps happening, a proxy or the network in between may be answering instead of Azure';
+const retryLater = (): string => l10n.t('try again; if it keeps happening, a proxy or the network in between may be answering instead of Azure');
 
 function invalid(what: string, status: number): AzureMlError {
-  return new AzureMlError(`The service answered with ${what}: ${retryLater}.`, status, 'InvalidResponse');
+  return new AzureMlError(l10n.t('The service answered with {0}: {1}.', what, retryLater()), status, 'InvalidResponse');
 }
 
 /** Why a successful JSON answer cannot be what Azure Resource Manager sends, or undefined. */
@@ -20,21 +21,21 @@ const machineLearningResourcePath = /\/providers\/Microsoft\.MachineLearningServ
 function shapeProblem(response: PipelineResponse, url: string): string | undefined {
   const text = response.bodyAsText;
   if (text === undefined || text === null) return undefined;
-  if (text.trim() === '') return 'an empty answer where data was expected';
+  if (text.trim() === '') return l10n.t('an empty answer where data was expected');
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    return 'something that is not valid JSON (it may have been cut off, or be a web page)';
+    return l10n.t('something that is not valid JSON (it may have been cut off, or be a web page)');
   }
-  if (!isObject(body)) return 'an answer that has an unexpected shape (not a JSON object)';
+  if (!isObject(body)) return l10n.t('an answer that has an unexpected shape (not a JSON object)');
   const { value, nextLink } = body;
-  if (value !== undefined && !Array.isArray(value)) return 'a list that has an unexpected shape ("value" is not a list)';
+  if (value !== undefined && !Array.isArray(value)) return l10n.t('a list that has an unexpected shape ("value" is not a list)');
   if (machineLearningResourcePath.test(url.split('?')[0]!)) {
     const resources = Array.isArray(value) ? value : 'properties' in body ? [body] : [];
-    if (resources.some((r) => !isObject(r) || !isObject(r['properties']))) return 'an answer that has an unexpected shape (a resource without its properties)';
+    if (resources.some((r) => !isObject(r) || !isObject(r['properties']))) return l10n.t('an answer that has an unexpected shape (a resource without its properties)');
   }
-  if (nextLink !== undefined && nextLink !== null && typeof nextLink !== 'string') return 'a list that has an unexpected shape ("nextLink" is not text)';
+  if (nextLink !== undefined && nextLink !== null && typeof nextLink !== 'string') return l10n.t('a list that has an unexpected shape ("nextLink" is not text)');
   return undefined;
 }
 

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { DatastoreStorage } from './datastoreStorage';
 import { toAzureMlError } from './errors';
 
@@ -27,7 +28,7 @@ function trimSlashes(path: string): string {
  * them, read from the artifact datastore's container. Reads at most `maxFiles` files.
  */
 export async function listJobArtifactPaths(storage: DatastoreStorage, jobName: string, maxFiles = 500): Promise<ArtifactPaths> {
-  if (storage.kind !== 'blob') throw new Error(`The artifact datastore must be a blob container, not a file share.`);
+  if (storage.kind !== 'blob') throw new Error(l10n.t('The artifact datastore must be a blob container, not a file share.'));
   const prefix = jobArtifactFolder(jobName);
   const paths = new Set<string>();
   let files = 0;

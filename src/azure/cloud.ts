@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /**
  * One description per cloud. Every client takes its endpoints from here; no other module
  * hard-codes a host name.
@@ -90,7 +91,7 @@ export interface LocalEndpoints {
 export function localCloud(endpoints: LocalEndpoints): Cloud {
   return {
     name: 'local',
-    displayName: 'Local workspace',
+    displayName: l10n.t('Local workspace'),
     resourceManagerEndpoint: endpoints.armEndpoint.replace(/\/+$/, ''),
     armScope: `${endpoints.armEndpoint.replace(/\/+$/, '')}/.default`,
     storageScope: 'https://storage.azure.com/.default',

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { CodeVersion, CodeVersionInput, PendingUpload } from './domain';
 import { armIdSegment, mapCodeVersion, mapPendingUpload, toSdkCodeVersion } from './mappers';
 import { callService, sendJson } from './serviceCall';
@@ -57,7 +58,7 @@ export class CodeOperations {
     });
     const pending = mapPendingUpload(body);
     if (!mayReceiveStorageCredential(this.context.cloud, pending.sasUri)) {
-      throw untrustedHostError(this.context.cloud, pending.sasUri, 'the code snapshot');
+      throw untrustedHostError(this.context.cloud, pending.sasUri, l10n.t('the code snapshot'));
     }
     return pending;
   }

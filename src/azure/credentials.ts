@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { ClientSecretCredential } from '@azure/identity';
 import type { LocalWorkspaceConnection } from '../local/discovery';
@@ -13,7 +14,7 @@ export function createServicePrincipalCredential(
 ): TokenCredential {
   return new ClientSecretCredential(tenantId, clientId, clientSecret, {
     authorityHost: cloud.authorityHost,
-    ...transportClientOptions('Microsoft Entra ID'),
+    ...transportClientOptions(l10n.t('Microsoft Entra ID')),
   });
 }
 

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { TokenCredential } from '@azure/core-auth';
 import { lookup } from 'node:dns/promises';
 import { storageAccountUrl, type Cloud } from './cloud';
@@ -26,7 +27,7 @@ export interface DatastoreAccessCheckOptions {
 const defaultTimeoutMs = 30_000;
 
 function noun(input: DatastoreInput): string {
-  return input.datastoreType === 'AzureBlob' ? 'container' : input.datastoreType === 'AzureFile' ? 'file share' : 'file system';
+  return input.datastoreType === 'AzureBlob' ? 'container' : input.datastoreType === 'AzureFile' ? l10n.t('file share') : l10n.t('file system');
 }
 
 function containerOf(input: DatastoreInput): string {
@@ -72,17 +73,17 @@ function precheck(cloud: Cloud, input: DatastoreInput): DatastoreAccessCheck | u
   if (!cloud.storageEndpoints || suffix !== cloud.storageEndpointSuffix) return undefined;
   const account = fixedStorageAccountName(cloud);
   if (account && input.accountName !== account) {
-    return fail(`There is no storage account "${input.accountName}" in the local workspace: its one account is "${account}".`,
+    return fail(l10n.t('There is no storage account "{0}" in the local workspace: its one account is "{1}".', input.accountName, account),
       'accountName', 'AccountNotFound');
   }
   const type = input.credentials.credentialsType;
   if (type === 'ServicePrincipal') {
-    return fail('A service principal cannot be checked against the local workspace: it has no Microsoft Entra sign-in. '
-      + 'Select "Skip validation" to register the datastore without the check.', 'credentials', 'CannotCheckLocally');
+    return fail(l10n.t('A service principal cannot be checked against the local workspace: it has no Microsoft Entra sign-in. ')
+      + l10n.t('Select "Skip validation" to register the datastore without the check.'), 'credentials', 'CannotCheckLocally');
   }
   if (type === 'None') {
-    return fail('Identity-based access cannot be checked against the local workspace: its storage accepts only account keys and SAS tokens. '
-      + 'Select "Skip validation" to register the datastore without the check.', 'credentials', 'CannotCheckLocally');
+    return fail(l10n.t('Identity-based access cannot be checked against the local workspace: its storage accepts only account keys and SAS tokens. ')
+      + l10n.t('Select "Skip validation" to register the datastore without the check.'), 'credentials', 'CannotCheckLocally');
   }
   return undefined;
 }
@@ -128,13 +129,13 @@ export async function checkDatastoreAccess(options: DatastoreAccessCheckOptions)
     await listOneItem(storage, abortSignal);
   } catch (error) {
     if (timeout.aborted && !options.abortSignal?.aborted) {
-      return fail(`${host} did not answer within ${Math.round((options.timeoutMs ?? defaultTimeoutMs) / 1000)} s. `
-        + 'If the storage is behind a virtual network, select "Skip validation".', 'endpoint', 'Timeout');
+      return fail(l10n.t('{0} did not answer within {1} s. ', host, Math.round((options.timeoutMs ?? defaultTimeoutMs) / 1000))
+        + l10n.t('If the storage is behind a virtual network, select "Skip validation".'), 'endpoint', 'Timeout');
     }
     if (options.abortSignal?.aborted) throw error;
     return describeAccessFailure(error, input, where);
   }
-  return { ok: true, message: `Connected: the ${noun(input)} "${containerOf(input)}" in storage account "${input.accountName}" can be listed with these credentials.` };
+  return { ok: true, message: l10n.t('Connected: the {0} "{1}" in storage account "{2}" can be listed with these credentials.', noun(input), containerOf(input), input.accountName) };
 }
 
 async function listOneItem(storage: DatastoreStorage, abortSignal: AbortSignal): Promise<void> {
@@ -146,7 +147,7 @@ async function listOneItem(storage: DatastoreStorage, abortSignal: AbortSignal):
 }
 
 const credentialWords: Record<string, string> = {
-  AccountKey: 'account key', Sas: 'SAS token', ServicePrincipal: 'service principal', None: 'your identity',
+  get AccountKey() { return l10n.t('account key'); }, get Sas() { return l10n.t('SAS token'); }, get ServicePrincipal() { return l10n.t('service principal'); }, get None() { return l10n.t('your identity'); },
 };
 
 /**
@@ -164,16 +165,16 @@ export function describeAccessFailure(error: unknown, input: DatastoreInput, whe
   const credential = credentialWords[input.credentials.credentialsType] ?? 'credential';
 
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || raw.code === 'ENOTFOUND') {
-    return fail(`No storage account "${account}" was found: ${host} does not resolve. Check the account name and the endpoint suffix.`,
+    return fail(l10n.t('No storage account "{0}" was found: {1} does not resolve. Check the account name and the endpoint suffix.', account, host),
       'accountName', 'AccountNotFound');
   }
-  if (code === 'ECONNREFUSED') return fail(`Nothing answers at ${host}: the connection was refused.`, 'endpoint', code);
+  if (code === 'ECONNREFUSED') return fail(l10n.t('Nothing answers at {0}: the connection was refused.', host), 'endpoint', code);
   if (raw.name === 'AuthenticationError' || raw.name === 'CredentialUnavailableError') {
     const reason = (e.message.split('\n')[0] ?? '').trim();
-    return fail(`The service principal could not sign in: ${reason}`, 'credentials', 'ServicePrincipalSignInFailed');
+    return fail(l10n.t('The service principal could not sign in: {0}', reason), 'credentials', 'ServicePrincipalSignInFailed');
   }
   if (/Bearer token authentication is not permitted for non-TLS/i.test(e.message)) {
-    return fail('Identity-based access needs HTTPS: choose https as the protocol.', 'protocol', 'IdentityNeedsHttps');
+    return fail(l10n.t('Identity-based access needs HTTPS: choose https as the protocol.'), 'protocol', 'IdentityNeedsHttps');
   }
   switch (where.local && code === 'AuthorizationFailure' ? 'AuthenticationFailed' : code) {
     case 'InvalidStorageAccountName':
@@ -181,38 +182,38 @@ export function describeAccessFailure(error: unknown, input: DatastoreInput, whe
     case 'UntrustedStorageEndpoint':
       return fail(e.message, 'endpoint', code);
     case 'ContainerNotFound':
-      return fail(`The ${what} does not exist in storage account "${account}".`, 'container', code);
+      return fail(l10n.t('The {0} does not exist in storage account "{1}".', what, account), 'container', code);
     case 'ShareNotFound':
-      return fail(`The file share "${containerOf(input)}" does not exist in storage account "${account}".`, 'container', code);
+      return fail(l10n.t('The file share "{0}" does not exist in storage account "{1}".', containerOf(input), account), 'container', code);
     case 'FilesystemNotFound':
-      return fail(`The file system "${containerOf(input)}" does not exist in storage account "${account}".`, 'container', code);
+      return fail(l10n.t('The file system "{0}" does not exist in storage account "{1}".', containerOf(input), account), 'container', code);
     case 'AuthenticationFailed':
       return fail(input.credentials.credentialsType === 'Sas'
-        ? `Storage account "${account}" rejected the SAS token: it is malformed, expired, or signed with another key.`
-        : `Storage account "${account}" rejected the ${credential}: authentication failed. Check that it belongs to this account.`,
+        ? l10n.t('Storage account "{0}" rejected the SAS token: it is malformed, expired, or signed with another key.', account)
+        : l10n.t('Storage account "{0}" rejected the {1}: authentication failed. Check that it belongs to this account.', account, credential),
       'credentials', code);
     case 'AuthorizationFailure':
-      return fail(`Storage account "${account}" refused the request with the ${credential} (AuthorizationFailure): `
-        + 'the credential does not match the account, or the account\'s firewall blocks this network. '
-        + 'If the storage is behind a virtual network, select "Skip validation".', 'credentials', code);
+      return fail(l10n.t('Storage account "{0}" refused the request with the {1} (AuthorizationFailure): ', account, credential)
+        + l10n.t('the credential does not match the account, or the account\'s firewall blocks this network. ')
+        + l10n.t('If the storage is behind a virtual network, select "Skip validation".'), 'credentials', code);
     case 'AuthorizationPermissionMismatch':
-      return fail(`The ${credential} does not allow listing the ${what}: it needs Read and List permissions.`, 'credentials', code);
+      return fail(l10n.t('The {0} does not allow listing the {1}: it needs Read and List permissions.', credential, what), 'credentials', code);
     case 'AuthorizationResourceTypeMismatch':
-      return fail(`The SAS token does not cover the ${what}: it needs the container (or share) and object resource types.`, 'credentials', code);
+      return fail(l10n.t('The SAS token does not cover the {0}: it needs the container (or share) and object resource types.', what), 'credentials', code);
     case 'AuthorizationServiceMismatch':
-      return fail(`The SAS token is not valid for the ${input.datastoreType === 'AzureFile' ? 'file' : 'blob'} service.`, 'credentials', code);
+      return fail(l10n.t('The SAS token is not valid for the {0} service.', input.datastoreType === 'AzureFile' ? 'file' : 'blob'), 'credentials', code);
     case 'AuthorizationSourceIPMismatch':
-      return fail('The SAS token does not allow requests from this IP address.', 'credentials', code);
+      return fail(l10n.t('The SAS token does not allow requests from this IP address.'), 'credentials', code);
     case 'AuthorizationProtocolMismatch':
-      return fail('The SAS token allows HTTPS only: choose https as the protocol.', 'protocol', code);
+      return fail(l10n.t('The SAS token allows HTTPS only: choose https as the protocol.'), 'protocol', code);
     case 'AccountRequiresHttps':
-      return fail(`Storage account "${account}" accepts only HTTPS: choose https as the protocol.`, 'protocol', code);
+      return fail(l10n.t('Storage account "{0}" accepts only HTTPS: choose https as the protocol.', account), 'protocol', code);
     case 'InvalidAuthenticationInfo':
-      return fail(`Storage account "${account}" could not read the ${credential}.`, 'credentials', code);
+      return fail(l10n.t('Storage account "{0}" could not read the {1}.', account, credential), 'credentials', code);
     default:
       break;
   }
-  if (e.status === 404) return fail(`The ${what} was not found in storage account "${account}" (${code}).`, 'container', code);
-  if (e.status === 403) return fail(`Storage account "${account}" refused access with the ${credential} (${code}).`, 'credentials', code);
-  return fail(`Could not reach the ${what} at ${host}: ${e.message}`, 'endpoint', code);
+  if (e.status === 404) return fail(l10n.t('The {0} was not found in storage account "{1}" ({2}).', what, account, code), 'container', code);
+  if (e.status === 403) return fail(l10n.t('Storage account "{0}" refused access with the {1} ({2}).', account, credential, code), 'credentials', code);
+  return fail(l10n.t('Could not reach the {0} at {1}: {2}', what, host, e.message), 'endpoint', code);
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { TokenCredential } from '@azure/core-auth';
 import {
   AnonymousCredential, ContainerClient, newPipeline, StorageSharedKeyCredential,
@@ -37,13 +38,13 @@ function withSas(url: string, sasToken: string): string {
 }
 
 function missing(datastore: Datastore, what: string): AzureMlError {
-  return new AzureMlError(`Datastore "${datastore.name}" has no ${what}: update the datastore's settings.`, undefined, 'DatastoreMisconfigured');
+  return new AzureMlError(l10n.t('Datastore "{0}" has no {1}: update the datastore\'s settings.', datastore.name, what), undefined, 'DatastoreMisconfigured');
 }
 
-const updateCredentials = 'update the datastore\'s credentials';
+const updateCredentials = (): string => l10n.t('update the datastore\'s credentials');
 
 function invalidCredentials(datastore: Datastore, message: string): AzureMlError {
-  return new AzureMlError(`The ${message.replace('{datastore}', `datastore "${datastore.name}"`)}`, undefined, 'DatastoreCredentialsInvalid');
+  return new AzureMlError(message.replace('{datastore}', l10n.t('datastore "{0}"', datastore.name)), undefined, 'DatastoreCredentialsInvalid');
 }
 
 /** Refuses a SAS token that cannot work before any request is made with it. */
@@ -51,19 +52,19 @@ function checkSasToken(datastore: Datastore, token: string): void {
   const problem = sasTokenProblem(token);
   switch (problem?.kind) {
     case undefined: return;
-    case 'empty': throw missing(datastore, 'SAS token');
-    case 'url': throw invalidCredentials(datastore, `SAS token of {datastore} is a whole URL: ${updateCredentials} with only the token (the part after "?").`);
-    case 'noSignature': throw invalidCredentials(datastore, `SAS token of {datastore} is not a SAS token (it has no signature, sig=): ${updateCredentials}.`);
-    case 'noVersion': throw invalidCredentials(datastore, `SAS token of {datastore} is not a SAS token (it has no version, sv=): ${updateCredentials}.`);
-    case 'expired': throw invalidCredentials(datastore, `SAS token of {datastore} expired on ${utcMinute(problem.at)}: ${updateCredentials}.`);
-    case 'notYetValid': throw invalidCredentials(datastore, `SAS token of {datastore} is not valid before ${utcMinute(problem.at)}: wait until then or ${updateCredentials}.`);
+    case 'empty': throw missing(datastore, l10n.t('SAS token'));
+    case 'url': throw invalidCredentials(datastore, l10n.t('The SAS token of {datastore} is a whole URL: {0} with only the token (the part after "?").', updateCredentials()));
+    case 'noSignature': throw invalidCredentials(datastore, l10n.t('The SAS token of {datastore} is not a SAS token (it has no signature, sig=): {0}.', updateCredentials()));
+    case 'noVersion': throw invalidCredentials(datastore, l10n.t('The SAS token of {datastore} is not a SAS token (it has no version, sv=): {0}.', updateCredentials()));
+    case 'expired': throw invalidCredentials(datastore, l10n.t('The SAS token of {datastore} expired on {0}: {1}.', utcMinute(problem.at), updateCredentials()));
+    case 'notYetValid': throw invalidCredentials(datastore, l10n.t('The SAS token of {datastore} is not valid before {0}: wait until then or {1}.', utcMinute(problem.at), updateCredentials()));
   }
 }
 
 /** Refuses an account key that is not base64 (the SDK would sign with whatever bytes it decodes). */
 function checkAccountKey(datastore: Datastore, key: string): void {
-  if (!key) throw missing(datastore, 'account key');
-  if (!/^[A-Za-z0-9+/\s]+={0,2}$/.test(key)) throw invalidCredentials(datastore, `account key of {datastore} is not base64 text: ${updateCredentials}.`);
+  if (!key) throw missing(datastore, l10n.t('account key'));
+  if (!/^[A-Za-z0-9+/\s]+={0,2}$/.test(key)) throw invalidCredentials(datastore, l10n.t('The account key of {datastore} is not base64 text: {0}.', updateCredentials()));
 }
 
 /**
@@ -74,14 +75,14 @@ function checkAccountKey(datastore: Datastore, key: string): void {
 function refuseForeignStorage(cloud: Cloud, datastore: Datastore, suffix: string, protocol: string): string {
   const accountName = datastore.accountName ?? '';
   if (!storageAccountNamePattern.test(accountName)) {
-    throw new AzureMlError(`Datastore "${datastore.name}" names the storage account "${accountName}", which is not a valid account name `
-      + '(3 to 24 lower-case letters and digits). Nothing was sent to it.', undefined, 'InvalidStorageAccountName');
+    throw new AzureMlError(l10n.t('Datastore "{0}" names the storage account "{1}", which is not a valid account name ', datastore.name, accountName)
+      + l10n.t('(3 to 24 lower-case letters and digits). Nothing was sent to it.'), undefined, 'InvalidStorageAccountName');
   }
   const trusted = trustedStorageSuffixes(cloud);
   if (!trusted.includes(suffix) || (protocol !== 'https' && protocol !== 'http')) {
-    throw new AzureMlError(`Datastore "${datastore.name}" points at storage endpoint "${suffix}" (${protocol}), which is not Azure Storage of `
-      + `${cloud.displayName} (${trusted.join(', ')}): nothing was sent to it. An administrator can trust more storage suffixes `
-      + 'with the machine setting azureml.storage.additionalEndpointSuffixes.', undefined, 'UntrustedStorageEndpoint');
+    throw new AzureMlError(l10n.t('Datastore "{0}" points at storage endpoint "{1}" ({2}), which is not Azure Storage of ', datastore.name, suffix, protocol)
+      + l10n.t('{0} ({1}): nothing was sent to it. An administrator can trust more storage suffixes ', cloud.displayName, trusted.join(', '))
+      + l10n.t('with the machine setting azureml.storage.additionalEndpointSuffixes.'), undefined, 'UntrustedStorageEndpoint');
   }
   return accountName;
 }
@@ -96,20 +97,20 @@ type ShareCredential = FileSharedKeyCredential | FileAnonymousCredential | Token
 export function blobContainer(url: string, credential: BlobCredential = new AnonymousCredential()): ContainerClient {
   const pipeline = newPipeline(credential);
   pipeline.factories.push(storageRetryGaps());
-  return withStorageTransport(new ContainerClient(url, pipeline), 'Azure Blob Storage');
+  return withStorageTransport(new ContainerClient(url, pipeline), l10n.t('Azure Blob Storage'));
 }
 
 function fileShare(url: string, credential: ShareCredential, options: SharePipelineOptions & { fileRequestIntent?: 'backup' } = {}): ShareClient {
   const { fileRequestIntent, ...pipelineOptions } = options;
   const pipeline = newSharePipeline(credential, pipelineOptions);
   pipeline.factories.push(storageRetryGaps());
-  return withStorageTransport(new ShareClient(url, pipeline, fileRequestIntent ? { fileRequestIntent } : {}), 'Azure Files');
+  return withStorageTransport(new ShareClient(url, pipeline, fileRequestIntent ? { fileRequestIntent } : {}), l10n.t('Azure Files'));
 }
 
 /** Builds a blob container or file share client for a datastore, authenticated as the datastore says. */
 export function openDatastoreStorage(options: DatastoreStorageOptions): DatastoreStorage {
   const { cloud, datastore, secrets } = options;
-  if (!datastore.accountName) throw missing(datastore, 'storage account name');
+  if (!datastore.accountName) throw missing(datastore, l10n.t('storage account name'));
   if (secrets?.secretsType === 'Sas') checkSasToken(datastore, secrets.sasToken);
   if (secrets?.secretsType === 'AccountKey') checkAccountKey(datastore, secrets.key);
   // Host names are case-insensitive; the URL is built from the form that was checked.
@@ -122,12 +123,12 @@ export function openDatastoreStorage(options: DatastoreStorageOptions): Datastor
     if (datastore.credentialsType === 'ServicePrincipal') {
       const sp = datastore.servicePrincipal;
       if (!sp?.tenantId || !sp.clientId || secrets?.secretsType !== 'ServicePrincipal') {
-        throw missing(datastore, 'complete service principal (tenant id, client id and client secret)');
+        throw missing(datastore, l10n.t('complete service principal (tenant id, client id and client secret)'));
       }
       return createServicePrincipalCredential(cloud, sp.tenantId, sp.clientId, secrets.clientSecret);
     }
     if (!options.userCredential) {
-      throw new AzureMlError(`Datastore "${datastore.name}" uses identity-based access: sign in first.`, 401, 'NotSignedIn');
+      throw new AzureMlError(l10n.t('Datastore "{0}" uses identity-based access: sign in first.', datastore.name), 401, 'NotSignedIn');
     }
     return options.userCredential;
   };
@@ -147,7 +148,7 @@ export function openDatastoreStorage(options: DatastoreStorageOptions): Datastor
       return { kind: 'blob', datastore, container: blobContainer(url, tokenCredential()) };
     }
     case 'AzureFile': {
-      if (!datastore.fileShareName) throw missing(datastore, 'file share');
+      if (!datastore.fileShareName) throw missing(datastore, l10n.t('file share'));
       const url = `${accountUrl('file')}/${encodeURIComponent(datastore.fileShareName)}`;
       if (secrets?.secretsType === 'AccountKey') {
         return { kind: 'file', datastore, share: fileShare(url, new FileSharedKeyCredential(datastore.accountName, secrets.key)) };
@@ -159,7 +160,7 @@ export function openDatastoreStorage(options: DatastoreStorageOptions): Datastor
     }
     default:
       throw new AzureMlError(
-        `Datastores of type ${datastore.datastoreType} can't be browsed or uploaded to from here (blob, file share and ADLS Gen2 can).`,
+        l10n.t('Datastores of type {0} can\'t be browsed or uploaded to from here (blob, file share and ADLS Gen2 can).', datastore.datastoreType),
         undefined, 'UnsupportedDatastoreType');
   }
 }

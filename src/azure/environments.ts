@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { EnvironmentContainer as SdkEnvironmentContainer } from '@azure/arm-machinelearning';
 import type { Page } from './domain';
 import { AzureMlError } from './errors';
@@ -41,13 +42,13 @@ export class EnvironmentOperations {
         mapEnvironmentContainer(await this.context.client.environmentContainers.get(resourceGroup, workspaceName, name)));
     } catch (error) {
       if ((error as AzureMlError).status === 404) {
-        throw new AzureMlError(`The environment "${name}" was not found in workspace "${workspaceName}": register it there first, `
-          + 'or use a curated one ("azureml://registries/azureml/environments/<name>/labels/latest").', 404, 'EnvironmentNotFound');
+        throw new AzureMlError(l10n.t('The environment "{0}" was not found in workspace "{1}": register it there first, ', name, workspaceName)
+          + l10n.t('or use a curated one ("azureml://registries/azureml/environments/<name>/labels/latest").'), 404, 'EnvironmentNotFound');
       }
       throw error;
     }
     if (!container.latestVersion) {
-      throw new AzureMlError(`The environment "${name}" has no versions yet: register a version, or name one that has.`, undefined, 'EnvironmentHasNoVersions');
+      throw new AzureMlError(l10n.t('The environment "{0}" has no versions yet: register a version, or name one that has.', name), undefined, 'EnvironmentHasNoVersions');
     }
     return container.latestVersion;
   }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { maskSecrets } from './secrets';
 
 /** An error answered by Azure ML, Azure Resource Manager or Azure Storage, or met on the way. */
@@ -51,7 +52,7 @@ export function errorFromResponse(status: number, bodyText: string | undefined):
     body = undefined;
   }
   const code = body?.error?.code ?? body?.code ?? codeForStatus(status);
-  const message = body?.error?.message ?? body?.message ?? (bodyText?.trim() || `The service answered ${status}.`);
+  const message = body?.error?.message ?? body?.message ?? (bodyText?.trim() || l10n.t('The service answered {0}.', status));
   return new AzureMlError(message, status, code, body?.error?.target);
 }
 
@@ -86,12 +87,12 @@ export function toAzureMlError(error: unknown): AzureMlError {
  */
 export function adviceFor(error: Pick<AzureMlError, 'status' | 'code'>): string | undefined {
   if (error.code?.startsWith('Datastore') || error.code === 'NotSignedIn') return undefined;
-  if (error.status === 401) return 'Sign in again.';
+  if (error.status === 401) return l10n.t('Sign in again.');
   if (error.status === 403) {
-    return 'Ask an owner of the workspace for a role that allows this (for example AzureML Data Scientist), or use another workspace.';
+    return l10n.t('Ask an owner of the workspace for a role that allows this (for example AzureML Data Scientist), or use another workspace.');
   }
-  if (error.status === 429) return 'The service is limiting requests: wait a minute and try again.';
-  if (error.status !== undefined && error.status >= 500) return 'The service had a problem: try again in a few minutes.';
+  if (error.status === 429) return l10n.t('The service is limiting requests: wait a minute and try again.');
+  if (error.status !== undefined && error.status >= 500) return l10n.t('The service had a problem: try again in a few minutes.');
   return undefined;
 }
 

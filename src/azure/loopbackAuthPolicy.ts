@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy, PipelineResponse } from '@azure/core-rest-pipeline';
 import { isLoopbackUrl } from './cloud';
@@ -35,12 +36,12 @@ export function loopbackBearerTokenPolicy(credential: TokenCredential, scopes: s
           // Keep the raw text; AzureMlError masks secrets in it.
         }
         throw new AzureMlError(
-          `Refused to send a local workspace request to ${origin}: only loopback addresses are allowed.`,
+          l10n.t('Refused to send a local workspace request to {0}: only loopback addresses are allowed.', origin),
           undefined, 'NonLoopbackUrl');
       }
       const signAndSend = async (): Promise<PipelineResponse> => {
         const token = await credential.getToken(scopeList, { abortSignal: request.abortSignal });
-        if (!token) throw new AzureMlError('The credential returned no token for the local workspace.', undefined, 'NoToken');
+        if (!token) throw new AzureMlError(l10n.t('The credential returned no token for the local workspace.'), undefined, 'NoToken');
         request.headers.set('Authorization', `Bearer ${token.token}`);
         request.allowInsecureConnection = true;
         return next(request);

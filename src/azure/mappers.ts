@@ -3,6 +3,7 @@
  * from our inputs to request bodies. Fields are read loosely: newer api-versions add
  * discriminator values and properties the SDK's 2022-10-01 models do not know.
  */
+import * as l10n from '@vscode/l10n';
 import type {
   CodeVersion as SdkCodeVersion,
   ComputeResource as SdkComputeResource,
@@ -39,8 +40,8 @@ function resourceProperties(r: unknown, what: string): Loose {
   const resource = asObject(r);
   const properties = asObject(resource?.['properties']);
   if (!resource || !properties || (typeof resource['name'] !== 'string' && typeof resource['id'] !== 'string')) {
-    throw new AzureMlError(`The service's answer is not what was expected (a ${what} without its name or properties): `
-      + 'try again; if it keeps happening, a proxy or the network in between may be answering instead of Azure.', undefined, 'InvalidResponse');
+    throw new AzureMlError(l10n.t('The service\'s answer is not what was expected (a {0} without its name or properties): ', what)
+      + l10n.t('try again; if it keeps happening, a proxy or the network in between may be answering instead of Azure.'), undefined, 'InvalidResponse');
   }
   return properties;
 }
@@ -216,8 +217,8 @@ export function mapDatastoreSecrets(s: DatastoreSecretsUnion, datastoreName: str
     case 'ServicePrincipal': return { secretsType: 'ServicePrincipal', clientSecret: str(r['clientSecret']) ?? '' };
     case 'Certificate': return { secretsType: 'Certificate', certificate: str(r['certificate']) ?? '' };
     default:
-      throw new AzureMlError(`The secrets of datastore "${datastoreName}" are not what was expected (secrets type `
-        + `"${String(r['secretsType'] ?? 'none')}"): try again; if it keeps happening, update the datastore's credentials.`, undefined, 'UnsupportedSecretsType');
+      throw new AzureMlError(l10n.t('The secrets of datastore "{0}" are not what was expected (secrets type ', datastoreName)
+        + l10n.t('"{0}"): try again; if it keeps happening, update the datastore\'s credentials.', String(r['secretsType'] ?? 'none')), undefined, 'UnsupportedSecretsType');
   }
 }
 
@@ -302,7 +303,7 @@ export function mapPendingUpload(raw: unknown): PendingUpload {
   const blobUri = str(blob['blobUri']);
   const sasUri = str(credential['sasUri']);
   if (!blobUri || !sasUri) {
-    throw new AzureMlError('The pending upload answer has no blob URI or SAS URI.', undefined, 'InvalidPendingUpload');
+    throw new AzureMlError(l10n.t('The pending upload answer has no blob URI or SAS URI.'), undefined, 'InvalidPendingUpload');
   }
   return withoutUndefined({
     pendingUploadId: str(r['pendingUploadId']),
@@ -495,7 +496,7 @@ export function toSdkModelContainer(input: ModelContainerInput): SdkModelContain
 }
 
 export function mapModelVersion(r: SdkModelVersion, fallbackName: string): ModelVersion {
-  const p = resourceProperties(r, 'model version');
+  const p = resourceProperties(r, l10n.t('model version'));
   const times = systemTimes(r.systemData);
   return withoutUndefined({
     id: r.id ?? '',

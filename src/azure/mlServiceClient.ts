@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
 import type { TokenCredential } from '@azure/core-auth';
 import { bearerTokenAuthenticationPolicyName, type PipelinePolicy } from '@azure/core-rest-pipeline';
@@ -50,7 +51,7 @@ export function createMachineLearningClient(
     endpoint: cloud.resourceManagerEndpoint,
     $host: cloud.resourceManagerEndpoint,
     credentialScopes: cloud.armScope,
-    ...transportClientOptions((url) => (url.startsWith(`${cloud.resourceManagerEndpoint}/`) ? 'Azure Resource Manager' : 'Azure Machine Learning')),
+    ...transportClientOptions((url) => (url.startsWith(`${cloud.resourceManagerEndpoint}/`) ? l10n.t('Azure Resource Manager') : l10n.t('Azure Machine Learning'))),
   });
   client.pipeline.addPolicy(machineLearningApiVersionPolicy(machineLearningApiVersion));
   client.pipeline.addPolicy(lostAnswerRetryPolicy(), { phase: 'Retry' });

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import * as tls from 'node:tls';
 import {
   getDefaultProxySettings, proxyPolicy, type PipelinePolicy, type PipelineRequest, type PipelineResponse, type SendRequest,
@@ -45,7 +46,7 @@ function proxyRoute(proxyUrl: string): PipelinePolicy {
   let route = proxyRoutes.get(proxyUrl);
   if (!route) {
     const settings = getDefaultProxySettings(proxyUrl);
-    if (!settings) throw new AzureMlError('The proxy setting is not a URL.', undefined, 'InvalidProxy');
+    if (!settings) throw new AzureMlError(l10n.t('The proxy setting is not a URL.'), undefined, 'InvalidProxy');
     // An empty list: whether to bypass is decided here, not by the SDK's NO_PROXY reading.
     route = proxyPolicy(settings, { customNoProxyList: [] });
     proxyRoutes.set(proxyUrl, route);

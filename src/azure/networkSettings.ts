@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { readFileSync } from 'node:fs';
 import { AzureMlError } from './errors';
 
@@ -61,13 +62,13 @@ export function readCaCertificates(file: string, source = 'NODE_EXTRA_CA_CERTS')
     text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new AzureMlError(
-      `${source} names "${file}", which can't be read (${(e as { code?: string }).code ?? String(e)}). Point it at a PEM file of your certificate authorities.`,
+      l10n.t('{0} names "{1}", which can\'t be read ({2}). Point it at a PEM file of your certificate authorities.', source, file, (e as { code?: string }).code ?? String(e)),
       undefined, 'CaCertificatesUnreadable');
   }
   const certificates = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   if (certificates.length === 0) {
     throw new AzureMlError(
-      `${source} names "${file}", which has no PEM certificate (-----BEGIN CERTIFICATE-----) in it.`,
+      l10n.t('{0} names "{1}", which has no PEM certificate (-----BEGIN CERTIFICATE-----) in it.', source, file),
       undefined, 'CaCertificatesUnreadable');
   }
   return certificates;
@@ -82,7 +83,7 @@ export function checkProxyUrl(proxyUrl: string, source: string): string {
     url = undefined;
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
-    throw new AzureMlError(`${source} is not a proxy URL. Use the form http://proxy.example:8080.`, undefined, 'InvalidProxy');
+    throw new AzureMlError(l10n.t('{0} is not a proxy URL. Use the form http://proxy.example:8080.', source), undefined, 'InvalidProxy');
   }
   return proxyUrl;
 }
@@ -98,7 +99,7 @@ export function networkSettingsFromEnvironment(
 ): NetworkSettings {
   const proxyFromEnvironment = environmentValue(env, 'HTTPS_PROXY') ?? environmentValue(env, 'HTTP_PROXY') ?? environmentValue(env, 'ALL_PROXY');
   const proxyUrl = overrides.proxyUrl?.trim()
-    ? checkProxyUrl(overrides.proxyUrl.trim(), 'The http.proxy setting')
+    ? checkProxyUrl(overrides.proxyUrl.trim(), l10n.t('The http.proxy setting'))
     : proxyFromEnvironment && checkProxyUrl(proxyFromEnvironment, 'HTTPS_PROXY');
   const caFile = environmentValue(env, 'NODE_EXTRA_CA_CERTS');
   return {

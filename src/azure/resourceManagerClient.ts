@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
 import type { TokenCredential } from '@azure/core-auth';
 import type { Cloud } from './cloud';
@@ -51,7 +52,7 @@ export class ResourceManagerClient {
   private armUrl(pathAndQuery: string, continuationToken: string | undefined): string {
     if (continuationToken === undefined) return `${this.cloud.resourceManagerEndpoint}${pathAndQuery}`;
     if (!continuationToken.startsWith(`${this.cloud.resourceManagerEndpoint}/`)) {
-      throw new AzureMlError('The continuation token does not point at this cloud\'s Resource Manager.', undefined, 'InvalidContinuationToken');
+      throw new AzureMlError(l10n.t('The continuation token does not point at this cloud\'s Resource Manager.'), undefined, 'InvalidContinuationToken');
     }
     return continuationToken;
   }

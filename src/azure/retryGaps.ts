@@ -23,6 +23,8 @@ function wait(ms: number, signal: AbortSignalLike | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     const abort = (): void => {
       clearTimeout(timer);
+      // Node's own AbortError text: callers and tests recognise an abort by it, in every language.
+      // eslint-disable-next-line no-restricted-syntax
       reject(Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' }));
     };
     const timer = setTimeout(() => {

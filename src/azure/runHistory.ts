@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { Experiment, ListViewType, Page, RunDetails } from './domain';
 import { mapExperiment, mapRunDetails } from './mappers';
 import { pageOf } from './paging';
@@ -39,7 +40,7 @@ export class RunHistoryOperations {
     const warnings = [...details.warnings];
     for (const [name, logUrl] of Object.entries(details.logFiles)) {
       if (mayReceiveStorageCredential(this.context.cloud, logUrl)) logFiles[name] = logUrl;
-      else warnings.push({ source: 'Azure ML extension', message: `The log ${name} is not read: its address (${originOf(logUrl)}) is not storage of ${this.context.cloud.displayName}.` });
+      else warnings.push({ source: 'Azure ML extension', message: l10n.t('The log {0} is not read: its address ({1}) is not storage of {2}.', name, originOf(logUrl), this.context.cloud.displayName) });
     }
     return { ...details, logFiles, warnings };
   }

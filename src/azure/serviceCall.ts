@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
 import {
   createHttpHeaders, createPipelineRequest, type HttpHeaders, type HttpMethods, type PipelineRequest,
@@ -73,7 +74,7 @@ export async function sendJson<T>(sender: RequestSender, request: JsonRequest): 
     try {
       body = JSON.parse(response.bodyAsText) as T;
     } catch {
-      throw errorFromResponse(response.status, `The service answered ${response.status} with a body that is not JSON.`);
+      throw errorFromResponse(response.status, l10n.t('The service answered {0} with a body that is not JSON.', response.status));
     }
   }
   return { status: response.status, body, headers: response.headers };

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { ServiceEndpoints } from './domain';
 import { AzureMlError } from './errors';
 import { sendJson, type RequestSender } from './serviceCall';
@@ -13,6 +14,6 @@ export async function discoverServiceEndpoints(sender: RequestSender, discoveryU
     if (typeof value === 'string') endpoints[key] = value.replace(/\/+$/, '');
   }
   const api = endpoints['api'];
-  if (!api) throw new AzureMlError(`The workspace discovery answer has no "api" endpoint.`, undefined, 'DiscoveryIncomplete');
+  if (!api) throw new AzureMlError(l10n.t('The workspace discovery answer has no "api" endpoint.'), undefined, 'DiscoveryIncomplete');
   return { ...endpoints, api };
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import {
   createDefaultHttpClient, type PipelinePolicy, type PipelineRequest, type PipelineResponse, type SendRequest,
 } from '@azure/core-rest-pipeline';
@@ -78,7 +79,7 @@ function hostOf(url: string): string {
   try {
     return new URL(url).host;
   } catch {
-    return 'the service';
+    return l10n.t('the service');
   }
 }
 
@@ -90,15 +91,15 @@ export function noAnswerError(service: string, url: string, timeoutMs: number): 
   const wholeSeconds = Math.round(timeoutMs / 1000);
   const seconds = timeoutMs >= 1000 ? `${wholeSeconds} second${wholeSeconds === 1 ? '' : 's'}` : `${timeoutMs} ms`;
   return new AzureMlError(
-    `${service} (${hostOf(url)}) stopped answering: nothing arrived for ${seconds}. `
-    + 'Check your network connection and proxy settings (http.proxy, HTTPS_PROXY), then try again.',
+    l10n.t('{0} ({1}) stopped answering: nothing arrived for {2}. ', service, hostOf(url), seconds)
+    + l10n.t('Check your network connection and proxy settings (http.proxy, HTTPS_PROXY), then try again.'),
     undefined, 'ServiceNotAnswering');
 }
 
 function untrustedCertificateError(service: string, url: string, code: string): AzureMlError {
   return new AzureMlError(
-    `The certificate of ${service} (${hostOf(url)}) is not trusted (${code}). If your network uses its own `
-    + 'certificate authority, set NODE_EXTRA_CA_CERTS to a PEM file with it and restart.',
+    l10n.t('The certificate of {0} ({1}) is not trusted ({2}). If your network uses its own ', service, hostOf(url), code)
+    + l10n.t('certificate authority, set NODE_EXTRA_CA_CERTS to a PEM file with it and restart.'),
     undefined, 'UntrustedCertificate');
 }
 
@@ -184,7 +185,7 @@ interface StorageClientInternals {
 export function withStorageTransport<T extends object>(client: T, service: ServiceName): T {
   const context = (client as StorageClientInternals).storageClientContext;
   const pipeline = context?.pipeline ?? context?.client?.pipeline;
-  if (!pipeline) throw new AzureMlError('This storage SDK version has no pipeline to add the network settings to.', undefined, 'UnsupportedSdk');
+  if (!pipeline) throw new AzureMlError(l10n.t('This storage SDK version has no pipeline to add the network settings to.'), undefined, 'UnsupportedSdk');
   if (!pipeline.getOrderedPolicies().some((p) => p.name === transportPolicyName)) {
     pipeline.addPolicy(transportPolicy(service), { phase: 'Sign' });
   }

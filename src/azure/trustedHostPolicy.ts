@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { Cloud } from './cloud';
 import { mayReceiveArmToken, untrustedHostError } from './trustedHosts';
@@ -14,7 +15,7 @@ export function trustedHostPolicy(cloud: Cloud): PipelinePolicy {
   return {
     name: trustedHostPolicyName,
     sendRequest(request, next) {
-      if (!mayReceiveArmToken(cloud, request.url)) throw untrustedHostError(cloud, request.url, 'your Azure sign-in');
+      if (!mayReceiveArmToken(cloud, request.url)) throw untrustedHostError(cloud, request.url, l10n.t('your Azure sign-in'));
       return next(request);
     },
   };

@@ -3,6 +3,7 @@
  * run-history and log links, pending-upload SAS URLs) and datastore records are written by
  * whoever can edit the workspace; a credential goes only to the cloud's own hosts.
  */
+import * as l10n from '@vscode/l10n';
 import { isLoopbackUrl, type Cloud } from './cloud';
 import { AzureMlError } from './errors';
 
@@ -25,7 +26,7 @@ export function originOf(url: string): string {
     const parsed = new URL(url);
     return `${parsed.protocol}//${parsed.host}`;
   } catch {
-    return 'an invalid address';
+    return l10n.t('an invalid address');
   }
 }
 
@@ -70,9 +71,9 @@ export function isStudioUrl(cloud: Cloud, url: string): boolean {
 /** The refusal for a service-given URL that would have carried a credential elsewhere. */
 export function untrustedHostError(cloud: Cloud, url: string, what: string): AzureMlError {
   const allowed = cloud.storageEndpoints
-    ? 'only loopback addresses are allowed for the local workspace'
-    : parse(url)?.protocol === 'https:' ? `it is not a host of ${cloud.displayName}` : `only HTTPS addresses of ${cloud.displayName} are allowed`;
-  return new AzureMlError(`Refused to send ${what} to ${originOf(url)}: ${allowed}. Nothing was sent.`, undefined, 'UntrustedHost');
+    ? l10n.t('only loopback addresses are allowed for the local workspace')
+    : parse(url)?.protocol === 'https:' ? l10n.t('it is not a host of {0}', cloud.displayName) : l10n.t('only HTTPS addresses of {0} are allowed', cloud.displayName);
+  return new AzureMlError(l10n.t('Refused to send {0} to {1}: {2}. Nothing was sent.', what, originOf(url), allowed), undefined, 'UntrustedHost');
 }
 
 const storageSuffixPattern = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
 import type { TokenCredential } from '@azure/core-auth';
 import type { Cloud } from './cloud';
@@ -81,7 +82,7 @@ export class WorkspaceClient {
   private async discover(): Promise<ServiceEndpoints> {
     const workspace = await this.getWorkspace();
     if (!workspace.discoveryUrl) {
-      throw new AzureMlError(`Workspace "${workspace.name}" has no discovery URL.`, undefined, 'NoDiscoveryUrl');
+      throw new AzureMlError(l10n.t('Workspace "{0}" has no discovery URL.', workspace.name), undefined, 'NoDiscoveryUrl');
     }
     return discoverServiceEndpoints(this.context.client, workspace.discoveryUrl);
   }

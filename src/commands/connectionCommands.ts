@@ -12,13 +12,13 @@ export const signOut: CommandFactory = ({ connections }) => async () => {
 
 export const useLocalWorkspace: CommandFactory = ({ connections }) => async () => {
   const start = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Azure ML: connecting to the local workspace…' },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Azure ML: connecting to the local workspace…') },
     () => connections.connectLocal(),
   );
   if (start.started) {
     void vscode.window.showInformationMessage(start.seeded
-      ? `Started a new local workspace with demo content in ${connections.localDataDir}. It stops when VS Code closes.`
-      : `Started the local workspace in ${connections.localDataDir}. It stops when VS Code closes.`);
+      ? vscode.l10n.t('Started a new local workspace with demo content in {0}. It stops when VS Code closes.', connections.localDataDir)
+      : vscode.l10n.t('Started the local workspace in {0}. It stops when VS Code closes.', connections.localDataDir));
   }
   return start.service.workspace;
 };

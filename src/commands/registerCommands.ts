@@ -21,9 +21,9 @@ export function registerCommands(
         if (error instanceof UserCancelledError || (error as { name?: string }).name === 'AbortError') return undefined;
         context.log.error(`Command ${id} failed`, error);
         const described = describeError(error, context.connections.kind);
-        const buttons = described.remedy ? [described.remedy.title, 'Show Log'] : ['Show Log'];
+        const buttons = described.remedy ? [described.remedy.title, vscode.l10n.t('Show Log')] : [vscode.l10n.t('Show Log')];
         void vscode.window.showErrorMessage(described.message, ...buttons).then((choice) => {
-          if (choice === 'Show Log') context.log.show();
+          if (choice === vscode.l10n.t('Show Log')) context.log.show();
           else if (choice && described.remedy) void vscode.commands.executeCommand(described.remedy.command);
         });
         return undefined;

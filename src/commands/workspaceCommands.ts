@@ -29,14 +29,14 @@ export const selectWorkspace: CommandFactory = (context) => async () => {
   const { connections, prompts } = context;
   if (!connections.kind) {
     const command = await prompts.pick([
-      { label: '$(sign-in) Sign in to Azure', value: 'azureml.signIn' },
-      { label: '$(vm) Use Local Workspace', value: 'azureml.useLocalWorkspace' },
-    ], { title: 'Select Workspace', placeHolder: 'Connect first' });
+      { label: vscode.l10n.t('$(sign-in) Sign in to Azure'), value: 'azureml.signIn' },
+      { label: vscode.l10n.t('$(vm) Use Local Workspace'), value: 'azureml.useLocalWorkspace' },
+    ], { title: vscode.l10n.t('Select Workspace'), placeHolder: vscode.l10n.t('Connect first') });
     await vscode.commands.executeCommand(command);
     if (!connections.kind) return undefined;
   }
   const connection = await connections.getConnection();
-  const workspace = await prompts.pick(workspacePicks(connection), { title: 'Select Workspace', placeHolder: 'The workspace the Azure ML views show' });
+  const workspace = await prompts.pick(workspacePicks(connection), { title: vscode.l10n.t('Select Workspace'), placeHolder: vscode.l10n.t('The workspace the Azure ML views show') });
   await connections.setActiveWorkspace(workspace);
   return workspace.workspaceName;
 };
@@ -54,7 +54,7 @@ export const selectSubscriptions: CommandFactory = (context) => async () => {
   const shown = new Set(vscode.workspace.getConfiguration('azureml').get<string[]>('subscriptions') ?? []);
   const chosen = await prompts.pickMany(subscriptions.map((s) => ({
     label: s.displayName, description: s.subscriptionId, picked: shown.size === 0 || shown.has(s.subscriptionId), value: s.subscriptionId,
-  })), { title: 'Subscriptions to show in the Workspaces view' });
+  })), { title: vscode.l10n.t('Subscriptions to show in the Workspaces view') });
   const all = chosen.length === subscriptions.length;
   await vscode.workspace.getConfiguration('azureml').update('subscriptions', all ? [] : chosen, vscode.ConfigurationTarget.Global);
 };

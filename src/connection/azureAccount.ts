@@ -52,7 +52,7 @@ export class AzureAccount {
       getToken: async (scopes: string | string[], _options?: GetTokenOptions): Promise<AccessToken> => {
         const session = await vscode.authentication.getSession(this.provider, scopesFor(scopes, tenantId), { silent: true });
         if (!session) {
-          throw new NotSignedInError(tenantId ? `Sign in to tenant ${tenantId} to see its subscriptions.` : 'Sign in to Azure first.');
+          throw new NotSignedInError(tenantId ? vscode.l10n.t('Sign in to tenant {0} to see its subscriptions.', tenantId) : vscode.l10n.t('Sign in to Azure first.'));
         }
         return { token: session.accessToken, expiresOnTimestamp: Date.now() + tokenReuseMs };
       },

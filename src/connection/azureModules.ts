@@ -23,3 +23,4 @@ export { snapshotTransfer } from '../core/snapshot/snapshotTransfer';
 export { jobSpecContextOf, submitJob } from '../core/submitJob';
 export { networkSettingsFromEnvironment } from '../azure/networkSettings';
 export { refuseNetworkRequests, useNetworkSettings } from '../azure/transport';
+export { config as configureL10n } from '@vscode/l10n';

@@ -16,14 +16,14 @@ const activeWorkspaceKey = 'azureml.activeWorkspace';
 export class NoActiveWorkspaceError extends Error {
   readonly code = 'NoActiveWorkspace';
   constructor() {
-    super('No workspace is selected. Run "Azure ML: Select Workspace".');
+    super(vscode.l10n.t('No workspace is selected. Run "Azure ML: Select Workspace".'));
   }
 }
 
 export class NotConnectedError extends Error {
   readonly code = 'NotSignedIn';
   constructor() {
-    super('Not connected: sign in to Azure or use the local workspace.');
+    super(vscode.l10n.t('Not connected: sign in to Azure or use the local workspace.'));
   }
 }
 

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { useDisplayLanguage } from '../ui/coreLanguage';
 import { networkSettingsFromVsCode } from './networkSettingsFromVsCode';
 
 /**
@@ -20,7 +21,9 @@ export async function loadAzureModules(): Promise<AzureModules> {
     // A computed path keeps esbuild from inlining the module into extension.js.
     const file = path.join(__dirname, 'azureModules.js');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(file) as AzureModules;
+    const sdk = require(file) as AzureModules;
+    useDisplayLanguage(sdk.configureL10n);
+    return sdk;
   });
   const sdk = await modules;
   if (!networkSettingsApplied) applyNetworkSettings(sdk);

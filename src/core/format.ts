@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /** Human-readable numbers and times, shared by the CLI and the extension. */
 
 export function formatDuration(start: Date | undefined, end: Date | undefined, now: Date = new Date()): string | undefined {
@@ -30,9 +31,9 @@ export function formatTimestamp(date: Date | undefined): string | undefined {
 export function formatAge(date: Date | undefined, now: Date = new Date()): string | undefined {
   if (!date) return undefined;
   const seconds = Math.round((now.getTime() - date.getTime()) / 1000);
-  if (seconds < 60) return 'just now';
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
-  if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ago`;
-  if (seconds < 30 * 86400) return `${Math.floor(seconds / 86400)} d ago`;
+  if (seconds < 60) return l10n.t('just now');
+  if (seconds < 3600) return l10n.t('{0} min ago', Math.floor(seconds / 60));
+  if (seconds < 86400) return l10n.t('{0} h ago', Math.floor(seconds / 3600));
+  if (seconds < 30 * 86400) return l10n.t('{0} d ago', Math.floor(seconds / 86400));
   return date.toISOString().slice(0, 10);
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
 import { AzureMlError } from '../azure/errors';
 import { sendPlainRequest } from '../azure/transport';
@@ -55,12 +56,12 @@ export const fetchRange: RangeReader = async (url, offset, signal) => {
       // Log URLs of the local workspace are plain HTTP on loopback.
       allowInsecureConnection: true,
       ...(signal ? { abortSignal: signal } : {}),
-    }), 'The log storage');
+    }), l10n.t('The log storage'));
   } catch (error) {
     if ((error as { name?: string }).name === 'AbortError') throw error;
     if (error instanceof AzureMlError) throw new LogReadError(error.message, undefined);
     const code = (error as { code?: string }).code;
-    throw new LogReadError(`Could not reach the log storage${code ? ` (${code})` : ''}.`, undefined);
+    throw new LogReadError(l10n.t('Could not reach the log storage{0}.', code ? ` (${code})` : ''), undefined);
   }
   if (response.status === 416) {
     drain(response.readableStreamBody);
@@ -72,14 +73,14 @@ export const fetchRange: RangeReader = async (url, offset, signal) => {
   }
   if (response.status !== 200 && response.status !== 206) {
     drain(response.readableStreamBody);
-    throw new LogReadError(`Reading the log failed: the storage answered ${response.status}.`, response.status);
+    throw new LogReadError(l10n.t('Reading the log failed: the storage answered {0}.', response.status), response.status);
   }
   let body: Uint8Array;
   try {
     body = await readAll(response.readableStreamBody);
   } catch (error) {
     if ((error as { name?: string }).name === 'AbortError') throw error;
-    throw new LogReadError(error instanceof AzureMlError ? error.message : 'Reading the log was cut off.', undefined);
+    throw new LogReadError(error instanceof AzureMlError ? error.message : l10n.t('Reading the log was cut off.'), undefined);
   }
   const start = response.status === 206 ? contentRangeStart(response.headers.get('content-range') ?? null) ?? offset : 0;
   const skip = Math.max(0, offset - start);

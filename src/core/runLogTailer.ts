@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunDetails, RunError, RunWarning } from '../azure/domain';
 import { isTerminalJobStatus } from '../azure/jobs';
@@ -183,7 +184,7 @@ export class RunLogTailer {
       const failing = [...this.logs.values()].filter((log) => log.failing);
       if (failing.length === 0) return;
       if (attempt >= tries) {
-        for (const log of failing) this.warn(`${log.name}: the end of the log could not be read; it stops at byte ${log.offset}.`);
+        for (const log of failing) this.warn(l10n.t('{0}: the end of the log could not be read; it stops at byte {1}.', log.name, log.offset));
         return;
       }
       await sleep(this.schedule.logMinMs, undefined, signal ? { signal } : {});
@@ -213,7 +214,7 @@ export class RunLogTailer {
       signal?.throwIfAborted();
       this.detailsFailures++;
       if (isFatal(error) || this.detailsFailures >= (this.options.maxConsecutiveFailures ?? 10)) throw error;
-      if (this.detailsFailures === 1) this.warn(`Could not read the run's status (${(error as Error).message}); trying again.`);
+      if (this.detailsFailures === 1) this.warn(l10n.t('Could not read the run\'s status ({0}); trying again.', (error as Error).message));
       return undefined;
     }
   }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import type { TokenCredential } from '@azure/core-auth';
 import { artifactDatastoreName, jobArtifactFolder } from '../azure/artifactPaths';
@@ -58,7 +59,7 @@ export async function downloadRunOutputs(options: RunOutputsDownloadOptions): Pr
     const location = output.uri ? parseDatastoreUri(output.uri) : undefined;
     const problem = location && remoteFolderProblem(location.path);
     wanted.push(location && !problem ? { name, folder, ...location }
-      : { name, folder, skipped: problem ? `its location ${output.uri} is not usable: ${problem}` : output.uri ? `not in a datastore (${output.uri})` : 'no location yet' });
+      : { name, folder, skipped: problem ? l10n.t('its location {0} is not usable: {1}', output.uri ?? '', problem) : output.uri ? l10n.t('not in a datastore ({0})', output.uri) : l10n.t('no location yet') });
   }
   const parts: DownloadedPart[] = [];
   for (const part of wanted) {
@@ -71,9 +72,9 @@ export async function downloadRunOutputs(options: RunOutputsDownloadOptions): Pr
     const result = await downloadFromDatastore(
       { storage, remotePath: part.path, localRoot: part.folder, policy: 'overwrite' },
       signal ? { signal } : {});
-    if (result.canceled) throw Object.assign(new Error('The download was canceled.'), { name: 'AbortError' });
+    if (result.canceled) throw Object.assign(new Error(l10n.t('The download was canceled.')), { name: 'AbortError' });
     if (result.fatal?.code === folderNotFoundCode) {
-      parts.push({ name: part.name, folder: part.folder, files: 0, bytes: 0, failed: [], skipped: `nothing there (yet): ${result.fatal.message}` });
+      parts.push({ name: part.name, folder: part.folder, files: 0, bytes: 0, failed: [], skipped: l10n.t('nothing there (yet): {0}', result.fatal.message) });
       continue;
     }
     if (result.fatal) throw new AzureMlError(result.fatal.message, result.fatal.status, result.fatal.code);

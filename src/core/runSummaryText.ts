@@ -1,16 +1,23 @@
+import * as l10n from '@vscode/l10n';
 import { formatDuration } from './format';
 import type { RunSummary } from './runLogTailer';
 
 /** The end-of-run report, as lines of plain text (the run log and `azml --follow` print it). */
 export function runSummaryLines(summary: RunSummary, studioUrl?: string): string[] {
   const duration = summary.startTime ? formatDuration(summary.startTime, summary.endTime ?? new Date()) : undefined;
-  const lines = [`Run ${summary.runId}: ${summary.status}${duration ? ` after ${duration}` : ''}.`];
-  if (summary.error) lines.push(`Error${summary.error.code ? ` (${summary.error.code})` : ''}: ${summary.error.message}`);
+  const lines = [duration
+    ? l10n.t('Run {0}: {1} after {2}.', summary.runId, summary.status, duration)
+    : l10n.t('Run {0}: {1}.', summary.runId, summary.status)];
+  if (summary.error) {
+    lines.push(summary.error.code
+      ? l10n.t('Error ({0}): {1}', summary.error.code, summary.error.message)
+      : l10n.t('Error: {0}', summary.error.message));
+  }
   if (summary.status === 'Failed' && summary.failingLines.length > 0) {
-    lines.push('Last lines of the log:');
+    lines.push(l10n.t('Last lines of the log:'));
     lines.push(...summary.failingLines.map((line) => `  | ${line}`));
   }
-  if (studioUrl) lines.push(`Azure ML studio: ${studioUrl}`);
+  if (studioUrl) lines.push(l10n.t('Azure ML studio: {0}', studioUrl));
   return lines;
 }
 

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { CommandJobInput, Job } from '../azure/domain';
 import { AzureMlError, toAzureMlError } from '../azure/errors';
 import type { WorkspaceClient } from '../azure/workspaceClient';
@@ -35,7 +36,7 @@ export async function submitJob(options: SubmitJobOptions): Promise<SubmittedJob
   const { client, draft, signal } = options;
   const name = draft.job.name ?? newJobName(options.nameStem);
   if (!jobNamePattern.test(name)) {
-    throw new JobSpecError(`"${name}" is not a valid job name: use letters, digits, '-' and '_' (up to 255), starting with a letter or digit.`);
+    throw new JobSpecError(l10n.t('"{0}" is not a valid job name: use letters, digits, \'-\' and \'_\' (up to 255), starting with a letter or digit.', name));
   }
   let snapshot: CodeSnapshot | undefined;
   let codeId = draft.codeId;
@@ -77,11 +78,11 @@ async function createJobOnce(jobs: WorkspaceClient['jobs'], input: CommandJobInp
     } catch (lookup) {
       if ((lookup as { status?: number }).status === 404) {
         const e = toAzureMlError(error);
-        throw new AzureMlError(`The job was not submitted (${e.message}); nothing was created. Submit it again.`, e.status, e.code);
+        throw new AzureMlError(l10n.t('The job was not submitted ({0}); nothing was created. Submit it again.', e.message), e.status, e.code);
       }
       throw new AzureMlError(
-        `Job "${input.name}" may or may not have been created (${(error as Error).message}). `
-        + 'Look for it in the Jobs view before submitting again.', undefined, 'SubmitOutcomeUnknown');
+        l10n.t('Job "{0}" may or may not have been created ({1}). ', input.name, (error as Error).message)
+        + l10n.t('Look for it in the Jobs view before submitting again.'), undefined, 'SubmitOutcomeUnknown');
     }
   }
 }

@@ -1,3 +1,5 @@
+import * as l10n from '@vscode/l10n';
+
 /** The page a registration form's webview loads: nothing inline, everything from `media/`. */
 export interface FormPage {
   title: string;
@@ -7,6 +9,9 @@ export interface FormPage {
   nonce: string;
   scriptUri: string;
   styleUris: string[];
+  /** The display language's translations (VS Code's l10n bundle), for the webview's own strings. */
+  messages?: Record<string, string>;
+  language?: string;
 }
 
 function escapeHtml(text: string): string {
@@ -26,10 +31,15 @@ export function formContentSecurityPolicy(cspSource: string, nonce: string): str
   ].join('; ');
 }
 
+/** JSON that can sit inside a <script> element: "<" never appears, so neither can "</script>". */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
+}
+
 export function formHtml(page: FormPage): string {
   const attr = escapeHtml;
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${attr(page.language ?? 'en')}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${attr(formContentSecurityPolicy(page.cspSource, page.nonce))}">
@@ -38,7 +48,8 @@ ${page.styleUris.map((uri) => `<link rel="stylesheet" href="${attr(uri)}">`).joi
 <title>${escapeHtml(page.title)}</title>
 </head>
 <body>
-<main id="form-root" aria-busy="true"><p class="loading">Loading…</p></main>
+<main id="form-root" aria-busy="true"><p class="loading">${escapeHtml(l10n.t('Loading…'))}</p></main>
+<script type="application/json" id="l10n-messages" nonce="${attr(page.nonce)}">${scriptJson(page.messages ?? {})}</script>
 <script nonce="${attr(page.nonce)}" src="${attr(page.scriptUri)}"></script>
 </body>
 </html>

@@ -72,6 +72,8 @@ export class FormPanel<D, W extends Message, H extends Message> implements vscod
       nonce: randomBytes(18).toString('base64'),
       scriptUri: asset('webview', definition.script),
       styleUris: [asset('codicons', 'codicon.css'), asset('forms.css')],
+      messages: vscode.l10n.bundle,
+      language: vscode.env.language,
     });
     this.disposables.push(
       webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),

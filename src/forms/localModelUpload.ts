@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import type { DatastoreStorage } from '../azure/datastoreStorage';
 import type { AzureModules } from '../connection/loadAzureModules';
@@ -18,9 +19,9 @@ export interface LocalModelUpload {
 }
 
 function progressText(name: string, p: TransferProgress): string {
-  const files = p.filesTotal !== undefined ? `${p.filesDone} of ${p.filesTotal} files` : `${p.filesDone} files`;
+  const files = p.filesTotal !== undefined ? l10n.t('{0} of {1} files', p.filesDone, p.filesTotal) : `${p.filesDone} files`;
   const bytes = p.bytesTotal !== undefined ? `${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}` : formatBytes(p.bytesDone);
-  return `Uploading ${name}: ${files}, ${bytes}…`;
+  return l10n.t('Uploading {0}: {1}, {2}…', name, files, bytes);
 }
 
 /**
@@ -39,14 +40,14 @@ export async function uploadLocalModel(upload: LocalModelUpload): Promise<void> 
     { signal: upload.signal, onProgress: progress.report });
   progress.flush();
   if (result.canceled) throw new UserCancelledError();
-  if (result.fatal) throw new Error(`Uploading ${name} failed: ${result.fatal.message}`);
+  if (result.fatal) throw new Error(l10n.t('Uploading {0} failed: {1}', name, result.fatal.message));
   if (result.failed.length > 0) {
     const first = result.failed[0]!;
-    throw new Error(`${result.failed.length} of ${result.filesFound} files of ${name} could not be uploaded (${first.path}: ${first.reason}).`);
+    throw new Error(l10n.t('{0} of {1} files of {2} could not be uploaded ({3}: {4}).', result.failed.length, result.filesFound, name, first.path, first.reason));
   }
   if (result.transferred.files === 0) {
     throw new Error(result.ignored.files + result.ignored.folders > 0
-      ? `Nothing to upload: ${result.ignored.rulesFile ?? 'the ignore rules'} exclude every file of ${name}.`
-      : `Nothing to upload: ${name} has no files.`);
+      ? l10n.t('Nothing to upload: {0} exclude every file of {1}.', result.ignored.rulesFile ?? l10n.t('the ignore rules'), name)
+      : l10n.t('Nothing to upload: {0} has no files.', name));
   }
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { AccessCheckField } from '../azure/datastoreAccessCheck';
 import type { Datastore } from '../azure/domain';
 import type { WorkspaceClient } from '../azure/workspaceClient';
@@ -70,13 +71,13 @@ function pick(errors: FieldErrors<DatastoreField>, fields: readonly DatastoreFie
 
 function fieldCount(errors: FieldErrors<DatastoreField>): string {
   const n = Object.keys(errors).length;
-  return n === 1 ? 'One field needs attention.' : `${n} fields need attention.`;
+  return n === 1 ? l10n.t('One field needs attention.') : l10n.t('{0} fields need attention.', n);
 }
 
 /** The Register Datastore form of one workspace. */
 export class RegisterDatastoreForm implements FormDefinition<DatastoreDraft, DatastoreWebviewMessage, DatastoreHostMessage> {
   readonly viewType = 'azureml.registerDatastore';
-  readonly title = 'Register Datastore';
+  readonly title = l10n.t('Register Datastore');
   readonly script = 'datastoreForm.js';
   readonly scope: string;
   private knownNames: string[] | undefined;
@@ -150,7 +151,7 @@ export class RegisterDatastoreForm implements FormDefinition<DatastoreDraft, Dat
   /** Runs the storage check; posts its result. True when the storage answered as it should. */
   private async checkStorage(draft: DatastoreDraft, panel: Panel): Promise<boolean> {
     const where = `${containerNoun(draft.datastoreType)} "${draft.container.trim()}"`;
-    panel.post({ type: 'busy', message: `Checking access to the ${where}…` });
+    panel.post({ type: 'busy', message: l10n.t('Checking access to the {0}…', where) });
     const sdk = await loadAzureModules();
     const userCredential = this.context.connection.userCredential(this.context.workspace.tenantId);
     const result = await sdk.checkDatastoreAccess({
@@ -175,7 +176,7 @@ export class RegisterDatastoreForm implements FormDefinition<DatastoreDraft, Dat
     const errors = pick(await this.rules(draft), storageFields);
     if (hasErrors(errors)) {
       panel.post({ type: 'fieldErrors', errors });
-      panel.post({ type: 'status', kind: 'error', message: `Cannot check the connection yet. ${fieldCount(errors)}` });
+      panel.post({ type: 'status', kind: 'error', message: l10n.t('Cannot check the connection yet. {0}', fieldCount(errors)) });
       return;
     }
     await this.checkStorage(draft, panel);
@@ -186,22 +187,22 @@ export class RegisterDatastoreForm implements FormDefinition<DatastoreDraft, Dat
     const errors = await this.rules(draft);
     // A PUT on an existing name would replace that datastore: ask the service, the list may be stale.
     if (!errors.name && await this.exists(draft.name.trim())) {
-      errors.name = `A datastore named "${draft.name.trim()}" already exists in this workspace.`;
+      errors.name = l10n.t('A datastore named "{0}" already exists in this workspace.', draft.name.trim());
     }
     if (hasErrors(errors)) {
       panel.post({ type: 'fieldErrors', errors });
-      panel.post({ type: 'status', kind: 'error', message: `Not registered. ${fieldCount(errors)}` });
+      panel.post({ type: 'status', kind: 'error', message: l10n.t('Not registered. {0}', fieldCount(errors)) });
       return;
     }
     if (!draft.skipValidation && !(await this.checkStorage(draft, panel))) return;
 
     const input = toDatastoreInput(draft);
-    panel.post({ type: 'busy', message: `Registering datastore "${input.name}"…` });
+    panel.post({ type: 'busy', message: l10n.t('Registering datastore "{0}"…', input.name) });
     const datastore = await this.context.client.datastores.createOrUpdate(input, { skipValidation: draft.skipValidation });
     this.context.log.info(`Registered datastore "${datastore.name}" (${datastore.datastoreType}, ${input.accountName}, credentials ${datastore.credentialsType})`
       + `${draft.skipValidation ? ' without validation' : ''}.`);
     panel.post({ type: 'idle' });
-    panel.post({ type: 'saved', message: `Registered datastore "${datastore.name}".` });
+    panel.post({ type: 'saved', message: l10n.t('Registered datastore "{0}".', datastore.name) });
     this.context.onRegistered(datastore);
     panel.dispose();
   }

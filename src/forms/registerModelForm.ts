@@ -70,7 +70,7 @@ export function parseModelMessage(raw: unknown, current: ModelDraft): ModelWebvi
 
 function fieldCount(errors: FieldErrors<ModelField>): string {
   const n = Object.keys(errors).length;
-  return n === 1 ? 'One field needs attention.' : `${n} fields need attention.`;
+  return n === 1 ? vscode.l10n.t('One field needs attention.') : vscode.l10n.t('{0} fields need attention.', n);
 }
 
 function statusOf(error: unknown): number | undefined {
@@ -80,7 +80,7 @@ function statusOf(error: unknown): number | undefined {
 /** The Register Model form of one workspace. */
 export class RegisterModelForm implements FormDefinition<ModelDraft, ModelWebviewMessage, ModelHostMessage> {
   readonly viewType = 'azureml.registerModel';
-  readonly title = 'Register Model';
+  readonly title = vscode.l10n.t('Register Model');
   readonly script = 'modelForm.js';
   readonly scope: string;
   private uploadDatastore: Promise<Datastore | undefined> | undefined;
@@ -135,7 +135,7 @@ export class RegisterModelForm implements FormDefinition<ModelDraft, ModelWebvie
       models: models.map((m): ModelChoice => ({
         name: m.name, ...(m.latestVersion ? { latestVersion: m.latestVersion } : {}), ...(m.nextVersion ? { nextVersion: m.nextVersion } : {}),
       })),
-      ...(uploadTo ? { uploadDatastore: uploadTo.name } : { localUploadUnavailable: 'The workspace has no default datastore to upload local files to.' }),
+      ...(uploadTo ? { uploadDatastore: uploadTo.name } : { localUploadUnavailable: vscode.l10n.t('The workspace has no default datastore to upload local files to.') }),
     };
     return { type: 'init', draft, options };
   }
@@ -157,8 +157,8 @@ export class RegisterModelForm implements FormDefinition<ModelDraft, ModelWebvie
     const runs: RunChoice[] = jobs.filter((j) => j.status === 'Completed').map((j) => ({
       name: j.name, displayName: j.displayName || j.name, status: j.status, ...(j.createdAt ? { createdAt: j.createdAt.toISOString() } : {}),
     }));
-    const note = runs.length === 0 ? `No completed runs in "${experimentName}".`
-      : jobs.length >= maxRuns ? `Showing the completed runs among the newest ${maxRuns}.` : undefined;
+    const note = runs.length === 0 ? vscode.l10n.t('No completed runs in "{0}".', experimentName)
+      : jobs.length >= maxRuns ? vscode.l10n.t('Showing the completed runs among the newest {0}.', maxRuns) : undefined;
     panel.post({ type: 'runs', experimentName, runs, ...(note ? { note } : {}) });
   }
 
@@ -181,7 +181,7 @@ export class RegisterModelForm implements FormDefinition<ModelDraft, ModelWebvie
     if (!jobName) return panel.post({ type: 'runOutputs', jobName, paths: [] });
     const sdk = await loadAzureModules();
     const { paths, truncated } = await sdk.listJobArtifactPaths(await this.artifactStorage(), jobName);
-    const note = paths.length === 0 ? 'This run saved no outputs.' : truncated ? 'Showing the first 500 files.' : undefined;
+    const note = paths.length === 0 ? vscode.l10n.t('This run saved no outputs.') : truncated ? vscode.l10n.t('Showing the first 500 files.') : undefined;
     panel.post({ type: 'runOutputs', jobName, paths, ...(note ? { note } : {}) });
   }
 
@@ -207,7 +207,7 @@ export class RegisterModelForm implements FormDefinition<ModelDraft, ModelWebvie
   private async browseLocal(pick: 'file' | 'folder', panel: Panel): Promise<void> {
     const chosen = await vscode.window.showOpenDialog({
       canSelectFiles: pick === 'file', canSelectFolders: pick === 'folder', canSelectMany: false,
-      title: pick === 'file' ? 'Model file to register' : 'Model folder to register', openLabel: 'Choose',
+      title: pick === 'file' ? vscode.l10n.t('Model file to register') : vscode.l10n.t('Model folder to register'), openLabel: vscode.l10n.t('Choose'),
     });
     const uri = chosen?.[0];
     if (!uri) return;
@@ -228,7 +228,7 @@ export class RegisterModelForm implements FormDefinition<ModelDraft, ModelWebvie
     if (exists) {
       try {
         await this.context.client.models.getVersion(name, version);
-        errors.version = `Version ${version} of model "${name}" already exists. The next free version is ${model.nextVersion ?? 'higher'}.`;
+        errors.version = vscode.l10n.t('Version {0} of model "{1}" already exists. The next free version is {2}.', version, name, model.nextVersion ?? 'higher');
       } catch (error) {
         if (statusOf(error) !== 404) throw error;
       }
@@ -238,7 +238,7 @@ export class RegisterModelForm implements FormDefinition<ModelDraft, ModelWebvie
       case 'local': {
         const path = draft.localPath.trim();
         const stat = await fs.stat(path).catch(() => undefined);
-        if (!stat || (!stat.isFile() && !stat.isDirectory())) errors.localPath = `There is no file or folder at ${path}.`;
+        if (!stat || (!stat.isFile() && !stat.isDirectory())) errors.localPath = vscode.l10n.t('There is no file or folder at {0}.', path);
         isFolder = stat?.isDirectory() ?? false;
         break;
       }
@@ -247,12 +247,12 @@ export class RegisterModelForm implements FormDefinition<ModelDraft, ModelWebvie
           await this.context.client.jobs.get(draft.jobName);
         } catch (error) {
           if (statusOf(error) !== 404) throw error;
-          errors.jobName = `There is no run "${draft.jobName}" in this workspace.`;
+          errors.jobName = vscode.l10n.t('There is no run "{0}" in this workspace.', draft.jobName);
           break;
         }
         const path = draft.runPath.trim();
         const kind = await sdk.storagePathKind(await this.artifactStorage(), `${sdk.jobArtifactFolder(draft.jobName)}${path}`);
-        if (!kind) errors.runPath = `The run has no output "${path}".`;
+        if (!kind) errors.runPath = vscode.l10n.t('The run has no output "{0}".', path);
         isFolder = kind === 'folder';
         break;
       }
@@ -262,12 +262,12 @@ export class RegisterModelForm implements FormDefinition<ModelDraft, ModelWebvie
           datastore = await this.context.client.datastores.get(draft.datastoreName);
         } catch (error) {
           if (statusOf(error) !== 404) throw error;
-          errors.datastoreName = `There is no datastore "${draft.datastoreName}" in this workspace.`;
+          errors.datastoreName = vscode.l10n.t('There is no datastore "{0}" in this workspace.', draft.datastoreName);
           break;
         }
         const path = draft.datastorePath.trim();
         const kind = await sdk.storagePathKind(await this.openStorage(datastore), path);
-        if (!kind) errors.datastorePath = `Nothing is stored at "${path}" in datastore "${datastore.name}".`;
+        if (!kind) errors.datastorePath = vscode.l10n.t('Nothing is stored at "{0}" in datastore "{1}".', path, datastore.name);
         isFolder = kind === 'folder';
         break;
       }
@@ -290,7 +290,7 @@ export class RegisterModelForm implements FormDefinition<ModelDraft, ModelWebvie
   /** Uploads to `LocalUpload/<new id>/` in the default datastore; answers the uploaded file's or folder's URI. */
   private async upload(draft: ModelDraft, isFolder: boolean, panel: Panel): Promise<string> {
     const datastore = await this.defaultDatastore();
-    if (!datastore) throw new Error('The workspace has no default datastore to upload local files to.');
+    if (!datastore) throw new Error(vscode.l10n.t('The workspace has no default datastore to upload local files to.'));
     const localPath = draft.localPath.trim();
     const targetFolder = localUploadFolder(randomUUID());
     const controller = new AbortController();
@@ -311,22 +311,22 @@ export class RegisterModelForm implements FormDefinition<ModelDraft, ModelWebvie
     const rules = validateModelDraft(draft, { localUploadAvailable: (await this.defaultDatastore().catch(() => undefined)) !== undefined });
     if (hasErrors(rules)) {
       panel.post({ type: 'fieldErrors', errors: rules });
-      panel.post({ type: 'status', kind: 'error', message: `Not registered. ${fieldCount(rules)}` });
+      panel.post({ type: 'status', kind: 'error', message: vscode.l10n.t('Not registered. {0}', fieldCount(rules)) });
       return;
     }
-    panel.post({ type: 'busy', message: 'Checking the model source…' });
+    panel.post({ type: 'busy', message: vscode.l10n.t('Checking the model source…') });
     const { errors, isFolder } = await this.hostErrors(draft);
     if (hasErrors(errors)) {
       panel.post({ type: 'idle' });
       panel.post({ type: 'fieldErrors', errors });
-      panel.post({ type: 'status', kind: 'error', message: `Not registered. ${Object.values(errors)[0]}` });
+      panel.post({ type: 'status', kind: 'error', message: vscode.l10n.t('Not registered. {0}', Object.values(errors)[0]) });
       return;
     }
     panel.post({ type: 'fieldErrors', errors: {} });
     const name = draft.name.trim();
     const version = draft.version.trim();
     const modelUri = await this.modelUri(draft, isFolder, panel);
-    panel.post({ type: 'busy', message: `Registering model "${name}" version ${version}…` });
+    panel.post({ type: 'busy', message: vscode.l10n.t('Registering model "{0}" version {1}…', name, version) });
     const tags = tagsToRecord(draft.tags);
     const registered = await this.context.client.models.createOrUpdateVersion(name, version, {
       modelUri,
@@ -337,7 +337,7 @@ export class RegisterModelForm implements FormDefinition<ModelDraft, ModelWebvie
     });
     this.context.log.info(`Registered model "${registered.name}" version ${registered.version} from ${modelUri}.`);
     panel.post({ type: 'idle' });
-    panel.post({ type: 'saved', message: `Registered model "${registered.name}" version ${registered.version}.` });
+    panel.post({ type: 'saved', message: vscode.l10n.t('Registered model "{0}" version {1}.', registered.name, registered.version) });
     this.context.onRegistered(registered);
     panel.dispose();
   }

@@ -3,6 +3,7 @@
  * the extension host checks again before it acts (it never trusts the webview). Each rule
  * answers the message to show next to the field, or undefined when the value is fine.
  */
+import * as l10n from '@vscode/l10n';
 import { normalizeSasToken, sasTokenProblem, utcMinute } from '../azure/sasToken';
 import type {
   DatastoreAuthType, DatastoreDraft, DatastoreField, FormDatastoreType, LocalStorageAccount, ModelDraft, ModelField, TagRow,
@@ -41,45 +42,45 @@ export function containerNoun(datastoreType: FormDatastoreType): string {
 // ---- single fields ---------------------------------------------------------------------------
 
 export function datastoreNameError(name: string, existingNames: readonly string[] = []): string | undefined {
-  if (!name) return 'Enter a name for the datastore.';
-  if (name.length > 255) return 'Use at most 255 characters.';
-  if (!datastoreNamePattern.test(name)) return 'Use only letters, digits and underscores (_).';
+  if (!name) return l10n.t('Enter a name for the datastore.');
+  if (name.length > 255) return l10n.t('Use at most 255 characters.');
+  if (!datastoreNamePattern.test(name)) return l10n.t('Use only letters, digits and underscores (_).');
   const taken = existingNames.find((n) => n.toLowerCase() === name.toLowerCase());
-  if (taken) return `A datastore named "${taken}" already exists in this workspace.`;
+  if (taken) return l10n.t('A datastore named "{0}" already exists in this workspace.', taken);
   return undefined;
 }
 
 /** `local`: given when the endpoint suffix is the local workspace's, whose storage has one account. */
 export function storageAccountNameError(name: string, local?: LocalStorageAccount): string | undefined {
-  if (!name) return 'Enter the storage account name.';
-  if (name.length < 3 || name.length > 24) return 'A storage account name has 3 to 24 characters.';
-  if (!storageAccountNamePattern.test(name)) return 'Use only lowercase letters and digits.';
+  if (!name) return l10n.t('Enter the storage account name.');
+  if (name.length < 3 || name.length > 24) return l10n.t('A storage account name has 3 to 24 characters.');
+  if (!storageAccountNamePattern.test(name)) return l10n.t('Use only lowercase letters and digits.');
   if (local && name !== local.accountName) {
-    return `The local workspace has one storage account: "${local.accountName}".`;
+    return l10n.t('The local workspace has one storage account: "{0}".', local.accountName);
   }
   return undefined;
 }
 
 export function containerNameError(name: string, datastoreType: FormDatastoreType): string | undefined {
   const noun = containerNoun(datastoreType);
-  if (!name) return `Enter the ${noun} name.`;
-  if (name.length < 3 || name.length > 63) return `A ${noun} name has 3 to 63 characters.`;
-  if (/[^a-z0-9-]/.test(name)) return 'Use only lowercase letters, digits and hyphens (-).';
-  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) return 'Start and end with a letter or digit.';
-  if (name.includes('--')) return 'Do not use two hyphens in a row.';
-  return containerNamePattern.test(name) ? undefined : `Not a valid ${noun} name.`;
+  if (!name) return l10n.t('Enter the {0} name.', noun);
+  if (name.length < 3 || name.length > 63) return l10n.t('A {0} name has 3 to 63 characters.', noun);
+  if (/[^a-z0-9-]/.test(name)) return l10n.t('Use only lowercase letters, digits and hyphens (-).');
+  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) return l10n.t('Start and end with a letter or digit.');
+  if (name.includes('--')) return l10n.t('Do not use two hyphens in a row.');
+  return containerNamePattern.test(name) ? undefined : l10n.t('Not a valid {0} name.', noun);
 }
 
 export function endpointSuffixError(suffix: string): string | undefined {
-  if (!suffix) return 'Enter the storage endpoint suffix, e.g. core.windows.net.';
-  if (/^[a-z]+:\/\//i.test(suffix) || suffix.includes('/')) return 'Enter only the suffix (e.g. core.windows.net), not a URL.';
-  return endpointSuffixPattern.test(suffix) ? undefined : 'Not a valid host name suffix.';
+  if (!suffix) return l10n.t('Enter the storage endpoint suffix, e.g. core.windows.net.');
+  if (/^[a-z]+:\/\//i.test(suffix) || suffix.includes('/')) return l10n.t('Enter only the suffix (e.g. core.windows.net), not a URL.');
+  return endpointSuffixPattern.test(suffix) ? undefined : l10n.t('Not a valid host name suffix.');
 }
 
 export function accountKeyError(key: string): string | undefined {
-  if (!key) return 'Enter the storage account key.';
-  if (/\s/.test(key)) return 'The key contains spaces or line breaks: paste it again.';
-  return base64Pattern.test(key) ? undefined : 'An account key is base64 text (88 characters for Azure Storage).';
+  if (!key) return l10n.t('Enter the storage account key.');
+  if (/\s/.test(key)) return l10n.t('The key contains spaces or line breaks: paste it again.');
+  return base64Pattern.test(key) ? undefined : l10n.t('An account key is base64 text (88 characters for Azure Storage).');
 }
 
 export { normalizeSasToken };
@@ -88,50 +89,50 @@ export function sasTokenError(token: string, now: Date = new Date()): string | u
   const problem = sasTokenProblem(token, now);
   switch (problem?.kind) {
     case undefined: return undefined;
-    case 'empty': return 'Enter the SAS token.';
-    case 'url': return 'Paste only the token (the part after "?"), not the whole URL.';
-    case 'noSignature': return 'This is not a SAS token: it has no signature (sig=).';
-    case 'noVersion': return 'This is not a SAS token: it has no version (sv=).';
-    case 'expired': return `This SAS token expired on ${utcMinute(problem.at)}.`;
-    case 'notYetValid': return `This SAS token is not valid before ${utcMinute(problem.at)}: create one that starts now.`;
+    case 'empty': return l10n.t('Enter the SAS token.');
+    case 'url': return l10n.t('Paste only the token (the part after "?"), not the whole URL.');
+    case 'noSignature': return l10n.t('This is not a SAS token: it has no signature (sig=).');
+    case 'noVersion': return l10n.t('This is not a SAS token: it has no version (sv=).');
+    case 'expired': return l10n.t('This SAS token expired on {0}.', utcMinute(problem.at));
+    case 'notYetValid': return l10n.t('This SAS token is not valid before {0}: create one that starts now.', utcMinute(problem.at));
   }
 }
 
 export function guidError(value: string, what: string): string | undefined {
-  if (!value) return `Enter the ${what}.`;
-  return guidPattern.test(value) ? undefined : `The ${what} is a GUID, e.g. 00000000-0000-0000-0000-000000000000.`;
+  if (!value) return l10n.t('Enter the {0}.', what);
+  return guidPattern.test(value) ? undefined : l10n.t('The {0} is a GUID, e.g. 00000000-0000-0000-0000-000000000000.', what);
 }
 
 export function clientSecretError(secret: string): string | undefined {
-  return secret ? undefined : 'Enter the client secret.';
+  return secret ? undefined : l10n.t('Enter the client secret.');
 }
 
 export function modelNameError(name: string): string | undefined {
-  if (!name) return 'Enter a name for the model.';
-  if (name.length > 255) return 'Use at most 255 characters.';
-  if (!/^[a-zA-Z0-9]/.test(name)) return 'Start with a letter or digit.';
-  return assetNamePattern.test(name) ? undefined : 'Use only letters, digits, hyphens (-) and underscores (_).';
+  if (!name) return l10n.t('Enter a name for the model.');
+  if (name.length > 255) return l10n.t('Use at most 255 characters.');
+  if (!/^[a-zA-Z0-9]/.test(name)) return l10n.t('Start with a letter or digit.');
+  return assetNamePattern.test(name) ? undefined : l10n.t('Use only letters, digits, hyphens (-) and underscores (_).');
 }
 
 export function modelVersionError(version: string): string | undefined {
-  if (!version) return 'Enter a version, e.g. 1.';
-  if (version.length > 255) return 'Use at most 255 characters.';
-  if (!/^[a-zA-Z0-9]/.test(version)) return 'Start with a letter or digit.';
-  return assetVersionPattern.test(version) ? undefined : 'Use only letters, digits, dots (.), hyphens (-) and underscores (_).';
+  if (!version) return l10n.t('Enter a version, e.g. 1.');
+  if (version.length > 255) return l10n.t('Use at most 255 characters.');
+  if (!/^[a-zA-Z0-9]/.test(version)) return l10n.t('Start with a letter or digit.');
+  return assetVersionPattern.test(version) ? undefined : l10n.t('Use only letters, digits, dots (.), hyphens (-) and underscores (_).');
 }
 
 /** A path inside a datastore or a run's artifacts: relative, `/`-separated, no `..`. */
 export function storagePathError(path: string, what: string): string | undefined {
-  if (!path.trim()) return `Enter the ${what}.`;
-  if (path.startsWith('/')) return 'Enter the path without a leading "/".';
-  if (path.includes('\\')) return 'Separate folders with "/".';
-  if (path.split('/').some((segment) => segment === '..' || segment === '.')) return 'The path cannot contain "." or ".." segments.';
+  if (!path.trim()) return l10n.t('Enter the {0}.', what);
+  if (path.startsWith('/')) return l10n.t('Enter the path without a leading "/".');
+  if (path.includes('\\')) return l10n.t('Separate folders with "/".');
+  if (path.split('/').some((segment) => segment === '..' || segment === '.')) return l10n.t('The path cannot contain "." or ".." segments.');
   return undefined;
 }
 
 export function localPathError(path: string): string | undefined {
-  if (!path) return 'Choose a file or folder on this machine.';
-  return /^(\/|[a-zA-Z]:[\\/]|\\\\)/.test(path) ? undefined : 'Enter an absolute path.';
+  if (!path) return l10n.t('Choose a file or folder on this machine.');
+  return /^(\/|[a-zA-Z]:[\\/]|\\\\)/.test(path) ? undefined : l10n.t('Enter an absolute path.');
 }
 
 /** Tag rows: blank rows are ignored; every other row needs a key, and keys are unique. */
@@ -140,9 +141,9 @@ export function tagsError(rows: readonly TagRow[]): string | undefined {
   for (const [index, row] of rows.entries()) {
     const key = row.key.trim();
     if (!key && !row.value.trim()) continue;
-    if (!key) return `Tag ${index + 1} has a value but no name.`;
-    if (key.length > 256) return `Tag "${key.slice(0, 20)}…" has a name longer than 256 characters.`;
-    if (seen.has(key)) return `The tag "${key}" appears twice.`;
+    if (!key) return l10n.t('Tag {0} has a value but no name.', index + 1);
+    if (key.length > 256) return l10n.t('Tag "{0}…" has a name longer than 256 characters.', key.slice(0, 20));
+    if (seen.has(key)) return l10n.t('The tag "{0}" appears twice.', key);
     seen.add(key);
   }
   return undefined;
@@ -183,7 +184,7 @@ export function validateDatastoreDraft(draft: DatastoreDraft, context: Datastore
     ['tags', tagsError(draft.tags)],
   ];
   if (!authTypesFor(draft.datastoreType).includes(draft.authType)) {
-    checks.push(['authType', `A ${containerNoun(draft.datastoreType)} datastore cannot use this authentication.`]);
+    checks.push(['authType', l10n.t('A {0} datastore cannot use this authentication.', containerNoun(draft.datastoreType))]);
   }
   switch (draft.authType) {
     case 'AccountKey':
@@ -194,8 +195,8 @@ export function validateDatastoreDraft(draft: DatastoreDraft, context: Datastore
       break;
     case 'ServicePrincipal':
       checks.push(
-        ['tenantId', guidError(draft.tenantId.trim(), 'tenant ID')],
-        ['clientId', guidError(draft.clientId.trim(), 'client ID')],
+        ['tenantId', guidError(draft.tenantId.trim(), l10n.t('tenant ID'))],
+        ['clientId', guidError(draft.clientId.trim(), l10n.t('client ID'))],
         ['clientSecret', clientSecretError(draft.clientSecret)],
       );
       break;
@@ -219,20 +220,20 @@ export function validateModelDraft(draft: ModelDraft, context: ModelRulesContext
   switch (draft.source) {
     case 'local':
       checks.push(['localPath', context.localUploadAvailable === false
-        ? 'Local files cannot be uploaded to this workspace (it has no default datastore).'
+        ? l10n.t('Local files cannot be uploaded to this workspace (it has no default datastore).')
         : localPathError(draft.localPath.trim())]);
       break;
     case 'run':
       checks.push(
-        ['experimentName', draft.experimentName ? undefined : 'Choose the experiment of the run.'],
-        ['jobName', draft.jobName ? undefined : 'Choose the run.'],
-        ['runPath', storagePathError(draft.runPath.trim(), 'path among the run\'s outputs')],
+        ['experimentName', draft.experimentName ? undefined : l10n.t('Choose the experiment of the run.')],
+        ['jobName', draft.jobName ? undefined : l10n.t('Choose the run.')],
+        ['runPath', storagePathError(draft.runPath.trim(), l10n.t('path among the run\'s outputs'))],
       );
       break;
     case 'datastore':
       checks.push(
-        ['datastoreName', draft.datastoreName ? undefined : 'Choose the datastore.'],
-        ['datastorePath', storagePathError(draft.datastorePath.trim(), 'path in the datastore')],
+        ['datastoreName', draft.datastoreName ? undefined : l10n.t('Choose the datastore.')],
+        ['datastorePath', storagePathError(draft.datastorePath.trim(), l10n.t('path in the datastore'))],
       );
       break;
   }

@@ -20,8 +20,8 @@ export class ErrorNode extends TreeNode {
       item.description = `${this.error.remedy.title}…`;
       item.command = { title: this.error.remedy.title, command: this.error.remedy.command };
     } else {
-      item.description = 'Retry';
-      item.command = { title: 'Retry', command: 'azureml.retry', arguments: [this] };
+      item.description = vscode.l10n.t('Retry');
+      item.command = { title: vscode.l10n.t('Retry'), command: 'azureml.retry', arguments: [this] };
     }
     return item;
   }

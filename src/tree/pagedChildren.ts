@@ -76,11 +76,11 @@ export class LoadMoreNode extends TreeNode {
   }
 
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(vscode.l10n.t('Load more…'), vscode.TreeItemCollapsibleState.None);
     item.iconPath = new vscode.ThemeIcon('ellipsis');
     item.contextValue = 'loadMore';
-    item.tooltip = `${this.pages.loadedCount} loaded. Load the next page.`;
-    item.command = { title: 'Load More', command: 'azureml.loadMore', arguments: [this] };
+    item.tooltip = vscode.l10n.t('{0} loaded. Load the next page.', this.pages.loadedCount);
+    item.command = { title: vscode.l10n.t('Load More'), command: 'azureml.loadMore', arguments: [this] };
     return item;
   }
 }

@@ -4,7 +4,7 @@ import type { ConnectionManager } from '../connection/connectionManager';
 /** Shows the active workspace; a click opens the workspace picker. */
 export function registerActiveWorkspaceStatusBar(context: vscode.ExtensionContext, connections: ConnectionManager): vscode.StatusBarItem {
   const item = vscode.window.createStatusBarItem('azureml.activeWorkspace', vscode.StatusBarAlignment.Left, 50);
-  item.name = 'Azure ML Workspace';
+  item.name = vscode.l10n.t('Azure ML Workspace');
   item.command = 'azureml.selectWorkspace';
   const update = (): void => {
     const workspace = connections.activeWorkspace;
@@ -13,10 +13,10 @@ export function registerActiveWorkspaceStatusBar(context: vscode.ExtensionContex
       return;
     }
     const where = connections.kind === 'local' ? 'local' : 'Azure';
-    item.text = workspace ? `$(beaker) ${workspace.workspaceName}` : '$(beaker) Select Azure ML workspace';
+    item.text = workspace ? `$(beaker) ${workspace.workspaceName}` : vscode.l10n.t('$(beaker) Select Azure ML workspace');
     item.tooltip = workspace
-      ? `Azure ML workspace (${where}): ${workspace.workspaceName}\nResource group ${workspace.resourceGroup}, subscription ${workspace.subscriptionId}\nClick to change.`
-      : 'No Azure ML workspace selected. Click to choose one.';
+      ? vscode.l10n.t('Azure ML workspace ({0}): {1}\nResource group {2}, subscription {3}\nClick to change.', where, workspace.workspaceName, workspace.resourceGroup, workspace.subscriptionId)
+      : vscode.l10n.t('No Azure ML workspace selected. Click to choose one.');
     item.show();
   };
   update();

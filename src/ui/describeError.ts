@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { messageWithAdvice } from '../azure/errors';
 import { maskSecrets } from '../azure/secrets';
 import { localFileProblem } from '../core/localFileErrors';
@@ -14,11 +15,11 @@ export interface DescribedError {
   remedy?: Remedy;
 }
 
-export const signInRemedy: Remedy = { title: 'Sign in', command: 'azureml.signIn' };
-export const useLocalWorkspaceRemedy: Remedy = { title: 'Start Local Workspace', command: 'azureml.useLocalWorkspace' };
-export const selectWorkspaceRemedy: Remedy = { title: 'Select Workspace', command: 'azureml.selectWorkspace' };
+export const signInRemedy: Remedy = { get title() { return l10n.t('Sign in'); }, command: 'azureml.signIn' };
+export const useLocalWorkspaceRemedy: Remedy = { get title() { return l10n.t('Start Local Workspace'); }, command: 'azureml.useLocalWorkspace' };
+export const selectWorkspaceRemedy: Remedy = { get title() { return l10n.t('Select Workspace'); }, command: 'azureml.selectWorkspace' };
 /** Registering a datastore again under its name replaces its settings and credentials. */
-export const registerDatastoreRemedy: Remedy = { title: 'Register Datastore…', command: 'azureml.registerDatastore' };
+export const registerDatastoreRemedy: Remedy = { get title() { return l10n.t('Register Datastore…'); }, command: 'azureml.registerDatastore' };
 
 interface ErrorLike {
   name?: string;
@@ -37,24 +38,24 @@ export function describeError(error: unknown, connectionKind: 'azure' | 'local' 
   if (e.name === 'LocalWorkspaceNotRunningError') {
     // Names the folder: the data folder is a machine setting, and the user may not know which one is in use.
     const notRunning = error as { dataDir?: string; reason?: string };
-    return { message: `No local workspace is running for ${notRunning.dataDir ?? '?'} (${notRunning.reason ?? 'not found'}).`, remedy: useLocalWorkspaceRemedy };
+    return { message: l10n.t('No local workspace is running for {0} ({1}).', notRunning.dataDir ?? '?', notRunning.reason ?? '?'), remedy: useLocalWorkspaceRemedy };
   }
   if (connectionKind === 'local' && unreachableCodes.has(e.code ?? '')) {
-    return { message: 'The local workspace is not running.', remedy: useLocalWorkspaceRemedy };
+    return { message: l10n.t('The local workspace is not running.'), remedy: useLocalWorkspaceRemedy };
   }
   if (e.status === 401 || e.code === 'NotSignedIn') {
     return connectionKind === 'local'
-      ? { message: 'The local workspace refused the connection (it was restarted). Connect again.', remedy: useLocalWorkspaceRemedy }
-      : { message: 'Your Azure sign-in has expired or is missing.', remedy: signInRemedy };
+      ? { message: l10n.t('The local workspace refused the connection (it was restarted). Connect again.'), remedy: useLocalWorkspaceRemedy }
+      : { message: l10n.t('Your Azure sign-in has expired or is missing.'), remedy: signInRemedy };
   }
   if (unreachableCodes.has(e.code ?? '')) {
-    return { message: `Azure could not be reached (${e.code}). Check your network connection.` };
+    return { message: l10n.t('Azure could not be reached ({0}). Check your network connection.', e.code ?? '') };
   }
   const fileProblem = localFileProblem(error);
   if (fileProblem) return { message: maskSecrets(fileProblem) };
   const text = maskSecrets(e.message ?? String(error));
   const message = e.name === 'AzureMlError' ? maskSecrets(messageWithAdvice({ message: text, status: e.status, code: e.code ?? '' })) : text;
   if (datastoreSettingCodes.has(e.code ?? '')) return { message, remedy: registerDatastoreRemedy };
-  if (e.status === 403 && !e.code?.startsWith('Datastore')) return { message: `You don't have permission: ${message}`, remedy: selectWorkspaceRemedy };
+  if (e.status === 403 && !e.code?.startsWith('Datastore')) return { message: l10n.t('You don\'t have permission: {0}', message), remedy: selectWorkspaceRemedy };
   return { message };
 }

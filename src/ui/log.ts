@@ -10,7 +10,7 @@ export interface Log {
 }
 
 export function createLog(context: vscode.ExtensionContext): Log {
-  const channel = vscode.window.createOutputChannel('Azure ML', { log: true });
+  const channel = vscode.window.createOutputChannel(vscode.l10n.t('Azure ML'), { log: true });
   context.subscriptions.push(channel);
   const detail = (error: unknown): string => {
     if (error instanceof Error) return error.stack ?? error.message;

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 /** The user dismissed a prompt: the command stops and shows nothing. */
 export class UserCancelledError extends Error {
   constructor() {
-    super('Canceled by the user.');
+    super(vscode.l10n.t('Canceled by the user.'));
   }
 }
 

@@ -11,7 +11,7 @@ export class RunLog implements vscode.Disposable {
   private length = 0;
 
   constructor(readonly jobName: string) {
-    this.channel = vscode.window.createOutputChannel(`Azure ML Run: ${jobName}`);
+    this.channel = vscode.window.createOutputChannel(vscode.l10n.t('Azure ML Run: {0}', jobName));
   }
 
   appendLines(lines: readonly string[]): void {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { runState, runStatusIcon } from '../tree/experiments/runStatus';
+import { runState, runStatusIcon, runStatusText } from '../tree/experiments/runStatus';
 
 /** What the status bar shows of the run followed last. */
 export interface RunStatusView {
@@ -27,7 +27,7 @@ export class RunStatusBar implements vscode.Disposable {
   private hideTimer: NodeJS.Timeout | undefined;
 
   constructor() {
-    this.item.name = 'Azure ML Run';
+    this.item.name = vscode.l10n.t('Azure ML Run');
   }
 
   show(view: RunStatusView): void {
@@ -58,9 +58,9 @@ export class RunStatusBar implements vscode.Disposable {
     if (!view) return;
     const status = view.status ?? 'Submitted';
     const icon = runStatusIcon(runState(status)).id;
-    this.item.text = `$(${icon}) ${view.jobName} ${status} ${elapsed(view.since, view.until ?? new Date())}`;
-    this.item.tooltip = `Azure ML run ${view.jobName}: ${status}. Click to show its log.`;
-    this.item.command = { title: 'Show Run Log', command: 'azureml.tailRun', arguments: [view.jobName] };
+    this.item.text = `$(${icon}) ${view.jobName} ${runStatusText(status)} ${elapsed(view.since, view.until ?? new Date())}`;
+    this.item.tooltip = vscode.l10n.t('Azure ML run {0}: {1}. Click to show its log.', view.jobName, runStatusText(status));
+    this.item.command = { title: vscode.l10n.t('Show Run Log'), command: 'azureml.tailRun', arguments: [view.jobName] };
   }
 
   dispose(): void {

@@ -3,6 +3,7 @@
  * the control, and an error message under it. Every control has a label; errors are linked
  * with aria-describedby, marked aria-invalid, and live regions read them out.
  */
+import * as l10n from '@vscode/l10n';
 import { h, icon } from './dom';
 
 export interface Field {
@@ -101,7 +102,7 @@ export function textField(o: TextFieldOptions): TextField {
   };
   if (o.suggestions) setSuggestions(o.suggestions);
   if (o.secret) {
-    const reveal = h('button', { type: 'button', class: 'icon-button', 'aria-label': `Show ${o.label.toLowerCase()}`, 'aria-pressed': 'false', title: 'Show' }, icon('eye'));
+    const reveal = h('button', { type: 'button', class: 'icon-button', 'aria-label': `Show ${o.label.toLowerCase()}`, 'aria-pressed': 'false', title: l10n.t('Show') }, icon('eye'));
     reveal.addEventListener('click', () => {
       const showing = input.type === 'text';
       input.type = showing ? 'password' : 'text';
@@ -326,7 +327,7 @@ export function tagsField(o: { id: string; label: string; description: string; r
   const parts = row(o.id, o.label, o.description, true);
   parts.root.setAttribute('aria-describedby', describedBy(o.id, true));
   const list = h('div', { class: 'tag-list' });
-  const add = button({ label: 'Add Tag', icon: 'add', kind: 'secondary', id: `${o.id}-add` });
+  const add = button({ label: l10n.t('Add Tag'), icon: 'add', kind: 'secondary', id: `${o.id}-add` });
   parts.control.append(list, add);
   let rows: TagRowValue[] = o.rows.map((r) => ({ ...r }));
   let inputs: HTMLInputElement[] = [];
@@ -335,8 +336,8 @@ export function tagsField(o: { id: string; label: string; description: string; r
     inputs = [];
     list.replaceChildren(...rows.map((tag, index) => {
       const n = index + 1;
-      const key = h('input', { type: 'text', class: 'input tag-key', placeholder: 'Name', 'aria-label': `Tag ${n} name`, spellcheck: 'false', autocomplete: 'off' });
-      const value = h('input', { type: 'text', class: 'input tag-value', placeholder: 'Value', 'aria-label': `Tag ${n} value`, spellcheck: 'false', autocomplete: 'off' });
+      const key = h('input', { type: 'text', class: 'input tag-key', placeholder: l10n.t('Name'), 'aria-label': l10n.t('Tag {0} name', n), spellcheck: 'false', autocomplete: 'off' });
+      const value = h('input', { type: 'text', class: 'input tag-value', placeholder: l10n.t('Value'), 'aria-label': l10n.t('Tag {0} value', n), spellcheck: 'false', autocomplete: 'off' });
       key.value = tag.key;
       value.value = tag.value;
       key.addEventListener('input', () => {
@@ -347,7 +348,7 @@ export function tagsField(o: { id: string; label: string; description: string; r
         rows[index] = { key: rows[index]!.key, value: value.value };
         o.onChange(rows.map((r) => ({ ...r })));
       });
-      const remove = h('button', { type: 'button', class: 'icon-button', 'aria-label': `Remove tag ${n}`, title: 'Remove' }, icon('close'));
+      const remove = h('button', { type: 'button', class: 'icon-button', 'aria-label': l10n.t('Remove tag {0}', n), title: l10n.t('Remove') }, icon('close'));
       remove.addEventListener('click', () => {
         rows.splice(index, 1);
         o.onChange(rows.map((r) => ({ ...r })));

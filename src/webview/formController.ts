@@ -3,6 +3,7 @@
  * webview's state and tells the host about each change, mounts the form on `init`, answers the
  * host's common messages, and sends one request at a time (submit, or a form's own check).
  */
+import * as l10n from '@vscode/l10n';
 import type { CommonHostMessage, CommonWebviewMessage, StatusKind } from '../forms/protocol';
 import { attentionSentence, type ErrorDisplay, type FormShell } from './formShell';
 import { connectToHost, type HostChannel } from './host';
@@ -113,14 +114,14 @@ export class FormController<D, F extends string, W> {
   }
 
   /** Submits unless the rules find a field that needs attention (then says which, and focuses it). */
-  submit(ruleErrors: () => Partial<Record<F, string>>, busyMessage = 'Registering…'): void {
+  submit(ruleErrors: () => Partial<Record<F, string>>, busyMessage = l10n.t('Registering…')): void {
     const view = this.view;
     if (this.waiting || !view) return;
     view.errors.revealAll();
     const blocking = view.errors.blocking(ruleErrors());
     view.refresh(true);
     if (blocking.length > 0) {
-      view.shell.showStatus('error', attentionSentence('Not registered.', blocking));
+      view.shell.showStatus('error', attentionSentence(l10n.t('Not registered.'), blocking));
       return;
     }
     this.request(busyMessage, { type: 'submit', draft: this.draft });

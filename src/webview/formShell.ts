@@ -2,6 +2,7 @@
  * The frame of a registration form: title, sections, the status line, the buttons, and the
  * rules for when an error shows (a field the user has edited, or every field after a submit).
  */
+import * as l10n from '@vscode/l10n';
 import type { StatusKind } from '../forms/protocol';
 import { h, icon } from './dom';
 import { button, type Field } from './fields';
@@ -18,7 +19,7 @@ export class FormShell {
 
   constructor(o: { title: string; icon: string; subtitle: Node | string; primaryLabel: string; onSubmit(): void; onCancel(): void }) {
     this.primary = button({ label: o.primaryLabel, kind: 'primary', type: 'submit', id: 'submit' });
-    const cancel = button({ label: 'Cancel', kind: 'secondary', id: 'cancel' });
+    const cancel = button({ label: l10n.t('Cancel'), kind: 'secondary', id: 'cancel' });
     cancel.addEventListener('click', () => o.onCancel());
     this.buttons.push(this.primary);
     this.actions = h('div', { class: 'form-actions' }, this.primary, cancel);
@@ -128,6 +129,6 @@ export class ErrorDisplay<F extends string> {
 
 /** "2 fields need attention: Name, Account key." */
 export function attentionSentence(prefix: string, fields: Field[]): string {
-  const count = fields.length === 1 ? 'One field needs attention' : `${fields.length} fields need attention`;
+  const count = fields.length === 1 ? l10n.t('One field needs attention') : l10n.t('{0} fields need attention', fields.length);
   return `${prefix} ${count}: ${fields.map((f) => f.label).join(', ')}.`;
 }

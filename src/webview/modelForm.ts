@@ -1,4 +1,6 @@
 /** The Register Model form, in its webview. */
+import './l10nSetup';
+import * as l10n from '@vscode/l10n';
 import { emptyModelDraft, toModelDraft } from '../forms/drafts';
 import type {
   ModelChoice, ModelDraft, ModelField, ModelFormOptions, ModelHostMessage, ModelSource, ModelType, ModelWebviewMessage, RunChoice,
@@ -10,15 +12,15 @@ import { FormController, startForm, type FormView } from './formController';
 import { ErrorDisplay, FormShell } from './formShell';
 
 const sourceChoices: Array<Choice<ModelSource>> = [
-  { value: 'local', label: 'Local file or folder', description: 'Uploaded to the workspace\'s default datastore.', icon: 'device-desktop' },
-  { value: 'run', label: 'Output of a run', description: 'A file or folder a completed run saved.', icon: 'beaker' },
-  { value: 'datastore', label: 'Datastore path', description: 'Files already in a registered datastore.', icon: 'database' },
+  { value: 'local', label: l10n.t('Local file or folder'), description: l10n.t('Uploaded to the workspace\'s default datastore.'), icon: 'device-desktop' },
+  { value: 'run', label: l10n.t('Output of a run'), description: l10n.t('A file or folder a completed run saved.'), icon: 'beaker' },
+  { value: 'datastore', label: l10n.t('Datastore path'), description: l10n.t('Files already in a registered datastore.'), icon: 'database' },
 ];
 
 const typeChoices: Array<Choice<ModelType>> = [
-  { value: 'custom_model', label: 'Custom', description: 'Any files; you provide the scoring code.' },
-  { value: 'mlflow_model', label: 'MLflow', description: 'A folder with an MLmodel file, deployable without scoring code.' },
-  { value: 'triton_model', label: 'Triton', description: 'A model repository for NVIDIA Triton Inference Server.' },
+  { value: 'custom_model', label: l10n.t('Custom'), description: l10n.t('Any files; you provide the scoring code.') },
+  { value: 'mlflow_model', label: 'MLflow', description: l10n.t('A folder with an MLmodel file, deployable without scoring code.') },
+  { value: 'triton_model', label: l10n.t('Triton'), description: l10n.t('A model repository for NVIDIA Triton Inference Server.') },
 ];
 
 function runLabel(run: RunChoice): string {
@@ -43,74 +45,74 @@ function build(form: ModelForm, opts: ModelFormOptions): ModelFormView {
   const change = <K extends ModelField>(field: K, value: ModelDraft[K], edited = true): void => form.change(field, value, edited);
 
   const shell = new FormShell({
-    title: 'Register Model', icon: 'package', primaryLabel: 'Register',
-    subtitle: h('span', {}, 'Register a model version in workspace ', h('strong', {}, opts.workspaceName), '.'),
+    title: l10n.t('Register Model'), icon: 'package', primaryLabel: l10n.t('Register'),
+    subtitle: h('span', {}, l10n.t('Register a model version in workspace '), h('strong', {}, opts.workspaceName), '.'),
     onSubmit: () => form.submit(rules),
     onCancel: () => form.post({ type: 'cancel' }),
   });
 
-  const sourceSection = shell.section('Source', 'Where the model\'s files are.');
+  const sourceSection = shell.section(l10n.t('Source'), l10n.t('Where the model\'s files are.'));
   const source = radioField<ModelSource>({
-    id: 'source', label: 'Model files', choices: sourceChoices, value: initial.source, layout: 'cards',
+    id: 'source', label: l10n.t('Model files'), choices: sourceChoices, value: initial.source, layout: 'cards',
     onChange: (v) => change('source', v),
   });
   const localPath = textField({
-    id: 'localPath', label: 'File or folder', value: initial.localPath, size: 'long', placeholder: '/path/to/model',
+    id: 'localPath', label: l10n.t('File or folder'), value: initial.localPath, size: 'long', placeholder: '/path/to/model',
     description: opts.uploadDatastore
-      ? `Uploaded to datastore "${opts.uploadDatastore}" under LocalUpload/, then registered from there.`
+      ? l10n.t('Uploaded to datastore "{0}" under LocalUpload/, then registered from there.', opts.uploadDatastore)
       : (opts.localUploadUnavailable ?? ''),
     onInput: (v) => change('localPath', v),
   });
-  const chooseFile = button({ label: 'Choose File…', kind: 'secondary', id: 'choose-file' });
-  const chooseFolder = button({ label: 'Choose Folder…', kind: 'secondary', id: 'choose-folder' });
+  const chooseFile = button({ label: l10n.t('Choose File…'), kind: 'secondary', id: 'choose-file' });
+  const chooseFolder = button({ label: l10n.t('Choose Folder…'), kind: 'secondary', id: 'choose-folder' });
   chooseFile.addEventListener('click', () => form.post({ type: 'browseLocal', pick: 'file' }));
   chooseFolder.addEventListener('click', () => form.post({ type: 'browseLocal', pick: 'folder' }));
   localPath.actions.append(chooseFile, chooseFolder);
 
   const experiment = selectField({
-    id: 'experimentName', label: 'Experiment', value: initial.experimentName, placeholder: 'Choose an experiment',
+    id: 'experimentName', label: l10n.t('Experiment'), value: initial.experimentName, placeholder: l10n.t('Choose an experiment'),
     options: opts.experiments.map((e) => ({ value: e, label: e })),
     onChange: (v) => {
       form.update({ jobName: '', runPath: '' });
-      run.setOptions([], '', v ? 'Loading runs…' : 'Choose an experiment first');
-      output.setOptions([], '', 'Choose a run first');
+      run.setOptions([], '', v ? l10n.t('Loading runs…') : l10n.t('Choose an experiment first'));
+      output.setOptions([], '', l10n.t('Choose a run first'));
       change('experimentName', v);
       if (v) form.post({ type: 'loadRuns', experimentName: v });
     },
   });
-  if (opts.experiments.length === 0) experiment.setNote('This workspace has no experiments.');
+  if (opts.experiments.length === 0) experiment.setNote(l10n.t('This workspace has no experiments.'));
   const run = selectField({
-    id: 'jobName', label: 'Run', value: '', placeholder: 'Choose an experiment first', options: [],
-    description: 'Completed runs, newest first.',
+    id: 'jobName', label: l10n.t('Run'), value: '', placeholder: l10n.t('Choose an experiment first'), options: [],
+    description: l10n.t('Completed runs, newest first.'),
     onChange: (v) => {
       form.update({ runPath: '' });
-      output.setOptions([], '', v ? 'Loading outputs…' : 'Choose a run first');
+      output.setOptions([], '', v ? l10n.t('Loading outputs…') : l10n.t('Choose a run first'));
       change('jobName', v);
       if (v) form.post({ type: 'loadRunOutputs', jobName: v });
     },
   });
   const output = selectField({
-    id: 'runPath', label: 'Output', value: '', placeholder: 'Choose a run first', options: [],
-    description: 'A file or a folder (ending in /) among what the run saved.',
+    id: 'runPath', label: l10n.t('Output'), value: '', placeholder: l10n.t('Choose a run first'), options: [],
+    description: l10n.t('A file or a folder (ending in /) among what the run saved.'),
     onChange: (v) => change('runPath', v),
   });
   const datastore = selectField({
-    id: 'datastoreName', label: 'Datastore', value: initial.datastoreName, placeholder: 'Choose a datastore',
+    id: 'datastoreName', label: l10n.t('Datastore'), value: initial.datastoreName, placeholder: l10n.t('Choose a datastore'),
     options: opts.datastores.map((d) => ({ value: d.name, label: d.isDefault ? `${d.name} (default)` : d.name })),
     onChange: (v) => change('datastoreName', v),
   });
   const datastorePath = textField({
-    id: 'datastorePath', label: 'Path in the datastore', value: initial.datastorePath, size: 'long', monospace: true,
-    placeholder: 'models/my-model/', description: 'A file, or a folder whose whole content is the model.',
+    id: 'datastorePath', label: l10n.t('Path in the datastore'), value: initial.datastorePath, size: 'long', monospace: true,
+    placeholder: 'models/my-model/', description: l10n.t('A file, or a folder whose whole content is the model.'),
     onInput: (v) => change('datastorePath', v),
   });
   sourceSection.append(source.root, localPath.root, experiment.root, run.root, output.root, datastore.root, datastorePath.root);
   if (opts.localUploadUnavailable) source.setDisabled('local', opts.localUploadUnavailable);
 
-  const modelSection = shell.section('Model');
+  const modelSection = shell.section(l10n.t('Model'));
   const name = textField({
-    id: 'name', label: 'Name', value: initial.name, size: 'medium', placeholder: 'e.g. fraud-classifier',
-    description: 'A new name, or an existing model to add a version to. Letters, digits, hyphens and underscores.',
+    id: 'name', label: l10n.t('Name'), value: initial.name, size: 'medium', placeholder: l10n.t('e.g. fraud-classifier'),
+    description: l10n.t('A new name, or an existing model to add a version to. Letters, digits, hyphens and underscores.'),
     suggestions: opts.models.map((m) => m.name),
     onInput: (v) => {
       change('name', v);
@@ -123,20 +125,20 @@ function build(form: ModelForm, opts: ModelFormOptions): ModelFormView {
   const modelNote = h('div', { class: 'setting-note', id: 'name-note', 'aria-live': 'polite' });
   name.root.querySelector('.setting-control')?.append(modelNote);
   const version = textField({
-    id: 'version', label: 'Version', value: initial.version, size: 'short',
-    description: 'The next free version is proposed; a version never changes once registered.',
+    id: 'version', label: l10n.t('Version'), value: initial.version, size: 'short',
+    description: l10n.t('The next free version is proposed; a version never changes once registered.'),
     onInput: (v) => change('version', v),
   });
   const modelType = radioField<ModelType>({
-    id: 'modelType', label: 'Model type', choices: typeChoices, value: initial.modelType, layout: 'list',
+    id: 'modelType', label: l10n.t('Model type'), choices: typeChoices, value: initial.modelType, layout: 'list',
     onChange: (v) => change('modelType', v),
   });
   const description = textAreaField({
-    id: 'description', label: 'Description', value: initial.description, placeholder: 'What the model does, how it was trained',
+    id: 'description', label: l10n.t('Description'), value: initial.description, placeholder: l10n.t('What the model does, how it was trained'),
     onInput: (v) => change('description', v),
   });
   const tags = tagsField({
-    id: 'tags', label: 'Tags', description: 'Name and value pairs, e.g. accuracy = 0.94.', rows: initial.tags,
+    id: 'tags', label: l10n.t('Tags'), description: l10n.t('Name and value pairs, e.g. accuracy = 0.94.'), rows: initial.tags,
     onChange: (rows) => change('tags', rows),
   });
   modelSection.append(name.root, version.root, modelType.root, description.root, tags.root);
@@ -162,7 +164,7 @@ function build(form: ModelForm, opts: ModelFormOptions): ModelFormView {
     shell, errors, refresh,
     loadDependents(): void {
       if (form.draft.experimentName) {
-        run.setOptions([], '', 'Loading runs…');
+        run.setOptions([], '', l10n.t('Loading runs…'));
         form.post({ type: 'loadRuns', experimentName: form.draft.experimentName });
       }
       if (form.draft.name && !validateModelDraft(form.draft).name) form.post({ type: 'loadModel', name: form.draft.name.trim() });
@@ -170,18 +172,18 @@ function build(form: ModelForm, opts: ModelFormOptions): ModelFormView {
     showRuns(experimentName: string, runs: RunChoice[], note: string | undefined): void {
       if (experimentName !== form.draft.experimentName) return;
       const keep = runs.some((r) => r.name === form.draft.jobName) ? form.draft.jobName : '';
-      run.setOptions(runs.map((r) => ({ value: r.name, label: runLabel(r) })), keep, runs.length ? 'Choose a run' : 'No completed runs');
+      run.setOptions(runs.map((r) => ({ value: r.name, label: runLabel(r) })), keep, runs.length ? l10n.t('Choose a run') : l10n.t('No completed runs'));
       run.setNote(note);
       if (keep !== form.draft.jobName) change('jobName', keep, false);
       if (keep) {
-        output.setOptions([], '', 'Loading outputs…');
+        output.setOptions([], '', l10n.t('Loading outputs…'));
         form.post({ type: 'loadRunOutputs', jobName: keep });
       }
     },
     showOutputs(jobName: string, paths: string[], note: string | undefined): void {
       if (jobName !== form.draft.jobName) return;
       const keep = paths.includes(form.draft.runPath) ? form.draft.runPath : '';
-      output.setOptions(paths.map((p) => ({ value: p, label: p })), keep, paths.length ? 'Choose a file or folder' : 'No outputs');
+      output.setOptions(paths.map((p) => ({ value: p, label: p })), keep, paths.length ? l10n.t('Choose a file or folder') : l10n.t('No outputs'));
       output.setNote(note);
       if (keep !== form.draft.runPath) change('runPath', keep, false);
     },
@@ -194,8 +196,8 @@ function build(form: ModelForm, opts: ModelFormOptions): ModelFormView {
     showModelInfo(model: ModelChoice, exists: boolean): void {
       if (model.name !== form.draft.name.trim()) return;
       modelNote.textContent = exists
-        ? `Existing model${model.latestVersion ? `, latest version ${model.latestVersion}` : ''}: this registers a new version.`
-        : 'A new model.';
+        ? l10n.t('Existing model{0}: this registers a new version.', model.latestVersion ? l10n.t(', latest version {0}', model.latestVersion) : '')
+        : l10n.t('A new model.');
       if (!errors.editedFields.includes('version') && model.nextVersion) {
         version.setValue(model.nextVersion);
         change('version', model.nextVersion, false);

@@ -9,7 +9,7 @@ export const registerDatastore: CommandFactory = (context) => async () => {
     client, connection, workspace, log: context.log,
     onRegistered: (datastore) => {
       context.views.datastores.refresh();
-      void vscode.window.showInformationMessage(`Registered datastore "${datastore.name}" in workspace "${workspace.workspaceName}".`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Registered datastore "{0}" in workspace "{1}".', datastore.name, workspace.workspaceName));
     },
   });
   context.forms.show(form, RegisterDatastoreForm.initialDraft(connection));

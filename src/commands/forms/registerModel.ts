@@ -23,7 +23,7 @@ export const registerModel: CommandFactory = (context) => async (arg?: unknown) 
     client, connection, workspace, log: context.log,
     onRegistered: (model) => {
       context.views.models.refresh();
-      void vscode.window.showInformationMessage(`Registered model "${model.name}" version ${model.version}.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Registered model "{0}" version {1}.', model.name, model.version));
     },
   });
   context.forms.show(form, RegisterModelForm.initialDraft(), presetFrom(arg));

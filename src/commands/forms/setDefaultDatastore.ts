@@ -11,10 +11,10 @@ export const setDefaultDatastore: CommandFactory = (context) => async (node?: Da
     collectPages((t) => client.datastores.list(t ? { continuationToken: t } : {})).then((all) => all
       .filter((d) => !d.isDefault)
       .map((d) => ({ label: d.name, description: datastoreLocation(d), value: d }))),
-    { title: 'Set Default Datastore', placeHolder: 'The datastore to make the workspace default' });
+    { title: vscode.l10n.t('Set Default Datastore'), placeHolder: vscode.l10n.t('The datastore to make the workspace default') });
   await client.datastores.setDefault(datastore.name);
   context.log.info(`Datastore "${datastore.name}" is now the default of workspace "${workspace.workspaceName}".`);
   context.views.datastores.refresh();
-  void vscode.window.showInformationMessage(`"${datastore.name}" is now the default datastore of ${workspace.workspaceName}.`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('"{0}" is now the default datastore of {1}.', datastore.name, workspace.workspaceName));
   return datastore.name;
 };

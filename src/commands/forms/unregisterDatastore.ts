@@ -18,17 +18,17 @@ export const unregisterDatastore: CommandFactory = (context) => async (node?: Da
     collectPages((t) => client.datastores.list(t ? { continuationToken: t } : {})).then((all) => all
       .filter((d) => !d.isDefault)
       .map((d) => ({ label: d.name, description: datastoreLocation(d), value: d }))),
-    { title: 'Unregister Datastore', placeHolder: 'The datastore to remove from the workspace (its data stays in storage)' });
+    { title: vscode.l10n.t('Unregister Datastore'), placeHolder: vscode.l10n.t('The datastore to remove from the workspace (its data stays in storage)') });
   const where = datastoreLocation(datastore);
   const what = noun[datastore.datastoreType] ?? 'storage';
   await (prompts.confirm ?? vscodePrompts.confirm!)({
-    message: `Unregister datastore "${datastore.name}"?`,
-    detail: `Workspace "${workspace.workspaceName}" will no longer list it. The data in the ${what} ${where} is kept: nothing in storage is deleted.`,
+    message: vscode.l10n.t('Unregister datastore "{0}"?', datastore.name),
+    detail: vscode.l10n.t('Workspace "{0}" will no longer list it. The data in the {1} {2} is kept: nothing in storage is deleted.', workspace.workspaceName, what, where),
     confirm: 'Unregister',
   });
   await client.datastores.delete(datastore.name);
   context.log.info(`Unregistered datastore "${datastore.name}" (${where}); its storage was not touched.`);
   context.views.datastores.refresh();
-  void vscode.window.showInformationMessage(`Unregistered datastore "${datastore.name}". Its data is still in ${where}.`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Unregistered datastore "{0}". Its data is still in {1}.', datastore.name, where));
   return datastore.name;
 };

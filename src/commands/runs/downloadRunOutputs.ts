@@ -10,8 +10,8 @@ async function targetFolder(given: unknown, jobName: string): Promise<string> {
   if (typeof given === 'string' && given) return given;
   if (given instanceof vscode.Uri) return given.fsPath;
   const picked = await vscode.window.showOpenDialog({
-    title: `Download outputs and logs of ${jobName} into…`,
-    canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Download Here',
+    title: vscode.l10n.t('Download outputs and logs of {0} into…', jobName),
+    canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: vscode.l10n.t('Download Here'),
     ...(vscode.workspace.workspaceFolders?.[0] ? { defaultUri: vscode.workspace.workspaceFolders[0].uri } : {}),
   });
   if (!picked?.[0]) throw new UserCancelledError();
@@ -23,15 +23,15 @@ async function targetFolder(given: unknown, jobName: string): Promise<string> {
  * ./outputs) and `named-outputs/<name>/`, as azure-ai-ml lays them out.
  */
 export const downloadRunOutputs = (context: CommandContext) => async (arg?: unknown, folder?: unknown) => {
-  const { jobName } = await runOf(arg, context.prompts, 'Download Outputs and Logs');
+  const { jobName } = await runOf(arg, context.prompts, vscode.l10n.t('Download Outputs and Logs'));
   const place = localPathForRemoteName(await targetFolder(folder, jobName), jobName);
-  if (!place.ok) throw new Error(`Run "${jobName}" can't be downloaded: its name can't be a folder name (${place.reason}).`);
+  if (!place.ok) throw new Error(vscode.l10n.t('Run "{0}" can\'t be downloaded: its name can\'t be a folder name ({1}).', jobName, place.reason));
   const target = place.localPath;
   const { client, workspace, connection } = await context.connections.activeWorkspaceClient();
   const sdk = await loadAzureModules();
   const userCredential = connection.userCredential(workspace.tenantId);
   const parts = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Azure ML: downloading outputs and logs of ${jobName}…`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Azure ML: downloading outputs and logs of {0}…', jobName), cancellable: true },
     (_progress, token) => {
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
@@ -48,11 +48,11 @@ export const downloadRunOutputs = (context: CommandContext) => async (arg?: unkn
     for (const failed of part.failed) context.log.warn(`Run ${jobName}: ${JSON.stringify(`${part.name}/${failed.path}`)} not downloaded: ${failed.reason}`);
   }
   const failures = parts.reduce((sum, p) => sum + p.failed.length, 0);
-  if (failures > 0) void vscode.window.showWarningMessage(`${failures} files of run ${jobName} could not be downloaded; the Azure ML log lists them.`, 'Show Log')
-    .then((choice) => choice === 'Show Log' && context.log.show());
-  void vscode.window.showInformationMessage(`Downloaded ${files} files (${formatBytes(bytes)}) of run ${jobName} to ${target}.`, 'Reveal')
+  if (failures > 0) void vscode.window.showWarningMessage(vscode.l10n.t('{0} files of run {1} could not be downloaded; the Azure ML log lists them.', failures, jobName), vscode.l10n.t('Show Log'))
+    .then((choice) => choice === vscode.l10n.t('Show Log') && context.log.show());
+  void vscode.window.showInformationMessage(vscode.l10n.t('Downloaded {0} files ({1}) of run {2} to {3}.', files, formatBytes(bytes), jobName, target), vscode.l10n.t('Reveal'))
     .then((choice) => {
-      if (choice === 'Reveal') void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(target));
+      if (choice === vscode.l10n.t('Reveal')) void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(target));
     });
   return { folder: target, parts };
 };

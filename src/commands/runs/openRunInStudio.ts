@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { isStudioUrl, originOf } from '../../azure/trustedHosts';
 import { vscodePrompts } from '../../ui/prompts';
 import type { CommandContext } from '../commandContext';
@@ -8,13 +9,13 @@ import { runOf } from './runArgument';
  * comes from the service, so only an HTTPS page of the cloud's own studio is opened.
  */
 export const openRunInStudio = (context: CommandContext) => async (arg?: unknown) => {
-  const run = await runOf(arg, context.prompts, 'Open Run in Studio');
+  const run = await runOf(arg, context.prompts, l10n.t('Open Run in Studio'));
   const { client, connection } = await context.connections.activeWorkspaceClient();
   const studioUrl = run.job?.studioUrl ?? (await client.jobs.get(run.jobName)).studioUrl;
-  if (!studioUrl) throw new Error(`Run ${run.jobName} has no Azure ML studio page${context.connections.kind === 'local' ? ' (runs of the local workspace are only here)' : ''}.`);
+  if (!studioUrl) throw new Error(l10n.t('Run {0} has no Azure ML studio page{1}.', run.jobName, context.connections.kind === 'local' ? l10n.t(' (runs of the local workspace are only here)') : ''));
   if (!isStudioUrl(connection.cloud, studioUrl)) {
-    throw new Error(`The studio link of run ${run.jobName} leads to ${originOf(studioUrl)}, which is not Azure ML studio`
-      + `${connection.cloud.studioUrl ? ` (${connection.cloud.studioUrl})` : ''}: it was not opened.`);
+    throw new Error(l10n.t('The studio link of run {0} leads to {1}, which is not Azure ML studio', run.jobName, originOf(studioUrl))
+      + l10n.t('{0}: it was not opened.', connection.cloud.studioUrl ? ` (${connection.cloud.studioUrl})` : ''));
   }
   await (context.prompts.openExternal ?? vscodePrompts.openExternal!)(studioUrl);
   return studioUrl;

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { Job } from '../../azure/domain';
 import type { Prompts } from '../../ui/prompts';
 
@@ -10,8 +11,8 @@ export async function runOf(arg: unknown, prompts: Prompts, title: string): Prom
   if (job?.name) return { jobName: job.name, job };
   const jobName = await prompts.input({
     title,
-    prompt: 'Job (run) name',
-    validateInput: (v) => (v.trim() ? undefined : 'Enter the name of a job.'),
+    prompt: l10n.t('Job (run) name'),
+    validateInput: (v) => (v.trim() ? undefined : l10n.t('Enter the name of a job.')),
   });
   return { jobName: jobName.trim() };
 }

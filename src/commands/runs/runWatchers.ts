@@ -99,7 +99,9 @@ export class RunWatchers implements vscode.Disposable {
     this.watches.delete(jobName);
     this.watches.set(jobName, watch);
     this.closeOldLogs();
-    log.appendLines([`Run ${jobName} in workspace ${workspace.workspaceName}${workspace.connectionKind === 'local' ? ' (local)' : ''}`, ...(options.intro ?? [])]);
+    log.appendLines([workspace.connectionKind === 'local'
+      ? vscode.l10n.t('Run {0} in workspace {1} (local)', jobName, workspace.workspaceName)
+      : vscode.l10n.t('Run {0} in workspace {1}', jobName, workspace.workspaceName), ...(options.intro ?? [])]);
     if (options.reveal !== false) log.show();
     this.statusBar.show({ jobName, status: undefined, since: watch.followingSince });
     await this.remember({ jobName, workspace }, true);
@@ -112,7 +114,7 @@ export class RunWatchers implements vscode.Disposable {
         onStatus: ({ status, details }) => {
           watch.status = status;
           watch.runStart = details.startTime ?? watch.runStart;
-          log.appendLines([`${clockPrefix()} Status: ${status}`]);
+          log.appendLines([vscode.l10n.t('{0} Status: {1}', clockPrefix(), status)]);
           this.showInStatusBar(watch);
           this.scheduleTreeRefresh();
         },
@@ -131,7 +133,7 @@ export class RunWatchers implements vscode.Disposable {
     } catch (error) {
       if (watch.controller.signal.aborted) return undefined;
       const message = error instanceof Error ? error.message : String(error);
-      watch.log.appendLines([`${clockPrefix()} Stopped following the run: ${message}`, 'Use "Tail Run" on the run to follow it again.']);
+      watch.log.appendLines([vscode.l10n.t('{0} Stopped following the run: {1}', clockPrefix(), message), vscode.l10n.t('Use "Tail Run" on the run to follow it again.')]);
       this.log.error(`Following run ${watch.jobName} failed`, error);
       watch.controller.abort();
       return undefined;
@@ -157,10 +159,10 @@ export class RunWatchers implements vscode.Disposable {
     const [first] = runSummaryLines(summary);
     const text = summary.error ? `${first} ${summary.error.message}` : first!;
     const show = (choice: string | undefined): void => {
-      if (choice === 'Show Log') watch.log.show();
+      if (choice === vscode.l10n.t('Show Log')) watch.log.show();
     };
-    if (summary.status === 'Failed') void vscode.window.showErrorMessage(text, 'Show Log').then(show);
-    else void vscode.window.showInformationMessage(text, 'Show Log').then(show);
+    if (summary.status === 'Failed') void vscode.window.showErrorMessage(text, vscode.l10n.t('Show Log')).then(show);
+    else void vscode.window.showInformationMessage(text, vscode.l10n.t('Show Log')).then(show);
   }
 
   private scheduleTreeRefresh(): void {

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import type { Compute } from '../../azure/domain';
 import type { WorkspaceClient } from '../../azure/workspaceClient';
@@ -36,8 +37,8 @@ async function pickCompute(ctx: ScriptPickContext, title: string, remembered: st
   const computes = await collectPages<Compute>((continuationToken) => ctx.client.computes.list(continuationToken ? { continuationToken } : {}), 200);
   if (computes.length === 0) {
     throw new Error(ctx.connectionKind === 'local'
-      ? 'The local workspace has no compute.'
-      : `Workspace ${ctx.client.workspace.workspaceName} has no compute: create a compute cluster or instance in Azure ML studio first.`);
+      ? l10n.t('The local workspace has no compute.')
+      : l10n.t('Workspace {0} has no compute: create a compute cluster or instance in Azure ML studio first.', ctx.client.workspace.workspaceName));
   }
   if (computes.length === 1) return computes[0]!;
   const ordered = [...computes].sort((a, b) => Number(b.name === remembered) - Number(a.name === remembered));
@@ -45,7 +46,7 @@ async function pickCompute(ctx: ScriptPickContext, title: string, remembered: st
     label: c.name,
     description: [c.computeType, c.state, c.name === remembered ? 'last used' : undefined].filter(Boolean).join(' · '),
     value: c,
-  })), { title, placeHolder: 'Where the run executes' });
+  })), { title, placeHolder: l10n.t('Where the run executes') });
 }
 
 async function environmentItems(ctx: ScriptPickContext, remembered: string | undefined): Promise<Array<PickItem<EnvironmentChoice>>> {
@@ -56,28 +57,28 @@ async function environmentItems(ctx: ScriptPickContext, remembered: string | und
     seen.add(environmentId);
     items.push({ label: environmentLabel(environmentId), description, detail: environmentId, value: { environmentId } });
   };
-  if (remembered) add(remembered, 'last used here');
-  for (const id of ctx.memory.recentEnvironments()) add(id, 'recently used');
-  for (const env of curatedEnvironments) add(env.environmentId, `curated · ${env.description}`);
+  if (remembered) add(remembered, l10n.t('last used here'));
+  for (const id of ctx.memory.recentEnvironments()) add(id, l10n.t('recently used'));
+  for (const env of curatedEnvironments) add(env.environmentId, l10n.t('curated · {0}', env.description));
   try {
     const page = await ctx.client.environments.list();
     for (const env of page.items) {
-      items.push({ label: env.name, description: `workspace${env.latestVersion ? ` · latest ${env.latestVersion}` : ''}`, value: { reference: `azureml:${env.name}@latest` } });
+      items.push({ label: env.name, description: env.latestVersion ? l10n.t('workspace · latest {0}', env.latestVersion) : l10n.t('workspace'), value: { reference: `azureml:${env.name}@latest` } });
     }
   } catch (error) {
     // The local workspace has no environments of its own; Azure may refuse the listing.
     ctx.log.info(`Workspace environments not listed: ${(error as Error).message}`);
   }
-  items.push({ label: '$(edit) Enter an environment…', description: 'azureml:<name>:<version>, azureml:<name>@latest or an id', value: { enter: true } });
+  items.push({ label: l10n.t('$(edit) Enter an environment…'), description: l10n.t('azureml:<name>:<version>, azureml:<name>@latest or an id'), value: { enter: true } });
   return items;
 }
 
 async function pickEnvironment(ctx: ScriptPickContext, title: string, remembered: string | undefined): Promise<string> {
-  const choice = await ctx.prompts.pick(environmentItems(ctx, remembered), { title, placeHolder: 'The environment the run uses' });
+  const choice = await ctx.prompts.pick(environmentItems(ctx, remembered), { title, placeHolder: l10n.t('The environment the run uses') });
   if ('environmentId' in choice) return choice.environmentId;
   const reference = 'reference' in choice
     ? choice.reference
-    : await ctx.prompts.input({ title, prompt: 'azureml:<name>:<version>, azureml:<name>@latest, or an environment id', value: 'azureml:' });
+    : await ctx.prompts.input({ title, prompt: l10n.t('azureml:<name>:<version>, azureml:<name>@latest, or an environment id'), value: 'azureml:' });
   return environmentIdOf(parseEnvironmentReference(reference), ctx.client.resourceId, (name) => ctx.client.environments.latestVersion(name));
 }
 
@@ -89,32 +90,32 @@ export async function pickScriptRun(ctx: ScriptPickContext): Promise<{ picks: Sc
   const { prompts, memory, snapshotRoot, scriptPath } = ctx;
   const remembered = memory.picksFor(snapshotRoot);
   const scriptKey = path.relative(snapshotRoot, scriptPath).split(path.sep).join('/');
-  const title = (step: string): string => `Submit ${path.basename(scriptPath)}: ${step}`;
+  const title = (step: string): string => l10n.t('Submit {0}: {1}', path.basename(scriptPath), step);
 
   const experimentName = await prompts.input({
     title: title('Experiment'),
-    prompt: 'Experiment to group the run under',
+    prompt: l10n.t('Experiment to group the run under'),
     value: remembered.experimentName ?? toServiceName(path.basename(snapshotRoot), 'Default'),
-    validateInput: (v) => (jobNamePattern.test(v) ? undefined : "Use letters, digits, '-' and '_', starting with a letter or digit."),
+    validateInput: (v) => (jobNamePattern.test(v) ? undefined : l10n.t("Use letters, digits, '-' and '_', starting with a letter or digit.")),
   });
   const compute = await pickCompute(ctx, title('Compute'), remembered.computeName);
   const environmentId = await pickEnvironment(ctx, title('Environment'), remembered.environmentId);
   const displayName = await prompts.input({
-    title: title('Display Name'),
-    prompt: 'Display name of the run (empty for none)',
+    title: title(l10n.t('Display Name')),
+    prompt: l10n.t('Display name of the run (empty for none)'),
     value: remembered.displayName ?? path.basename(scriptPath).replace(/\.[^.]+$/, ''),
   });
   const command = await prompts.input({
     title: title('Command'),
-    prompt: 'Command to run in the snapshot folder; ${{inputs.x}} asks for a value of input x',
+    prompt: l10n.t('Command to run in the snapshot folder; {0} asks for a value of input x', '${{inputs.x}}'),
     value: remembered.commands?.[scriptKey] ?? defaultScriptCommand(scriptPath, snapshotRoot),
-    validateInput: (v) => (v.trim() ? undefined : 'The command is empty.'),
+    validateInput: (v) => (v.trim() ? undefined : l10n.t('The command is empty.')),
   });
   const inputValues: Record<string, string> = {};
   for (const name of commandReferences(command).inputs) {
     inputValues[name] = await prompts.input({
-      title: title(`Input "${name}"`),
-      prompt: `Value of \${{inputs.${name}}}: a literal, or azureml://datastores/<name>/paths/<path> (ending in / for a folder)`,
+      title: title(l10n.t('Input "{0}"', name)),
+      prompt: l10n.t('Value of {0}: a literal, or azureml://datastores/<name>/paths/<path> (ending in / for a folder)', `\${{inputs.${name}}}`),
       value: remembered.inputValues?.[name] ?? '',
     });
   }

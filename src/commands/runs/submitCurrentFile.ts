@@ -20,19 +20,19 @@ export interface SubmitResult {
 
 function fileToSubmit(arg: unknown): vscode.Uri {
   const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
-  if (!uri || uri.scheme !== 'file') throw new Error('Open a Python script or an Azure ML job YAML file to submit it.');
-  if (!/\.(py|ya?ml)$/i.test(uri.fsPath)) throw new Error(`${path.basename(uri.fsPath)} is neither a Python script (.py) nor a job YAML file (.yml, .yaml).`);
+  if (!uri || uri.scheme !== 'file') throw new Error(vscode.l10n.t('Open a Python script or an Azure ML job YAML file to submit it.'));
+  if (!/\.(py|ya?ml)$/i.test(uri.fsPath)) throw new Error(vscode.l10n.t('{0} is neither a Python script (.py) nor a job YAML file (.yml, .yaml).', path.basename(uri.fsPath)));
   return uri;
 }
 
 function progressMessage(p: SubmitProgress): string {
   switch (p.phase) {
-    case 'listing': return 'Listing snapshot files…';
-    case 'hashing': return `Hashing ${p.fileCount} files…`;
-    case 'checking': return 'Checking for an identical snapshot…';
-    case 'uploading': return `Uploading snapshot: ${Math.round(((p.doneBytes ?? 0) / Math.max(1, p.totalBytes ?? 1)) * 100)}% of ${p.fileCount} files…`;
-    case 'registering': return 'Registering the snapshot…';
-    case 'submitting': return 'Creating the job…';
+    case 'listing': return vscode.l10n.t('Listing snapshot files…');
+    case 'hashing': return vscode.l10n.t('Hashing {0} files…', p.fileCount ?? 0);
+    case 'checking': return vscode.l10n.t('Checking for an identical snapshot…');
+    case 'uploading': return vscode.l10n.t('Uploading snapshot: {0}% of {1} files…', Math.round(((p.doneBytes ?? 0) / Math.max(1, p.totalBytes ?? 1)) * 100), p.fileCount ?? 0);
+    case 'registering': return vscode.l10n.t('Registering the snapshot…');
+    case 'submitting': return vscode.l10n.t('Creating the job…');
   }
 }
 
@@ -66,7 +66,7 @@ export const submitCurrentFile = (runs: RunWatchers, memory: SubmitMemory) => (c
     draft = await sdk.commandJobFromYaml(await fs.readFile(file, 'utf8'), file, sdk.jobSpecContextOf(client));
     for (const warning of draft.warnings) context.log.warn(`${path.basename(file)}: ${warning}`);
     if (draft.warnings.length > 0) {
-      void vscode.window.showWarningMessage(`${path.basename(file)}: ${draft.warnings.join(' ')}`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('{0}: {1}', path.basename(file), draft.warnings.join(' ')));
     }
   } else {
     const snapshotRoot = findSnapshotRoot(file, workspaceFolders);
@@ -78,7 +78,7 @@ export const submitCurrentFile = (runs: RunWatchers, memory: SubmitMemory) => (c
   }
 
   const submitted = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Azure ML: submitting ${path.basename(file)}`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Azure ML: submitting {0}', path.basename(file)), cancellable: true },
     (progress, token) => {
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
@@ -93,14 +93,14 @@ export const submitCurrentFile = (runs: RunWatchers, memory: SubmitMemory) => (c
 
   const { job, snapshot } = submitted;
   const intro = [
-    `Submitted ${path.basename(file)} to experiment ${job.experimentName}: ${job.command ?? draft.job.command}`,
+    vscode.l10n.t('Submitted {0} to experiment {1}: {2}', path.basename(file), job.experimentName, job.command ?? draft.job.command),
     ...(snapshot
       ? [snapshot.reused
-        ? `Snapshot unchanged (${snapshot.fileCount} files): reusing code ${snapshot.name}:${snapshot.version}.`
-        : `Snapshot uploaded: ${snapshot.fileCount} files, code ${snapshot.name}:${snapshot.version}.`]
+        ? vscode.l10n.t('Snapshot unchanged ({0} files): reusing code {1}:{2}.', snapshot.fileCount, snapshot.name, snapshot.version)
+        : vscode.l10n.t('Snapshot uploaded: {0} files, code {1}:{2}.', snapshot.fileCount, snapshot.name, snapshot.version)]
       : []),
     ...draft.warnings.map((w) => `Warning: ${w}`),
-    ...(job.studioUrl ? [`Azure ML studio: ${job.studioUrl}`] : []),
+    ...(job.studioUrl ? [vscode.l10n.t('Azure ML studio: {0}', job.studioUrl)] : []),
   ];
   await runs.watch(client, workspace, job.name, { job, intro, reveal: true });
   context.views.experiments.refresh();

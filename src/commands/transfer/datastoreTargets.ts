@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { Datastore } from '../../azure/domain';
 import { DatastoreNode } from '../../tree/datastores/datastoreNode';
 import { DatastoreStorageAccess } from '../../tree/datastores/datastoreStorageAccess';
@@ -18,9 +19,9 @@ export interface DatastoreTarget {
 const transferableTypes = new Set(['AzureBlob', 'AzureFile', 'AzureDataLakeGen2']);
 
 const typeLabels: Record<string, string> = {
-  AzureBlob: 'Blob container',
-  AzureFile: 'File share',
-  AzureDataLakeGen2: 'Data Lake Gen2',
+  get AzureBlob() { return l10n.t('Blob container'); },
+  get AzureFile() { return l10n.t('File share'); },
+  get AzureDataLakeGen2() { return l10n.t('Data Lake Gen2'); },
 };
 
 /** The datastore (and folder) of a Datastores tree item: a datastore or a folder inside one. */
@@ -53,6 +54,6 @@ export async function pickDatastore(context: CommandContext, title: string): Pro
       value: d,
     }));
   })();
-  const datastore = await context.prompts.pick(items, { title, placeHolder: 'Datastore' });
+  const datastore = await context.prompts.pick(items, { title, placeHolder: l10n.t('Datastore') });
   return { datastore, access: new DatastoreStorageAccess(datastore, client, connection, workspace), folderPath: '' };
 }

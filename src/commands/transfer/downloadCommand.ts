@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { loadAzureModules } from '../../connection/loadAzureModules';
 import { localPathForRemoteName } from '../../core/transfer/pathSafety';
 import { remoteBaseName } from '../../core/transfer/remotePaths';
@@ -13,15 +14,15 @@ import { reportTransfer, withTransferProgress } from './transferProgress';
 export const downloadDatastoreFolder: CommandFactory = (context) => async (node?: unknown) => {
   const { prompts } = context;
   const fromNode = targetOfNode(node);
-  const target = fromNode ?? await pickDatastore(context, 'Download from Datastore');
+  const target = fromNode ?? await pickDatastore(context, l10n.t('Download from Datastore'));
   const remotePath = fromNode
     ? target.folderPath
-    : await inputRemoteFolder(prompts, `Download from ${target.datastore.name}`, 'Folder in the datastore to download', '');
+    : await inputRemoteFolder(prompts, l10n.t('Download from {0}', target.datastore.name), l10n.t('Folder in the datastore to download'), '');
   const label = targetLabel(target, remotePath);
-  const parent = await pickLocalFolder(prompts, { title: `Download ${label} into…`, openLabel: 'Download Here' });
+  const parent = await pickLocalFolder(prompts, { title: l10n.t('Download {0} into…', label), openLabel: l10n.t('Download Here') });
   const folderName = remoteBaseName(remotePath) || target.datastore.name;
   const place = localPathForRemoteName(parent, folderName);
-  if (!place.ok) throw new Error(`"${folderName}" can't be a local folder name (${place.reason}); download a folder inside it instead.`);
+  if (!place.ok) throw new Error(l10n.t('"{0}" can\'t be a local folder name ({1}); download a folder inside it instead.', folderName, place.reason));
   const localRoot = place.localPath;
   const policy = await pickPolicy(prompts, `Download ${label}`, 'local folder');
   const storage = await target.access.open();

@@ -52,13 +52,13 @@ export function reportTransfer(context: CommandContext, result: TransferResult, 
   if (result.fatal || result.failed.length > 0) context.log.warn(lines.join('\n'));
   else context.log.info(lines.join('\n'));
   const headline = summaryHeadline(result);
-  const showLog = 'Show Log';
+  const showLog = vscode.l10n.t('Show Log');
   if (result.fatal) {
     void vscode.window.showErrorMessage(headline, showLog).then((choice) => {
       if (choice === showLog) context.log.show();
     });
   } else if (result.failed.length > 0) {
-    const retry = 'Retry Failed';
+    const retry = vscode.l10n.t('Retry Failed');
     const buttons = retryCommand ? [retry, showLog] : [showLog];
     void vscode.window.showWarningMessage(headline, ...buttons).then((choice) => {
       if (choice === showLog) context.log.show();

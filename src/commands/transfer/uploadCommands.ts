@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { loadAzureModules } from '../../connection/loadAzureModules';
@@ -17,7 +18,7 @@ export async function runUpload(context: CommandContext, upload: Omit<RetryableU
   const { target } = upload;
   const storage = await target.access.open();
   const sdk = await loadAzureModules();
-  const result = await withTransferProgress(context, `Uploading to ${targetLabel(target, upload.targetPath)}`, (options) => sdk.uploadToDatastore({
+  const result = await withTransferProgress(context, l10n.t('Uploading to {0}', targetLabel(target, upload.targetPath)), (options) => sdk.uploadToDatastore({
     storage,
     localRoot: upload.localRoot,
     ...(upload.entries ? { entries: upload.entries } : {}),
@@ -40,8 +41,8 @@ export async function runUpload(context: CommandContext, upload: Omit<RetryableU
 async function uploadSelection(context: CommandContext, selection: UploadSelection, target: DatastoreTarget, proposed?: string): Promise<TransferResult> {
   const { prompts } = context;
   const remembered = new RememberedTargets(context.workspaceState);
-  const title = `Upload ${path.basename(selection.entries?.length === 1 ? selection.entries[0]! : selection.localRoot)} to ${target.datastore.name}`;
-  const targetPath = await inputRemoteFolder(prompts, title, `Folder in ${target.datastore.name} to upload into`,
+  const title = l10n.t('Upload {0} to {1}', path.basename(selection.entries?.length === 1 ? selection.entries[0]! : selection.localRoot), target.datastore.name);
+  const targetPath = await inputRemoteFolder(prompts, title, l10n.t('Folder in {0} to upload into', target.datastore.name),
     proposed ?? remembered.get(selection.localRoot, target.datastore.name) ?? selection.defaultTarget);
   const policy = await pickPolicy(prompts, title, 'datastore');
   await remembered.set(selection.localRoot, target.datastore.name, targetPath);
@@ -55,24 +56,24 @@ async function uploadSelection(context: CommandContext, selection: UploadSelecti
 export const uploadToDatastore: CommandFactory = (context) => async (uri?: vscode.Uri, uris?: vscode.Uri[]) => {
   const chosen = uris && uris.length > 0 ? uris.map((u) => u.fsPath)
     : uri ? [uri.fsPath]
-    : [await pickLocalFolder(context.prompts, { title: 'Upload to Datastore', openLabel: 'Upload' })];
+    : [await pickLocalFolder(context.prompts, { title: l10n.t('Upload to Datastore'), openLabel: l10n.t('Upload') })];
   const selection = await planUpload(chosen);
-  const target = await pickDatastore(context, `Upload ${path.basename(chosen[0]!)}${chosen.length > 1 ? ` and ${chosen.length - 1} more` : ''} to…`);
+  const target = await pickDatastore(context, l10n.t('Upload {0}{1} to…', path.basename(chosen[0]!), chosen.length > 1 ? l10n.t(' and {0} more', chosen.length - 1) : ''));
   return uploadSelection(context, selection, target);
 };
 
 /** Datastores tree: a datastore or a folder in it. */
 export const uploadFolderToDatastore: CommandFactory = (context) => async (node?: unknown) => {
-  const target = targetOfNode(node) ?? await pickDatastore(context, 'Upload Folder to…');
-  const folder = await pickLocalFolder(context.prompts, { title: `Upload Folder to ${targetLabel(target)}`, openLabel: 'Upload' });
+  const target = targetOfNode(node) ?? await pickDatastore(context, l10n.t('Upload Folder to…'));
+  const folder = await pickLocalFolder(context.prompts, { title: l10n.t('Upload Folder to {0}', targetLabel(target)), openLabel: l10n.t('Upload') });
   const selection = await planUpload([folder]);
   // Into a folder item: a subfolder named like the local folder.
   return uploadSelection(context, selection, target, target.folderPath ? joinRemote(target.folderPath, selection.defaultTarget) : undefined);
 };
 
 export const uploadFilesToDatastore: CommandFactory = (context) => async (node?: unknown) => {
-  const target = targetOfNode(node) ?? await pickDatastore(context, 'Upload Files to…');
-  const files = await pickLocalFiles(context.prompts, { title: `Upload Files to ${targetLabel(target)}`, openLabel: 'Upload' });
+  const target = targetOfNode(node) ?? await pickDatastore(context, l10n.t('Upload Files to…'));
+  const files = await pickLocalFiles(context.prompts, { title: l10n.t('Upload Files to {0}', targetLabel(target)), openLabel: l10n.t('Upload') });
   // Files go right into the item they were uploaded to.
   return uploadSelection(context, await planUpload(files), target, target.folderPath);
 };

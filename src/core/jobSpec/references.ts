@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { JobSpecError } from './jobSpecError';
 
 /** How a job file or a pick names an environment. */
@@ -18,17 +19,17 @@ const armIdPattern = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\
 export function parseEnvironmentReference(value: unknown): EnvironmentReference {
   if (value !== null && typeof value === 'object') {
     throw new JobSpecError(
-      'Inline environments (an image or conda file in the job file) are not supported here: register the environment in the '
-      + 'workspace and refer to it as "azureml:<name>:<version>" or "azureml:<name>@latest", or use a curated one '
-      + '("azureml://registries/azureml/environments/<name>/labels/latest").');
+      l10n.t('Inline environments (an image or conda file in the job file) are not supported here: register the environment in the ')
+      + l10n.t('workspace and refer to it as "azureml:<name>:<version>" or "azureml:<name>@latest", or use a curated one ')
+      + l10n.t('("azureml://registries/azureml/environments/<name>/labels/latest").'));
   }
-  if (typeof value !== 'string' || value.trim() === '') throw new JobSpecError('The job has no environment: set "environment".');
+  if (typeof value !== 'string' || value.trim() === '') throw new JobSpecError(l10n.t('The job has no environment: set "environment".'));
   const text = value.trim();
   if (/^azureml:\/\//i.test(text)) return { kind: 'id', environmentId: text };
   const withoutPrefix = text.replace(/^azureml:/i, '');
   if (armIdPattern.test(withoutPrefix)) return { kind: 'id', environmentId: withoutPrefix };
   if (!/^azureml:/i.test(text)) {
-    throw new JobSpecError(`Environment "${text}" is not a reference: write "azureml:${text}@latest" or "azureml:${text}:<version>".`);
+    throw new JobSpecError(l10n.t('Environment "{0}" is not a reference: write "azureml:{1}@latest" or "azureml:{2}:<version>".', text, text, text));
   }
   if (/^AzureML-/i.test(withoutPrefix)) return { kind: 'id', environmentId: text };
   const latest = /^([A-Za-z0-9][A-Za-z0-9._-]*)@latest$/.exec(withoutPrefix);
@@ -36,9 +37,9 @@ export function parseEnvironmentReference(value: unknown): EnvironmentReference 
   const versioned = /^([A-Za-z0-9][A-Za-z0-9._-]*):([A-Za-z0-9][A-Za-z0-9._-]*)$/.exec(withoutPrefix);
   if (versioned) return { kind: 'workspace', name: versioned[1]!, version: versioned[2]! };
   if (/@/.test(withoutPrefix)) {
-    throw new JobSpecError(`Environment "${text}": only the label "@latest" is supported.`);
+    throw new JobSpecError(l10n.t('Environment "{0}": only the label "@latest" is supported.', text));
   }
-  throw new JobSpecError(`Environment "${text}" needs a version or a label: "azureml:${withoutPrefix}:<version>" or "azureml:${withoutPrefix}@latest".`);
+  throw new JobSpecError(l10n.t('Environment "{0}" needs a version or a label: "azureml:{1}:<version>" or "azureml:{2}@latest".', text, withoutPrefix, withoutPrefix));
 }
 
 /** The ARM id of a workspace child (`<workspaceId>/<collection>/<name>[/versions/<version>]`). */
@@ -49,11 +50,11 @@ export function workspaceChildId(workspaceId: string, collection: string, name: 
 
 /** `compute:` as the CLI v2 writes it (`azureml:cpu-cluster`, a bare name, or an ARM id) → the compute's ARM id. */
 export function computeIdOf(value: unknown, workspaceId: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new JobSpecError('"compute" must be a compute name such as "azureml:cpu-cluster".');
+  if (typeof value !== 'string' || value.trim() === '') throw new JobSpecError(l10n.t('"compute" must be a compute name such as "azureml:cpu-cluster".'));
   const text = value.trim().replace(/^azureml:/i, '');
   if (armIdPattern.test(text)) return text;
   if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(text)) {
-    throw new JobSpecError(`"${value}" is not a compute name: write it as "azureml:cpu-cluster" (letters, digits, '-' and '_').`);
+    throw new JobSpecError(l10n.t('"{0}" is not a compute name: write it as "azureml:cpu-cluster" (letters, digits, \'-\' and \'_\').', value));
   }
   return workspaceChildId(workspaceId, 'computes', text);
 }
@@ -64,7 +65,7 @@ export function codeIdOf(value: string, workspaceId: string): string | undefined
   const text = value.replace(/^azureml:/i, '');
   if (armIdPattern.test(text)) return text;
   const versioned = /^([A-Za-z0-9][A-Za-z0-9._-]*):([A-Za-z0-9][A-Za-z0-9._-]*)$/.exec(text);
-  if (!versioned) throw new JobSpecError(`"code: ${value}" must be a local folder or "azureml:<name>:<version>".`);
+  if (!versioned) throw new JobSpecError(l10n.t('"code: {0}" must be a local folder or "azureml:<name>:<version>".', value));
   return workspaceChildId(workspaceId, 'codes', versioned[1]!, versioned[2]!);
 }
 

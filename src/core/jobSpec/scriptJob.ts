@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import type { JobInputSpec, JobOutputSpec } from '../../azure/domain';
 import type { JobDraft } from './jobDraft';
@@ -46,12 +47,12 @@ export function inputSpecOf(value: string): JobInputSpec {
 /** A job draft for running a script: its snapshot folder is the code, the command as edited. */
 export function scriptJobDraft(snapshotRoot: string, picks: ScriptPicks): JobDraft {
   const command = picks.command.trim();
-  if (!command) throw new JobSpecError('The command is empty.');
+  if (!command) throw new JobSpecError(l10n.t('The command is empty.'));
   const refs = commandReferences(command);
   const inputs: Record<string, JobInputSpec> = {};
   for (const name of refs.inputs) {
     const value = picks.inputValues?.[name];
-    if (value === undefined) throw new JobSpecError(`The command uses \${{inputs.${name}}} but no value was given for it.`);
+    if (value === undefined) throw new JobSpecError(l10n.t('The command uses {0} but no value was given for it.', `\${{inputs.${name}}}`));
     inputs[name] = inputSpecOf(value);
   }
   const outputs: Record<string, JobOutputSpec> = Object.fromEntries(refs.outputs.map((name) => [name, { type: 'uri_folder' as const }]));

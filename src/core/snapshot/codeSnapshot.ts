@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import type { ContainerClient } from '@azure/storage-blob';
@@ -59,7 +60,7 @@ export async function createCodeSnapshot(options: CodeSnapshotOptions): Promise<
   report({ phase: 'listing' });
   const files = sortSnapshotFiles(await options.listFiles(options.folder, signal));
   if (files.length === 0) {
-    throw new AzureMlError(`The folder ${options.folder} has no files to snapshot (all ignored?).`, undefined, 'EmptySnapshot');
+    throw new AzureMlError(l10n.t('The folder {0} has no files to snapshot (all ignored?).', options.folder), undefined, 'EmptySnapshot');
   }
   const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
   report({ phase: 'hashing', fileCount: files.length, totalBytes });

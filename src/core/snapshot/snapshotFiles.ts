@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { loadIgnoreRules } from '../transfer/ignoreRules';
 import { walkLocal } from '../transfer/localWalk';
 import { AzureMlError } from '../../azure/errors';
@@ -14,7 +15,7 @@ export const listSnapshotFiles: ListSnapshotFiles = async (folder, signal) => {
   for await (const entry of walkLocal({ root: folder, rules, ...(signal ? { signal } : {}) })) {
     if (entry.kind === 'file') files.push({ relativePath: entry.relativePath, absolutePath: entry.absolutePath, size: entry.size });
     else if (entry.kind === 'unreadable') {
-      throw new AzureMlError(`Can't read ${entry.relativePath} for the snapshot (${entry.reason}): fix or remove it, or list it in .amlignore.`,
+      throw new AzureMlError(l10n.t('Can\'t read {0} for the snapshot ({1}): fix or remove it, or list it in .amlignore.', entry.relativePath, entry.reason),
         undefined, 'SnapshotUnreadable');
     }
   }

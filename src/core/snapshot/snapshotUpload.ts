@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { Datastore } from '../../azure/domain';
 import { AzureMlError } from '../../azure/errors';
 import { uploadToDatastore } from '../transfer/uploadFolder';
@@ -9,7 +10,7 @@ const snapshotContainer: Datastore = {
 };
 
 function abortError(): Error {
-  return Object.assign(new Error('The snapshot upload was canceled.'), { name: 'AbortError' });
+  return Object.assign(new Error(l10n.t('The snapshot upload was canceled.')), { name: 'AbortError' });
 }
 
 /**
@@ -31,10 +32,10 @@ export const uploadSnapshotFiles: UploadSnapshotFiles = async (container, folder
       onProgress: (progress) => options.onProgress?.(progress.bytesDone, progress.bytesTotal ?? progress.bytesDone),
     });
   if (result.canceled) throw abortError();
-  if (result.fatal) throw new AzureMlError(`The snapshot upload stopped: ${result.fatal.message}`, result.fatal.status, result.fatal.code);
+  if (result.fatal) throw new AzureMlError(l10n.t('The snapshot upload stopped: {0}', result.fatal.message), result.fatal.status, result.fatal.code);
   const problems = [...result.failed, ...result.notTransferred];
   if (problems.length > 0) {
     const first = problems.slice(0, 3).map((p) => `${p.path} (${p.reason})`).join(', ');
-    throw new AzureMlError(`${problems.length} snapshot file(s) could not be uploaded: ${first}${problems.length > 3 ? ', …' : ''}.`, undefined, 'SnapshotUploadFailed');
+    throw new AzureMlError(l10n.t('{0} snapshot file(s) could not be uploaded: {1}{2}.', problems.length, first, problems.length > 3 ? ', …' : ''), undefined, 'SnapshotUploadFailed');
   }
 };

@@ -1,11 +1,12 @@
+import * as l10n from '@vscode/l10n';
 import type { Datastore } from '../../azure/domain';
 import { AzureMlError, toAzureMlError } from '../../azure/errors';
 
 /** What a request needed from the datastore's credential. */
 export type StorageAccess = 'list' | 'read' | 'write';
 
-const sasLetters: Record<StorageAccess, string> = { list: 'list (l)', read: 'read (r)', write: 'write (w)' };
-const verbs: Record<StorageAccess, string> = { list: 'list files in', read: 'read from', write: 'write to' };
+const sasLetters: Record<StorageAccess, string> = { get list() { return l10n.t('list (l)'); }, get read() { return l10n.t('read (r)'); }, get write() { return l10n.t('write (w)'); } };
+const verbs: Record<StorageAccess, string> = { get list() { return l10n.t('list files in'); }, get read() { return l10n.t('read from'); }, get write() { return l10n.t('write to'); } };
 
 const permissionCodes = new Set([
   'AuthorizationPermissionMismatch', 'AuthorizationResourceTypeMismatch', 'AuthorizationServiceMismatch',
@@ -24,8 +25,8 @@ function dataRole(datastore: Datastore, access: StorageAccess): string {
 
 function place(datastore: Datastore): string {
   return datastore.datastoreType === 'AzureFile'
-    ? `file share "${datastore.fileShareName}"`
-    : `container "${datastore.containerName ?? datastore.filesystem}"`;
+    ? l10n.t('file share "{0}"', datastore.fileShareName ?? '')
+    : l10n.t('container "{0}"', datastore.containerName ?? datastore.filesystem ?? '');
 }
 
 /**
@@ -35,25 +36,25 @@ function place(datastore: Datastore): string {
  */
 export function transferStoppingError(error: unknown, datastore: Datastore, access: StorageAccess): AzureMlError | undefined {
   const e = toAzureMlError(error);
-  const name = `datastore "${datastore.name}"`;
-  const account = datastore.accountName ? ` of storage account "${datastore.accountName}"` : '';
+  const name = l10n.t('datastore "{0}"', datastore.name);
+  const account = datastore.accountName ? l10n.t(' of storage account "{0}"', datastore.accountName) : '';
   const credentials = datastore.credentialsType;
   const stop = (message: string, code = 'DatastoreAccessDenied'): AzureMlError => new AzureMlError(message, e.status ?? 403, code);
   const raw = error as { name?: string; code?: string };
 
   if (raw.name === 'AuthenticationError' || raw.name === 'CredentialUnavailableError' || raw.name === 'AggregateAuthenticationError') {
     return credentials === 'ServicePrincipal'
-      ? stop(`The service principal of ${name} could not sign in: check its tenant, client id and client secret. (${e.message.split('\n')[0]})`, 'DatastoreSignInFailed')
-      : stop(`Could not get a storage token for ${name}: sign in again. (${e.message.split('\n')[0]})`, 'NotSignedIn');
+      ? stop(l10n.t('The service principal of {0} could not sign in: check its tenant, client id and client secret. ({1})', name, e.message.split('\n')[0]), 'DatastoreSignInFailed')
+      : stop(l10n.t('Could not get a storage token for {0}: sign in again. ({1})', name, e.message.split('\n')[0]), 'NotSignedIn');
   }
   if (unreachableCodes.has(raw.code ?? e.code)) {
-    return new AzureMlError(`The storage${account} of ${name} could not be reached (${raw.code ?? e.code}).`, undefined, raw.code ?? e.code);
+    return new AzureMlError(l10n.t('The storage{0} of {1} could not be reached ({2}).', account, name, raw.code ?? e.code), undefined, raw.code ?? e.code);
   }
   if (e.status === 404 && missingCodes.has(e.code)) {
-    return new AzureMlError(`The ${place(datastore)}${account} of ${name} does not exist: create it or point the datastore at one that does.`, 404, e.code);
+    return new AzureMlError(l10n.t('The {0}{1} of {2} does not exist: create it or point the datastore at one that does.', place(datastore), account, name), 404, e.code);
   }
   if (networkCodes.has(e.code)) {
-    return stop(`The storage account${account} refused the request from ${name} (${e.code}): its network or protocol rules do not allow this connection.`);
+    return stop(l10n.t('The storage account{0} refused the request from {1} ({2}): its network or protocol rules do not allow this connection.', account, name, e.code));
   }
   const permission = e.status === 403 && permissionCodes.has(e.code);
   const rejected = (e.status === 403 || e.status === 401) && rejectedCodes.has(e.code);
@@ -63,14 +64,14 @@ export function transferStoppingError(error: unknown, datastore: Datastore, acce
 
   switch (credentials) {
     case 'AccountKey':
-      return stop(`The account key of ${name} was rejected by the storage account${account ? ` "${datastore.accountName}"` : ''} (it may have been rotated): update the datastore's credentials.`);
+      return stop(l10n.t('The account key of {0} was rejected by the storage account{1} (it may have been rotated): update the datastore\'s credentials.', name, account ? ` "${datastore.accountName}"` : ''));
     case 'Sas':
       return rejected || e.code === 'AuthorizationFailure'
-        ? stop(`The SAS token of ${name} was rejected (it may have expired or been revoked): update the datastore's credentials.`)
-        : stop(`The SAS token of ${name} does not allow ${sasLetters[access]} access: update the datastore's credentials with a SAS token with ${sasLetters[access]} permission.`);
+        ? stop(l10n.t('The SAS token of {0} was rejected (it may have expired or been revoked): update the datastore\'s credentials.', name))
+        : stop(l10n.t('The SAS token of {0} does not allow {1} access: update the datastore\'s credentials with a SAS token with {2} permission.', name, sasLetters[access], sasLetters[access]));
     case 'ServicePrincipal':
-      return stop(`The service principal of ${name} is not allowed to ${verbs[access]} the ${place(datastore)}${account}: it needs the ${dataRole(datastore, access)} role there.`, 'DatastoreRoleMissing');
+      return stop(l10n.t('The service principal of {0} is not allowed to {1} the {2}{3}: it needs the {4} role there.', name, verbs[access], place(datastore), account, dataRole(datastore, access)), 'DatastoreRoleMissing');
     default:
-      return stop(`You are not allowed to ${verbs[access]} ${name} (identity-based access): your account needs the ${dataRole(datastore, access)} role on the ${place(datastore)}${account}.`, 'DatastoreRoleMissing');
+      return stop(l10n.t('You are not allowed to {0} {1} (identity-based access): your account needs the {2} role on the {3}{4}.', verbs[access], name, dataRole(datastore, access), place(datastore), account), 'DatastoreRoleMissing');
   }
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { randomBytes } from 'node:crypto';
 import type { ContainerClient } from '@azure/storage-blob';
 import { listBlobsQuickly } from './blobListing';
@@ -35,8 +36,8 @@ export class BlobStore implements RemoteStore {
   }
 
   nameProblem(fullName: string): string | undefined {
-    if (fullName.length > 1024) return 'blob names are at most 1,024 characters';
-    if (fullName.split('/').length > 254) return 'blob names have at most 254 folder levels';
+    if (fullName.length > 1024) return l10n.t('blob names are at most 1,024 characters');
+    if (fullName.split('/').length > 254) return l10n.t('blob names have at most 254 folder levels');
     return undefined;
   }
 
@@ -96,7 +97,7 @@ export class BlobStore implements RemoteStore {
 
   async read(fullName: string, offset: number, count: number | undefined, signal: AbortSignal): Promise<NodeJS.ReadableStream> {
     const response = await this.container.getBlobClient(fullName).download(offset, count, { abortSignal: signal });
-    if (!response.readableStreamBody) throw new Error(`No content received for ${fullName}.`);
+    if (!response.readableStreamBody) throw new Error(l10n.t('No content received for {0}.', fullName));
     return response.readableStreamBody;
   }
 }

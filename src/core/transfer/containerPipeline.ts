@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { RestError, type PipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
 import type { ContainerClient } from '@azure/storage-blob';
 
@@ -44,7 +45,7 @@ function splitQuery(url: string): [string, string] {
 /** A RestError like the SDK's for a response that is not the expected status (the service's code is in `x-ms-error-code`). */
 export function unexpectedResponse(what: string, request: PipelineRequest, response: PipelineResponse): RestError {
   const code = response.headers.get('x-ms-error-code') ?? undefined;
-  return new RestError(`${what} failed: ${response.status}${code ? ` ${code}` : ''}`, {
+  return new RestError(l10n.t('{0} failed: {1}', what, `${response.status}${code ? ` ${code}` : ''}`), {
     statusCode: response.status, ...(code ? { code } : {}), request, response,
   });
 }

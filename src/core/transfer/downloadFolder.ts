@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -75,7 +76,7 @@ class FolderDownload {
     // A folder that can't be made stops the whole download: every file would fail the same way.
     this.root ??= fs.mkdir(this.localRoot, { recursive: true }).catch(async (error: unknown) => {
       const file = await fileInTheWay(this.localRoot);
-      const message = file ? `${file} is a file: choose a folder to download into.` : localFileProblem(error);
+      const message = file ? l10n.t('{0} is a file: choose a folder to download into.', file) : localFileProblem(error);
       if (message) this.run.stop(new AzureMlError(message, undefined, file ? 'NotAFolder' : 'LocalFolderUnusable'));
       throw error;
     }).then(() => fs.realpath(this.localRoot));
@@ -98,10 +99,10 @@ class FolderDownload {
       await this.rootReal();
       return;
     }
-    const where = `datastore "${this.storage.datastore.name}"`;
+    const where = l10n.t('datastore "{0}"', this.storage.datastore.name);
     run.stop(new AzureMlError(kind === 'file'
-      ? `"${this.remote}" in ${where} is a file, not a folder: download the folder it is in.`
-      : `There is no folder "${this.remote}" in ${where}: nothing was downloaded.`, 404, folderNotFoundCode));
+      ? l10n.t('"{0}" in {1} is a file, not a folder: download the folder it is in.', this.remote, where)
+      : l10n.t('There is no folder "{0}" in {1}: nothing was downloaded.', this.remote, where), 404, folderNotFoundCode));
   }
 
   private async transferListed(): Promise<void> {
@@ -152,7 +153,7 @@ class FolderDownload {
         await fs.mkdir(folder, { recursive: true });
         const real = await fs.realpath(folder);
         if (!isInside(rootReal, real)) {
-          throw Object.assign(new Error('a symbolic link on the way leads outside the chosen folder'), { code: 'OutsideFolder' });
+          throw Object.assign(new Error(l10n.t('a symbolic link on the way leads outside the chosen folder')), { code: 'OutsideFolder' });
         }
       })();
       this.folders.set(folder, ready);
@@ -173,7 +174,7 @@ class FolderDownload {
     try {
       await this.ensureLocalFolder(path.dirname(localPath));
       const local = await fs.stat(localPath).catch(() => undefined);
-      if (local?.isDirectory()) throw Object.assign(new Error('a local folder has that name'), { code: 'EISDIR' });
+      if (local?.isDirectory()) throw Object.assign(new Error(l10n.t('a local folder has that name')), { code: 'EISDIR' });
       if (local && this.policy === 'skip') {
         run.skippedFile('existing', file.size);
         return;
@@ -211,7 +212,7 @@ class FolderDownload {
       closed = true;
       if (md5 !== undefined) {
         const actual = hash ? hash.digest() : await md5OfFile(temporary, run.signal);
-        if (actual.toString('base64') !== md5) throw new Error('the downloaded content does not match its Content-MD5');
+        if (actual.toString('base64') !== md5) throw new Error(l10n.t('the downloaded content does not match its Content-MD5'));
       }
       await fs.rename(temporary, localPath);
       run.transferredFile(file.size);
@@ -250,6 +251,8 @@ class FolderDownload {
     hash: Hash | undefined, signal: AbortSignal = this.run.signal): Promise<void> {
     const stream = await this.run.storage('read', (own) => this.store.read(fullName, offset, count, own), signal) as NodeJS.ReadableStream & { destroy?(error?: Error): void };
     // A cancel must also stop a response body that is already streaming.
+    // Node's own AbortError text: callers and tests recognise an abort by it, in every language.
+    // eslint-disable-next-line no-restricted-syntax
     const unsubscribe = onAbort(signal, () => stream.destroy?.(Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' })));
     try {
       await this.writeStream(handle, stream, offset, count, hash);
@@ -271,6 +274,6 @@ class FolderDownload {
       position += chunk.length;
       this.run.tracker.transferred(chunk.length);
     }
-    if (count !== undefined && position - offset !== count) throw new Error('the download ended early');
+    if (count !== undefined && position - offset !== count) throw new Error(l10n.t('the download ended early'));
   }
 }

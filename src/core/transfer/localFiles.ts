@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, promises as fs, readSync } from 'node:fs';
 import { withChildSignal } from './abortSignals';
@@ -49,7 +50,7 @@ export async function readExactly(file: fs.FileHandle, buffer: Buffer, length: n
   let done = 0;
   while (done < length) {
     const { bytesRead } = await file.read(buffer, done, length - done, position + done);
-    if (bytesRead === 0) throw Object.assign(new Error('the file got shorter while it was uploaded'), { code: 'FileChanged' });
+    if (bytesRead === 0) throw Object.assign(new Error(l10n.t('the file got shorter while it was uploaded')), { code: 'FileChanged' });
     done += bytesRead;
   }
 }
@@ -74,15 +75,15 @@ export class BufferPool {
 export function localErrorReason(error: unknown): string | undefined {
   const e = error as NodeJS.ErrnoException;
   switch (e.code) {
-    case 'ENOENT': return 'the file disappeared before it was transferred';
+    case 'ENOENT': return l10n.t('the file disappeared before it was transferred');
     case 'EACCES':
-    case 'EPERM': return `permission denied (${e.code})`;
-    case 'EISDIR': return 'a folder has that name';
-    case 'ENOTDIR': return 'a file has the name of one of its folders';
-    case 'ENOSPC': return 'the disk is full';
-    case 'FileChanged': return 'the file changed while it was transferred';
+    case 'EPERM': return l10n.t('permission denied ({0})', e.code);
+    case 'EISDIR': return l10n.t('a folder has that name');
+    case 'ENOTDIR': return l10n.t('a file has the name of one of its folders');
+    case 'ENOSPC': return l10n.t('the disk is full');
+    case 'FileChanged': return l10n.t('the file changed while it was transferred');
     case 'EMFILE':
-    case 'ENFILE': return 'too many open files';
+    case 'ENFILE': return l10n.t('too many open files');
     default: return e.code && /^E[A-Z]+$/.test(e.code) ? `${e.message}` : undefined;
   }
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { promises as fs, statSync, type Dirent, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import type { IgnoreRules } from './ignoreRules';
@@ -41,7 +42,7 @@ function errorReason(error: unknown): string {
  */
 function unreadableNameReason(name: string, error: unknown): string {
   const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-  return missing && name.includes('\ufffd') ? 'the name is not valid UTF-8, which storage names must be: rename it' : errorReason(error);
+  return missing && name.includes('\ufffd') ? l10n.t('the name is not valid UTF-8, which storage names must be: rename it') : errorReason(error);
 }
 
 function joinRelative(parent: string, name: string): string {
@@ -62,7 +63,7 @@ export async function* walkLocal(options: WalkOptions): AsyncGenerator<LocalEntr
   }
   for (const entry of options.entries) {
     const absolute = path.resolve(entry);
-    if (!isInside(root, absolute) || absolute === root) throw new Error(`${entry} is not inside ${root}.`);
+    if (!isInside(root, absolute) || absolute === root) throw new Error(l10n.t('{0} is not inside {1}.', entry, root));
     const relativePath = path.relative(root, absolute).split(path.sep).join('/');
     if (relativePath.split('/').includes('.git')) {
       yield { kind: 'ignored', relativePath, isDirectory: false };
@@ -100,7 +101,7 @@ class Walker {
       if (!explicit && this.rules.ignores(relativePath, false)) yield { kind: 'ignored', relativePath, isDirectory: false };
       else yield { kind: 'file', relativePath, absolutePath: absolute, size: stats.size };
     } else {
-      yield { kind: 'notUploaded', relativePath, reason: 'not a regular file' };
+      yield { kind: 'notUploaded', relativePath, reason: l10n.t('not a regular file') };
     }
   }
 
@@ -111,20 +112,20 @@ class Walker {
       real = await fs.realpath(absolute);
       stats = await fs.stat(real);
     } catch (e) {
-      yield { kind: 'unreadable', relativePath, reason: `broken symbolic link (${errorReason(e)})` };
+      yield { kind: 'unreadable', relativePath, reason: l10n.t('broken symbolic link ({0})', errorReason(e)) };
       return;
     }
     if (!isInside(this.boundary, real)) {
-      yield { kind: 'notUploaded', relativePath, reason: 'symbolic link to outside the folder (not followed)' };
+      yield { kind: 'notUploaded', relativePath, reason: l10n.t('symbolic link to outside the folder (not followed)') };
     } else if (stats.isDirectory()) {
       if (!explicit && this.rules.ignores(relativePath, true)) yield { kind: 'ignored', relativePath, isDirectory: true };
-      else if (ancestors.includes(real)) yield { kind: 'notUploaded', relativePath, reason: 'symbolic link to a folder that contains it (not followed)' };
+      else if (ancestors.includes(real)) yield { kind: 'notUploaded', relativePath, reason: l10n.t('symbolic link to a folder that contains it (not followed)') };
       else yield* this.folder(absolute, relativePath, [...ancestors, real]);
     } else if (stats.isFile()) {
       if (!explicit && this.rules.ignores(relativePath, false)) yield { kind: 'ignored', relativePath, isDirectory: false };
       else yield { kind: 'file', relativePath, absolutePath: absolute, size: stats.size };
     } else {
-      yield { kind: 'notUploaded', relativePath, reason: 'not a regular file' };
+      yield { kind: 'notUploaded', relativePath, reason: l10n.t('not a regular file') };
     }
   }
 
@@ -140,7 +141,7 @@ class Walker {
       this.lastBreak = performance.now();
     } catch (e) {
       if (relativePath === '') throw e;
-      yield { kind: 'unreadable', relativePath, reason: `can't list folder (${errorReason(e)})` };
+      yield { kind: 'unreadable', relativePath, reason: l10n.t('can\'t list folder ({0})', errorReason(e)) };
       return;
     }
     if (dirents.length === 0) {

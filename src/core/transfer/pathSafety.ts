@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 
 export type LocalTarget = { ok: true; localPath: string } | { ok: false; reason: string };
@@ -14,7 +15,7 @@ export function localPathForRemote(localRoot: string, remoteRelative: string): L
   if (reason) return { ok: false, reason };
   const root = path.resolve(localRoot);
   const localPath = path.resolve(root, ...remoteRelative.split('/'));
-  if (!isInside(root, localPath)) return { ok: false, reason: 'it would be written outside the chosen folder' };
+  if (!isInside(root, localPath)) return { ok: false, reason: l10n.t('it would be written outside the chosen folder') };
   return { ok: true, localPath };
 }
 
@@ -23,7 +24,7 @@ export function localPathForRemote(localRoot: string, remoteRelative: string): L
  * go in `localRoot`: as localPathForRemote, and a "/" (another folder level) is refused too.
  */
 export function localPathForRemoteName(localRoot: string, name: string): LocalTarget {
-  if (name.includes('/')) return { ok: false, reason: 'the name contains "/"' };
+  if (name.includes('/')) return { ok: false, reason: l10n.t('the name contains "/"') };
   return localPathForRemote(localRoot, name);
 }
 
@@ -32,18 +33,18 @@ export const controlCharacter = /[\u0000-\u001f\u007f]/;
 
 /** Why a remote relative name is unsafe to write locally, or undefined. */
 export function unsafeRemoteNameReason(name: string): string | undefined {
-  if (name === '') return 'the name is empty';
-  if (name.includes('\\')) return 'the name contains a backslash';
-  if (name.startsWith('/')) return 'the name is an absolute path';
-  if (/^[A-Za-z]:/.test(name) || name.split('/').some((s) => /^[A-Za-z]:$/.test(s))) return 'the name contains a drive letter';
-  if (controlCharacter.test(name)) return 'the name contains control characters';
+  if (name === '') return l10n.t('the name is empty');
+  if (name.includes('\\')) return l10n.t('the name contains a backslash');
+  if (name.startsWith('/')) return l10n.t('the name is an absolute path');
+  if (/^[A-Za-z]:/.test(name) || name.split('/').some((s) => /^[A-Za-z]:$/.test(s))) return l10n.t('the name contains a drive letter');
+  if (controlCharacter.test(name)) return l10n.t('the name contains control characters');
   const segments = name.split('/');
-  if (segments.some((s) => s === '..')) return 'the name contains ".."';
-  if (segments.some((s) => s === '.')) return 'the name contains "."';
-  if (segments.some((s) => s === '')) return 'the name contains an empty folder name ("//")';
-  if (name.length > 1024) return 'the name is longer than 1,024 characters';
+  if (segments.some((s) => s === '..')) return l10n.t('the name contains ".."');
+  if (segments.some((s) => s === '.')) return l10n.t('the name contains "."');
+  if (segments.some((s) => s === '')) return l10n.t('the name contains an empty folder name ("//")');
+  if (name.length > 1024) return l10n.t('the name is longer than 1,024 characters');
   // Local file systems take at most 255 bytes per file or folder name.
-  if (segments.some((s) => Buffer.byteLength(s) > 255)) return 'a file or folder name in it is longer than 255 bytes';
+  if (segments.some((s) => Buffer.byteLength(s) > 255)) return l10n.t('a file or folder name in it is longer than 255 bytes');
   return undefined;
 }
 

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { createHttpHeaders, createPipelineRequest } from '@azure/core-rest-pipeline';
 import type { ContainerClient } from '@azure/storage-blob';
 import { blobApiVersion, blobUrlIn, pipelineOf, unexpectedResponse } from './containerPipeline';
@@ -44,5 +45,5 @@ export async function putBlob(container: ContainerClient, blobName: string, data
     allowInsecureConnection: url.startsWith('http:'),
   });
   const response = await pipeline.sendRequest(request);
-  if (response.status !== 201) throw unexpectedResponse(`Put Blob ${blobName}`, request, response);
+  if (response.status !== 201) throw unexpectedResponse(l10n.t('Put Blob {0}', blobName), request, response);
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /** Paths inside a datastore: `/`-separated, relative to its root, no empty, `.` or `..` segments. */
 
 /** Blob names have at most 1,024 characters. */
@@ -10,16 +11,16 @@ export const maxRemoteNameLength = 255;
  * trailing slashes and doubled slashes are fine (normalizeRemoteFolder removes them).
  */
 export function remoteFolderProblem(input: string): string | undefined {
-  if (input.includes('\\')) return 'Use "/" to separate folders, not "\\".';
+  if (input.includes('\\')) return l10n.t('Use "/" to separate folders, not "\\".');
   const segments = input.split('/').filter((s) => s !== '');
-  if (segments.some((s) => s === '.' || s === '..')) return 'A folder path cannot contain "." or ".." segments.';
-  if (/[\u0000-\u001f]/.test(input)) return 'A folder path cannot contain control characters.';
+  if (segments.some((s) => s === '.' || s === '..')) return l10n.t('A folder path cannot contain "." or ".." segments.');
+  if (/[\u0000-\u001f]/.test(input)) return l10n.t('A folder path cannot contain control characters.');
   const length = segments.join('/').length;
   if (length > maxRemotePathLength) {
-    return `The path is too long: a datastore path has at most 1,024 characters (this one has ${length.toLocaleString('en-US')}).`;
+    return l10n.t('The path is too long: a datastore path has at most 1,024 characters (this one has {0}).', length.toLocaleString('en-US'));
   }
   const longSegment = segments.find((s) => s.length > maxRemoteNameLength);
-  if (longSegment) return `A folder name in a datastore path has at most 255 characters: shorten "${longSegment.slice(0, 20)}…".`;
+  if (longSegment) return l10n.t('A folder name in a datastore path has at most 255 characters: shorten "{0}…".', longSegment.slice(0, 20));
   return undefined;
 }
 

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { onAbort } from './abortSignals';
 
 /** Limits for requests in flight at once. */
@@ -16,6 +17,8 @@ interface Waiter {
 }
 
 function abortError(signal: AbortSignal): unknown {
+  // Node's own AbortError text: callers and tests recognise an abort by it, in every language.
+  // eslint-disable-next-line no-restricted-syntax
   return signal.reason ?? Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' });
 }
 
@@ -30,7 +33,7 @@ export class TransferScheduler {
   private readonly queue: Waiter[] = [];
 
   constructor(readonly limits: SchedulerLimits) {
-    if (limits.maxConcurrency < 1 || limits.maxInFlightBytes < 1) throw new RangeError('Scheduler limits must be positive.');
+    if (limits.maxConcurrency < 1 || limits.maxInFlightBytes < 1) throw new RangeError(l10n.t('Scheduler limits must be positive.'));
   }
 
   get active(): number {

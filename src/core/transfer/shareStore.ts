@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { randomBytes } from 'node:crypto';
 import type { ShareClient, ShareDirectoryClient, ShareFileClient } from '@azure/storage-file-share';
 import type { LargeUpload, RemoteEntry, RemoteStore, WriteOutcome } from './remoteStore';
@@ -33,9 +34,9 @@ export class ShareStore implements RemoteStore {
   nameProblem(fullName: string): string | undefined {
     const segments = fullName.split('/');
     const bad = segments.find((s) => invalidCharacters.test(s));
-    if (bad !== undefined) return `Azure Files does not allow " \\ : | < > * ? in names ("${bad}")`;
-    if (segments.some((s) => s.length > 255)) return 'Azure Files names are at most 255 characters';
-    if (fullName.length > 2048) return 'Azure Files paths are at most 2,048 characters';
+    if (bad !== undefined) return l10n.t('Azure Files does not allow " \\ : | < > * ? in names ("{0}")', bad);
+    if (segments.some((s) => s.length > 255)) return l10n.t('Azure Files names are at most 255 characters');
+    if (fullName.length > 2048) return l10n.t('Azure Files paths are at most 2,048 characters');
     return undefined;
   }
 
@@ -177,7 +178,7 @@ export class ShareStore implements RemoteStore {
 
   async read(fullName: string, offset: number, count: number | undefined, signal: AbortSignal): Promise<NodeJS.ReadableStream> {
     const response = await this.file(fullName).download(offset, count, { abortSignal: signal });
-    if (!response.readableStreamBody) throw new Error(`No content received for ${fullName}.`);
+    if (!response.readableStreamBody) throw new Error(l10n.t('No content received for {0}.', fullName));
     return response.readableStreamBody;
   }
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { formatBytes } from '../format';
 import type { TransferProgress, TransferResult } from './types';
 
@@ -6,7 +7,7 @@ const files = (n: number): string => `${count(n)} file${n === 1 ? '' : 's'}`;
 
 function seconds(ms: number): string {
   const s = ms / 1000;
-  return s < 10 ? `${s.toFixed(1)} s` : s < 120 ? `${Math.round(s)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+  return s < 10 ? `${s.toFixed(1)} s` : s < 120 ? `${Math.round(s)} s` : l10n.t('{0} min {1} s', Math.floor(s / 60), Math.round(s % 60));
 }
 
 /** `datastore/folder`, or the datastore alone for its root. */
@@ -24,15 +25,15 @@ export function summaryHeadline(result: TransferResult): string {
   }
   if (result.canceled) {
     const of = result.foundAll ? ` of ${count(result.filesFound)}` : '';
-    return `${up ? 'Upload' : 'Download'} canceled: ${count(result.transferred.files)}${of} files ${up ? 'uploaded' : 'downloaded'} ${where} `
-      + `(${formatBytes(result.transferred.bytes)}); nothing else was written.`;
+    return l10n.t('{0} canceled: {1}{2} files {3} {4} ', up ? 'Upload' : 'Download', count(result.transferred.files), of, up ? 'uploaded' : 'downloaded', where)
+      + l10n.t('({0}); nothing else was written.', formatBytes(result.transferred.bytes));
   }
   const parts = [`${up ? 'Uploaded' : 'Downloaded'} ${moved} ${where}`];
   const skipped = result.skipped.existing + result.skipped.unchanged;
   if (skipped > 0) parts.push(`skipped ${count(skipped)}`);
   if (result.ignored.files + result.ignored.folders > 0) parts.push(`ignored ${count(result.ignored.files + result.ignored.folders)}`);
   if (result.failed.length > 0) parts.push(`${count(result.failed.length)} failed`);
-  if (result.notTransferred.length > 0) parts.push(`${count(result.notTransferred.length)} refused or left out`);
+  if (result.notTransferred.length > 0) parts.push(l10n.t('{0} refused or left out', count(result.notTransferred.length)));
   return `${parts.join('; ')}.`;
 }
 
@@ -48,13 +49,13 @@ export function unfinishedSentence(result: TransferResult): string | undefined {
   if (refused > 0) {
     const one = refused === 1;
     const reason = result.notTransferred[0]!.reason.replace(/^refused: /, '');
-    parts.push(`${count(refused)} remote name${one ? ' was' : 's were'} refused (${one ? '' : 'the first: '}${reason}); the other files were downloaded. `
-      + `Rename ${one ? 'it' : 'them'} in the datastore to download ${one ? 'it' : 'them'}.`);
+    parts.push(l10n.t('{0} remote name{1} refused ({2}{3}); the other files were downloaded. ', count(refused), one ? ' was' : 's were', one ? '' : 'the first: ', reason)
+      + l10n.t('Rename {0} in the datastore to download {1}.', one ? 'it' : 'them', one ? 'it' : 'them'));
   }
   const failed = result.failed.length;
   if (failed > 0) {
-    parts.push(`${files(failed)} failed (${shown(result.failed[0]!.path)}: ${result.failed[0]!.reason}); `
-      + `fix that, then run the same ${result.direction} again to retry ${failed === 1 ? 'it' : 'them'}.`);
+    parts.push(l10n.t('{0} failed ({1}: {2}); ', files(failed), shown(result.failed[0]!.path), result.failed[0]!.reason)
+      + l10n.t('fix that, then run the same {0} again to retry {1}.', result.direction, failed === 1 ? 'it' : 'them'));
   }
   return parts.length > 0 ? parts.join(' ') : undefined;
 }
@@ -69,7 +70,7 @@ function shown(name: string): string {
 
 function listed(items: ReadonlyArray<{ path: string; reason: string }>): string[] {
   const lines = items.slice(0, listedLimit).map((i) => `    ${shown(i.path)} — ${i.reason}`);
-  if (items.length > listedLimit) lines.push(`    … and ${count(items.length - listedLimit)} more`);
+  if (items.length > listedLimit) lines.push(l10n.t('    … and {0} more', count(items.length - listedLimit)));
   return lines;
 }
 
@@ -80,25 +81,25 @@ export function summaryLines(result: TransferResult): string[] {
   const state = result.fatal ? 'stopped' : result.canceled ? 'canceled' : 'finished';
   const lines = [
     up
-      ? `Upload of ${result.localRoot} to ${remoteLabel(result)} ${state} after ${seconds(result.elapsedMs)}.`
-      : `Download of ${remoteLabel(result)} to ${result.localRoot} ${state} after ${seconds(result.elapsedMs)}.`,
+      ? l10n.t('Upload of {0} to {1} {2} after {3}.', result.localRoot, remoteLabel(result), state, seconds(result.elapsedMs))
+      : l10n.t('Download of {0} to {1} {2} after {3}.', remoteLabel(result), result.localRoot, state, seconds(result.elapsedMs)),
   ];
-  if (result.fatal) lines.push(`  stopped by: ${result.fatal.message}`);
+  if (result.fatal) lines.push(l10n.t('  stopped by: {0}', result.fatal.message));
   // Stopped before any file was found (no such folder, no access): counts of nothing say nothing.
   if (result.fatal && result.filesFound === 0 && result.failed.length === 0 && result.notTransferred.length === 0) return lines;
   lines.push(`  ${up ? 'uploaded' : 'downloaded'}: ${files(result.transferred.files)}, ${formatBytes(result.transferred.bytes)} (${formatBytes(Math.round(rate))}/s)`);
   if (result.canceled || result.fatal) {
     const notReached = result.filesFound - result.transferred.files - result.skipped.existing - result.skipped.unchanged - result.failed.length;
-    if (notReached > 0) lines.push(`  not reached: ${files(notReached)}${result.foundAll ? '' : ' found so far'} (nothing was written for them)`);
+    if (notReached > 0) lines.push(l10n.t('  not reached: {0}{1} (nothing was written for them)', files(notReached), result.foundAll ? '' : ' found so far'));
   }
   if (result.skipped.unchanged + result.skipped.existing > 0) {
-    lines.push(`  skipped: ${count(result.skipped.unchanged)} unchanged, ${count(result.skipped.existing)} already there (${formatBytes(result.skipped.bytes)})`);
+    lines.push(l10n.t('  skipped: {0} unchanged, {1} already there ({2})', count(result.skipped.unchanged), count(result.skipped.existing), formatBytes(result.skipped.bytes)));
   }
   if (up) {
-    const rules = result.ignored.rulesFile ? `by ${result.ignored.rulesFile}; ` : '';
-    lines.push(`  ignored: ${files(result.ignored.files)} and ${count(result.ignored.folders)} folder${result.ignored.folders === 1 ? '' : 's'} (${rules}.git is always left out)`);
+    const rules = result.ignored.rulesFile ? l10n.t('by {0}; ', result.ignored.rulesFile) : '';
+    lines.push(l10n.t('  ignored: {0} and {1} folder{2} ({3}.git is always left out)', files(result.ignored.files), count(result.ignored.folders), result.ignored.folders === 1 ? '' : 's', rules));
   }
-  if (result.emptyFolders > 0) lines.push(`  empty folders created: ${count(result.emptyFolders)}`);
+  if (result.emptyFolders > 0) lines.push(l10n.t('  empty folders created: {0}', count(result.emptyFolders)));
   lines.push(`  failed: ${count(result.failed.length)}`);
   lines.push(...listed(result.failed));
   if (result.notTransferred.length > 0) {
@@ -111,8 +112,8 @@ export function summaryLines(result: TransferResult): string[] {
 /** "1,234 / 5,000 files · 12 / 48 MiB · 9.8 MiB/s · 4 s left" */
 export function progressMessage(progress: TransferProgress): string {
   const filesPart = progress.filesTotal !== undefined
-    ? `${count(progress.filesDone)} / ${count(progress.filesTotal)} files`
-    : `${count(progress.filesDone)} files (counting…)`;
+    ? l10n.t('{0} / {1} files', count(progress.filesDone), count(progress.filesTotal))
+    : l10n.t('{0} files (counting…)', count(progress.filesDone));
   const bytesPart = progress.bytesTotal !== undefined
     ? `${formatBytes(progress.bytesDone)} / ${formatBytes(progress.bytesTotal)}`
     : formatBytes(progress.bytesDone);

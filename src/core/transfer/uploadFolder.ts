@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { createHash } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -146,7 +147,7 @@ class FolderUpload {
 
   private async createEmptyFolder(relativePath: string): Promise<void> {
     if (this.store.kind === 'blob') {
-      this.run.result.notTransferred.push({ path: `${relativePath}/`, reason: 'empty folder (blob containers have no folders)' });
+      this.run.result.notTransferred.push({ path: `${relativePath}/`, reason: l10n.t('empty folder (blob containers have no folders)') });
       return;
     }
     const fullName = joinRemote(this.target, relativePath);
@@ -168,9 +169,9 @@ class FolderUpload {
     const control = controlCharacter.exec(relativePath);
     if (control) {
       const code = `U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-      return `the name contains a control character (${code}), which listings and other tools can't show or keep: rename it`;
+      return l10n.t('the name contains a control character ({0}), which listings and other tools can\'t show or keep: rename it', code);
     }
-    if (relativePath.includes('\\')) return 'the name contains a backslash, which storage tools read as a folder separator';
+    if (relativePath.includes('\\')) return l10n.t('the name contains a backslash, which storage tools read as a folder separator');
     return this.store.nameProblem(fullName);
   }
 
@@ -256,7 +257,7 @@ class FolderUpload {
           signal: run.signal,
         });
         if ((await handle.stat()).size !== file.size) {
-          throw Object.assign(new Error('the file changed while it was uploaded'), { code: 'FileChanged' });
+          throw Object.assign(new Error(l10n.t('the file changed while it was uploaded')), { code: 'FileChanged' });
         }
         const outcome = await run.storage('write', (signal) => upload.complete(md5 ?? hash!.digest(), signal));
         if (outcome === 'exists') run.skippedFile('existing', 0);

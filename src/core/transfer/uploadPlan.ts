@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { promises as fs, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { isInside } from './pathSafety';
@@ -35,10 +36,10 @@ async function checkChosen(chosen: string): Promise<void> {
     stats = await fs.lstat(chosen);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `${chosen} does not exist: check the path.` : `${chosen} can't be read (${code ?? String(error)}): check its permissions.`);
+    throw new Error(code === 'ENOENT' ? l10n.t('{0} does not exist: check the path.', chosen) : l10n.t('{0} can\'t be read ({1}): check its permissions.', chosen, code ?? String(error)));
   }
   if (stats.isFile() || stats.isDirectory()) return;
-  if (!stats.isSymbolicLink()) throw new Error(`${chosen} is not a file or folder (a pipe, socket or device); only files and folders can be uploaded.`);
+  if (!stats.isSymbolicLink()) throw new Error(l10n.t('{0} is not a file or folder (a pipe, socket or device); only files and folders can be uploaded.', chosen));
   let real: string;
   let target: Stats;
   try {
@@ -46,13 +47,13 @@ async function checkChosen(chosen: string): Promise<void> {
     target = await fs.stat(real);
   } catch (error) {
     throw new Error((error as NodeJS.ErrnoException).code === 'ELOOP'
-      ? `${chosen} is a loop of symbolic links: fix or remove the link.`
-      : `${chosen} is a broken symbolic link: fix or remove the link.`);
+      ? l10n.t('{0} is a loop of symbolic links: fix or remove the link.', chosen)
+      : l10n.t('{0} is a broken symbolic link: fix or remove the link.', chosen));
   }
   if (target.isDirectory()) return;
-  if (!target.isFile()) throw new Error(`${chosen} leads to ${real}, which is not a file or folder; only files and folders can be uploaded.`);
+  if (!target.isFile()) throw new Error(l10n.t('{0} leads to {1}, which is not a file or folder; only files and folders can be uploaded.', chosen, real));
   if (!isInside(await fs.realpath(path.dirname(chosen)), real)) {
-    throw new Error(`${chosen} is a symbolic link to ${real}, outside its folder; links are followed only inside the folder. Choose the file itself.`);
+    throw new Error(l10n.t('{0} is a symbolic link to {1}, outside its folder; links are followed only inside the folder. Choose the file itself.', chosen, real));
   }
 }
 
@@ -62,7 +63,7 @@ async function checkChosen(chosen: string): Promise<void> {
  * folder named like that parent. Every chosen path is checked first (see checkChosen).
  */
 export async function planUpload(chosen: readonly string[]): Promise<UploadSelection> {
-  if (chosen.length === 0) throw new Error('Choose a file or folder to upload.');
+  if (chosen.length === 0) throw new Error(l10n.t('Choose a file or folder to upload.'));
   const unique = [...new Set(chosen.map((p) => path.resolve(p)))];
   // A folder chosen together with something inside it: the folder covers it.
   const absolute = unique.filter((p) => !unique.some((other) => other !== p && p.startsWith(`${other}${path.sep}`)));
@@ -73,7 +74,7 @@ export async function planUpload(chosen: readonly string[]): Promise<UploadSelec
   const localRoot = commonParent(absolute);
   // Names below a file system root would carry the whole local path (home folder and all).
   if (localRoot === path.parse(localRoot).root && absolute.some((p) => path.dirname(p) !== localRoot)) {
-    throw new Error(`${absolute.join(', ')} have no folder in common: choose files and folders from one folder, or upload them one at a time.`);
+    throw new Error(l10n.t('{0} have no folder in common: choose files and folders from one folder, or upload them one at a time.', absolute.join(', ')));
   }
   return { localRoot, entries: absolute, defaultTarget: path.basename(localRoot) };
 }

@@ -14,10 +14,10 @@ const typeIcons: Record<string, string> = {
 };
 
 const typeNames: Record<string, string> = {
-  AzureBlob: 'Azure Blob container',
-  AzureFile: 'Azure file share',
-  AzureDataLakeGen2: 'Azure Data Lake Storage Gen2',
-  AzureDataLakeGen1: 'Azure Data Lake Storage Gen1',
+  get AzureBlob() { return vscode.l10n.t('Azure Blob container'); },
+  get AzureFile() { return vscode.l10n.t('Azure file share'); },
+  get AzureDataLakeGen2() { return vscode.l10n.t('Azure Data Lake Storage Gen2'); },
+  get AzureDataLakeGen1() { return vscode.l10n.t('Azure Data Lake Storage Gen1'); },
 };
 
 export function datastoreLocation(d: Datastore): string {
@@ -39,13 +39,13 @@ export class DatastoreNode extends TreeNode {
     const d = this.datastore;
     const item = new vscode.TreeItem(d.name, vscode.TreeItemCollapsibleState.Collapsed);
     // "default" first: long container names would push it out of sight.
-    item.description = `${d.isDefault ? 'default · ' : ''}${datastoreLocation(d)}`;
+    item.description = d.isDefault ? vscode.l10n.t('default · {0}', datastoreLocation(d)) : datastoreLocation(d);
     item.iconPath = new vscode.ThemeIcon(typeIcons[d.datastoreType] ?? 'database');
     item.contextValue = `datastore:${d.datastoreType}${d.isDefault ? ':default' : ''}`;
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown(`**${d.name}**${d.isDefault ? ' (default)' : ''}\n\n`);
     tooltip.appendMarkdown(`${typeNames[d.datastoreType] ?? d.datastoreType}  \n`);
-    tooltip.appendMarkdown(`Location: ${datastoreLocation(d)}  \nCredentials: ${d.credentialsType}`);
+    tooltip.appendMarkdown(vscode.l10n.t('Location: {0}  \nCredentials: {1}', datastoreLocation(d), d.credentialsType));
     if (d.description) tooltip.appendMarkdown(`\n\n${d.description}`);
     item.tooltip = tooltip;
     return item;

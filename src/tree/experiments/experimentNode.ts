@@ -22,7 +22,7 @@ export class ExperimentNode extends TreeNode {
       }),
       (job) => new RunNode(this, job, () => runDetails.get(job.name)),
       rerender,
-      'No runs',
+      vscode.l10n.t('No runs'),
       (jobs, nodes) => {
         const byName = new Map(nodes.map((n) => [(n as RunNode).job.name, n]));
         void runDetails.fill(client, jobs.map((j) => j.name), (name) => rerender(byName.get(name)));

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { Experiment } from '../../azure/domain';
 import type { ActiveWorkspaceContext, WorkspaceList } from '../workspaceListRoot';
 import { ExperimentNode } from './experimentNode';
@@ -8,6 +9,6 @@ export function experimentsList({ client, rerender }: ActiveWorkspaceContext, ru
   return {
     fetchPage: (continuationToken) => client.runHistory.listExperiments(continuationToken ? { continuationToken } : {}),
     toNode: (experiment) => new ExperimentNode(experiment, client, runDetails, rerender),
-    emptyLabel: 'No experiments yet',
+    emptyLabel: l10n.t('No experiments yet'),
   };
 }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Job, RunDetails } from '../../azure/domain';
 import { formatAge, formatDuration, formatTimestamp } from '../../core/format';
 import { TreeNode } from '../treeNode';
-import { isActiveRunState, runState, runStatusIcon } from './runStatus';
+import { isActiveRunState, runState, runStatusIcon, runStatusText } from './runStatus';
 
 function lastSegment(id: string | undefined): string | undefined {
   return id?.split('/').filter(Boolean).pop();
@@ -27,21 +27,21 @@ export class RunNode extends TreeNode {
 
     const item = new vscode.TreeItem(job.displayName || job.name, vscode.TreeItemCollapsibleState.None);
     item.iconPath = runStatusIcon(state);
-    item.description = [status, duration, formatAge(job.createdAt)].filter(Boolean).join(' · ');
+    item.description = [runStatusText(status), duration, formatAge(job.createdAt)].filter(Boolean).join(' · ');
     item.contextValue = `run:${state}${isActiveRunState(state) ? ':cancellable' : ''}`;
 
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown(`**${job.displayName || job.name}**\n\n`);
     const rows: Array<[string, string | undefined]> = [
-      ['Run', job.name],
-      ['Status', status],
-      ['Experiment', job.experimentName],
-      ['Created', [formatTimestamp(job.createdAt), job.createdBy ? `by ${job.createdBy}` : undefined].filter(Boolean).join(' ')],
-      ['Started', formatTimestamp(start)],
-      ['Ended', formatTimestamp(end)],
-      ['Duration', duration],
-      ['Compute', lastSegment(job.computeId)],
-      ['Environment', job.environmentId],
+      [vscode.l10n.t('Run'), job.name],
+      [vscode.l10n.t('Status'), runStatusText(status)],
+      [vscode.l10n.t('Experiment'), job.experimentName],
+      [vscode.l10n.t('Created'), [formatTimestamp(job.createdAt), job.createdBy ? vscode.l10n.t('by {0}', job.createdBy) : undefined].filter(Boolean).join(' ')],
+      [vscode.l10n.t('Started'), formatTimestamp(start)],
+      [vscode.l10n.t('Ended'), formatTimestamp(end)],
+      [vscode.l10n.t('Duration'), duration],
+      [vscode.l10n.t('Compute'), lastSegment(job.computeId)],
+      [vscode.l10n.t('Environment'), job.environmentId],
     ];
     tooltip.appendMarkdown(rows.filter(([, v]) => v).map(([k, v]) => `${k}: ${v}`).join('  \n'));
     if (job.command) tooltip.appendCodeblock(job.command, 'shell');

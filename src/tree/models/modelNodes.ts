@@ -26,7 +26,7 @@ export class ModelNode extends TreeNode {
       (continuationToken) => client.models.listVersions(model.name, continuationToken ? { continuationToken } : {}),
       (version) => new ModelVersionNode(this, version),
       rerender,
-      'No versions',
+      vscode.l10n.t('No versions'),
     );
   }
 
@@ -34,7 +34,7 @@ export class ModelNode extends TreeNode {
     const m = this.model;
     const item = new vscode.TreeItem(m.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.iconPath = new vscode.ThemeIcon('package');
-    item.description = m.latestVersion ? `latest: ${m.latestVersion}` : undefined;
+    item.description = m.latestVersion ? vscode.l10n.t('latest: {0}', m.latestVersion) : undefined;
     item.contextValue = 'model';
     const tooltip = new vscode.MarkdownString(`**${m.name}**`);
     if (m.description) tooltip.appendMarkdown(`\n\n${m.description}`);
@@ -62,14 +62,14 @@ export class ModelVersionNode extends TreeNode {
 
   getTreeItem(): vscode.TreeItem {
     const v = this.version;
-    const item = new vscode.TreeItem(`Version ${v.version}`, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(vscode.l10n.t('Version {0}', v.version), vscode.TreeItemCollapsibleState.None);
     item.iconPath = new vscode.ThemeIcon('versions');
     const type = v.modelType ? (modelTypeNames[v.modelType] ?? v.modelType) : undefined;
     item.description = [type, formatTimestamp(v.createdAt)?.slice(0, 10), v.description].filter(Boolean).join(' · ');
     item.contextValue = 'modelVersion';
     const tooltip = new vscode.MarkdownString(`**${v.name}:${v.version}**\n\n`);
     const rows: Array<[string, string | undefined]> = [
-      ['Type', type], ['Created', formatTimestamp(v.createdAt)], ['Created by', v.createdBy], ['From run', v.jobName], ['URI', v.modelUri],
+      [vscode.l10n.t('Type'), type], [vscode.l10n.t('Created'), formatTimestamp(v.createdAt)], [vscode.l10n.t('Created by'), v.createdBy], [vscode.l10n.t('From run'), v.jobName], ['URI', v.modelUri],
     ];
     tooltip.appendMarkdown(rows.filter(([, value]) => value).map(([k, value]) => `${k}: ${value}`).join('  \n'));
     if (v.description) tooltip.appendMarkdown(`\n\n${v.description}`);

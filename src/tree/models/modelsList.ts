@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { ModelContainer } from '../../azure/domain';
 import type { ActiveWorkspaceContext, WorkspaceList } from '../workspaceListRoot';
 import { ModelNode } from './modelNodes';
@@ -7,6 +8,6 @@ export function modelsList({ client, rerender }: ActiveWorkspaceContext): Worksp
   return {
     fetchPage: (continuationToken) => client.models.list(continuationToken ? { continuationToken } : {}),
     toNode: (model) => new ModelNode(model, client, rerender),
-    emptyLabel: 'No models yet',
+    emptyLabel: l10n.t('No models yet'),
   };
 }

@@ -21,7 +21,7 @@ export class SubscriptionNode extends TreeNode {
       }),
       (workspace) => new WorkspaceNode(this, workspace, connection.kind, subscription.tenantId, isActive),
       rerender,
-      'No Azure ML workspaces in this subscription',
+      vscode.l10n.t('No Azure ML workspaces in this subscription'),
     );
   }
 
@@ -30,7 +30,7 @@ export class SubscriptionNode extends TreeNode {
     item.description = this.subscription.subscriptionId;
     item.iconPath = new vscode.ThemeIcon('key');
     item.contextValue = 'subscription';
-    item.tooltip = `${this.subscription.displayName}\nSubscription ${this.subscription.subscriptionId}\nTenant ${this.subscription.tenantId}`;
+    item.tooltip = vscode.l10n.t('{0}\nSubscription {1}\nTenant {2}', this.subscription.displayName, this.subscription.subscriptionId, this.subscription.tenantId);
     return item;
   }
 

@@ -29,17 +29,17 @@ export class WorkspaceNode extends TreeNode {
     const active = this.isActive(this.ref);
     const w = this.workspace;
     const item = new vscode.TreeItem(w.displayName || w.name, vscode.TreeItemCollapsibleState.None);
-    item.description = [w.location, w.resourceGroup].filter(Boolean).join(' · ') + (active ? ' · active' : '');
+    item.description = [w.location, w.resourceGroup].filter(Boolean).join(' · ') + (active ? vscode.l10n.t(' · active') : '');
     item.iconPath = active
       ? new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'))
       : new vscode.ThemeIcon('beaker');
     item.contextValue = active ? 'workspace:active' : 'workspace';
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**${w.name}**${active ? ' (active)' : ''}\n\n`);
-    tooltip.appendMarkdown(`Resource group: ${w.resourceGroup}  \nLocation: ${w.location ?? '—'}  \nSubscription: ${w.subscriptionId}`);
+    tooltip.appendMarkdown(vscode.l10n.t('Resource group: {0}  \nLocation: {1}  \nSubscription: {2}', w.resourceGroup, w.location ?? '—', w.subscriptionId));
     if (w.description) tooltip.appendMarkdown(`\n\n${w.description}`);
     item.tooltip = tooltip;
-    item.command = { title: 'Set as Active Workspace', command: 'azureml.setActiveWorkspace', arguments: [this] };
+    item.command = { title: vscode.l10n.t('Set as Active Workspace'), command: 'azureml.setActiveWorkspace', arguments: [this] };
     return item;
   }
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { Connection, SubscriptionListing } from '../../connection/connection';
 import type { ConnectionManager } from '../../connection/connectionManager';
 import { describeError } from '../../ui/describeError';
@@ -78,19 +79,19 @@ export class WorkspacesRoot extends RootNode {
       return node;
     });
     for (const tenant of loading) {
-      nodes.push(new InfoNode(undefined, `Tenant ${tenant.displayName ?? tenant.tenantId}: loading subscriptions…`, `tenant-loading/${tenant.tenantId}`));
+      nodes.push(new InfoNode(undefined, l10n.t('Tenant {0}: loading subscriptions…', tenant.displayName ?? tenant.tenantId), `tenant-loading/${tenant.tenantId}`));
     }
     for (const failure of failures) {
       const described = describeError(failure.error, connection.kind);
       nodes.push(new ErrorNode(undefined, {
-        message: `Tenant ${failure.tenant.displayName ?? failure.tenant.tenantId}: ${described.message}`,
+        message: l10n.t('Tenant {0}: {1}', failure.tenant.displayName ?? failure.tenant.tenantId, described.message),
         ...(described.remedy ? { remedy: described.remedy } : {}),
       }, () => this.provider.refresh(), `tenant-error/${failure.tenant.tenantId}`));
     }
     if (nodes.length === 0) {
       nodes.push(new InfoNode(undefined, connection.kind === 'azure'
-        ? 'No subscriptions to show. Check the azureml.subscriptions setting.'
-        : 'No subscriptions.'));
+        ? l10n.t('No subscriptions to show. Check the azureml.subscriptions setting.')
+        : l10n.t('No subscriptions.')));
     }
     return nodes;
   }
