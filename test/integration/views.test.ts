@@ -144,6 +144,28 @@ describe('Azure ML views in a real extension host, against the seeded local work
     assert.match(String(versions[0]!.item.description), /^MLflow · \d{4}-\d{2}-\d{2}/);
   });
 
+  it('has welcome content for every empty state of every view, each with a button for the next step', async () => {
+    const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+      contributes: { viewsWelcome: Array<{ view: string; contents: string; when: string }> };
+    };
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const states: Array<[string, RegExp]> = [
+      ['not connected', /^azureml\.connection == none$/],
+      ['no workspace selected', /!azureml\.hasActiveWorkspace/],
+      ['empty list', /azureml\.hasActiveWorkspace && azureml\.(datastores|experiments|models)\.empty$/],
+    ];
+    for (const view of ['azureml.datastores', 'azureml.experiments', 'azureml.models']) {
+      for (const [state, when] of states) {
+        const welcome = manifest.contributes.viewsWelcome.find((w) => w.view === view && when.test(w.when));
+        assert.ok(welcome, `${view} has welcome content when ${state}`);
+        if (state === 'empty list') assert.ok(welcome.when.endsWith(`${view}.empty`), welcome.when);
+        const commands = [...welcome.contents.matchAll(/\]\(command:([\w.]+)\)/g)].map((m) => m[1]!);
+        assert.ok(commands.length > 0, `${view} (${state}) offers a button`);
+        for (const command of commands) assert.ok(registered.has(command), `${command} is registered`);
+      }
+    }
+  });
+
   it('selects another workspace from the picker, and the views follow it', async () => {
     await createWorkspace(local, 'team-ws', 'A second workspace');
     await vscode.commands.executeCommand('azureml.refreshWorkspaces');
@@ -153,7 +175,8 @@ describe('Azure ML views in a real extension host, against the seeded local work
     api.setPrompts(scriptedPick('team-ws'));
     assert.equal(await vscode.commands.executeCommand('azureml.selectWorkspace'), 'team-ws');
     assert.equal(api.connections.activeWorkspace?.workspaceName, 'team-ws');
-    assert.deepEqual(await rows(api.views.models), [await row(api.views.models, 'No models yet')]);
+    assert.deepEqual(await rows(api.views.models), [], 'no models: the welcome content shows instead of items');
+    assert.deepEqual(await rows(api.views.experiments), [], 'no runs: the welcome content shows instead of items');
     const blob = await row(api.views.datastores, 'workspaceblobstore');
     assert.doesNotMatch(String(blob.item.description), /azureml-blobstore-.*local/);
 

@@ -8,6 +8,5 @@ export function datastoresList({ client, connection, workspace, rerender }: Acti
   return {
     fetchPage: (continuationToken) => client.datastores.list(continuationToken ? { continuationToken } : {}),
     toNode: (datastore) => new DatastoreNode(datastore, new DatastoreStorageAccess(datastore, client, connection, workspace), rerender),
-    emptyLabel: 'No datastores',
   };
 }

@@ -8,6 +8,5 @@ export function experimentsList({ client, rerender }: ActiveWorkspaceContext, ru
   return {
     fetchPage: (continuationToken) => client.runHistory.listExperiments(continuationToken ? { continuationToken } : {}),
     toNode: (experiment) => new ExperimentNode(experiment, client, runDetails, rerender),
-    emptyLabel: 'No experiments yet',
   };
 }

@@ -7,6 +7,5 @@ export function modelsList({ client, rerender }: ActiveWorkspaceContext): Worksp
   return {
     fetchPage: (continuationToken) => client.models.list(continuationToken ? { continuationToken } : {}),
     toNode: (model) => new ModelNode(model, client, rerender),
-    emptyLabel: 'No models yet',
   };
 }
