@@ -11,6 +11,7 @@ export class PagedChildren<T> implements MorePages {
   private continuationToken: string | undefined;
   private loaded = false;
   private loadingMore: Promise<void> | undefined;
+  private examined: number | undefined;
 
   constructor(
     private readonly owner: TreeNode | undefined,
@@ -45,10 +46,15 @@ export class PagedChildren<T> implements MorePages {
     return this.nodes.length;
   }
 
+  get examinedCount(): number | undefined {
+    return this.examined;
+  }
+
   reset(): void {
     this.nodes = [];
     this.continuationToken = undefined;
     this.loaded = false;
+    this.examined = undefined;
   }
 
   private async loadNextPage(): Promise<void> {
@@ -56,6 +62,7 @@ export class PagedChildren<T> implements MorePages {
     const nodes = page.items.map((item) => this.toNode(item));
     this.nodes.push(...nodes);
     this.continuationToken = page.continuationToken;
+    if (page.examined !== undefined) this.examined = (this.examined ?? 0) + page.examined;
     this.loaded = true;
     this.onPageShown?.(page.items, nodes);
   }
@@ -65,6 +72,8 @@ export class PagedChildren<T> implements MorePages {
 export interface MorePages {
   loadMore(): Promise<void>;
   readonly loadedCount: number;
+  /** Set when the list is filtered here: how many of the service's items were checked so far. */
+  readonly examinedCount?: number | undefined;
 }
 
 export class LoadMoreNode extends TreeNode {
@@ -79,7 +88,15 @@ export class LoadMoreNode extends TreeNode {
     const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
     item.iconPath = new vscode.ThemeIcon('ellipsis');
     item.contextValue = 'loadMore';
-    item.tooltip = `${this.pages.loadedCount} loaded. Load the next page.`;
+    const { loadedCount, examinedCount } = this.pages;
+    if (examinedCount === undefined) {
+      item.tooltip = `${loadedCount} loaded. Load the next page.`;
+    } else {
+      // The service cannot filter this list: say how much was looked at, so an empty next page is no surprise.
+      item.description = `${examinedCount} checked so far, ${loadedCount} shown`;
+      item.tooltip = `The service lists these page by page without this filter: ${examinedCount} were checked so far and `
+        + `${loadedCount} matched. Load more checks the next page; it may find none.`;
+    }
     item.command = { title: 'Load More', command: 'azureml.loadMore', arguments: [this] };
     return item;
   }

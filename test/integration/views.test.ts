@@ -110,6 +110,24 @@ describe('Azure ML views in a real extension host, against the seeded local work
     assert.ok(runsAfterMore.length < 64, 'never loads all runs at once');
   });
 
+  it('"Load more…" under an experiment says how many of the workspace\'s runs were checked (the service cannot filter by experiment)', async () => {
+    await vscode.commands.executeCommand('azureml.refreshExperiments');
+    let withMore = 0;
+    for (const experiment of ['fraud-detection', 'image-classification']) {
+      const node = await row(api.views.experiments, experiment);
+      const children = await rows(api.views.experiments, node.node);
+      const more = children.at(-1)!;
+      if (more.label !== 'Load more…') continue;
+      const shown = children.length - 1;
+      const match = /^(\d+) checked so far, (\d+) shown$/.exec(String(more.item.description));
+      assert.ok(match, `${experiment}: "${String(more.item.description)}" says how many were checked`);
+      assert.equal(Number(match[2]), shown);
+      assert.ok(Number(match[1]) >= shown && Number(match[1]) % pageSize === 0, `${match[1]} runs checked, whole service pages`);
+      withMore++;
+    }
+    assert.ok(withMore > 0, 'fraud-detection has more runs than one page');
+  });
+
   it('shows a status icon per run state, with status and duration in the description', async () => {
     const fraud = await row(api.views.experiments, 'fraud-detection');
     const seen = new Map<string, string | undefined>();
