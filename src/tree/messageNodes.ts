@@ -16,6 +16,7 @@ export class ErrorNode extends TreeNode {
     item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
     item.tooltip = this.error.message;
     item.contextValue = 'error';
+    item.accessibilityInformation = { label: `Error: ${this.error.message} Activate to ${this.error.remedy?.title ?? 'retry'}.` };
     if (this.error.remedy) {
       item.description = `${this.error.remedy.title}…`;
       item.command = { title: this.error.remedy.title, command: this.error.remedy.command };

@@ -150,6 +150,17 @@ describe('Azure ML views in a real extension host, against the seeded local work
       return done;
     }, 'a completed run with its duration');
     assert.match(String(completed.item.description), /^Completed · \d+(h \d+m|m \d+s|s) · /);
+    const [status, duration, age] = String(completed.item.description).split(' · ');
+    assert.equal(completed.item.accessibilityInformation?.label, `Run ${completed.label}, ${status}, duration ${duration}, created ${age}`,
+      'a screen reader hears the state the icon shows, in words');
+  });
+
+  it('gives datastore and workspace items screen-reader labels that say what their icon and marker mean', async () => {
+    const blob = await row(api.views.datastores, 'workspaceblobstore');
+    assert.match(String(blob.item.accessibilityInformation?.label), /^Datastore workspaceblobstore, Azure Blob container, the default, devstoreaccount1\//);
+    const subscription = await row(api.views.workspaces, 'Local subscription');
+    const ws = await row(api.views.workspaces, 'local', subscription.node);
+    assert.match(String(ws.item.accessibilityInformation?.label), /^Workspace local, active, resource group local-rg/);
   });
 
   it('lists models and their versions', async () => {
@@ -211,6 +222,7 @@ describe('Azure ML views in a real extension host, against the seeded local work
     assert.equal(rest.length, 0);
     assert.equal(error!.label, 'The local workspace is not running.');
     assert.equal(error!.item.command?.command, 'azureml.useLocalWorkspace');
+    assert.match(String(error!.item.accessibilityInformation?.label), /^Error: The local workspace is not running\. Activate to \w/);
 
     local = await startLocalWorkspace({ dataDir: local.dataDir, pageSize });
     await vscode.commands.executeCommand(error!.item.command!.command);

@@ -42,6 +42,9 @@ export class DatastoreNode extends TreeNode {
     item.description = `${d.isDefault ? 'default · ' : ''}${datastoreLocation(d)}`;
     item.iconPath = new vscode.ThemeIcon(typeIcons[d.datastoreType] ?? 'database');
     item.contextValue = `datastore:${d.datastoreType}${d.isDefault ? ':default' : ''}`;
+    item.accessibilityInformation = {
+      label: `Datastore ${d.name}, ${typeNames[d.datastoreType] ?? d.datastoreType}${d.isDefault ? ', the default' : ''}, ${datastoreLocation(d)}`,
+    };
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown(`**${d.name}**${d.isDefault ? ' (default)' : ''}\n\n`);
     tooltip.appendMarkdown(`${typeNames[d.datastoreType] ?? d.datastoreType}  \n`);

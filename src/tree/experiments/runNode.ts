@@ -27,7 +27,13 @@ export class RunNode extends TreeNode {
 
     const item = new vscode.TreeItem(job.displayName || job.name, vscode.TreeItemCollapsibleState.None);
     item.iconPath = runStatusIcon(state);
-    item.description = [status, duration, formatAge(job.createdAt)].filter(Boolean).join(' · ');
+    const age = formatAge(job.createdAt);
+    item.description = [status, duration, age].filter(Boolean).join(' · ');
+    // The icon carries the state; a screen reader hears it in words.
+    item.accessibilityInformation = {
+      label: [`Run ${job.displayName || job.name}, ${status}`, duration ? `duration ${duration}` : undefined, age ? `created ${age}` : undefined]
+        .filter(Boolean).join(', '),
+    };
     item.contextValue = `run:${state}${isActiveRunState(state) ? ':cancellable' : ''}`;
 
     const tooltip = new vscode.MarkdownString();

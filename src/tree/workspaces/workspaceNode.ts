@@ -34,6 +34,9 @@ export class WorkspaceNode extends TreeNode {
       ? new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'))
       : new vscode.ThemeIcon('beaker');
     item.contextValue = active ? 'workspace:active' : 'workspace';
+    item.accessibilityInformation = {
+      label: `Workspace ${w.displayName || w.name}${active ? ', active' : ''}, resource group ${w.resourceGroup}${w.location ? `, ${w.location}` : ''}`,
+    };
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**${w.name}**${active ? ' (active)' : ''}\n\n`);
     tooltip.appendMarkdown(`Resource group: ${w.resourceGroup}  \nLocation: ${w.location ?? '—'}  \nSubscription: ${w.subscriptionId}`);
