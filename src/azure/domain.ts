@@ -7,6 +7,8 @@
 export interface Page<T> {
   items: T[];
   continuationToken?: string;
+  /** When the list is filtered here, not by the service: how many of the service's items were read for this page. */
+  examined?: number;
 }
 
 export type Tags = Record<string, string>;

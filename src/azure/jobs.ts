@@ -62,13 +62,15 @@ export class JobOperations {
     if (experimentName === undefined) return listOnce(options.continuationToken);
 
     let token = options.continuationToken;
+    let examined = 0;
     for (let read = 0; read < maxServicePagesPerFilteredList; read++) {
       const page = await listOnce(token);
       const items = page.items.filter((job) => job.experimentName === experimentName);
+      examined += page.items.length;
       token = page.continuationToken;
-      if (items.length > 0 || token === undefined) return token ? { items, continuationToken: token } : { items };
+      if (items.length > 0 || token === undefined) return token ? { items, continuationToken: token, examined } : { items, examined };
     }
-    return token ? { items: [], continuationToken: token } : { items: [] };
+    return token ? { items: [], continuationToken: token, examined } : { items: [], examined };
   }
 
   /**

@@ -1,9 +1,13 @@
 import * as l10n from '@vscode/l10n';
 /** Human-readable numbers and times, shared by the CLI and the extension. */
 
+/**
+ * A run's duration, the one way the tree, the status bar, the run log and the CLI show it:
+ * whole seconds rounded down (a ticking clock never shows a second that has not passed yet).
+ */
 export function formatDuration(start: Date | undefined, end: Date | undefined, now: Date = new Date()): string | undefined {
   if (!start) return undefined;
-  const seconds = Math.max(0, Math.round(((end ?? now).getTime() - start.getTime()) / 1000));
+  const seconds = Math.max(0, Math.floor(((end ?? now).getTime() - start.getTime()) / 1000));
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);
   const s = seconds % 60;

@@ -11,6 +11,7 @@ export class PagedChildren<T> implements MorePages {
   private continuationToken: string | undefined;
   private loaded = false;
   private loadingMore: Promise<void> | undefined;
+  private examined: number | undefined;
 
   constructor(
     private readonly owner: TreeNode | undefined,
@@ -45,10 +46,15 @@ export class PagedChildren<T> implements MorePages {
     return this.nodes.length;
   }
 
+  get examinedCount(): number | undefined {
+    return this.examined;
+  }
+
   reset(): void {
     this.nodes = [];
     this.continuationToken = undefined;
     this.loaded = false;
+    this.examined = undefined;
   }
 
   private async loadNextPage(): Promise<void> {
@@ -56,6 +62,7 @@ export class PagedChildren<T> implements MorePages {
     const nodes = page.items.map((item) => this.toNode(item));
     this.nodes.push(...nodes);
     this.continuationToken = page.continuationToken;
+    if (page.examined !== undefined) this.examined = (this.examined ?? 0) + page.examined;
     this.loaded = true;
     this.onPageShown?.(page.items, nodes);
   }
@@ -65,6 +72,8 @@ export class PagedChildren<T> implements MorePages {
 export interface MorePages {
   loadMore(): Promise<void>;
   readonly loadedCount: number;
+  /** Set when the list is filtered here: how many of the service's items were checked so far. */
+  readonly examinedCount?: number | undefined;
 }
 
 export class LoadMoreNode extends TreeNode {
@@ -79,7 +88,14 @@ export class LoadMoreNode extends TreeNode {
     const item = new vscode.TreeItem(vscode.l10n.t('Load more…'), vscode.TreeItemCollapsibleState.None);
     item.iconPath = new vscode.ThemeIcon('ellipsis');
     item.contextValue = 'loadMore';
-    item.tooltip = vscode.l10n.t('{0} loaded. Load the next page.', this.pages.loadedCount);
+    const { loadedCount, examinedCount } = this.pages;
+    if (examinedCount === undefined) {
+      item.tooltip = vscode.l10n.t('{0} loaded. Load the next page.', loadedCount);
+    } else {
+      // The service cannot filter this list: say how much was looked at, so an empty next page is no surprise.
+      item.description = vscode.l10n.t('{0} checked so far, {1} shown', examinedCount, loadedCount);
+      item.tooltip = vscode.l10n.t('The service lists these page by page without this filter: {0} were checked so far and {1} matched. Load more checks the next page; it may find none.', examinedCount, loadedCount);
+    }
     item.command = { title: vscode.l10n.t('Load More'), command: 'azureml.loadMore', arguments: [this] };
     return item;
   }

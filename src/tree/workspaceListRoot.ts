@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import type { Page } from '../azure/domain';
 import type { WorkspaceClient } from '../azure/workspaceClient';
 import type { ActiveWorkspace, Connection } from '../connection/connection';
@@ -17,11 +18,14 @@ export interface ActiveWorkspaceContext {
 export interface WorkspaceList<T> {
   fetchPage(continuationToken: string | undefined): Promise<Page<T>>;
   toNode(item: T): TreeNode;
-  emptyLabel: string;
   onPageShown?(items: T[], nodes: TreeNode[]): void;
 }
 
-/** The root of the Datastores, Experiments and Models views: one paged list of the active workspace. */
+/**
+ * The root of the Datastores, Experiments and Models views: one paged list of the active workspace.
+ * An empty list shows the view's welcome content (with the next step as a button): the context
+ * key `<view id>.empty` says the list is empty, as opposed to nothing being connected or selected.
+ */
 export class WorkspaceListRoot<T> extends RootNode {
   private pages: PagedChildren<T> | undefined;
 
@@ -43,8 +47,14 @@ export class WorkspaceListRoot<T> extends RootNode {
       const rerender = (node: TreeNode | undefined): void => this.provider.rerender(node);
       const list = this.createList({ ...(await this.connections.activeWorkspaceClient()), rerender });
       this.pages = new PagedChildren<T>(undefined, (t) => list.fetchPage(t), (item) => list.toNode(item), rerender,
-        list.emptyLabel, list.onPageShown?.bind(list));
+        undefined, list.onPageShown?.bind(list));
     }
-    return this.pages.get();
+    const children = await this.pages.get();
+    await this.setEmpty(children.length === 0);
+    return children;
+  }
+
+  private async setEmpty(empty: boolean): Promise<void> {
+    await vscode.commands.executeCommand('setContext', `${this.provider.viewId}.empty`, empty);
   }
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { formatDuration } from '../core/format';
 import { runState, runStatusIcon, runStatusText } from '../tree/experiments/runStatus';
 
 /** What the status bar shows of the run followed last. */
@@ -9,14 +10,6 @@ export interface RunStatusView {
   since: Date;
   /** Set once the run has ended. */
   until?: Date;
-}
-
-function elapsed(from: Date, to: Date): string {
-  const seconds = Math.max(0, Math.floor((to.getTime() - from.getTime()) / 1000));
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = String(seconds % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
 
 /** A status bar item with the followed run's state and elapsed time (ticking while it runs); a click shows its log. */
@@ -58,7 +51,7 @@ export class RunStatusBar implements vscode.Disposable {
     if (!view) return;
     const status = view.status ?? 'Submitted';
     const icon = runStatusIcon(runState(status)).id;
-    this.item.text = `$(${icon}) ${view.jobName} ${runStatusText(status)} ${elapsed(view.since, view.until ?? new Date())}`;
+    this.item.text = `$(${icon}) ${view.jobName} ${runStatusText(status)} ${formatDuration(view.since, view.until) ?? ''}`;
     this.item.tooltip = vscode.l10n.t('Azure ML run {0}: {1}. Click to show its log.', view.jobName, runStatusText(status));
     this.item.command = { title: vscode.l10n.t('Show Run Log'), command: 'azureml.tailRun', arguments: [view.jobName] };
   }

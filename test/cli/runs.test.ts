@@ -39,6 +39,7 @@ describe('azml submit, logs and cancel against the local workspace', function ()
     assert.deepEqual(log, ['hello 0', 'hello 1', 'hello 2']);
     assert.match(result.stderr, /Status: (Preparing|Running|Completed)/);
     assert.match(result.stderr, /Run ok_\S+: Completed/);
+    assert.doesNotMatch(result.stderr, /Warning: .*is not used/, 'on the local workspace the default environment is the one it runs with');
 
     const logs = azml('logs', jobName!);
     assert.equal(logs.status, 0, logs.stderr);

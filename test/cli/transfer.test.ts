@@ -51,6 +51,11 @@ describe('azml upload and download (bundled dist/cli.js) against the local works
     assert.equal(second.status, 0, second.stderr);
     const result = JSON.parse(second.stdout) as TransferResult;
     assert.deepEqual([result.transferred.files, result.skipped.unchanged], [0, 2]);
+
+    const third = azml(['upload', path.join(work, 'project'), '--datastore', 'workspaceblobstore']);
+    assert.equal(third.status, 0, third.stderr);
+    assert.match(third.stdout, /All 2 files are unchanged: nothing to upload to workspaceblobstore\/project\./);
+    assert.doesNotMatch(third.stdout, /uploaded: 0 files/);
   });
 
   it('uploads into --target and downloads it back with --to', () => {

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { summaryHeadline, summaryLines } from '../../src/core/transfer/summary';
+import { remoteLabel, summaryHeadline, summaryLines } from '../../src/core/transfer/summary';
 import type { TransferProgress, TransferResult } from '../../src/core/transfer/types';
 import { uploadToDatastore } from '../../src/core/transfer/uploadFolder';
 import { awkwardTree, readLocalTree, readRemoteTree, remoteMd5, startTransferHarness, writeTree, type TransferHarness } from './transferSupport';
@@ -96,6 +96,9 @@ describe('upload engine against the local workspace (Azurite and the file share 
 
         const again = await upload('skipUnchanged');
         assert.deepEqual([again.transferred.files, again.skipped.unchanged], [0, 4]);
+        assert.equal(summaryHeadline(again), `All 4 files are unchanged: nothing to upload to ${remoteLabel(again)}.`,
+          'a re-upload where nothing changed says so, not "Uploaded 0 files"');
+        assert.ok(!summaryLines(again).some((l) => /uploaded: 0 files/.test(l)), summaryLines(again).join('\n'));
 
         const overwrite = await upload('overwrite');
         assert.deepEqual([overwrite.transferred.files, overwrite.skipped.unchanged + overwrite.skipped.existing], [4, 0]);

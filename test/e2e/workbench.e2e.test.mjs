@@ -210,7 +210,7 @@ describe('e2e: the packaged extension in the workbench, on the seeded local work
     await page.waitForFunction(
       () => document.querySelector('[id$=".azureml.activeWorkspace"] .statusbar-item-label')?.textContent?.trim() === 'team-ws',
     );
-    await viewRow(page, 'Models', 'No models yet').waitFor();
+    await viewPane(page, 'Models').locator('.welcome-view-content', { hasText: 'This workspace has no models yet.' }).waitFor();
 
     // Same profile folder and port, same browser: code-server keeps extensions' global state in the
     // browser's storage for its origin, as a user's own browser would.
@@ -221,7 +221,7 @@ describe('e2e: the packaged extension in the workbench, on the seeded local work
     await status.waitFor();
     assert.equal((await status.innerText()).trim(), 'team-ws', 'the picked workspace is still active');
     await viewRow(page, 'Datastores', 'workspaceblobstore').waitFor();
-    await viewRow(page, 'Models', 'No models yet').waitFor();
+    await viewPane(page, 'Models').locator('.welcome-view-content', { hasText: 'This workspace has no models yet.' }).waitFor();
     await moveMouseAway(page);
     await saveScreenshot(page, 'azureml-views-after-restart');
   });

@@ -117,14 +117,18 @@ describe('Submit and watch runs in a real extension host, against the local work
     const epochs = text.split('\n').filter((l) => l.startsWith('epoch '));
     assert.deepEqual(epochs, Array.from({ length: 10 }, (_, i) => `epoch ${i}`), 'every line once, in order');
     assert.match(text, /Status: (NotStarted|Preparing|Running)[\s\S]*Status: Completed/, 'status changes are printed as they happen');
-    assert.match(text, new RegExp(`Run ${firstJob.jobName}: Completed after \\d+s\\.`));
-    assert.match(api.runs.watchers.statusBar.text, new RegExp(`${firstJob.jobName} Completed \\d+:\\d{2}$`));
+    assert.doesNotMatch(text, /Warning: .*is not used/, 'the first environment offered is the one the local workspace runs with');
+    const logDuration = new RegExp(`Run ${firstJob.jobName}: Completed after (\\d+s)\\.`).exec(text)?.[1];
+    assert.ok(logDuration, 'the run log ends with the duration');
+    assert.equal(api.runs.watchers.statusBar.text, `$(pass) ${firstJob.jobName} Completed ${logDuration}`,
+      'the status bar shows the same duration as the run log');
 
     const done = await eventually(async () => {
       const r = await runRow('hello-exp', 'hello run');
       return r.item.contextValue === 'run:completed' ? r : undefined;
     }, 'the run shown as completed', 30_000);
     assert.equal(iconId(done.item), 'pass');
+    assert.equal(String(done.item.description).split(' · ')[1], logDuration, 'the tree shows the same duration as the run log');
 
     const target = path.join(scratch, 'downloads');
     await vscode.commands.executeCommand('azureml.downloadRunOutputs', done.node, target);

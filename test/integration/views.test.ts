@@ -134,6 +134,24 @@ describe('Azure ML views in a real extension host, against the seeded local work
     assert.ok(runsAfterMore.length < 64, 'never loads all runs at once');
   });
 
+  it('"Load more…" under an experiment says how many of the workspace\'s runs were checked (the service cannot filter by experiment)', async () => {
+    await vscode.commands.executeCommand('azureml.refreshExperiments');
+    let withMore = 0;
+    for (const experiment of ['fraud-detection', 'image-classification']) {
+      const node = await row(api.views.experiments, experiment);
+      const children = await rows(api.views.experiments, node.node);
+      const more = children.at(-1)!;
+      if (more.label !== 'Load more…') continue;
+      const shown = children.length - 1;
+      const match = /^(\d+) checked so far, (\d+) shown$/.exec(String(more.item.description));
+      assert.ok(match, `${experiment}: "${String(more.item.description)}" says how many were checked`);
+      assert.equal(Number(match[2]), shown);
+      assert.ok(Number(match[1]) >= shown && Number(match[1]) % pageSize === 0, `${match[1]} runs checked, whole service pages`);
+      withMore++;
+    }
+    assert.ok(withMore > 0, 'fraud-detection has more runs than one page');
+  });
+
   it('shows a status icon per run state, with status and duration in the description', async () => {
     const fraud = await row(api.views.experiments, 'fraud-detection');
     const seen = new Map<string, string | undefined>();
@@ -156,6 +174,17 @@ describe('Azure ML views in a real extension host, against the seeded local work
       return done;
     }, 'a completed run with its duration');
     assert.match(String(completed.item.description), /^Completed · \d+(h \d+m|m \d+s|s) · /);
+    const [status, duration, age] = String(completed.item.description).split(' · ');
+    assert.equal(completed.item.accessibilityInformation?.label, `Run ${completed.label}, ${status}, duration ${duration}, created ${age}`,
+      'a screen reader hears the state the icon shows, in words');
+  });
+
+  it('gives datastore and workspace items screen-reader labels that say what their icon and marker mean', async () => {
+    const blob = await row(api.views.datastores, 'workspaceblobstore');
+    assert.match(String(blob.item.accessibilityInformation?.label), /^Datastore workspaceblobstore, Azure Blob container, the default, devstoreaccount1\//);
+    const subscription = await row(api.views.workspaces, 'Local subscription');
+    const ws = await row(api.views.workspaces, 'local', subscription.node);
+    assert.match(String(ws.item.accessibilityInformation?.label), /^Workspace local, active, resource group local-rg/);
   });
 
   it('lists models and their versions', async () => {
@@ -168,6 +197,28 @@ describe('Azure ML views in a real extension host, against the seeded local work
     assert.match(String(versions[0]!.item.description), /^MLflow · \d{4}-\d{2}-\d{2}/);
   });
 
+  it('has welcome content for every empty state of every view, each with a button for the next step', async () => {
+    const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+      contributes: { viewsWelcome: Array<{ view: string; contents: string; when: string }> };
+    };
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const states: Array<[string, RegExp]> = [
+      ['not connected', /^azureml\.connection == none$/],
+      ['no workspace selected', /!azureml\.hasActiveWorkspace/],
+      ['empty list', /azureml\.hasActiveWorkspace && azureml\.(datastores|experiments|models)\.empty$/],
+    ];
+    for (const view of ['azureml.datastores', 'azureml.experiments', 'azureml.models']) {
+      for (const [state, when] of states) {
+        const welcome = manifest.contributes.viewsWelcome.find((w) => w.view === view && when.test(w.when));
+        assert.ok(welcome, `${view} has welcome content when ${state}`);
+        if (state === 'empty list') assert.ok(welcome.when.endsWith(`${view}.empty`), welcome.when);
+        const commands = [...welcome.contents.matchAll(/\]\(command:([\w.]+)\)/g)].map((m) => m[1]!);
+        assert.ok(commands.length > 0, `${view} (${state}) offers a button`);
+        for (const command of commands) assert.ok(registered.has(command), `${command} is registered`);
+      }
+    }
+  });
+
   it('selects another workspace from the picker, and the views follow it', async () => {
     await createWorkspace(local, 'team-ws', 'A second workspace');
     await vscode.commands.executeCommand('azureml.refreshWorkspaces');
@@ -177,7 +228,8 @@ describe('Azure ML views in a real extension host, against the seeded local work
     api.setPrompts(scriptedPick('team-ws'));
     assert.equal(await vscode.commands.executeCommand('azureml.selectWorkspace'), 'team-ws');
     assert.equal(api.connections.activeWorkspace?.workspaceName, 'team-ws');
-    assert.deepEqual(await rows(api.views.models), [await row(api.views.models, 'No models yet')]);
+    assert.deepEqual(await rows(api.views.models), [], 'no models: the welcome content shows instead of items');
+    assert.deepEqual(await rows(api.views.experiments), [], 'no runs: the welcome content shows instead of items');
     const blob = await row(api.views.datastores, 'workspaceblobstore');
     assert.doesNotMatch(String(blob.item.description), /azureml-blobstore-.*local/);
 
@@ -194,6 +246,7 @@ describe('Azure ML views in a real extension host, against the seeded local work
     assert.equal(rest.length, 0);
     assert.equal(error!.label, 'The local workspace is not running.');
     assert.equal(error!.item.command?.command, 'azureml.useLocalWorkspace');
+    assert.match(String(error!.item.accessibilityInformation?.label), /^Error: The local workspace is not running\. Activate to \w/);
 
     local = await startLocalWorkspace({ dataDir: local.dataDir, pageSize });
     await vscode.commands.executeCommand(error!.item.command!.command);

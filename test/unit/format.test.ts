@@ -9,6 +9,12 @@ describe('format', () => {
     assert.equal(formatDuration(start, new Date('2026-01-01T12:05:00Z')), '2h 5m');
     assert.equal(formatDuration(undefined, undefined), undefined);
   });
+  it('rounds a run duration down to whole seconds, so a ticking status bar and the final summary agree', () => {
+    const start = new Date('2026-01-01T10:00:00.000Z');
+    assert.equal(formatDuration(start, new Date('2026-01-01T10:00:02.600Z')), '2s');
+    assert.equal(formatDuration(start, new Date('2026-01-01T10:00:59.900Z')), '59s');
+    assert.equal(formatDuration(start, new Date('2026-01-01T10:01:00.000Z')), '1m 0s');
+  });
   it('formats sizes in binary units', () => {
     assert.equal(formatBytes(0), '0 B');
     assert.equal(formatBytes(1536), '1.5 KiB');

@@ -188,4 +188,21 @@ describe('transfer progress', () => {
     throttled.flush();
     assert.deepEqual(seen, [1, 100, 101]);
   });
+
+  it('delivers the final count even to a receiver that drops reports coming too close (as VS Code\'s extension host does)', async () => {
+    // A receiver like the extension host's: passes a report on only when the previous one is 100 ms old.
+    const shown: number[] = [];
+    let lastShown = 0;
+    const receiver = (filesDone: number): void => {
+      if (Date.now() - lastShown < 100) return;
+      lastShown = Date.now();
+      shown.push(filesDone);
+    };
+    const throttled = throttleProgress((p) => receiver(p.filesDone), 200);
+    const progress = (filesDone: number): TransferProgress => ({ direction: 'download', filesDone, filesTotal: 20, bytesDone: 0, bytesPerSecond: 0 });
+    throttled.report(progress(0));
+    throttled.report(progress(20));
+    await throttled.flushSpaced(150);
+    assert.deepEqual(shown, [0, 20], 'the notification ends on "20 / 20 files", not "0 / 20"');
+  });
 });

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { WorkspaceClient } from '../../azure/workspaceClient';
 import { commandJobFromYaml } from '../../core/jobSpec/commandJobYaml';
-import { defaultEnvironmentId } from '../../core/jobSpec/curatedEnvironments';
+import { defaultEnvironmentId, localMachineEnvironmentId } from '../../core/jobSpec/curatedEnvironments';
 import type { JobDraft } from '../../core/jobSpec/jobDraft';
 import { toServiceName } from '../../core/jobSpec/names';
 import { computeIdOf, environmentIdOf, parseEnvironmentReference } from '../../core/jobSpec/references';
@@ -51,7 +51,7 @@ async function draftOf(file: string, values: Record<string, unknown>, client: Wo
   const root = findSnapshotRoot(file, [process.cwd()]);
   return scriptJobDraft(root, {
     experimentName: experiment ?? toServiceName(path.basename(root), 'Default'),
-    environmentId: environmentId ?? defaultEnvironmentId,
+    environmentId: environmentId ?? (client.cloud.name === 'local' ? localMachineEnvironmentId : defaultEnvironmentId),
     command: (values['command'] as string | undefined) ?? defaultScriptCommand(file, root),
     inputValues: inputValuesOf(values['input']),
     ...(computeId ? { computeId } : {}),

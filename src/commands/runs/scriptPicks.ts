@@ -4,7 +4,7 @@ import type { Compute } from '../../azure/domain';
 import type { WorkspaceClient } from '../../azure/workspaceClient';
 import type { ConnectionKind } from '../../connection/connection';
 import { collectPages } from '../../core/pages';
-import { curatedEnvironments } from '../../core/jobSpec/curatedEnvironments';
+import { curatedEnvironments, localMachineEnvironmentId } from '../../core/jobSpec/curatedEnvironments';
 import { jobNamePattern, toServiceName } from '../../core/jobSpec/names';
 import { environmentIdOf, parseEnvironmentReference } from '../../core/jobSpec/references';
 import { commandReferences, defaultScriptCommand, type ScriptPicks } from '../../core/jobSpec/scriptJob';
@@ -57,6 +57,15 @@ async function environmentItems(ctx: ScriptPickContext, remembered: string | und
     seen.add(environmentId);
     items.push({ label: environmentLabel(environmentId), description, detail: environmentId, value: { environmentId } });
   };
+  if (ctx.connectionKind === 'local') {
+    seen.add(localMachineEnvironmentId);
+    items.push({
+      label: l10n.t("This machine's Python"),
+      description: remembered === localMachineEnvironmentId ? l10n.t('what the local workspace runs with · last used here') : l10n.t('what the local workspace runs with'),
+      detail: l10n.t('The local workspace installs no environment; any other choice is recorded but not used.'),
+      value: { environmentId: localMachineEnvironmentId },
+    });
+  }
   if (remembered) add(remembered, l10n.t('last used here'));
   for (const id of ctx.memory.recentEnvironments()) add(id, l10n.t('recently used'));
   for (const env of curatedEnvironments) add(env.environmentId, l10n.t('curated · {0}', env.description));

@@ -6,6 +6,9 @@ import type { TransferProgress, TransferResult } from '../../core/transfer/types
 import type { CommandContext } from '../commandContext';
 import { transferSession } from './transferSession';
 
+/** More than VS Code's extension host waits between two progress reports it passes on. */
+const extensionHostProgressGapMs = 150;
+
 function percentDone(p: TransferProgress): number {
   if (p.bytesTotal) return Math.min(100, (p.bytesDone / p.bytesTotal) * 100);
   if (p.filesTotal) return Math.min(100, (p.filesDone / p.filesTotal) * 100);
@@ -36,8 +39,11 @@ export async function withTransferProgress(
       try {
         return await transfer({ signal: controller.signal, onProgress: throttled.report });
       } finally {
-        throttled.flush();
         cancel.dispose();
+        // The extension host passes progress on at most every 100 ms and drops what it still holds
+        // back when the task ends: a final count sent sooner would leave the notification showing
+        // an early one ("0 / 20 files") until it closes.
+        await throttled.flushSpaced(extensionHostProgressGapMs);
       }
     },
   ));

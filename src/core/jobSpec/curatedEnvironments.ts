@@ -16,3 +16,10 @@ export const curatedEnvironments: readonly CuratedEnvironment[] = [
 
 /** The environment a script runs in when nothing was picked before. */
 export const defaultEnvironmentId = curatedEnvironments[0]!.environmentId;
+
+/**
+ * The environment id a run on the local workspace asks for: the local workspace runs every job
+ * with this machine's Python (see src/local/jobRunner/jobEnvironment.ts) and installs nothing,
+ * so this names what it actually uses. Any other id is recorded, with a warning that it is unused.
+ */
+export const localMachineEnvironmentId = 'local:this-machine-python';

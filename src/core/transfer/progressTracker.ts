@@ -96,7 +96,7 @@ export class ProgressTracker {
 export function throttleProgress(
   report: (progress: TransferProgress) => void,
   intervalMs = 200,
-): { report: (progress: TransferProgress) => void; flush: () => void } {
+): { report: (progress: TransferProgress) => void; flush: () => void; flushSpaced: (minGapMs: number) => Promise<void> } {
   let last = 0;
   let pending: TransferProgress | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -118,6 +118,15 @@ export function throttleProgress(
     },
     flush() {
       if (timer) clearTimeout(timer);
+      emit();
+    },
+    /** Like flush, but no sooner than `minGapMs` after the previous report (for a receiver that itself drops reports that come closer). */
+    async flushSpaced(minGapMs) {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      if (!pending) return;
+      const wait = last + minGapMs - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       emit();
     },
   };

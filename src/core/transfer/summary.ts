@@ -15,6 +15,21 @@ export function remoteLabel(result: Pick<TransferResult, 'datastoreName' | 'remo
   return result.remotePath ? `${result.datastoreName}/${result.remotePath}` : result.datastoreName;
 }
 
+/**
+ * "All 20 files unchanged: nothing to upload to ds/folder", when every file found was skipped
+ * (a re-upload where nothing changed); undefined when anything moved, failed or was refused.
+ */
+function nothingToDo(result: TransferResult): string | undefined {
+  const { unchanged, existing } = result.skipped;
+  if (result.fatal || result.canceled || result.transferred.files > 0 || unchanged + existing === 0) return undefined;
+  if (result.failed.length > 0 || result.notTransferred.length > 0) return undefined;
+  const how = existing === 0 ? 'unchanged' : unchanged === 0 ? 'already there' : `unchanged or already there (${count(unchanged)} unchanged)`;
+  const total = unchanged + existing;
+  const all = total === 1 ? 'The only file' : `All ${count(total)} files`;
+  const up = result.direction === 'upload';
+  return `${all} ${total === 1 ? 'is' : 'are'} ${how}: nothing to ${up ? 'upload to' : 'download from'} ${remoteLabel(result)}`;
+}
+
 /** One sentence for a notification. */
 export function summaryHeadline(result: TransferResult): string {
   const up = result.direction === 'upload';
@@ -28,9 +43,9 @@ export function summaryHeadline(result: TransferResult): string {
     return l10n.t('{0} canceled: {1}{2} files {3} {4} ', up ? 'Upload' : 'Download', count(result.transferred.files), of, up ? 'uploaded' : 'downloaded', where)
       + l10n.t('({0}); nothing else was written.', formatBytes(result.transferred.bytes));
   }
-  const parts = [`${up ? 'Uploaded' : 'Downloaded'} ${moved} ${where}`];
   const skipped = result.skipped.existing + result.skipped.unchanged;
-  if (skipped > 0) parts.push(`skipped ${count(skipped)}`);
+  const parts = [nothingToDo(result) ?? `${up ? 'Uploaded' : 'Downloaded'} ${moved} ${where}`];
+  if (skipped > 0 && !nothingToDo(result)) parts.push(`skipped ${count(skipped)}`);
   if (result.ignored.files + result.ignored.folders > 0) parts.push(`ignored ${count(result.ignored.files + result.ignored.folders)}`);
   if (result.failed.length > 0) parts.push(`${count(result.failed.length)} failed`);
   if (result.notTransferred.length > 0) parts.push(l10n.t('{0} refused or left out', count(result.notTransferred.length)));
@@ -87,7 +102,9 @@ export function summaryLines(result: TransferResult): string[] {
   if (result.fatal) lines.push(l10n.t('  stopped by: {0}', result.fatal.message));
   // Stopped before any file was found (no such folder, no access): counts of nothing say nothing.
   if (result.fatal && result.filesFound === 0 && result.failed.length === 0 && result.notTransferred.length === 0) return lines;
-  lines.push(`  ${up ? 'uploaded' : 'downloaded'}: ${files(result.transferred.files)}, ${formatBytes(result.transferred.bytes)} (${formatBytes(Math.round(rate))}/s)`);
+  const nothing = nothingToDo(result);
+  if (nothing) lines.push(`  ${nothing}.`);
+  else lines.push(`  ${up ? 'uploaded' : 'downloaded'}: ${files(result.transferred.files)}, ${formatBytes(result.transferred.bytes)} (${formatBytes(Math.round(rate))}/s)`);
   if (result.canceled || result.fatal) {
     const notReached = result.filesFound - result.transferred.files - result.skipped.existing - result.skipped.unchanged - result.failed.length;
     if (notReached > 0) lines.push(l10n.t('  not reached: {0}{1} (nothing was written for them)', files(notReached), result.foundAll ? '' : ' found so far'));

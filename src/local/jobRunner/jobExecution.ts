@@ -5,6 +5,7 @@ import type { ContainerClient } from '@azure/storage-blob';
 import { toAzureMlError } from '../../azure/errors';
 import { maskSecrets } from '../../azure/secrets';
 import { localPathForRemoteName } from '../../core/transfer/pathSafety';
+import { localMachineEnvironmentId } from '../../core/jobSpec/curatedEnvironments';
 import { isTerminal, stdLogFile, type JobRef, type JobStatus, type JobStore, type JobUpdate, type JobView } from '../workspaceApi';
 import { substituteReferences, UnresolvedReferenceError, type CommandValue } from './commandReferences';
 import { parseDatastoreUri, parseLocalBlobUri } from './dataLocations';
@@ -106,7 +107,7 @@ export class JobExecution {
     let exit: ProcessExit | undefined;
     let stderr = new LastLines();
     try {
-      const warnings = this.job.environmentId
+      const warnings = this.job.environmentId && this.job.environmentId !== localMachineEnvironmentId
         ? [{ source: 'local-workspace', message: `The local workspace runs with this machine's Python; environment ${this.job.environmentId} is not used.` }]
         : [];
       await this.advance('Preparing', { warnings });

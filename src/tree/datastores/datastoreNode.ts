@@ -42,6 +42,11 @@ export class DatastoreNode extends TreeNode {
     item.description = d.isDefault ? vscode.l10n.t('default · {0}', datastoreLocation(d)) : datastoreLocation(d);
     item.iconPath = new vscode.ThemeIcon(typeIcons[d.datastoreType] ?? 'database');
     item.contextValue = `datastore:${d.datastoreType}${d.isDefault ? ':default' : ''}`;
+    item.accessibilityInformation = {
+      label: d.isDefault
+        ? vscode.l10n.t('Datastore {0}, {1}, the default, {2}', d.name, typeNames[d.datastoreType] ?? d.datastoreType, datastoreLocation(d))
+        : vscode.l10n.t('Datastore {0}, {1}, {2}', d.name, typeNames[d.datastoreType] ?? d.datastoreType, datastoreLocation(d)),
+    };
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown(`**${d.name}**${d.isDefault ? ' (default)' : ''}\n\n`);
     tooltip.appendMarkdown(`${typeNames[d.datastoreType] ?? d.datastoreType}  \n`);

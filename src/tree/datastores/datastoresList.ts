@@ -1,4 +1,3 @@
-import * as l10n from '@vscode/l10n';
 import type { Datastore } from '../../azure/domain';
 import type { ActiveWorkspaceContext, WorkspaceList } from '../workspaceListRoot';
 import { DatastoreNode } from './datastoreNode';
@@ -9,6 +8,5 @@ export function datastoresList({ client, connection, workspace, rerender }: Acti
   return {
     fetchPage: (continuationToken) => client.datastores.list(continuationToken ? { continuationToken } : {}),
     toNode: (datastore) => new DatastoreNode(datastore, new DatastoreStorageAccess(datastore, client, connection, workspace), rerender),
-    emptyLabel: l10n.t('No datastores'),
   };
 }

@@ -1,4 +1,3 @@
-import * as l10n from '@vscode/l10n';
 import type { Experiment } from '../../azure/domain';
 import type { ActiveWorkspaceContext, WorkspaceList } from '../workspaceListRoot';
 import { ExperimentNode } from './experimentNode';
@@ -9,6 +8,5 @@ export function experimentsList({ client, rerender }: ActiveWorkspaceContext, ru
   return {
     fetchPage: (continuationToken) => client.runHistory.listExperiments(continuationToken ? { continuationToken } : {}),
     toNode: (experiment) => new ExperimentNode(experiment, client, runDetails, rerender),
-    emptyLabel: l10n.t('No experiments yet'),
   };
 }

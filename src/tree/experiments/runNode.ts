@@ -27,7 +27,14 @@ export class RunNode extends TreeNode {
 
     const item = new vscode.TreeItem(job.displayName || job.name, vscode.TreeItemCollapsibleState.None);
     item.iconPath = runStatusIcon(state);
-    item.description = [runStatusText(status), duration, formatAge(job.createdAt)].filter(Boolean).join(' · ');
+    const age = formatAge(job.createdAt);
+    const statusText = runStatusText(status);
+    item.description = [statusText, duration, age].filter(Boolean).join(' · ');
+    // The icon carries the state; a screen reader hears it in words.
+    item.accessibilityInformation = {
+      label: [vscode.l10n.t('Run {0}, {1}', job.displayName || job.name, statusText), duration ? vscode.l10n.t('duration {0}', duration) : undefined,
+        age ? vscode.l10n.t('created {0}', age) : undefined].filter(Boolean).join(', '),
+    };
     item.contextValue = `run:${state}${isActiveRunState(state) ? ':cancellable' : ''}`;
 
     const tooltip = new vscode.MarkdownString();

@@ -1,4 +1,3 @@
-import * as l10n from '@vscode/l10n';
 import type { ModelContainer } from '../../azure/domain';
 import type { ActiveWorkspaceContext, WorkspaceList } from '../workspaceListRoot';
 import { ModelNode } from './modelNodes';
@@ -8,6 +7,5 @@ export function modelsList({ client, rerender }: ActiveWorkspaceContext): Worksp
   return {
     fetchPage: (continuationToken) => client.models.list(continuationToken ? { continuationToken } : {}),
     toNode: (model) => new ModelNode(model, client, rerender),
-    emptyLabel: l10n.t('No models yet'),
   };
 }

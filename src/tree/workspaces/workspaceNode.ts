@@ -34,6 +34,12 @@ export class WorkspaceNode extends TreeNode {
       ? new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'))
       : new vscode.ThemeIcon('beaker');
     item.contextValue = active ? 'workspace:active' : 'workspace';
+    item.accessibilityInformation = {
+      label: [
+        active ? vscode.l10n.t('Workspace {0}, active', w.displayName || w.name) : vscode.l10n.t('Workspace {0}', w.displayName || w.name),
+        vscode.l10n.t('resource group {0}', w.resourceGroup), w.location,
+      ].filter(Boolean).join(', '),
+    };
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**${w.name}**${active ? ' (active)' : ''}\n\n`);
     tooltip.appendMarkdown(vscode.l10n.t('Resource group: {0}  \nLocation: {1}  \nSubscription: {2}', w.resourceGroup, w.location ?? '—', w.subscriptionId));
