@@ -201,6 +201,7 @@ describe('Azure ML views in a real extension host, against the seeded local work
     const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
       contributes: { viewsWelcome: Array<{ view: string; contents: string; when: string }> };
     };
+    const nls = JSON.parse(readFileSync(path.join(repoRoot, 'package.nls.json'), 'utf8')) as Record<string, string>;
     const registered = new Set(await vscode.commands.getCommands(true));
     const states: Array<[string, RegExp]> = [
       ['not connected', /^azureml\.connection == none$/],
@@ -212,7 +213,9 @@ describe('Azure ML views in a real extension host, against the seeded local work
         const welcome = manifest.contributes.viewsWelcome.find((w) => w.view === view && when.test(w.when));
         assert.ok(welcome, `${view} has welcome content when ${state}`);
         if (state === 'empty list') assert.ok(welcome.when.endsWith(`${view}.empty`), welcome.when);
-        const commands = [...welcome.contents.matchAll(/\]\(command:([\w.]+)\)/g)].map((m) => m[1]!);
+        // The contents are a package.nls key since localization: read the English text it stands for.
+        const contents = welcome.contents.replace(/^%(.+)%$/, (_all, key: string) => nls[key] ?? welcome.contents);
+        const commands = [...contents.matchAll(/\]\(command:([\w.]+)\)/g)].map((m) => m[1]!);
         assert.ok(commands.length > 0, `${view} (${state}) offers a button`);
         for (const command of commands) assert.ok(registered.has(command), `${command} is registered`);
       }
