@@ -106,3 +106,12 @@ export function messageWithAdvice(error: Pick<AzureMlError, 'message' | 'status'
   const message = error.message.trim();
   return `${message}${/[.!?:]$/.test(message) ? '' : '.'} ${advice}`;
 }
+
+/**
+ * What an abort ends an operation with: Node's own AbortError text, which callers and tests
+ * recognise in every language, and which the UI shows as nothing.
+ */
+export function abortError(): Error {
+  // eslint-disable-next-line no-restricted-syntax
+  return Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' });
+}

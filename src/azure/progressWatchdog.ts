@@ -1,16 +1,8 @@
 import { pipeline as pipeStreams, Readable, Transform } from 'node:stream';
 import type { PipelineRequest } from '@azure/core-rest-pipeline';
+import { abortError } from './errors';
 
 type AbortSignalLike = NonNullable<PipelineRequest['abortSignal']>;
-
-/** What a caller's abort ends a request with: the UI shows an AbortError as nothing. */
-function abortError(): Error {
-  // Node's own AbortError text: callers and tests recognise an abort by it, in every language.
-  // eslint-disable-next-line no-restricted-syntax
-  const error = new Error('The operation was aborted.');
-  error.name = 'AbortError';
-  return error;
-}
 
 /**
  * Fails an attempt that makes no progress for `timeoutMs`, and ends it when the caller
@@ -19,6 +11,8 @@ function abortError(): Error {
 export class ProgressWatchdog {
   private readonly controller = new AbortController();
   private timer: NodeJS.Timeout | undefined;
+  private lastProgress = 0;
+  private stopped = false;
   private failure: Error | undefined;
   private rejectEnded: ((error: Error) => void) | undefined;
   private readonly onCallerAbort = (): void => this.end(abortError());
@@ -44,10 +38,22 @@ export class ProgressWatchdog {
     return this.controller.signal;
   }
 
+  /**
+   * Called for every chunk sent or received: it only notes the time. The one timer checks,
+   * when it fires, how long it has really been, and waits the rest.
+   */
   progress(): void {
-    if (this.failure) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.end(this.timeoutError()), this.timeoutMs);
+    if (this.failure || this.stopped) return;
+    this.lastProgress = performance.now();
+    if (this.timer === undefined) this.arm(this.timeoutMs);
+  }
+
+  private arm(delayMs: number): void {
+    this.timer = setTimeout(() => {
+      const idle = performance.now() - this.lastProgress;
+      if (idle >= this.timeoutMs) this.end(this.timeoutError());
+      else this.arm(this.timeoutMs - idle);
+    }, delayMs);
   }
 
   /** Keeps watching a streamed answer until it ends. */
@@ -59,7 +65,9 @@ export class ProgressWatchdog {
   }
 
   stop(): void {
+    this.stopped = true;
     clearTimeout(this.timer);
+    this.timer = undefined;
     this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
   }
 

@@ -1,5 +1,6 @@
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { HttpOperationResponse, RequestPolicyFactory, WebResource } from '@azure/storage-blob';
+import { abortError } from './errors';
 
 /** Extra tries of one request beyond the storage SDK's own retries. */
 const maxExtraRetries = 3;
@@ -23,9 +24,7 @@ function wait(ms: number, signal: AbortSignalLike | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     const abort = (): void => {
       clearTimeout(timer);
-      // Node's own AbortError text: callers and tests recognise an abort by it, in every language.
-      // eslint-disable-next-line no-restricted-syntax
-      reject(Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' }));
+      reject(abortError());
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', abort);

@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { storagePathKind } from '../../azure/artifactPaths';
 import type { DatastoreStorage } from '../../azure/datastoreStorage';
-import { AzureMlError } from '../../azure/errors';
+import { abortError, AzureMlError } from '../../azure/errors';
 import { localFileProblem } from '../localFileErrors';
 import { onAbort } from './abortSignals';
 import { md5OfFile } from './localFiles';
@@ -251,9 +251,7 @@ class FolderDownload {
     hash: Hash | undefined, signal: AbortSignal = this.run.signal): Promise<void> {
     const stream = await this.run.storage('read', (own) => this.store.read(fullName, offset, count, own), signal) as NodeJS.ReadableStream & { destroy?(error?: Error): void };
     // A cancel must also stop a response body that is already streaming.
-    // Node's own AbortError text: callers and tests recognise an abort by it, in every language.
-    // eslint-disable-next-line no-restricted-syntax
-    const unsubscribe = onAbort(signal, () => stream.destroy?.(Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' })));
+    const unsubscribe = onAbort(signal, () => stream.destroy?.(abortError()));
     try {
       await this.writeStream(handle, stream, offset, count, hash);
     } finally {

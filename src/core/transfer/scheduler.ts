@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { abortError } from '../../azure/errors';
 import { onAbort } from './abortSignals';
 
 /** Limits for requests in flight at once. */
@@ -16,10 +17,8 @@ interface Waiter {
   unsubscribe: () => void;
 }
 
-function abortError(signal: AbortSignal): unknown {
-  // Node's own AbortError text: callers and tests recognise an abort by it, in every language.
-  // eslint-disable-next-line no-restricted-syntax
-  return signal.reason ?? Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' });
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? abortError();
 }
 
 /**
@@ -57,7 +56,7 @@ export class TransferScheduler {
   /** Waits for a slot and `bytes` of budget; call the answer exactly once to give them back. */
   acquire(bytes: number, signal?: AbortSignal): Promise<() => void> {
     const wanted = Math.min(Math.max(0, bytes), this.limits.maxInFlightBytes);
-    if (signal?.aborted) return Promise.reject(abortError(signal));
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
     return new Promise<() => void>((resolve, reject) => {
       const waiter: Waiter = {
         bytes: wanted,
@@ -80,7 +79,7 @@ export class TransferScheduler {
         waiter.unsubscribe = onAbort(signal, () => {
           const index = this.queue.indexOf(waiter);
           if (index >= 0) this.queue.splice(index, 1);
-          reject(abortError(signal));
+          reject(abortReason(signal));
           this.pump();
         });
       }
