@@ -14,6 +14,7 @@ import {
   type LocalWorkspaceConnection, type LocalWorkspaceInfo,
 } from './discovery';
 import { startFileService, type RunningFileService } from './fileService';
+import { startDemoProgress } from './demoProgress';
 import { createLocalStorageTargets, seedDemoStorage } from './demoStorage';
 import { createWorkspaceApi, trackingPath, trackingToken, type WorkspaceApi } from './workspaceApi';
 import { restDatastoreResolver, startJobRunner } from './jobRunner';
@@ -172,6 +173,14 @@ export async function startLocalService(options: LocalServiceOptions): Promise<R
       log: options.log,
     });
     stops.push(() => runner.stop());
+    if (options.seed === 'demo') {
+      const progress = startDemoProgress({
+        api,
+        storage: { accountName: devStorageAccount.name, accountKey: devStorageAccount.key, blobEndpoint: blobs.blobEndpoint },
+        log: options.log,
+      });
+      stops.push(() => progress.stop());
+    }
 
     const failed = azurite.exited.then((code) => new Error(`Azurite exited unexpectedly (code ${code}).`));
     return { connection, failed, stopRequested, stop: stopAll };
