@@ -26,6 +26,8 @@ export interface LocalServiceOptions {
   seed?: 'demo';
   /** Items per list page; small values make paging visible. */
   pageSize?: number;
+  /** The demo's Queued and Running runs stay as they are instead of progressing (for tests that need those states). */
+  freezeDemo?: boolean;
   log: (line: string) => void;
   /** Aborting stops a start that is still under way, and everything it started. */
   signal?: AbortSignal;
@@ -173,7 +175,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<R
       log: options.log,
     });
     stops.push(() => runner.stop());
-    if (options.seed === 'demo') {
+    if (!options.freezeDemo) {
       const progress = startDemoProgress({
         api,
         storage: { accountName: devStorageAccount.name, accountKey: devStorageAccount.key, blobEndpoint: blobs.blobEndpoint },
