@@ -12,7 +12,7 @@ import { MlflowTracking, trackingBaseUrl } from '../../src/azure/mlflowTracking'
 import type { MetricPoint } from '../../src/azure/runMetrics';
 import type { WorkspaceClient } from '../../src/azure/workspaceClient';
 import type { LocalWorkspaceConnection } from '../../src/local/discovery';
-import { apiVersion, resourceGroup, startHarness, subscriptionId, token, ws, type Harness } from '../local/workspaceApi/harness';
+import { apiVersion, resourceGroup, startHarness, subscriptionId, token, waitFor, ws, type Harness } from '../local/workspaceApi/harness';
 import { rejection } from '../support/rejection';
 
 function connectionTo(h: Harness): LocalWorkspaceConnection {
@@ -93,6 +93,14 @@ describe('MLflow tracking client', () => {
     assert.equal(history.code, 'RunNotFound');
     const logging = await rejection(client.metrics.logMetric('no_such_run', { key: 'a', step: 0, value: 1, timestamp: 1 }));
     assert.equal(logging.code, 'RunNotFound');
+
+    await client.metrics.logMetric('train_1', { key: 'loss', step: 0, value: 1, timestamp: 1 });
+    await client.jobs.cancel('train_1');
+    await waitFor(async () => (await client.jobs.get('train_1')).status === 'Canceled');
+    assert.equal((await h.call('DELETE', `${ws}/jobs/train_1?${apiVersion}`)).status, 200);
+    const deleted = await rejection(client.metrics.getMetricHistoryPage('train_1', 'loss'));
+    assert.equal(deleted.code, 'RunNotFound');
+    assert.match(deleted.message, /"train_1" was not found .*deleted/);
   });
 
   it("a service error reaches the caller with the service's message", async () => {

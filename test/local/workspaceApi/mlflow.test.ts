@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { trackingToken } from '../../../src/local/workspaceApi';
 import { apiVersion, startHarness, token, waitFor, ws, type Harness, type Json } from './harness';
 
@@ -140,6 +142,21 @@ describe('workspace API: MLflow tracking', () => {
     ]);
     assert.equal(history.next_page_token, undefined);
     assert.deepEqual((await h.call('GET', `${mlflow}/runs/get?run_id=run_a`)).body.run.data.params, [{ key: 'lr', value: '0.1' }]);
+  });
+
+  it('a failed write answers 500 StateNotSaved and logs nothing, in memory either', async () => {
+    const workspaceId = (await h.call('GET', `${ws}?${apiVersion}`)).body.properties.workspaceId;
+    const mlflowDir = path.join(h.stateDir, 'workspaces', workspaceId, 'mlflow');
+    // A file where the folder goes stops root too.
+    await fs.writeFile(mlflowDir, 'not a folder');
+    const reply = await h.call('POST', `${mlflow}/runs/log-batch`, { run_id: 'run_a', metrics: [{ key: 'loss', value: 1, timestamp: 1, step: 0 }], params: [{ key: 'p', value: '1' }] });
+    assert.equal(reply.status, 500, reply.text);
+    assert.equal(reply.body.error.code, 'StateNotSaved');
+    assert.match(reply.body.error.message, /could not save the change, so it was not made/);
+    const run = (await h.call('GET', `${mlflow}/runs/get?run_id=run_a`)).body.run;
+    assert.deepEqual([run.data.metrics, run.data.params], [[], []]);
+    await fs.rm(mlflowDir);
+    assert.equal((await h.call('POST', `${mlflow}/runs/log-batch`, { run_id: 'run_a', params: [{ key: 'p', value: '2' }] })).status, 200, 'the refused param left no trace');
   });
 
   it("a job's tracking token reaches only its workspace's MLflow routes", async () => {

@@ -120,7 +120,9 @@ export class TrackingLog {
     try {
       text = await fs.readFile(file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return run;
+      // No file yet (or not even its folder): nothing logged.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return run;
       throw error;
     }
     const complete = text.lastIndexOf('\n') + 1;
