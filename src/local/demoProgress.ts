@@ -21,6 +21,8 @@ const ticksPreparing = 4;
 /** A whole demo run trains in about this many ticks (3 minutes at 2 s). */
 const ticksTraining = 90;
 
+const storageTimeoutMs = 30_000;
+
 const activeStatuses: readonly JobStatus[] = ['NotStarted', 'Queued', 'Preparing', 'Running'];
 
 const fixed = (value: number): string => (Number.isFinite(value) ? value.toFixed(4) : String(value));
@@ -44,11 +46,11 @@ export function startDemoProgress(options: DemoProgressOptions): DemoProgress {
   const appendLog = async (job: JobView, lines: string[]): Promise<void> => {
     const blob = container.getAppendBlobClient(job.artifacts.stdLogBlob);
     if (!job.logFiles.includes(stdLogFile)) {
-      await blob.createIfNotExists();
+      await blob.createIfNotExists({ abortSignal: AbortSignal.timeout(storageTimeoutMs) });
       await api.jobs.updateJob({ workspace: job.workspace, name: job.name }, { logFiles: [...job.logFiles, stdLogFile] });
     }
     const text = lines.map((line) => `${line}\n`).join('');
-    await blob.appendBlock(text, Buffer.byteLength(text));
+    await blob.appendBlock(text, Buffer.byteLength(text), { abortSignal: AbortSignal.timeout(storageTimeoutMs) });
   };
 
   const advance = async (job: JobView): Promise<void> => {

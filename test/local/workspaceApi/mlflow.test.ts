@@ -175,6 +175,8 @@ describe('workspace API: MLflow tracking', () => {
     await h.call('POST', `${mlflow}/runs/log-metric`, { run_id: 'run_b', key: 'loss', value: 0.9, timestamp: 1 });
     const experiment = (await h.call('GET', `${mlflow}/experiments/get-by-name?experiment_name=metrics-exp`)).body.experiment;
     assert.equal(experiment.name, 'metrics-exp');
+    assert.match(experiment.creation_time, /^\d+$/);
+    assert.deepEqual((await h.call('GET', `${mlflow}/experiments/get?experiment_id=${experiment.experiment_id}`)).body.experiment, experiment);
     const all = (await h.call('POST', `${mlflow}/runs/search`, { experiment_ids: [experiment.experiment_id], order_by: ['attributes.run_id ASC'] })).body;
     assert.deepEqual(all.runs.map((r: Json) => r.info.run_id), ['run_a', 'run_b']);
     const low = (await h.call('POST', `${mlflow}/runs/search`, { experiment_ids: [experiment.experiment_id], filter: "metrics.loss < 0.5 and attributes.status = 'SCHEDULED'" })).body;

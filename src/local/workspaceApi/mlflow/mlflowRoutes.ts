@@ -95,6 +95,18 @@ function renderRun(data: WorkspaceData, job: JobRecord, tracking: RunTracking): 
   };
 }
 
+function renderExperiment(experiment: ReturnType<typeof experimentsOf>[number]): JsonObject {
+  return {
+    experiment_id: experiment.experimentId,
+    name: experiment.name,
+    artifact_location: `azureml://experiments/${encodeURIComponent(experiment.name)}`,
+    lifecycle_stage: 'active',
+    creation_time: String(Date.parse(experiment.createdUtc)),
+    last_update_time: String(Date.parse(experiment.latestCreatedRunCreatedUtc)),
+    tags: [],
+  };
+}
+
 function pageToken(token: string | undefined): number {
   try {
     return decodeSkipToken(token, 'page_token');
@@ -181,17 +193,17 @@ export function mlflowRoutes(api: ApiContext): RouteDefinition[] {
         if (!name) throw invalid("Missing value for required parameter 'experiment_name'.");
         const experiment = experimentsOf(data).find((e) => e.name === name);
         if (!experiment) throw new MlflowError(404, 'RESOURCE_DOES_NOT_EXIST', `Could not find experiment with name ${name}`);
-        sendJson(ctx.res, 200, {
-          experiment: {
-            experiment_id: experiment.experimentId,
-            name: experiment.name,
-            artifact_location: `azureml://experiments/${encodeURIComponent(experiment.name)}`,
-            lifecycle_stage: 'active',
-            creation_time: String(Date.parse(experiment.createdUtc)),
-            last_update_time: String(Date.parse(experiment.latestCreatedRunCreatedUtc)),
-            tags: [],
-          },
-        });
+        sendJson(ctx.res, 200, { experiment: renderExperiment(experiment) });
+      },
+    },
+    {
+      method: 'GET', path: '/experiments/get',
+      handler: async (ctx, data) => {
+        const id = queryValue(ctx, 'experiment_id');
+        if (!id) throw invalid("Missing value for required parameter 'experiment_id'.");
+        const experiment = experimentsOf(data).find((e) => e.experimentId === id.toLowerCase());
+        if (!experiment) throw new MlflowError(404, 'RESOURCE_DOES_NOT_EXIST', `No Experiment with id=${id} exists`);
+        sendJson(ctx.res, 200, { experiment: renderExperiment(experiment) });
       },
     },
     {
