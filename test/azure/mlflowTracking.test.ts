@@ -3,6 +3,9 @@
  * refusals of tracking URIs that would take the sign-in elsewhere.
  */
 import { strict as assert } from 'node:assert';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { WorkspaceClient } from '../../src/azure/workspaceClient';
 import { azurePublicCloud, localCloud } from '../../src/azure/cloud';
 import { createLocalWorkspaceCredential } from '../../src/azure/credentials';
 import { connectLocalWorkspace } from '../../src/azure/localWorkspace';
@@ -10,10 +13,11 @@ import { metricHistoryPages, readMetricHistory } from '../../src/azure/metricHis
 import { createMachineLearningClient } from '../../src/azure/mlServiceClient';
 import { MlflowTracking, trackingBaseUrl } from '../../src/azure/mlflowTracking';
 import type { MetricPoint } from '../../src/azure/runMetrics';
-import type { WorkspaceClient } from '../../src/azure/workspaceClient';
 import type { LocalWorkspaceConnection } from '../../src/local/discovery';
 import { apiVersion, resourceGroup, startHarness, subscriptionId, token, waitFor, ws, type Harness } from '../local/workspaceApi/harness';
+import { fixturesDir } from '../support/repo';
 import { rejection } from '../support/rejection';
+import { StubServer, stubCloud, stubCredential, testToken } from './stubServer';
 
 function connectionTo(h: Harness): LocalWorkspaceConnection {
   return {
@@ -141,5 +145,58 @@ describe('MLflow tracking client', () => {
       assert.equal(error.code, 'UntrustedHost', uri);
     }
     assert.equal(tokenAsked, false);
+  });
+
+  it('reads the shapes real services answer: the recorded workspace, int64 as strings or numbers, MLflow and ARM error bodies', async () => {
+    const recording = JSON.parse(await fs.readFile(path.join(fixturesDir, '..', 'azureml-recorded', 'mlflow-logging-metrics.json'), 'utf8')) as {
+      Entries: Array<{ RequestUri: string; ResponseBody: { properties: { mlFlowTrackingUri: string } } }>;
+    };
+    const workspace = recording.Entries[0]!.ResponseBody;
+    const recordedPath = new URL(workspace.properties.mlFlowTrackingUri.replace(/^azureml:/, 'https:')).pathname;
+    const stub = await StubServer.start();
+    try {
+      // The recorded workspace, its tracking host moved to the stub; the path is kept as recorded (mlflow/v1.0).
+      const trackingUri = `azureml://${new URL(stub.url).host}${recordedPath}`;
+      stub.answer((request) => {
+        if (request.pathname.endsWith('/workspaces/00000')) return { status: 200, body: { ...workspace, properties: { ...workspace.properties, mlFlowTrackingUri: trackingUri } } };
+        if (request.pathname.endsWith('/api/2.0/mlflow/runs/get')) {
+          if (request.query.get('run_id') === 'gone') return { status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'Run with id=gone not found.' } };
+          return {
+            status: 200,
+            body: {
+              run: {
+                info: { run_uuid: 'r1', run_id: 'r1', experiment_id: '41039c7f-7a99-44b0-9101-e11f7be37f81', run_name: 'test', status: 'FINISHED', start_time: '1730433600000', end_time: 1730433660000, lifecycle_stage: 'active' },
+                data: { metrics: [{ key: 'loss', value: 'NaN', timestamp: '1730433610000', step: '3' }, { key: 'acc', value: 0.5, timestamp: 1730433610001, step: 2 }], params: [{ key: 'lr', value: '0.1' }], tags: [{ key: 'mlflow.runName', value: 'test' }] },
+              },
+            },
+          };
+        }
+        if (request.pathname.endsWith('/api/2.0/mlflow/metrics/get-history')) {
+          return { status: 200, body: { metrics: [{ key: 'loss', value: '-Infinity', timestamp: '5', step: 0 }, { key: 'loss', value: 1e-3, timestamp: 6, step: '1' }], next_page_token: '' } };
+        }
+        return { status: 400, body: { error: { code: 'UserError', message: 'Filter "x" is not supported by Azure ML.' } } };
+      });
+      const azure = new WorkspaceClient({ cloud: stubCloud(stub), credential: stubCredential(), subscriptionId: '00000000-0000-0000-0000-000000000000', resourceGroup: '00000', workspaceName: '00000' });
+
+      const run = await azure.metrics.getRun('r1');
+      assert.equal(stub.lastRequest.pathname, `${recordedPath}/api/2.0/mlflow/runs/get`);
+      assert.equal(stub.lastRequest.headers.authorization, `Bearer ${testToken}`);
+      assert.deepEqual({ ...run, metrics: undefined }, {
+        runId: 'r1', experimentId: '41039c7f-7a99-44b0-9101-e11f7be37f81', runName: 'test', status: 'FINISHED',
+        startTime: 1730433600000, endTime: 1730433660000, params: { lr: '0.1' }, tags: { 'mlflow.runName': 'test' }, metrics: undefined,
+      });
+      assert.ok(Number.isNaN(run.metrics['loss']!.value) && run.metrics['loss']!.step === 3 && run.metrics['loss']!.timestamp === 1730433610000);
+      assert.deepEqual(run.metrics['acc'], { key: 'acc', value: 0.5, timestamp: 1730433610001, step: 2 });
+
+      const page = await azure.metrics.getMetricHistoryPage('r1', 'loss');
+      assert.deepEqual(page, { points: [{ step: 0, value: -Infinity, timestamp: 5 }, { step: 1, value: 1e-3, timestamp: 6 }] }, 'an empty next_page_token is the last page');
+
+      assert.equal((await rejection(azure.metrics.getRun('gone'))).code, 'RunNotFound');
+      const refused = await rejection(azure.metrics.searchRuns(['e'], { filter: 'x' }));
+      assert.equal(refused.message, 'Filter "x" is not supported by Azure ML.');
+      assert.equal(refused.code, 'UserError');
+    } finally {
+      await stub.close();
+    }
   });
 });
