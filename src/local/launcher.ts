@@ -7,6 +7,8 @@ export interface LaunchOptions {
   dataDir: string;
   seed?: 'demo';
   pageSize?: number;
+  /** The demo's Queued and Running runs stay as they are (`--freeze-demo`). */
+  freezeDemo?: boolean;
   port?: number;
   /** Extra environment for the service (e.g. AZML_AZURITE_DIR). */
   env?: NodeJS.ProcessEnv;
@@ -29,6 +31,7 @@ function serviceArguments(options: LaunchOptions): string[] {
   const args = [options.serviceScript, '--data', options.dataDir, '--port', String(options.port ?? 0)];
   if (options.seed) args.push('--seed', options.seed);
   if (options.pageSize) args.push('--page-size', String(options.pageSize));
+  if (options.freezeDemo) args.push('--freeze-demo');
   return args;
 }
 

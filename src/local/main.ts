@@ -6,14 +6,14 @@ import { parseArgs } from 'node:util';
 import { resolveLocalDataDir } from './discovery';
 import { readyLine, startLocalService, type RunningLocalService } from './service';
 
-const usage = 'Usage: npm run local -- [--data <dir>] [--port <port>] [--seed demo] [--page-size <n>]';
+const usage = 'Usage: npm run local -- [--data <dir>] [--port <port>] [--seed demo] [--page-size <n>] [--freeze-demo]';
 
 function fail(message: string): never {
   process.stderr.write(`azml local: ${message}\n`);
   process.exit(1);
 }
 
-function parseOptions(): { dataDir: string; port: number; seed?: 'demo'; pageSize?: number } {
+function parseOptions(): { dataDir: string; port: number; seed?: 'demo'; pageSize?: number; freezeDemo?: boolean } {
   let values;
   try {
     ({ values } = parseArgs({
@@ -22,6 +22,7 @@ function parseOptions(): { dataDir: string; port: number; seed?: 'demo'; pageSiz
         port: { type: 'string' },
         seed: { type: 'string' },
         'page-size': { type: 'string' },
+        'freeze-demo': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -43,6 +44,7 @@ function parseOptions(): { dataDir: string; port: number; seed?: 'demo'; pageSiz
     port,
     ...(values.seed === 'demo' ? { seed: 'demo' as const } : {}),
     ...(pageSize !== undefined ? { pageSize } : {}),
+    ...(values['freeze-demo'] ? { freezeDemo: true } : {}),
   };
 }
 

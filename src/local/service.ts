@@ -14,8 +14,9 @@ import {
   type LocalWorkspaceConnection, type LocalWorkspaceInfo,
 } from './discovery';
 import { startFileService, type RunningFileService } from './fileService';
+import { startDemoProgress } from './demoProgress';
 import { createLocalStorageTargets, seedDemoStorage } from './demoStorage';
-import { createWorkspaceApi, type WorkspaceApi } from './workspaceApi';
+import { createWorkspaceApi, trackingPath, trackingToken, type WorkspaceApi } from './workspaceApi';
 import { restDatastoreResolver, startJobRunner } from './jobRunner';
 
 export interface LocalServiceOptions {
@@ -25,6 +26,8 @@ export interface LocalServiceOptions {
   seed?: 'demo';
   /** Items per list page; small values make paging visible. */
   pageSize?: number;
+  /** The demo's Queued and Running runs stay as they are instead of progressing (for tests that need those states). */
+  freezeDemo?: boolean;
   log: (line: string) => void;
   /** Aborting stops a start that is still under way, and everything it started. */
   signal?: AbortSignal;
@@ -165,9 +168,21 @@ export async function startLocalService(options: LocalServiceOptions): Promise<R
       workDir: path.join(dataDir, 'jobs'),
       storage: { accountName: devStorageAccount.name, accountKey: devStorageAccount.key, blobEndpoint: blobs.blobEndpoint },
       datastores: restDatastoreResolver(connection),
+      tracking: (job) => ({
+        uri: `${info.armEndpoint}${trackingPath({ subscriptionId: identity.subscriptionId, resourceGroup: identity.resourceGroup, workspace: job.workspace })}`,
+        token: trackingToken(token, job.workspace),
+      }),
       log: options.log,
     });
     stops.push(() => runner.stop());
+    if (!options.freezeDemo) {
+      const progress = startDemoProgress({
+        api,
+        storage: { accountName: devStorageAccount.name, accountKey: devStorageAccount.key, blobEndpoint: blobs.blobEndpoint },
+        log: options.log,
+      });
+      stops.push(() => progress.stop());
+    }
 
     const failed = azurite.exited.then((code) => new Error(`Azurite exited unexpectedly (code ${code}).`));
     return { connection, failed, stopRequested, stop: stopAll };

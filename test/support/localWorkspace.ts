@@ -13,6 +13,8 @@ export interface StartedLocalWorkspace extends LaunchedLocalService {
 export interface StartOptions {
   seed?: 'demo';
   pageSize?: number;
+  /** Let the demo's Queued and Running runs progress; off by default, so tests see the seeded states. */
+  demoProgress?: boolean;
   /** Reuse a data folder (restart tests); a fresh temp folder otherwise. */
   dataDir?: string;
 }
@@ -28,6 +30,7 @@ export async function startLocalWorkspace(options: StartOptions = {}): Promise<S
       dataDir,
       ...(options.seed ? { seed: options.seed } : {}),
       ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+      ...(options.demoProgress ? {} : { freezeDemo: true }),
     });
   } catch (error) {
     if (!options.dataDir) await fs.rm(dataDir, { recursive: true, force: true });

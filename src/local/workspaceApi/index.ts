@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import { defaultWorkspaceName, localUserName, type ApiContext } from './context';
 import { Router } from './http/router';
 import { runHistoryRoutes } from './history/runHistory';
+import { mlflowRoutes } from './mlflow/mlflowRoutes';
+import { TrackingLog } from './mlflow/trackingLog';
 import { JobStoreImpl } from './jobs/jobStore';
 import { AssetRegistry } from './resources/assets';
 import { ensureBuiltInDatastores, refreshBuiltInKeys } from './resources/builtinDatastores';
@@ -13,20 +15,25 @@ import { modelKind } from './resources/models';
 import { subscriptionRoutes } from './resources/subscriptions';
 import { discoveryRoutes, newWorkspaceRecord, workspaceRoutes } from './resources/workspaces';
 import { serviceControlRoutes } from './resources/serviceControl';
-import { seedDemoData } from './seed/demoSeed';
+import { seedDemoData, seedDemoMetrics } from './seed/demoSeed';
 import { storageTargetsOf, type StorageTargets } from './storage/layout';
 import { createSasSigner } from './storage/sas';
 import { JsonFileWriter } from './store/jsonFileWriter';
-import { WorkspaceStore } from './store/workspaceStore';
+import { WorkspaceStore, type WorkspaceData } from './store/workspaceStore';
+import type { JobRef } from './jobs/jobStore';
+import type { JobRecord } from './store/records';
 import type { Disposable, WorkspaceApi, WorkspaceApiOptions } from './types';
 
 export type { Disposable, LocalStorageOptions, StorageTargets, WorkspaceApi, WorkspaceApiOptions } from './types';
 export type { JobListFilter, JobRef, JobStore, JobUpdate, JobView } from './jobs/jobStore';
 export { demoJobProperty } from './jobs/jobStore';
 export type { JobError } from './store/records';
+export type { TrackingEntry } from './mlflow/trackingLog';
+export { demoTrainingOf } from './seed/demoSeed';
 export { isTerminal, jobStatuses, terminalJobStatuses, type JobStatus } from './jobs/jobStatus';
 export { artifactContainer, jobArtifactPrefix, stdLogFile } from './storage/layout';
 export { stopServicePath } from './resources/serviceControl';
+export { trackingPath, trackingToken } from './mlflow/trackingAddress';
 
 /**
  * The local workspace's REST API: an in-process emulator of the Azure ML control plane
@@ -39,6 +46,7 @@ export async function createWorkspaceApi(options: WorkspaceApiOptions): Promise<
     options,
     store,
     sas: createSasSigner(options.storage, () => new Date()),
+    tracking: new TrackingLog(),
     pageSize: Math.max(1, Math.floor(options.pageSize ?? 20)),
     user: localUserName(),
     now: () => new Date(),
@@ -57,6 +65,12 @@ export async function createWorkspaceApi(options: WorkspaceApiOptions): Promise<
   const stopListeners = new Set<() => void>();
   const jobs = new JobStoreImpl(api);
   const models = new AssetRegistry(api, modelKind);
+  const jobRecordOf = (ref: JobRef): { data: WorkspaceData; record: JobRecord } | undefined => {
+    const { workspace, name } = typeof ref === 'string' ? { workspace: defaultWorkspaceName, name: ref } : ref;
+    const data = store.get(workspace);
+    const record = data?.jobs.get(name);
+    return data && record ? { data, record } : undefined;
+  };
   const router = new Router([
     ...discoveryRoutes(),
     ...subscriptionRoutes(api),
@@ -67,6 +81,7 @@ export async function createWorkspaceApi(options: WorkspaceApiOptions): Promise<
     ...computeRoutes(api),
     ...jobRoutes(api, jobs),
     ...runHistoryRoutes(api),
+    ...mlflowRoutes(api),
     ...serviceControlRoutes(() => {
       for (const listener of stopListeners) listener();
     }),
@@ -89,10 +104,21 @@ export async function createWorkspaceApi(options: WorkspaceApiOptions): Promise<
       return { dispose: () => stopListeners.delete(listener) };
     },
     async seedDemo() {
-      seedDemoData(api, store.get(defaultWorkspaceName)!, models);
+      const data = store.get(defaultWorkspaceName)!;
+      const runs = seedDemoData(api, data, models);
       await writer.flush();
+      await seedDemoMetrics(api, data, runs);
     },
     jobs,
+    async logToRun(ref, entry) {
+      const found = jobRecordOf(ref);
+      if (!found) throw new Error(`No job ${JSON.stringify(ref)}.`);
+      await api.tracking.append(found.data.dir, found.record.runUuid, entry);
+    },
+    async loggedPoints(ref, metricKey) {
+      const found = jobRecordOf(ref);
+      return found ? (await api.tracking.read(found.data.dir, found.record.runUuid)).history(metricKey).length : 0;
+    },
     close: () => writer.flush(),
   };
 }

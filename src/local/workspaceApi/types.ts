@@ -1,5 +1,6 @@
 import type * as http from 'node:http';
-import type { JobStore } from './jobs/jobStore';
+import type { JobRef, JobStore } from './jobs/jobStore';
+import type { TrackingEntry } from './mlflow/trackingLog';
 import type { StorageTargets } from './storage/layout';
 
 export type { StorageTargets } from './storage/layout';
@@ -47,6 +48,10 @@ export interface WorkspaceApi {
   seedDemo(): Promise<void>;
   /** The job store, for the job runner. */
   jobs: JobStore;
+  /** Logs metrics, params or tags to a job's MLflow run, as its script would (the demo's progressing runs). */
+  logToRun(ref: JobRef, entry: TrackingEntry): Promise<void>;
+  /** How many points a job's run has logged for one metric (0 for an unknown job). */
+  loggedPoints(ref: JobRef, metricKey: string): Promise<number>;
   /** Writes pending changes to disk. */
   close(): Promise<void>;
 }

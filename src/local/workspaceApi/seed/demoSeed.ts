@@ -6,7 +6,9 @@ import { specContext } from '../resources/jobs';
 import { normalizeJobSpec } from '../resources/jobValidation';
 import type { Audit, JobRecord } from '../store/records';
 import type { WorkspaceData } from '../store/workspaceStore';
+import { demoTraining, type DemoTraining } from './demoMetrics';
 import { fraudDetectionRuns, imageClassificationRuns, type DemoRun } from './demoRuns';
+import { seededRandom } from './random';
 
 function auditAt(at: Date, by: string): Audit {
   return { createdAt: at.toISOString(), createdBy: by, lastModifiedAt: at.toISOString(), lastModifiedBy: by };
@@ -110,8 +112,8 @@ const containerInfo: Record<string, Record<string, unknown>> = {
   'text-embedder': { description: 'Embeddings for catalogue search.', tags: { team: 'search' } },
 };
 
-/** Adds the demo runs and models that are missing (deterministic names make this idempotent). */
-export function seedDemoData(api: ApiContext, data: WorkspaceData, models: AssetRegistry): void {
+/** Adds the demo runs and models that are missing (deterministic names make this idempotent); answers the runs. */
+export function seedDemoData(api: ApiContext, data: WorkspaceData, models: AssetRegistry): DemoRun[] {
   const now = api.now();
   const fraudRuns = fraudDetectionRuns(now);
   const imageRuns = imageClassificationRuns(now);
@@ -123,5 +125,63 @@ export function seedDemoData(api: ApiContext, data: WorkspaceData, models: Asset
     const audit = auditAt(model.at, model.by);
     if (!data.models.containers.has(model.name)) models.upsertContainer(data, model.name, { ...containerInfo[model.name] }, audit);
     models.storeVersion(data, model.name, model.version, model.properties, audit);
+  }
+  return [...fraudRuns, ...imageRuns];
+}
+
+/** What a seeded run's inputs and tags say about its training. */
+export function demoTrainingOf(run: {
+  name: string; experimentName: string; inputs: Record<string, Record<string, unknown>>; tags: Record<string, string>;
+}): DemoTraining {
+  const literal = (input: string): string | undefined => {
+    const value = run.inputs[input]?.['value'];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  const learningRate = literal('learning_rate');
+  const epochs = literal('epochs');
+  return demoTraining({
+    name: run.name,
+    experimentName: run.experimentName,
+    ...(learningRate ? { learningRate } : {}),
+    ...(epochs ? { epochs } : {}),
+    ...(run.tags['model_family'] ? { modelFamily: run.tags['model_family'] } : {}),
+  });
+}
+
+/** How far a seeded run got: all steps when it completed, part of them otherwise. */
+function stepsLogged(run: DemoRun, total: number, random: () => number): number {
+  switch (run.status) {
+    case 'Completed': return total;
+    case 'Failed': return Math.max(3, Math.floor(total * (0.1 + random() * 0.5)));
+    case 'Canceled': return Math.max(3, Math.floor(total * (0.3 + random() * 0.5)));
+    case 'Running': return Math.floor(total * 0.3);
+    default: return 0;
+  }
+}
+
+/**
+ * Gives each seeded run that has started its params and metric histories (once: a run that
+ * already has some is left alone). A run that failed on NaN input ends with a NaN loss.
+ */
+export async function seedDemoMetrics(api: ApiContext, data: WorkspaceData, runs: readonly DemoRun[]): Promise<void> {
+  const now = api.now().getTime();
+  for (const run of runs) {
+    const job = data.jobs.get(run.name);
+    if (!job || !run.startTime) continue;
+    const logged = await api.tracking.read(data.dir, job.runUuid);
+    if (logged.metrics.size > 0 || logged.params.size > 0) continue;
+    const training = demoTrainingOf(run);
+    const steps = stepsLogged(run, training.totalSteps, seededRandom(training.totalSteps + run.name.length));
+    const start = run.startTime.getTime();
+    const end = run.endTime?.getTime() ?? now;
+    const metrics = [];
+    for (let step = 0; step < steps; step++) {
+      metrics.push(...training.pointsAt(step, Math.round(start + ((end - start) * (step + 1)) / (steps + 1))));
+    }
+    if (run.error?.message.includes('NaN') && metrics.length > 0) {
+      const last = metrics.filter((m) => m.key === 'loss').pop()!;
+      last.value = NaN;
+    }
+    await api.tracking.append(data.dir, job.runUuid, { params: training.params, metrics });
   }
 }
