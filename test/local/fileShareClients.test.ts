@@ -170,8 +170,9 @@ describe('the local workspace file share with real clients (az storage file, AzC
     const url = (remotePath: string) => `${local.connection.fileEndpoint}/${share}/${remotePath.split('/').map(encodeURIComponent).join('/')}?${sas}`;
     const common = ['--skip-version-check', '--output-level', 'essential'];
 
-    it('uploads a tree with copy --recursive, lists it and copies it back byte-identical, empty folder included', async () => {
-      await run(azcopy, ['copy', tree, url(''), '--recursive', '--from-to', 'LocalFileSMB', ...common], azcopyEnv);
+    it('uploads a tree with copy --recursive, lists it and copies it back byte-identical (Content-MD5 checked), empty folder included', async () => {
+      // --put-md5 / --check-md5: each file's Content-MD5 is stored on upload and verified on download.
+      await run(azcopy, ['copy', tree, url(''), '--recursive', '--from-to', 'LocalFileSMB', '--put-md5', ...common], azcopyEnv);
 
       const listed = await run(azcopy, ['list', url('tree/sub'), '--location', 'File', '--machine-readable', ...common], azcopyEnv);
       const lines = listed.stdout.split('\n').map((line) => line.trim()).filter((line) => /; Content Length: /.test(line) && !line.startsWith('/;'));
@@ -186,7 +187,7 @@ describe('the local workspace file share with real clients (az storage file, AzC
 
       const downloads = path.join(work, 'azcopy-download');
       await fs.mkdir(downloads);
-      await run(azcopy, ['copy', url('tree'), downloads, '--recursive', '--from-to', 'FileSMBLocal', ...common], azcopyEnv);
+      await run(azcopy, ['copy', url('tree'), downloads, '--recursive', '--from-to', 'FileSMBLocal', '--check-md5', 'FailIfDifferentOrMissing', ...common], azcopyEnv);
       const copied = await snapshot(path.join(downloads, 'tree'));
       assertSameFiles(copied.files, expected.files);
       assert.deepEqual(copied.folders, expected.folders);
