@@ -31,7 +31,7 @@ export function azcopyBinary({ log = (line) => process.stderr.write(`${line}\n`)
   log(`Installing AzCopy (@azure-tools/azcopy-linux@${azcopyVersion}) into ${path.relative(root, peersDir)} …`);
   mkdirSync(peersDir, { recursive: true });
   const npm = spawnSync('npm', ['install', '--prefix', peersDir, '--no-save', '--no-audit', '--no-fund', `@azure-tools/azcopy-linux@${azcopyVersion}`],
-    { stdio: ['ignore', 'ignore', 'inherit'] });
+    { stdio: ['ignore', 'ignore', 'inherit'], timeout: 5 * 60_000 });
   return npm.status === 0 ? installedBinary() : undefined;
 }
 
