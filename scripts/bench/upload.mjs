@@ -7,15 +7,15 @@
 //
 // Everything runs on 127.0.0.1. Peers that are not installed are skipped with a line saying so:
 // az from Debian (`apt-get install -y azure-cli`); AzCopy is installed on first use into
-// .vscode-test/peers from npm (@azure-tools/azcopy-linux), outside the project's dependencies.
+// .vscode-test/peers from npm (@azure-tools/azcopy-linux, scripts/peers/azcopy.mjs), outside the project's dependencies.
 import { spawnSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { azcopyBinary, azcopyVersion } from '../peers/azcopy.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const node = process.execPath;
@@ -31,8 +31,6 @@ const rawConcurrencyOption = option('raw-concurrency', undefined)?.split(',').ma
 /** JSON merged into the engine's tuning (src/core/transfer/tuning.ts), e.g. '{"maxConcurrency":64}'. */
 const engineTuning = option('engine-tuning', undefined) ? JSON.parse(option('engine-tuning', '{}')) : undefined;
 
-const azcopyVersion = '10.32.2';
-const peersDir = path.join(root, '.vscode-test', 'peers');
 const benchDir = path.join(root, '.vscode-test', 'bench');
 const devKey = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 const KiB = 1024;
@@ -99,29 +97,6 @@ async function registerDatastore(ready, dataDir, name, container) {
 function which(command) {
   const found = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' });
   return found.status === 0 ? found.stdout.trim() : undefined;
-}
-
-function azcopyBinary() {
-  const find = () => {
-    try {
-      // The package names its binary (as the Azure Storage extension reads it); npm leaves it without the execute bit.
-      const { AzCopyExe } = createRequire(path.join(peersDir, 'package.json'))('@azure-tools/azcopy-linux');
-      chmodSync(AzCopyExe, 0o755);
-      return AzCopyExe;
-    } catch {
-      return undefined;
-    }
-  };
-  let binary = find();
-  if (!binary) {
-    log(`Installing AzCopy (@azure-tools/azcopy-linux@${azcopyVersion}) into ${path.relative(root, peersDir)} …`);
-    mkdirSync(peersDir, { recursive: true });
-    const npm = spawnSync('npm', ['install', '--prefix', peersDir, '--no-save', '--no-audit', '--no-fund', `@azure-tools/azcopy-linux@${azcopyVersion}`],
-      { stdio: ['ignore', 'ignore', 'inherit'] });
-    if (npm.status !== 0) return undefined;
-    binary = find();
-  }
-  return binary;
 }
 
 /** Random content, written once and kept in the temp folder between bench runs (a marker says it is complete). */
@@ -191,7 +166,7 @@ const connectionString = `DefaultEndpointsProtocol=http;AccountName=devstoreacco
 
 const az = tools.has('az') ? which('az') : undefined;
 if (tools.has('az') && !az) log('az CLI: not installed, skipped (apt-get install -y azure-cli)');
-const azcopy = tools.has('azcopy') ? azcopyBinary() : undefined;
+const azcopy = tools.has('azcopy') ? azcopyBinary({ log }) : undefined;
 if (tools.has('azcopy') && !azcopy) log(`AzCopy: could not be installed from npm (@azure-tools/azcopy-linux@${azcopyVersion}), skipped`);
 const azConfigDir = mkdtempSync(path.join(work, 'az-'));
 const azcopyDirs = { AZCOPY_LOG_LOCATION: mkdtempSync(path.join(work, 'azcopy-log-')), AZCOPY_JOB_PLAN_LOCATION: mkdtempSync(path.join(work, 'azcopy-plan-')) };

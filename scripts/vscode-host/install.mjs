@@ -30,7 +30,8 @@ export function ensureHostInstalled({ log = (line) => console.log(line), browser
   ensureCodeServer(log);
 }
 
-function ensureDebianPackages(packages, log) {
+/** Installs the Debian packages that are missing (as root; otherwise throws with the command to run). */
+export function ensureDebianPackages(packages, log) {
   const missing = packages.filter((name) => !isDebianPackageInstalled(name));
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {

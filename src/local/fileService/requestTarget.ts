@@ -41,7 +41,7 @@ export function validateEntryName(name: string): void {
   if (name.length === 0) throw errors.invalidUri('The path has an empty segment.');
   if (name === '.' || name === '..') throw errors.invalidResourceName(`"${name}" is not a valid name.`);
   if (name.length > maxNameLength) throw errors.invalidResourceName(`A name is longer than ${maxNameLength} characters.`);
-  if (/[/\\]/.test(name)) throw errors.invalidResourceName('A name contains an encoded path separator.');
+  if (name.includes('\\')) throw errors.invalidResourceName('A name contains a backslash, which file shares do not allow.');
   const control = /[\u0000-\u001F]/.exec(name);
   if (control) {
     const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
@@ -55,11 +55,17 @@ export function validateShareName(name: string): void {
   }
 }
 
-/** Splits a raw (still percent-encoded) path below the share into validated names. */
+/**
+ * Splits a raw (still percent-encoded) path below the share into validated names. As in Azure
+ * Files, the path is decoded before it is split: `%2F` separates names like `/` (the Python and Go
+ * SDKs send `sub%2Ffile`).
+ */
 export function decodePathSegments(rawSegments: string[]): string[] {
   const joined = rawSegments.join('/');
   if (joined.length > maxPathLength * 3) throw errors.invalidUri('The path is too long.');
-  const segments = rawSegments.map((segment) => decode(segment, 'path'));
+  const segments = rawSegments.flatMap((segment) => decode(segment, 'path').split('/'));
+  // A trailing separator is dropped (`dir%2F` is `dir`), as a trailing `/` is.
+  if (segments.length > 0 && segments[segments.length - 1] === '') segments.pop();
   segments.forEach(validateEntryName);
   if (segments.join('/').length > maxPathLength) throw errors.invalidUri('The path is too long.');
   return segments;
