@@ -208,6 +208,8 @@ export class ConnectionManager implements vscode.Disposable {
   private async updateContextKeys(): Promise<void> {
     await vscode.commands.executeCommand('setContext', 'azureml.connection', this.kind ?? 'none');
     await vscode.commands.executeCommand('setContext', 'azureml.hasActiveWorkspace', this.activeWorkspace !== undefined);
+    // Unlike the two above (what was chosen, remembered), this one means reached: the Get Started walkthrough's connect step.
+    await vscode.commands.executeCommand('setContext', 'azureml.connected', this.connection !== undefined && this.activeWorkspace !== undefined);
   }
 
   dispose(): void {

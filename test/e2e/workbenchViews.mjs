@@ -62,3 +62,56 @@ export async function contextMenuLabels(target) {
   await menu.waitFor({ state: 'hidden' });
   return labels;
 }
+
+/**
+ * Right-clicks `target` and returns its context menu: `choose(label)` runs an entry, `close()`
+ * dismisses it.
+ */
+export async function openContextMenu(target) {
+  const page = target.page();
+  await target.click({ button: 'right' });
+  const menu = page.locator('.context-view .monaco-menu');
+  await menu.waitFor();
+  return {
+    menu,
+    async choose(label) {
+      // Hover focuses the entry; Enter runs it (a click right after the menu opened can go unseen).
+      await menu.locator('.action-item:not(.disabled) .action-label', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }).hover();
+      await page.keyboard.press('Enter');
+      await menu.waitFor({ state: 'hidden' });
+    },
+    async close() {
+      await page.keyboard.press('Escape');
+      await menu.waitFor({ state: 'hidden' });
+    },
+  };
+}
+
+const WALKTHROUGH_ID = 'azureml-workbench.azureml-workbench#getStarted';
+
+/** Opens the extension's Get Started walkthrough the way a user does: Welcome: Open Walkthrough… */
+export async function openGetStarted(page, title = 'Get Started with Azure ML Workbench') {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill('>Welcome: Open Walkthrough...');
+  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row[aria-label^="Welcome: Open Walkthrough"]').first().click();
+  const walkthroughs = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: title }).first();
+  await walkthroughs.click();
+  await walkthroughStep(page, 'connect').waitFor();
+}
+
+/** A step of the Get Started walkthrough (its button in the steps list), by the step's id in package.json. */
+export function walkthroughStep(page, stepId) {
+  return page.locator(`.gettingStartedContainer .getting-started-step[data-step-id="${WALKTHROUGH_ID}#${stepId}"]`);
+}
+
+/** The check mark of a walkthrough step; aria-checked says whether the step is done. */
+export function walkthroughStepCheck(page, stepId) {
+  return page.locator(`.gettingStartedContainer [data-done-step-id="${WALKTHROUGH_ID}#${stepId}"]`).first();
+}
+
+/** A button in a walkthrough step's description (the step must be the one shown). */
+export function walkthroughButton(page, stepId, label) {
+  return walkthroughStep(page, stepId).locator('.button-container .monaco-button', { hasText: new RegExp(`^${escapeRegExp(label)}$`) });
+}

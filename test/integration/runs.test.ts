@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -69,6 +69,17 @@ describe('Submit and watch runs in a real extension host, against the local work
     const result = await vscode.commands.executeCommand<SubmitResult | undefined>('azureml.submitCurrentFile');
     assert.ok(result?.jobName, 'the submit command answers the job it created');
     return result;
+  }
+
+  /** What the extension's Azure ML log holds so far (a failed command's message goes there too). */
+  function azureMlLogText(): string {
+    const dir = api.extensionContext.logUri.fsPath;
+    if (!existsSync(dir)) return '';
+    return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .map((relative) => path.join(dir, relative))
+      .filter((file) => statSync(file).isFile())
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('\n');
   }
 
   function watchOf(jobName: string): RunWatch {
@@ -141,6 +152,46 @@ describe('Submit and watch runs in a real extension host, against the local work
     assert.equal(second.snapshot?.reused, true, 'no second upload');
     assert.equal(second.snapshot?.codeId, firstJob.snapshot?.codeId);
     assert.equal((await watchOf(second.jobName).done)?.status, 'Completed');
+  });
+
+  it('submits the one open script from the Get Started walkthrough\'s button, where no text editor has the focus', async () => {
+    const dir = project('walkthrough-project', { 'walk.py': 'print("from the walkthrough", flush=True)\n' });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.window.showTextDocument(vscode.Uri.file(path.join(dir, 'walk.py')), { preview: false });
+    await vscode.commands.executeCommand('workbench.action.openWalkthrough', 'azureml-workbench.azureml-workbench#getStarted', false);
+    await eventually(async () => (vscode.window.activeTextEditor === undefined ? true : undefined), 'Get Started to take the focus from walk.py');
+    try {
+      api.setPrompts(submitPrompts({ experiment: 'walkthrough-exp', displayName: 'from Get Started' }, []));
+      const result = await vscode.commands.executeCommand<SubmitResult | undefined>('azureml.submitCurrentFile');
+      assert.equal(result?.experimentName, 'walkthrough-exp', `walk.py, the open script, was submitted; the log ends: ${azureMlLogText().split('\n').filter((line) => !/^\s+at /.test(line)).slice(-8).join('\n')}`);
+      const watch = watchOf(result.jobName);
+      assert.equal((await watch.done)?.status, 'Completed');
+      assert.match(watch.log.text, /from the walkthrough/);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
+  it('asks which script to submit when several are open and none has the focus, and submits nothing', async () => {
+    const dir = project('two-scripts', { 'a.py': 'print("a")\n', 'b.py': 'print("b")\n' });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.window.showTextDocument(vscode.Uri.file(path.join(dir, 'a.py')), { preview: false });
+    await vscode.window.showTextDocument(vscode.Uri.file(path.join(dir, 'b.py')), { preview: false });
+    await vscode.commands.executeCommand('workbench.action.openWalkthrough', 'azureml-workbench.azureml-workbench#getStarted', false);
+    await eventually(async () => (vscode.window.activeTextEditor === undefined ? true : undefined), 'Get Started to take the focus');
+    api.setPrompts({
+      pick: async () => assert.fail('nothing is asked'),
+      pickMany: async () => assert.fail('nothing is asked'),
+      input: async () => assert.fail('nothing is asked'),
+    });
+    try {
+      assert.equal(await vscode.commands.executeCommand('azureml.submitCurrentFile'), undefined, 'nothing was submitted');
+      await eventually(async () => (azureMlLogText().includes(
+        'Several scripts or job YAML files are open: click in the one you want to submit, then run Submit Current File as Run again.') || undefined),
+      'the message in the Azure ML log');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
   });
 
   it('shows a script that exits 3 as failed, with its error and failing lines', async () => {

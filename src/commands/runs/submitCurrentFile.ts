@@ -18,10 +18,26 @@ export interface SubmitResult {
   snapshot?: { reused: boolean; codeId: string; fileCount: number };
 }
 
+const submittable = /\.(py|ya?ml)$/i;
+
+/**
+ * With no text editor focused (the Get Started walkthrough's button, say), the script or job YAML
+ * open in a tab, when there is just one; several are refused, since guessing could submit the wrong one.
+ */
+function onlyOpenSubmittableFile(): vscode.Uri | undefined {
+  const open = new Map<string, vscode.Uri>();
+  for (const tab of vscode.window.tabGroups.all.flatMap((group) => group.tabs)) {
+    const uri = tab.input instanceof vscode.TabInputText ? tab.input.uri : undefined;
+    if (uri?.scheme === 'file' && submittable.test(uri.fsPath)) open.set(uri.toString(), uri);
+  }
+  if (open.size > 1) throw new Error(vscode.l10n.t('Several scripts or job YAML files are open: click in the one you want to submit, then run Submit Current File as Run again.'));
+  return [...open.values()][0];
+}
+
 function fileToSubmit(arg: unknown): vscode.Uri {
-  const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+  const uri = arg instanceof vscode.Uri ? arg : (vscode.window.activeTextEditor?.document.uri ?? onlyOpenSubmittableFile());
   if (!uri || uri.scheme !== 'file') throw new Error(vscode.l10n.t('Open a Python script or an Azure ML job YAML file to submit it.'));
-  if (!/\.(py|ya?ml)$/i.test(uri.fsPath)) throw new Error(vscode.l10n.t('{0} is neither a Python script (.py) nor a job YAML file (.yml, .yaml).', path.basename(uri.fsPath)));
+  if (!submittable.test(uri.fsPath)) throw new Error(vscode.l10n.t('{0} is neither a Python script (.py) nor a job YAML file (.yml, .yaml).', path.basename(uri.fsPath)));
   return uri;
 }
 
