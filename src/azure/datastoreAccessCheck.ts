@@ -179,6 +179,8 @@ export function describeAccessFailure(error: unknown, input: DatastoreInput, whe
   switch (where.local && code === 'AuthorizationFailure' ? 'AuthenticationFailed' : code) {
     case 'InvalidStorageAccountName':
       return fail(e.message, 'accountName', code);
+    case 'StorageRoleMissing':
+      return fail(e.message, 'credentials', code);
     case 'UntrustedStorageEndpoint':
       return fail(e.message, 'endpoint', code);
     case 'ContainerNotFound':

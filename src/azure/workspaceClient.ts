@@ -13,6 +13,7 @@ import { mapWorkspace } from './mappers';
 import { createMachineLearningClient } from './mlServiceClient';
 import { ModelOperations } from './models';
 import { RunHistoryOperations } from './runHistory';
+import type { StorageIdentity } from './identityFallback';
 import { callService } from './serviceCall';
 import { discoverServiceEndpoints } from './serviceDiscovery';
 import { workspaceResourceId, type WorkspaceContext } from './workspaceContext';
@@ -30,6 +31,8 @@ export interface WorkspaceClientOptions extends WorkspaceRef {
  */
 export class WorkspaceClient {
   readonly cloud: Cloud;
+  /** Who is signed in: storage that refuses keys and SAS tokens is reached as this identity. */
+  readonly storageIdentity: StorageIdentity;
   readonly workspace: WorkspaceRef;
   readonly datastores: DatastoreOperations;
   readonly codes: CodeOperations;
@@ -43,6 +46,7 @@ export class WorkspaceClient {
 
   constructor(options: WorkspaceClientOptions) {
     this.cloud = options.cloud;
+    this.storageIdentity = { cloud: options.cloud, credential: options.credential };
     this.workspace = {
       subscriptionId: options.subscriptionId,
       resourceGroup: options.resourceGroup,

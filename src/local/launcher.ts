@@ -8,6 +8,8 @@ export interface LaunchOptions {
   seed?: 'demo';
   pageSize?: number;
   port?: number;
+  /** False: its storage refuses account keys and SAS tokens (`--no-shared-key`). */
+  sharedKeyAccess?: boolean;
   /** Extra environment for the service (e.g. AZML_AZURITE_DIR). */
   env?: NodeJS.ProcessEnv;
   /** Receives the service's diagnostics (its stderr), line by line. */
@@ -29,6 +31,7 @@ function serviceArguments(options: LaunchOptions): string[] {
   const args = [options.serviceScript, '--data', options.dataDir, '--port', String(options.port ?? 0)];
   if (options.seed) args.push('--seed', options.seed);
   if (options.pageSize) args.push('--page-size', String(options.pageSize));
+  if (options.sharedKeyAccess === false) args.push('--no-shared-key');
   return args;
 }
 

@@ -1,19 +1,19 @@
 /**
- * `npm run local -- [--data <dir>] [--port <port>] [--seed demo]`
+ * `npm run local -- [--data <dir>] [--port <port>] [--seed demo] [--no-shared-key]`
  * Starts the local workspace service and prints one JSON ready line on stdout.
  */
 import { parseArgs } from 'node:util';
 import { resolveLocalDataDir } from './discovery';
 import { readyLine, startLocalService, type RunningLocalService } from './service';
 
-const usage = 'Usage: npm run local -- [--data <dir>] [--port <port>] [--seed demo] [--page-size <n>]';
+const usage = 'Usage: npm run local -- [--data <dir>] [--port <port>] [--seed demo] [--page-size <n>] [--no-shared-key]';
 
 function fail(message: string): never {
   process.stderr.write(`azml local: ${message}\n`);
   process.exit(1);
 }
 
-function parseOptions(): { dataDir: string; port: number; seed?: 'demo'; pageSize?: number } {
+function parseOptions(): { dataDir: string; port: number; seed?: 'demo'; pageSize?: number; sharedKeyAccess?: boolean } {
   let values;
   try {
     ({ values } = parseArgs({
@@ -22,6 +22,7 @@ function parseOptions(): { dataDir: string; port: number; seed?: 'demo'; pageSiz
         port: { type: 'string' },
         seed: { type: 'string' },
         'page-size': { type: 'string' },
+        'no-shared-key': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -43,6 +44,7 @@ function parseOptions(): { dataDir: string; port: number; seed?: 'demo'; pageSiz
     port,
     ...(values.seed === 'demo' ? { seed: 'demo' as const } : {}),
     ...(pageSize !== undefined ? { pageSize } : {}),
+    ...(values['no-shared-key'] ? { sharedKeyAccess: false } : {}),
   };
 }
 
