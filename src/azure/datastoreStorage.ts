@@ -30,8 +30,10 @@ export interface DatastoreStorageOptions {
   datastore: Datastore;
   /** The datastore's secrets (from listSecrets), unless its credentials are `None`. */
   secrets?: DatastoreSecrets;
-  /** The signed-in user's credential, for identity-based (`None`) datastores. */
+  /** The signed-in user's credential, for identity-based (`None`) datastores, and where key access is disabled. */
   userCredential?: TokenCredential;
+  /** False: a refused key or SAS is reported, not replaced by the identity (checking what the user entered). */
+  identityFallback?: boolean;
 }
 
 function withSas(url: string, sasToken: string): string {
@@ -118,7 +120,8 @@ function fileShare(
  * Key access may be disabled on the account (common in enterprise subscriptions) even when the
  * workspace hands out a key or SAS: then the signed-in identity is used, see identityFallbackPolicy.
  */
-function keyFallback(options: DatastoreStorageOptions, accountUrl: string, service: 'blob' | 'file'): IdentityFallbackOptions {
+function keyFallback(options: DatastoreStorageOptions, accountUrl: string, service: 'blob' | 'file'): IdentityFallbackOptions | undefined {
+  if (options.identityFallback === false) return undefined;
   return {
     cloud: options.cloud, credential: options.userCredential, service,
     target: `datastore:${accountUrl}/${options.datastore.name}`, accountName: options.datastore.accountName ?? '',

@@ -23,8 +23,8 @@ const sasParameters = new Set([
   'rscc', 'rscd', 'rsce', 'rscl', 'rsct',
 ]);
 
-// What the storage answers when the identity lacks the data role.
-const roleMissingCodes = new Set(['AuthorizationPermissionMismatch', 'AuthorizationFailure', 'InsufficientAccountPermissions']);
+// What the storage answers when the identity lacks the data role (AuthorizationFailure is a firewall's answer, not this).
+const roleMissingCodes = new Set(['AuthorizationPermissionMismatch', 'InsufficientAccountPermissions']);
 
 /** Datastores and storage accounts that refused key access in this session, so the identity is used from the start. */
 const keylessTargets = new Set<string>();

@@ -6,6 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { localCloud, localStorageEndpointSuffix } from '../../src/azure/cloud';
+import { checkDatastoreAccess } from '../../src/azure/datastoreAccessCheck';
 import { openDatastoreStorage } from '../../src/azure/datastoreStorage';
 import type { Datastore } from '../../src/azure/domain';
 import { forgetKeylessTargets } from '../../src/azure/identityFallback';
@@ -40,10 +41,14 @@ describe('key access disabled on a datastore\'s storage (as Azure answers)', () 
   after(() => stub.close());
   beforeEach(() => forgetKeylessTargets());
 
+  // Path-style, as the local workspace's endpoints are: the account is the first segment.
+  const cloud = () => localCloud({
+    armEndpoint: stub.url, blobEndpoint: `${stub.url}/${devStorageAccount.name}`, fileEndpoint: `${stub.url}/${devStorageAccount.name}`, queueEndpoint: stub.url,
+  });
+
   function open(fields: Partial<Datastore> = {}) {
     return openDatastoreStorage({
-      // Path-style, as the local workspace's endpoints are: the account is the first segment.
-      cloud: localCloud({ armEndpoint: stub.url, blobEndpoint: `${stub.url}/${devStorageAccount.name}`, fileEndpoint: `${stub.url}/${devStorageAccount.name}`, queueEndpoint: stub.url }),
+      cloud: cloud(),
       datastore: datastore(fields),
       secrets: { secretsType: 'AccountKey', key: devStorageAccount.key }, userCredential: stubCredential(),
     });
@@ -90,5 +95,24 @@ describe('key access disabled on a datastore\'s storage (as Azure answers)', () 
     });
     const tokenRequest = stub.requests.find(withToken);
     assert.equal(tokenRequest?.headers['x-ms-file-request-intent'], 'backup');
+  });
+
+  it('checking a datastore before registering it reports the disabled key access instead of passing with the identity', async () => {
+    stub.answer((r) => (withToken(r)
+      ? { status: 200, body: emptyListing, headers: { 'content-type': 'application/xml' } }
+      : storageError('KeyBasedAuthenticationNotPermitted')));
+    const check = await checkDatastoreAccess({
+      cloud: cloud(), userCredential: stubCredential(),
+      input: {
+        name: 'new_store', datastoreType: 'AzureBlob', accountName: devStorageAccount.name, containerName: 'data', endpoint: localStorageEndpointSuffix,
+        protocol: 'http', credentials: { credentialsType: 'AccountKey', key: devStorageAccount.key },
+      },
+    });
+    assert.deepEqual(check, {
+      ok: false, field: 'credentials', code: 'KeyBasedAuthenticationNotPermitted',
+      message: 'Storage account "devstoreaccount1" has key access disabled: it refuses account keys and SAS tokens. Use identity-based access, '
+        + 'or select "Skip validation" to register the datastore as it is (the extension then uses your sign-in for it).',
+    });
+    assert.equal(stub.requests.filter(withToken).length, 0, 'the check never replaces what the user entered by their sign-in');
   });
 });
