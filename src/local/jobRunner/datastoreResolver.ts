@@ -30,8 +30,8 @@ export function restDatastoreResolver(connection: LocalWorkspaceConnection): Dat
       const client = clientOf(workspace);
       const datastore = await client.datastores.get(name);
       const secrets = datastore.credentialsType === 'None' ? undefined : await client.datastores.listSecrets(name);
-      // The workspace's token stands for the compute's identity when the storage refuses keys.
-      return openDatastoreStorage({ cloud, datastore, ...(secrets ? { secrets } : {}), userCredential: credential });
+      // The workspace's token stands for the compute's identity when the storage refuses the datastore's key or SAS.
+      return openDatastoreStorage({ cloud, datastore, ...(secrets ? { secrets, userCredential: credential } : {}) });
     },
   };
 }
