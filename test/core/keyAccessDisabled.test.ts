@@ -12,11 +12,12 @@ import { openDatastoreStorage, type DatastoreStorage } from '../../src/azure/dat
 import { forgetKeylessTargets } from '../../src/azure/identityFallback';
 import { connectLocalWorkspace, type LocalWorkspaceClients } from '../../src/azure/localWorkspace';
 import { listFolder } from '../../src/azure/storageListing';
+import { commandJobFromYaml } from '../../src/core/jobSpec/commandJobYaml';
 import { defaultEnvironmentId } from '../../src/core/jobSpec/curatedEnvironments';
 import { defaultScriptCommand, scriptJobDraft } from '../../src/core/jobSpec/scriptJob';
 import { RunLogTailer } from '../../src/core/runLogTailer';
 import { snapshotTransfer } from '../../src/core/snapshot/snapshotTransfer';
-import { submitJob } from '../../src/core/submitJob';
+import { jobSpecContextOf, submitJob } from '../../src/core/submitJob';
 import { downloadFromDatastore } from '../../src/core/transfer/downloadFolder';
 import { uploadToDatastore } from '../../src/core/transfer/uploadFolder';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
@@ -107,5 +108,35 @@ describe('storage with key access disabled: the signed-in identity is used inste
     assert.equal(summary.status, 'Completed', `run failed: ${summary.failingLines.join('\n')}`);
     assert.ok(lines.includes('hello from a keyless workspace'), `log lines: ${JSON.stringify(lines)}; warnings: ${JSON.stringify(warnings)}`);
     assert.deepEqual(warnings.filter((w) => !w.startsWith('local-workspace:')), []);
+  });
+
+  it('runs a job whose input is a datastore file: the local job runner reads it as the workspace identity too', async () => {
+    const storage = await open('workspaceblobstore');
+    assert.equal(storage.kind, 'blob');
+    await storage.container.getBlockBlobClient('keyless-input/greeting.txt').upload('read without keys', 17);
+    const dir = path.join(scratch, 'yaml');
+    mkdirSync(path.join(dir, 'src'), { recursive: true });
+    writeFileSync(path.join(dir, 'src', 'cat.py'), 'import sys\nprint(open(sys.argv[1]).read(), flush=True)\n');
+    const file = path.join(dir, 'job.yml');
+    writeFileSync(file, [
+      'command: python cat.py ${{inputs.greeting}}',
+      'code: src',
+      'environment: azureml://registries/azureml/environments/sklearn-1.5/labels/latest',
+      'compute: azureml:local',
+      'experiment_name: keyless',
+      'inputs:',
+      '  greeting:',
+      '    type: uri_file',
+      '    path: azureml://datastores/workspaceblobstore/paths/keyless-input/greeting.txt',
+    ].join('\n'));
+    const draft = await commandJobFromYaml(readFileSync(file, 'utf8'), file, jobSpecContextOf(clients.workspaceClient));
+    const { job } = await submitJob({ client: clients.workspaceClient, draft, transfer: snapshotTransfer, nameStem: 'cat' });
+    const lines: string[] = [];
+    const summary = await new RunLogTailer({
+      runId: job.name, source: clients.workspaceClient.runHistory, storageIdentity: clients.workspaceClient.storageIdentity,
+      listener: { onLines: (l) => lines.push(...l) },
+    }).follow();
+    assert.equal(summary.status, 'Completed', `run failed: ${summary.failingLines.join('\n')}`);
+    assert.ok(lines.includes('read without keys'), JSON.stringify(lines));
   });
 });
