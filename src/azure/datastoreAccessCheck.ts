@@ -5,6 +5,7 @@ import { storageAccountUrl, type Cloud } from './cloud';
 import { openDatastoreStorage, type DatastoreStorage } from './datastoreStorage';
 import type { Datastore, DatastoreInput, DatastoreSecrets } from './domain';
 import { toAzureMlError } from './errors';
+import { keyAccessDisabledCode } from './identityFallback';
 import { routesThroughProxy } from './transport';
 
 /** The form field a failed check points at. */
@@ -108,6 +109,7 @@ export async function checkDatastoreAccess(options: DatastoreAccessCheckOptions)
     const { datastore, secrets } = datastoreFromInput(input, cloud);
     storage = openDatastoreStorage({
       cloud, datastore, ...(secrets ? { secrets } : {}), ...(options.userCredential ? { userCredential: options.userCredential } : {}),
+      identityFallback: false,
     });
   } catch (error) {
     return describeAccessFailure(error, input, where);
@@ -179,6 +181,11 @@ export function describeAccessFailure(error: unknown, input: DatastoreInput, whe
   switch (where.local && code === 'AuthorizationFailure' ? 'AuthenticationFailed' : code) {
     case 'InvalidStorageAccountName':
       return fail(e.message, 'accountName', code);
+    case 'StorageRoleMissing':
+      return fail(e.message, 'credentials', code);
+    case keyAccessDisabledCode:
+      return fail(l10n.t('Storage account "{0}" has key access disabled: it refuses account keys and SAS tokens. Use identity-based access, or select "Skip validation" to register the datastore as it is (the extension then uses your sign-in for it).', account),
+        'credentials', code);
     case 'UntrustedStorageEndpoint':
       return fail(e.message, 'endpoint', code);
     case 'ContainerNotFound':

@@ -13,7 +13,8 @@ import type { Datastore, DatastoreSecrets } from './domain';
 import { AzureMlError } from './errors';
 import { normalizeSasToken, sasTokenProblem, utcMinute } from './sasToken';
 import { storageRetryGaps } from './retryGaps';
-import { withStorageTransport } from './transport';
+import { identityFallbackPolicy, type IdentityFallbackOptions } from './identityFallback';
+import { withStoragePolicy, withStorageTransport } from './transport';
 import { trustedStorageSuffixes } from './trustedHosts';
 
 /** Azure Storage account names: 3 to 24 lower-case letters and digits. */
@@ -29,8 +30,10 @@ export interface DatastoreStorageOptions {
   datastore: Datastore;
   /** The datastore's secrets (from listSecrets), unless its credentials are `None`. */
   secrets?: DatastoreSecrets;
-  /** The signed-in user's credential, for identity-based (`None`) datastores. */
+  /** The signed-in user's credential, for identity-based (`None`) datastores, and where key access is disabled. */
   userCredential?: TokenCredential;
+  /** False: a refused key or SAS is reported, not replaced by the identity (checking what the user entered). */
+  identityFallback?: boolean;
 }
 
 function withSas(url: string, sasToken: string): string {
@@ -94,17 +97,35 @@ type ShareCredential = FileSharedKeyCredential | FileAnonymousCredential | Token
  * A container client with the network settings (see withStorageTransport) whose pipeline also
  * retries what the SDK leaves out (see storageRetryGaps).
  */
-export function blobContainer(url: string, credential: BlobCredential = new AnonymousCredential()): ContainerClient {
+export function blobContainer(url: string, credential: BlobCredential = new AnonymousCredential(), fallback?: IdentityFallbackOptions): ContainerClient {
   const pipeline = newPipeline(credential);
   pipeline.factories.push(storageRetryGaps());
-  return withStorageTransport(new ContainerClient(url, pipeline), l10n.t('Azure Blob Storage'));
+  const client = new ContainerClient(url, pipeline);
+  if (fallback) withStoragePolicy(client, identityFallbackPolicy(fallback));
+  return withStorageTransport(client, l10n.t('Azure Blob Storage'));
 }
 
-function fileShare(url: string, credential: ShareCredential, options: SharePipelineOptions & { fileRequestIntent?: 'backup' } = {}): ShareClient {
+function fileShare(
+  url: string, credential: ShareCredential, options: SharePipelineOptions & { fileRequestIntent?: 'backup' } = {}, fallback?: IdentityFallbackOptions,
+): ShareClient {
   const { fileRequestIntent, ...pipelineOptions } = options;
   const pipeline = newSharePipeline(credential, pipelineOptions);
   pipeline.factories.push(storageRetryGaps());
-  return withStorageTransport(new ShareClient(url, pipeline, fileRequestIntent ? { fileRequestIntent } : {}), l10n.t('Azure Files'));
+  const client = new ShareClient(url, pipeline, fileRequestIntent ? { fileRequestIntent } : {});
+  if (fallback) withStoragePolicy(client, identityFallbackPolicy(fallback));
+  return withStorageTransport(client, l10n.t('Azure Files'));
+}
+
+/**
+ * Key access may be disabled on the account (common in enterprise subscriptions) even when the
+ * workspace hands out a key or SAS: then the signed-in identity is used, see identityFallbackPolicy.
+ */
+function keyFallback(options: DatastoreStorageOptions, accountUrl: string, service: 'blob' | 'file'): IdentityFallbackOptions | undefined {
+  if (options.identityFallback === false) return undefined;
+  return {
+    cloud: options.cloud, credential: options.userCredential, service,
+    target: `datastore:${accountUrl}/${options.datastore.name}`, accountName: options.datastore.accountName ?? '',
+  };
 }
 
 /** Builds a blob container or file share client for a datastore, authenticated as the datastore says. */
@@ -139,22 +160,24 @@ export function openDatastoreStorage(options: DatastoreStorageOptions): Datastor
       const containerName = datastore.containerName ?? datastore.filesystem;
       if (!containerName) throw missing(datastore, 'container');
       const url = `${accountUrl('blob')}/${encodeURIComponent(containerName)}`;
+      const fallback = keyFallback(options, accountUrl('blob'), 'blob');
       if (secrets?.secretsType === 'AccountKey') {
-        return { kind: 'blob', datastore, container: blobContainer(url, new StorageSharedKeyCredential(datastore.accountName, secrets.key)) };
+        return { kind: 'blob', datastore, container: blobContainer(url, new StorageSharedKeyCredential(datastore.accountName, secrets.key), fallback) };
       }
       if (secrets?.secretsType === 'Sas') {
-        return { kind: 'blob', datastore, container: blobContainer(withSas(url, secrets.sasToken), new AnonymousCredential()) };
+        return { kind: 'blob', datastore, container: blobContainer(withSas(url, secrets.sasToken), new AnonymousCredential(), fallback) };
       }
       return { kind: 'blob', datastore, container: blobContainer(url, tokenCredential()) };
     }
     case 'AzureFile': {
       if (!datastore.fileShareName) throw missing(datastore, l10n.t('file share'));
       const url = `${accountUrl('file')}/${encodeURIComponent(datastore.fileShareName)}`;
+      const fallback = keyFallback(options, accountUrl('file'), 'file');
       if (secrets?.secretsType === 'AccountKey') {
-        return { kind: 'file', datastore, share: fileShare(url, new FileSharedKeyCredential(datastore.accountName, secrets.key)) };
+        return { kind: 'file', datastore, share: fileShare(url, new FileSharedKeyCredential(datastore.accountName, secrets.key), {}, fallback) };
       }
       if (secrets?.secretsType === 'Sas') {
-        return { kind: 'file', datastore, share: fileShare(withSas(url, secrets.sasToken), new FileAnonymousCredential()) };
+        return { kind: 'file', datastore, share: fileShare(withSas(url, secrets.sasToken), new FileAnonymousCredential(), {}, fallback) };
       }
       return { kind: 'file', datastore, share: fileShare(url, tokenCredential(), { fileRequestIntent: 'backup' }) };
     }

@@ -88,7 +88,7 @@ export function toAzureMlError(error: unknown): AzureMlError {
  * already says it or only a retry makes sense. Shared by the CLI and the extension.
  */
 export function adviceFor(error: Pick<AzureMlError, 'status' | 'code'>): string | undefined {
-  if (error.code?.startsWith('Datastore') || error.code === 'NotSignedIn') return undefined;
+  if (error.code?.startsWith('Datastore') || error.code === 'NotSignedIn' || error.code === 'StorageRoleMissing') return undefined;
   if (error.status === 401) return l10n.t('Sign in again.');
   if (error.status === 403) {
     return l10n.t('Ask an owner of the workspace for a role that allows this (for example AzureML Data Scientist), or use another workspace.');

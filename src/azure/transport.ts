@@ -183,11 +183,19 @@ interface StorageClientInternals {
  * the pinned SDKs, so it is reached here once, by name.
  */
 export function withStorageTransport<T extends object>(client: T, service: ServiceName): T {
+  return withStoragePolicy(client, transportPolicy(service));
+}
+
+/**
+ * Adds a policy to a storage client's pipeline (once by name), after those already in its sign
+ * phase (the account key's signature): add others before the transport, which must stay last.
+ */
+export function withStoragePolicy<T extends object>(client: T, policy: PipelinePolicy): T {
   const context = (client as StorageClientInternals).storageClientContext;
   const pipeline = context?.pipeline ?? context?.client?.pipeline;
   if (!pipeline) throw new AzureMlError(l10n.t('This storage SDK version has no pipeline to add the network settings to.'), undefined, 'UnsupportedSdk');
-  if (!pipeline.getOrderedPolicies().some((p) => p.name === transportPolicyName)) {
-    pipeline.addPolicy(transportPolicy(service), { phase: 'Sign' });
+  if (!pipeline.getOrderedPolicies().some((p) => p.name === policy.name)) {
+    pipeline.addPolicy(policy, { phase: 'Sign' });
   }
   return client;
 }

@@ -14,6 +14,7 @@ import { MlflowTracking } from './mlflowTracking';
 import { createMachineLearningClient } from './mlServiceClient';
 import { ModelOperations } from './models';
 import { RunHistoryOperations } from './runHistory';
+import type { StorageIdentity } from './identityFallback';
 import { callService } from './serviceCall';
 import { discoverServiceEndpoints } from './serviceDiscovery';
 import { workspaceResourceId, type WorkspaceContext } from './workspaceContext';
@@ -31,6 +32,8 @@ export interface WorkspaceClientOptions extends WorkspaceRef {
  */
 export class WorkspaceClient {
   readonly cloud: Cloud;
+  /** Who is signed in: storage that refuses keys and SAS tokens is reached as this identity. */
+  readonly storageIdentity: StorageIdentity;
   readonly workspace: WorkspaceRef;
   readonly datastores: DatastoreOperations;
   readonly codes: CodeOperations;
@@ -47,6 +50,7 @@ export class WorkspaceClient {
 
   constructor(options: WorkspaceClientOptions) {
     this.cloud = options.cloud;
+    this.storageIdentity = { cloud: options.cloud, credential: options.credential };
     this.workspace = {
       subscriptionId: options.subscriptionId,
       resourceGroup: options.resourceGroup,

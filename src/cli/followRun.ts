@@ -20,7 +20,7 @@ function printingListener(showStatus: boolean): RunLogListener {
  * following (the run goes on). Answers the exit code: with `follow`, 0 only if it completed.
  */
 export async function printRunLog(client: WorkspaceClient, jobName: string, follow: boolean): Promise<number> {
-  const tailer = new RunLogTailer({ runId: jobName, source: client.runHistory, listener: printingListener(follow) });
+  const tailer = new RunLogTailer({ runId: jobName, source: client.runHistory, storageIdentity: client.storageIdentity, listener: printingListener(follow) });
   if (!follow) {
     await tailer.readOnce();
     return 0;

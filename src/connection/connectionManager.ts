@@ -145,7 +145,9 @@ export class ConnectionManager implements vscode.Disposable {
   async connectLocal(): Promise<LocalWorkspaceStart> {
     const sdk = await loadAzureModules();
     const dataDir = this.localDataDir;
-    const start = await this.launcher.connectOrStart(dataDir, configuration().get<string>('local.azuritePath') || undefined);
+    const start = await this.launcher.connectOrStart(dataDir, configuration().get<string>('local.azuritePath') || undefined, {
+      sharedKeyAccess: configuration().get<boolean>('local.storageKeyAccess') !== false,
+    });
     const connection = new LocalConnection(start.service, dataDir, sdk);
     await this.use(connection, true);
     if (!this.activeWorkspace) {

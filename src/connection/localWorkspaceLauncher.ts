@@ -22,7 +22,7 @@ export class LocalWorkspaceLauncher {
     return this.owned !== undefined && this.owned.process.exitCode === null;
   }
 
-  async connectOrStart(dataDir: string, azuriteDir: string | undefined): Promise<LocalWorkspaceStart> {
+  async connectOrStart(dataDir: string, azuriteDir: string | undefined, storage: { sharedKeyAccess: boolean } = { sharedKeyAccess: true }): Promise<LocalWorkspaceStart> {
     try {
       return { service: await readDiscoveryFile(dataDir), started: false, seeded: false };
     } catch (e) {
@@ -30,11 +30,12 @@ export class LocalWorkspaceLauncher {
     }
     // A new data folder gets demo content: the local workspace is the extension's demo.
     const isNew = !existsSync(dataDir);
-    this.log.info(`Starting the local workspace in ${dataDir}${isNew ? ' with demo content' : ''}.`);
+    this.log.info(`Starting the local workspace in ${dataDir}${isNew ? ' with demo content' : ''}${storage.sharedKeyAccess ? '' : ', its storage refusing account keys and SAS tokens'}.`);
     this.owned = await launchLocalService({
       serviceScript: this.serviceScript,
       dataDir,
       ...(isNew ? { seed: 'demo' as const } : {}),
+      ...(storage.sharedKeyAccess ? {} : { sharedKeyAccess: false }),
       ...(azuriteDir ? { env: { AZML_AZURITE_DIR: azuriteDir } } : {}),
       onLog: (line) => this.log.info(`local workspace: ${line}`),
     });

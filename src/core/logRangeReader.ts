@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
-import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
+import { createHttpHeaders, createPipelineRequest, type PipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
 import { AzureMlError } from '../azure/errors';
+import { identityFallbackPolicy, sasUrlFallback, type StorageIdentity } from '../azure/identityFallback';
 import { sendPlainRequest } from '../azure/transport';
 
 /** What one ranged read of a log blob found. */
@@ -45,10 +46,24 @@ function drain(stream: NodeJS.ReadableStream | undefined): void {
  * that ignores Range answers 200 with the whole blob, which is trimmed here (so callers never
  * see a byte twice, though more bytes crossed the wire: `fetchedBytes`).
  */
-export const fetchRange: RangeReader = async (url, offset, signal) => {
+export const fetchRange: RangeReader = (url, offset, signal) => readRange(url, offset, signal, undefined);
+
+/**
+ * Range reads that, when the log's storage refuses its SAS (key access disabled on the account,
+ * so Azure ML's log URLs cannot work), read the same blob as the signed-in identity.
+ */
+export function rangeReaderWithIdentity(identity: StorageIdentity): RangeReader {
+  return (url, offset, signal) => readRange(url, offset, signal, identity);
+}
+
+async function readRange(url: string, offset: number, signal: AbortSignal | undefined, identity: StorageIdentity | undefined): Promise<RangeReadResult> {
+  const service = l10n.t('The log storage');
+  const send = (request: PipelineRequest): Promise<PipelineResponse> => (identity
+    ? identityFallbackPolicy(sasUrlFallback(identity, url)).sendRequest(request, (r) => sendPlainRequest(r, service))
+    : sendPlainRequest(request, service));
   let response: PipelineResponse;
   try {
-    response = await sendPlainRequest(createPipelineRequest({
+    response = await send(createPipelineRequest({
       url,
       method: 'GET',
       headers: createHttpHeaders({ Range: `bytes=${offset}-` }),
@@ -56,7 +71,7 @@ export const fetchRange: RangeReader = async (url, offset, signal) => {
       // Log URLs of the local workspace are plain HTTP on loopback.
       allowInsecureConnection: true,
       ...(signal ? { abortSignal: signal } : {}),
-    }), l10n.t('The log storage'));
+    }));
   } catch (error) {
     if ((error as { name?: string }).name === 'AbortError') throw error;
     if (error instanceof AzureMlError) throw new LogReadError(error.message, undefined);
@@ -86,4 +101,4 @@ export const fetchRange: RangeReader = async (url, offset, signal) => {
   const skip = Math.max(0, offset - start);
   const bytes = body.subarray(skip);
   return bytes.length > 0 ? { kind: 'data', bytes, fetchedBytes: body.length } : { kind: 'none', fetchedBytes: body.length };
-};
+}

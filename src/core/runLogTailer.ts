@@ -4,7 +4,8 @@ import type { RunDetails, RunError, RunWarning } from '../azure/domain';
 import { isTerminalJobStatus } from '../azure/jobs';
 import { Backoff } from './backoff';
 import { LineSplitter } from './lineSplitter';
-import { fetchRange, LogReadError, type RangeReader } from './logRangeReader';
+import type { StorageIdentity } from '../azure/identityFallback';
+import { fetchRange, LogReadError, rangeReaderWithIdentity, type RangeReader } from './logRangeReader';
 
 /**
  * How often the tailer asks. Logs: every `logMinMs` while output arrives, ×`factor` after each
@@ -56,6 +57,8 @@ export interface RunLogTailerOptions {
   source: RunDetailsSource;
   listener?: RunLogListener;
   readRange?: RangeReader;
+  /** Who reads the logs when their storage refuses the log URLs' SAS (key access disabled). */
+  storageIdentity?: StorageIdentity;
   schedule?: Partial<RunLogSchedule>;
   /** Failed RunDetails polls in a row (network, 5xx) before the tail gives up. */
   maxConsecutiveFailures?: number;
@@ -127,7 +130,7 @@ export class RunLogTailer {
 
   constructor(private readonly options: RunLogTailerOptions) {
     this.schedule = { ...defaultRunLogSchedule, ...options.schedule };
-    this.readRange = options.readRange ?? fetchRange;
+    this.readRange = options.readRange ?? (options.storageIdentity ? rangeReaderWithIdentity(options.storageIdentity) : fetchRange);
   }
 
   get currentStatus(): string | undefined {

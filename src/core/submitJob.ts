@@ -16,7 +16,7 @@ export interface SnapshotTransfer {
 }
 
 export interface SubmitJobOptions {
-  client: Pick<WorkspaceClient, 'codes' | 'jobs'>;
+  client: Pick<WorkspaceClient, 'codes' | 'jobs'> & Partial<Pick<WorkspaceClient, 'storageIdentity'>>;
   draft: JobDraft;
   /** Start of the generated job id when the draft names none (e.g. the script's name). */
   nameStem: string;
@@ -46,6 +46,7 @@ export async function submitJob(options: SubmitJobOptions): Promise<SubmittedJob
       folder: draft.codeFolder,
       listFiles: options.transfer.listFiles,
       uploadFiles: options.transfer.uploadFiles,
+      ...(client.storageIdentity ? { storageIdentity: client.storageIdentity } : {}),
       ...(signal ? { signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });

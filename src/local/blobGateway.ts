@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
+import { AccountSASPermissions, generateAccountSASQueryParameters, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { listen } from './fileService/httpServer';
 import { errorXml } from './fileService/xml';
+import {
+  hasValidBearer, invalidTokenRefusal, keyAccessRefusal, storageRequestAuth, type StorageKeyAccess,
+} from './storageKeyAccess';
 
 export interface RunningBlobGateway {
   /** Path-style endpoint clients use, e.g. `http://127.0.0.1:PORT/devstoreaccount1`. */
@@ -36,32 +40,94 @@ function blobNameOf(url: string): string | undefined {
   }
 }
 
-function refuse(req: http.IncomingMessage, res: http.ServerResponse, message: string): void {
+function refuse(
+  req: http.IncomingMessage, res: http.ServerResponse, message: string,
+  status = 400, code = 'InvalidResourceName', extraHeaders: http.OutgoingHttpHeaders = {},
+): void {
   const requestId = randomUUID();
-  const body = Buffer.from(errorXml('InvalidResourceName', message, requestId), 'utf8');
-  res.writeHead(400, {
-    'Content-Type': 'application/xml', 'Content-Length': body.length, 'x-ms-error-code': 'InvalidResourceName',
-    'x-ms-request-id': requestId, Connection: 'close',
+  const body = Buffer.from(errorXml(code, message, requestId), 'utf8');
+  res.writeHead(status, {
+    'Content-Type': 'application/xml', 'Content-Length': body.length, 'x-ms-error-code': code,
+    'x-ms-request-id': requestId, Connection: 'close', ...extraHeaders,
   });
   res.end(body);
   req.resume();
 }
 
+export interface BlobGatewayOptions {
+  /** Azurite's account and key: what the gateway signs with for requests that came with the bearer token. */
+  account: { name: string; key: string };
+  access: StorageKeyAccess;
+}
+
+const accountSasLifetimeMs = 60 * 60 * 1000;
+
+/**
+ * Requests that came with the local workspace's bearer token reach Azurite (which takes tokens
+ * only over HTTPS) with an account SAS of the gateway's own instead, renewed before it expires.
+ */
+function accountSasSource(account: { name: string; key: string }): () => string {
+  const credential = new StorageSharedKeyCredential(account.name, account.key);
+  let current: { sas: string; renewAt: number } | undefined;
+  return () => {
+    const now = Date.now();
+    if (!current || now >= current.renewAt) {
+      const sas = generateAccountSASQueryParameters({
+        services: 'b', resourceTypes: 'sco', permissions: AccountSASPermissions.parse('rwdlacup'),
+        startsOn: new Date(now - 5 * 60_000), expiresOn: new Date(now + accountSasLifetimeMs),
+      }, credential).toString();
+      current = { sas, renewAt: now + accountSasLifetimeMs / 2 };
+    }
+    return current.sas;
+  };
+}
+
+/** The path and query to send to Azurite, or a refusal already answered. */
+function upstreamPath(
+  req: http.IncomingMessage, res: http.ServerResponse, options: BlobGatewayOptions, accountSas: () => string,
+): string | undefined {
+  const url = req.url ?? '/';
+  const query = new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '');
+  switch (storageRequestAuth(req.headers, query)) {
+    case 'bearer':
+      if (!hasValidBearer(req.headers, options.access.bearerToken)) {
+        refuse(req, res, invalidTokenRefusal.message, invalidTokenRefusal.status, invalidTokenRefusal.code,
+          { 'WWW-Authenticate': invalidTokenRefusal.wwwAuthenticate });
+        return undefined;
+      }
+      delete req.headers.authorization;
+      return `${url}${url.includes('?') ? '&' : '?'}${accountSas()}`;
+    case 'key':
+      if (!options.access.sharedKeyAccess) {
+        refuse(req, res, keyAccessRefusal.message, keyAccessRefusal.status, keyAccessRefusal.code);
+        return undefined;
+      }
+      return url;
+    case 'none':
+      return url;
+  }
+}
+
 /**
  * The blob endpoint the local workspace hands out: passes every request through to Azurite
  * unchanged, but refuses to create blobs whose names Azurite would store and then fail to
- * list (its listing answers 500 for the whole folder once one such name is in it).
+ * list (its listing answers 500 for the whole folder once one such name is in it). It also
+ * takes the local workspace's bearer token, as Azure Storage takes a Microsoft Entra token, and
+ * with key access disabled refuses account keys and SAS tokens as Azure does.
  */
-export async function startBlobGateway(azuriteBlobEndpoint: string): Promise<RunningBlobGateway> {
+export async function startBlobGateway(azuriteBlobEndpoint: string, options: BlobGatewayOptions): Promise<RunningBlobGateway> {
   const upstream = new URL(azuriteBlobEndpoint);
   const agent = new http.Agent({ keepAlive: true });
+  const accountSas = accountSasSource(options.account);
   const server = await listen((req, res) => new Promise<void>((resolve) => {
     res.once('close', () => resolve());
     const name = req.method === 'PUT' ? blobNameOf(req.url ?? '/') : undefined;
     const refusal = name === undefined ? undefined : unstorableBlobNameReason(name);
     if (refusal) return refuse(req, res, refusal);
+    const path = upstreamPath(req, res, options, accountSas);
+    if (path === undefined) return;
     const forwarded = http.request({
-      host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent,
+      host: upstream.hostname, port: upstream.port, method: req.method, path, headers: req.headers, agent,
     }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.rawHeaders);
       answer.pipe(res);

@@ -3,10 +3,14 @@ import * as path from 'node:path';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { ShareServiceClient, StorageSharedKeyCredential as FileSharedKeyCredential } from '@azure/storage-file-share';
 import { devStorageAccount } from './devStorageAccount';
+import { asWorkspaceService } from './serviceStorageAccess';
+import type { StorageKeyAccess } from './storageKeyAccess';
 
 export interface LocalStorageEndpoints {
   blobEndpoint: string;
   fileEndpoint: string;
+  /** How the service's own clients get in (the bearer token when key access is disabled). */
+  access?: StorageKeyAccess;
 }
 
 export interface StorageTargets {
@@ -15,13 +19,15 @@ export interface StorageTargets {
 }
 
 function blobService(endpoints: LocalStorageEndpoints): BlobServiceClient {
-  return new BlobServiceClient(endpoints.blobEndpoint,
+  const client = new BlobServiceClient(endpoints.blobEndpoint,
     new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key));
+  return endpoints.access ? asWorkspaceService(client, endpoints.access, 'blob', endpoints.blobEndpoint) : client;
 }
 
 function shareService(endpoints: LocalStorageEndpoints): ShareServiceClient {
-  return new ShareServiceClient(endpoints.fileEndpoint,
+  const client = new ShareServiceClient(endpoints.fileEndpoint,
     new FileSharedKeyCredential(devStorageAccount.name, devStorageAccount.key));
+  return endpoints.access ? asWorkspaceService(client, endpoints.access, 'file', endpoints.fileEndpoint) : client;
 }
 
 /** Creates the containers and shares the workspace's datastores point at (if missing). */

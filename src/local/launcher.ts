@@ -10,6 +10,8 @@ export interface LaunchOptions {
   /** The demo's Queued and Running runs stay as they are (`--freeze-demo`). */
   freezeDemo?: boolean;
   port?: number;
+  /** False: its storage refuses account keys and SAS tokens (`--no-shared-key`). */
+  sharedKeyAccess?: boolean;
   /** Extra environment for the service (e.g. AZML_AZURITE_DIR). */
   env?: NodeJS.ProcessEnv;
   /** Receives the service's diagnostics (its stderr), line by line. */
@@ -32,6 +34,7 @@ function serviceArguments(options: LaunchOptions): string[] {
   if (options.seed) args.push('--seed', options.seed);
   if (options.pageSize) args.push('--page-size', String(options.pageSize));
   if (options.freezeDemo) args.push('--freeze-demo');
+  if (options.sharedKeyAccess === false) args.push('--no-shared-key');
   return args;
 }
 

@@ -1,19 +1,19 @@
 /**
- * `npm run local -- [--data <dir>] [--port <port>] [--seed demo]`
+ * `npm run local -- [--data <dir>] [--port <port>] [--seed demo] [--no-shared-key]`
  * Starts the local workspace service and prints one JSON ready line on stdout.
  */
 import { parseArgs } from 'node:util';
 import { resolveLocalDataDir } from './discovery';
 import { readyLine, startLocalService, type RunningLocalService } from './service';
 
-const usage = 'Usage: npm run local -- [--data <dir>] [--port <port>] [--seed demo] [--page-size <n>] [--freeze-demo]';
+const usage = 'Usage: npm run local -- [--data <dir>] [--port <port>] [--seed demo] [--page-size <n>] [--freeze-demo] [--no-shared-key]';
 
 function fail(message: string): never {
   process.stderr.write(`azml local: ${message}\n`);
   process.exit(1);
 }
 
-function parseOptions(): { dataDir: string; port: number; seed?: 'demo'; pageSize?: number; freezeDemo?: boolean } {
+function parseOptions(): { dataDir: string; port: number; seed?: 'demo'; pageSize?: number; freezeDemo?: boolean; sharedKeyAccess?: boolean } {
   let values;
   try {
     ({ values } = parseArgs({
@@ -23,6 +23,7 @@ function parseOptions(): { dataDir: string; port: number; seed?: 'demo'; pageSiz
         seed: { type: 'string' },
         'page-size': { type: 'string' },
         'freeze-demo': { type: 'boolean' },
+        'no-shared-key': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -45,6 +46,7 @@ function parseOptions(): { dataDir: string; port: number; seed?: 'demo'; pageSiz
     ...(values.seed === 'demo' ? { seed: 'demo' as const } : {}),
     ...(pageSize !== undefined ? { pageSize } : {}),
     ...(values['freeze-demo'] ? { freezeDemo: true } : {}),
+    ...(values['no-shared-key'] ? { sharedKeyAccess: false } : {}),
   };
 }
 

@@ -15,6 +15,7 @@ import {
 } from './discovery';
 import { startFileService, type RunningFileService } from './fileService';
 import { startDemoProgress } from './demoProgress';
+import type { StorageKeyAccess } from './storageKeyAccess';
 import { createLocalStorageTargets, seedDemoStorage } from './demoStorage';
 import { createWorkspaceApi, trackingPath, trackingToken, type WorkspaceApi } from './workspaceApi';
 import { restDatastoreResolver, startJobRunner } from './jobRunner';
@@ -31,6 +32,11 @@ export interface LocalServiceOptions {
   log: (line: string) => void;
   /** Aborting stops a start that is still under way, and everything it started. */
   signal?: AbortSignal;
+  /**
+   * False: its storage refuses account keys and SAS tokens (403 KeyBasedAuthenticationNotPermitted)
+   * and takes only the bearer token, like an Azure account with key access disabled. Default true.
+   */
+  sharedKeyAccess?: boolean;
 }
 
 export interface RunningLocalService {
@@ -104,16 +110,17 @@ export async function startLocalService(options: LocalServiceOptions): Promise<R
       const credential = new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key);
       for (const line of await renameUnlistableBlobs(unlistable, azurite.blobEndpoint, credential)) options.log(line);
     }
-    const blobs = await startBlobGateway(azurite.blobEndpoint);
+    const token = randomBytes(32).toString('base64url');
+    const access: StorageKeyAccess = { sharedKeyAccess: options.sharedKeyAccess ?? true, bearerToken: token };
+    const blobs = await startBlobGateway(azurite.blobEndpoint, { account: devStorageAccount, access });
     stops.push(() => blobs.close());
 
     const files: RunningFileService = await startFileService({
-      rootDir: path.join(dataDir, 'files'), accountName: devStorageAccount.name, accountKey: devStorageAccount.key,
+      rootDir: path.join(dataDir, 'files'), accountName: devStorageAccount.name, accountKey: devStorageAccount.key, access,
     });
     stops.push(() => files.close());
     checkNotAborted();
 
-    const token = randomBytes(32).toString('base64url');
     const api: WorkspaceApi = await createWorkspaceApi({
       stateDir: path.join(dataDir, 'workspace'),
       token,
@@ -130,7 +137,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<R
     stops.push(() => api.close());
     const stopRequested = new Promise<void>((resolve) => api.onStopRequested(resolve));
 
-    const storageEndpoints = { blobEndpoint: blobs.blobEndpoint, fileEndpoint: files.url };
+    const storageEndpoints = { blobEndpoint: blobs.blobEndpoint, fileEndpoint: files.url, access };
     await createLocalStorageTargets(storageEndpoints, api.storageTargets());
     api.onWorkspaceStorageNeeded((targets) => createLocalStorageTargets(storageEndpoints, targets));
     if (options.seed === 'demo') {
@@ -166,7 +173,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<R
     const runner = await startJobRunner({
       jobs: api.jobs,
       workDir: path.join(dataDir, 'jobs'),
-      storage: { accountName: devStorageAccount.name, accountKey: devStorageAccount.key, blobEndpoint: blobs.blobEndpoint },
+      storage: { accountName: devStorageAccount.name, accountKey: devStorageAccount.key, blobEndpoint: blobs.blobEndpoint, access },
       datastores: restDatastoreResolver(connection),
       tracking: (job) => ({
         uri: `${info.armEndpoint}${trackingPath({ subscriptionId: identity.subscriptionId, resourceGroup: identity.resourceGroup, workspace: job.workspace })}`,

@@ -17,6 +17,8 @@ export interface StartOptions {
   demoProgress?: boolean;
   /** Reuse a data folder (restart tests); a fresh temp folder otherwise. */
   dataDir?: string;
+  /** False: its storage refuses account keys and SAS tokens (`--no-shared-key`). */
+  sharedKeyAccess?: boolean;
 }
 
 /** Runs the bundled local workspace service (`node dist/local.js`) as a user would. */
@@ -31,6 +33,7 @@ export async function startLocalWorkspace(options: StartOptions = {}): Promise<S
       ...(options.seed ? { seed: options.seed } : {}),
       ...(options.pageSize ? { pageSize: options.pageSize } : {}),
       ...(options.demoProgress ? {} : { freezeDemo: true }),
+      ...(options.sharedKeyAccess === false ? { sharedKeyAccess: false } : {}),
     });
   } catch (error) {
     if (!options.dataDir) await fs.rm(dataDir, { recursive: true, force: true });

@@ -110,6 +110,7 @@ export class RunWatchers implements vscode.Disposable {
     const tailer = new sdk.RunLogTailer({
       runId: jobName,
       source: client.runHistory,
+      storageIdentity: client.storageIdentity,
       listener: {
         onStatus: ({ status, details }) => {
           watch.status = status;

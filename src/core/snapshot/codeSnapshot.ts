@@ -5,6 +5,7 @@ import type { ContainerClient } from '@azure/storage-blob';
 import type { CodeOperations } from '../../azure/codes';
 import { blobContainer } from '../../azure/datastoreStorage';
 import { AzureMlError, toAzureMlError } from '../../azure/errors';
+import { sasUrlFallback, type StorageIdentity } from '../../azure/identityFallback';
 import { contentHash, contentHashVersion } from './contentHash';
 import { sortSnapshotFiles, type ListSnapshotFiles, type SnapshotFile } from './snapshotFile';
 
@@ -34,6 +35,8 @@ export interface CodeSnapshotOptions {
   uploadFiles: UploadSnapshotFiles;
   signal?: AbortSignal;
   onProgress?: (progress: SnapshotProgress) => void;
+  /** Used when the workspace's storage refuses the upload SAS (key access disabled). */
+  storageIdentity?: StorageIdentity;
 }
 
 export interface CodeSnapshot {
@@ -76,7 +79,8 @@ export async function createCodeSnapshot(options: CodeSnapshotOptions): Promise<
   }
 
   const pending = await codes.startPendingUpload(name, version);
-  const container = blobContainer(pending.sasUri);
+  const container = blobContainer(pending.sasUri, undefined,
+    options.storageIdentity ? sasUrlFallback(options.storageIdentity, pending.sasUri) : undefined);
   const folderName = path.basename(path.resolve(options.folder));
   report({ phase: 'uploading', fileCount: files.length, doneBytes: 0, totalBytes });
   await options.uploadFiles(container, options.folder, files, folderName, {

@@ -41,6 +41,8 @@ export function transferStoppingError(error: unknown, datastore: Datastore, acce
   const credentials = datastore.credentialsType;
   const stop = (message: string, code = 'DatastoreAccessDenied'): AzureMlError => new AzureMlError(message, e.status ?? 403, code);
   const raw = error as { name?: string; code?: string };
+  // Key access is disabled on the account and the identity fell back to was refused too: that message says it all.
+  if (e.code === 'StorageRoleMissing') return e;
 
   if (raw.name === 'AuthenticationError' || raw.name === 'CredentialUnavailableError' || raw.name === 'AggregateAuthenticationError') {
     return credentials === 'ServicePrincipal'

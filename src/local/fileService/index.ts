@@ -7,6 +7,7 @@ import { listen } from './httpServer';
 import { MetadataJournal } from './journal';
 import { createRequestHandler } from './requestHandler';
 import { ShareStore } from './shareStore';
+import type { StorageKeyAccess } from '../storageKeyAccess';
 
 export interface FileServiceOptions {
   /** All share data persists under here; a restart loses nothing. */
@@ -19,6 +20,8 @@ export interface FileServiceOptions {
   host?: string;
   /** Default 0 (a free port). */
   port?: number;
+  /** Bearer tokens it takes, and whether keys and SAS are refused; without it: keys and SAS only. */
+  access?: StorageKeyAccess;
 }
 
 export interface RunningFileService {
@@ -74,6 +77,7 @@ export async function startFileService(options: FileServiceOptions): Promise<Run
         return endpoint.value;
       },
       inBackground,
+      ...(options.access ? { access: options.access } : {}),
     }), host, options.port ?? 0);
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${server.port}/${options.accountName}`;
     endpoint.value = `${url}/`;

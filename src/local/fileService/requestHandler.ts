@@ -9,6 +9,7 @@ import { hasSasSignature, verifySas } from './sas';
 import { verifySharedKey } from './sharedKey';
 import type { ShareStore } from './shareStore';
 import { errors, StorageError } from './storageError';
+import { hasValidBearer, invalidTokenRefusal, keyAccessRefusal, type StorageKeyAccess } from '../storageKeyAccess';
 
 export interface RequestHandlerOptions {
   accountName: string;
@@ -18,9 +19,27 @@ export interface RequestHandlerOptions {
   content: ContentStore;
   serviceEndpoint: string;
   inBackground(task: () => Promise<unknown>): void;
+  /** Without it: account key and SAS only. */
+  access?: StorageKeyAccess;
+}
+
+/** The local workspace's token, as Azure Files takes a Microsoft Entra token: only with the backup intent. */
+function authenticateBearer(req: IncomingMessage, access: StorageKeyAccess | undefined): void {
+  if (!access || !hasValidBearer(req.headers, access.bearerToken)) {
+    throw new StorageError(invalidTokenRefusal.status, invalidTokenRefusal.code, invalidTokenRefusal.message,
+      { 'WWW-Authenticate': invalidTokenRefusal.wwwAuthenticate });
+  }
+  if (req.headers['x-ms-file-request-intent'] !== 'backup') {
+    throw new StorageError(400, 'MissingRequiredHeader',
+      'An HTTP header that\'s mandatory for this request is not specified. x-ms-file-request-intent must be "backup" with a bearer token.');
+  }
 }
 
 function authenticate(req: IncomingMessage, target: RequestTarget, operation: Operation, options: RequestHandlerOptions): void {
+  if (/^Bearer\s/i.test(req.headers.authorization ?? '')) return authenticateBearer(req, options.access);
+  if ((req.headers.authorization !== undefined || hasSasSignature(target)) && options.access?.sharedKeyAccess === false) {
+    throw new StorageError(keyAccessRefusal.status, keyAccessRefusal.code, keyAccessRefusal.message);
+  }
   if (req.headers.authorization !== undefined) {
     verifySharedKey(
       { method: req.method ?? 'GET', headers: req.headers, rawHeaders: req.rawHeaders, target },

@@ -30,7 +30,8 @@ export function restDatastoreResolver(connection: LocalWorkspaceConnection): Dat
       const client = clientOf(workspace);
       const datastore = await client.datastores.get(name);
       const secrets = datastore.credentialsType === 'None' ? undefined : await client.datastores.listSecrets(name);
-      return openDatastoreStorage({ cloud, datastore, ...(secrets ? { secrets } : {}) });
+      // The workspace's token stands for the compute's identity when the storage refuses the datastore's key or SAS.
+      return openDatastoreStorage({ cloud, datastore, ...(secrets ? { secrets, userCredential: credential } : {}) });
     },
   };
 }

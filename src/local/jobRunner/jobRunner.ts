@@ -1,6 +1,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { asWorkspaceService } from '../serviceStorageAccess';
+import type { StorageKeyAccess } from '../storageKeyAccess';
 import type { Disposable, JobStatus, JobStore, JobView } from '../workspaceApi';
 import type { DatastoreResolver } from './datastoreResolver';
 import { commandShell, preparePythonShim, type JobTracking } from './jobEnvironment';
@@ -13,7 +15,7 @@ export interface JobRunnerOptions {
   /** The runner's own folder (run folders, the python shim, the list of running processes). */
   workDir: string;
   /** The local storage account: code snapshots and the `azureml` artifact container. */
-  storage: { accountName: string; accountKey: string; blobEndpoint: string };
+  storage: { accountName: string; accountKey: string; blobEndpoint: string; access?: StorageKeyAccess };
   datastores: DatastoreResolver;
   /** The MLflow tracking URI and token a job's script gets (MLFLOW_TRACKING_URI, MLFLOW_TRACKING_TOKEN). */
   tracking?: (job: JobView) => JobTracking;
@@ -156,6 +158,7 @@ export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunn
       let client = containers.get(name);
       if (!client) {
         client = new ContainerClient(`${endpoint}/${encodeURIComponent(name)}`, credential);
+        if (options.storage.access) client = asWorkspaceService(client, options.storage.access, 'blob', endpoint);
         containers.set(name, client);
       }
       return client;

@@ -7,6 +7,8 @@ export class ApiError extends Error {
     /** The request field the error is about, e.g. `properties.accountName`. */
     readonly target?: string,
     readonly headers: Record<string, string> = {},
+    /** Inner errors (`error.details`), as Azure ML nests its specific code under a generic one. */
+    readonly details: ReadonlyArray<{ code: string; message: string }> = [],
   ) {
     super(message);
   }

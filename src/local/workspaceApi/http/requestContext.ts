@@ -50,6 +50,11 @@ export function queryInteger(ctx: Pick<RequestContext, 'query'>, name: string, m
   return Number(value);
 }
 
+/** What ARM answers with a 201 Created: `Location` naming the resource, as the request did. */
+export function createdHeaders(ctx: RequestContext): Record<string, string> {
+  return { Location: `${ctx.baseUrl}${ctx.rawPath}${ctx.rawQuery ? `?${ctx.rawQuery}` : ''}` };
+}
+
 export function baseUrlOf(req: http.IncomingMessage): string {
   const host = req.headers.host && /^[A-Za-z0-9.\-:[\]]+$/.test(req.headers.host) ? req.headers.host : '127.0.0.1';
   return `http://${host}`;

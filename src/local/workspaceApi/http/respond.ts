@@ -24,7 +24,8 @@ export function sendEmpty(res: http.ServerResponse, status: number, headers: Rec
 
 export function sendError(res: http.ServerResponse, error: ApiError): void {
   if (error instanceof MlflowError) return sendJson(res, error.status, { error_code: error.code, message: error.message }, error.headers);
-  const body: { code: string; message: string; target?: string } = { code: error.code, message: error.message };
+  const body: { code: string; message: string; target?: string; details?: unknown[] } = { code: error.code, message: error.message };
   if (error.target) body.target = error.target;
+  if (error.details.length > 0) body.details = error.details.map((d) => ({ ...d, details: [], additionalInfo: [] }));
   sendJson(res, error.status, { error: body }, error.headers);
 }

@@ -1,8 +1,8 @@
 import { scopeOf, wsPattern, workspaceFromParams, type ApiContext } from '../context';
 import { envelope, newAudit, touchAudit } from '../arm/envelope';
 import { workspaceResourceId } from '../arm/ids';
-import { badRequest, conflict, notFound } from '../http/apiError';
-import { queryInteger, queryValue, type RequestContext } from '../http/requestContext';
+import { badRequest, conflict, notFound, type ApiError } from '../http/apiError';
+import { createdHeaders, queryInteger, queryValue, type RequestContext } from '../http/requestContext';
 import type { RouteDefinition } from '../http/router';
 import { sendEmpty, sendJson } from '../http/respond';
 import { pageOf } from '../paging';
@@ -31,6 +31,8 @@ export interface AssetKind {
    * Default: the versions of the named container.
    */
   selectVersions?(ctx: RequestContext, all: AssetVersionRecord[], name: string): AssetVersionRecord[];
+  /** The error Azure ML answers to listing the versions of a container that does not exist (else an empty list). */
+  missingContainer?(name: string): ApiError;
 }
 
 const readOnlyContainerFields = ['latestVersion', 'nextVersion', 'provisioningState'];
@@ -113,14 +115,14 @@ export class AssetRegistry {
     for (const field of readOnlyContainerFields) delete props[field];
     const { record, created } = this.upsertContainer(data, name, props);
     await this.api.store.commit();
-    sendJson(ctx.res, created ? 201 : 200, this.renderContainer(data, record));
+    sendJson(ctx.res, created ? 201 : 200, this.renderContainer(data, record), created ? createdHeaders(ctx) : {});
   }
 
   async putVersion(ctx: RequestContext): Promise<void> {
     const data = workspaceFromParams(this.api, ctx.params);
     const { record, created } = this.storeVersion(data, ctx.params['name']!, ctx.params['version']!, bodyProperties(ctx.body));
     await this.api.store.commit();
-    sendJson(ctx.res, created ? 201 : 200, this.renderVersion(data, record));
+    sendJson(ctx.res, created ? 201 : 200, this.renderVersion(data, record), created ? createdHeaders(ctx) : {});
   }
 
   /**
@@ -173,6 +175,7 @@ export class AssetRegistry {
   listVersions(ctx: RequestContext): void {
     const data = workspaceFromParams(this.api, ctx.params);
     const name = ctx.params['name']!;
+    if (this.kind.missingContainer && !this.kind.collections(data).containers.get(name)) throw this.kind.missingContainer(name);
     const view = listViewTypeOf(ctx);
     const all = this.kind.collections(data).versions.values();
     const selected = this.kind.selectVersions ? this.kind.selectVersions(ctx, all, name) : all.filter((v) => v.name === name);

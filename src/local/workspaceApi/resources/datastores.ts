@@ -2,13 +2,14 @@ import { scopeOf, wsPattern, workspaceFromParams, type ApiContext } from '../con
 import { envelope, newAudit, touchAudit } from '../arm/envelope';
 import { resourceTypes, workspaceResourceId } from '../arm/ids';
 import { badRequest, conflict, notFound } from '../http/apiError';
-import { queryBoolean, queryInteger, queryValue, queryValues, type RequestContext } from '../http/requestContext';
+import { createdHeaders, queryBoolean, queryInteger, queryValue, queryValues, type RequestContext } from '../http/requestContext';
 import type { RouteDefinition } from '../http/router';
 import { sendEmpty, sendJson } from '../http/respond';
 import { pageOf } from '../paging';
 import type { DatastoreRecord } from '../store/records';
 import type { WorkspaceData } from '../store/workspaceStore';
 import { bodyProperties, datastoreNamePattern, isObject, requireName } from '../validation';
+import { accountSasFor, expirableSecretHours } from '../storage/expirableSas';
 import { secretFieldOf, validateDatastoreProperties, withoutSecrets } from './datastoreValidation';
 
 const collection = `${wsPattern}/datastores`;
@@ -70,7 +71,7 @@ async function put(api: ApiContext, ctx: RequestContext): Promise<void> {
     data.datastores.set(record);
   }
   await api.store.commit();
-  sendJson(ctx.res, existing ? 200 : 201, render(api, data, record));
+  sendJson(ctx.res, existing ? 200 : 201, render(api, data, record), existing ? {} : createdHeaders(ctx));
 }
 
 async function remove(api: ApiContext, ctx: RequestContext): Promise<void> {
@@ -95,7 +96,14 @@ function listSecrets(api: ApiContext, ctx: RequestContext): void {
     throw badRequest(`The datastore '${record.name}' has no secrets: it uses credentials of type None (identity-based access).`);
   }
   const field = secretFieldOf[type as keyof typeof secretFieldOf];
-  sendJson(ctx.res, 200, { secretsType: type, [field]: secrets[field] });
+  const hours = expirableSecretHours(ctx.body);
+  const key = secrets[field];
+  const accountName = record.properties['accountName'];
+  // As Azure ML does when asked for an expiring secret: a SAS made from the key, never the key.
+  if (hours !== undefined && type === 'AccountKey' && typeof key === 'string' && typeof accountName === 'string') {
+    return sendJson(ctx.res, 200, { secretsType: 'Sas', sasToken: accountSasFor(accountName, key, hours, api.now()) });
+  }
+  sendJson(ctx.res, 200, { secretsType: type, [field]: key });
 }
 
 /**

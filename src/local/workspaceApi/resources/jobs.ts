@@ -3,7 +3,7 @@ import { checkSubscription, scopeOf, wsPattern, workspaceFromParams, type ApiCon
 import { envelope, newAudit, touchAudit } from '../arm/envelope';
 import { parseWorkspaceChildId, resourceTypes, workspaceResourceId } from '../arm/ids';
 import { ApiError, badRequest, notFound } from '../http/apiError';
-import { queryValue, type RequestContext } from '../http/requestContext';
+import { createdHeaders, queryValue, type RequestContext } from '../http/requestContext';
 import type { RouteDefinition } from '../http/router';
 import { sendEmpty, sendJson } from '../http/respond';
 import { isTerminal } from '../jobs/jobStatus';
@@ -108,7 +108,7 @@ async function put(api: ApiContext, jobs: JobStoreImpl, ctx: RequestContext): Pr
   data.jobs.set(record);
   await api.store.commit();
   jobs.jobCreated(data, record);
-  sendJson(ctx.res, 201, renderJob(api, data, record, ctx.baseUrl));
+  sendJson(ctx.res, 201, renderJob(api, data, record, ctx.baseUrl), createdHeaders(ctx));
 }
 
 function list(api: ApiContext, ctx: RequestContext): void {

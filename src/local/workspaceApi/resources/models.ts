@@ -1,6 +1,6 @@
 import type { ApiContext } from '../context';
 import { resourceTypes } from '../arm/ids';
-import { badRequest } from '../http/apiError';
+import { ApiError, badRequest } from '../http/apiError';
 import { queryValue } from '../http/requestContext';
 import type { RouteDefinition } from '../http/router';
 import { isObject, optionalObject, optionalString, requireString } from '../validation';
@@ -30,6 +30,9 @@ export const modelKind: AssetKind = {
     }
   },
   immutableFields: ['modelUri', 'modelType'],
+  // As recorded from Azure ML (model-create-from-file): a generic 404 with the specific code inside.
+  missingContainer: (name) => new ApiError(404, 'UserError', 'The specified resource was not found.', undefined, {},
+    [{ code: 'ModelNotFound', message: `Model container with name: ${name} not found.` }]),
   selectVersions(ctx, all, name) {
     const version = queryValue(ctx, 'version');
     const description = queryValue(ctx, 'description')?.toLowerCase();

@@ -72,6 +72,8 @@ export function renderWorkspace(api: ApiContext, data: WorkspaceData, baseUrl: s
       v1LegacyMode: false,
       imageBuildCompute: null,
       serviceProvisionedResourceGroup: null,
+      // What Azure ML says even when the storage account has key access disabled (see --no-shared-key).
+      systemDatastoresAuthMode: 'accesskey',
     },
     systemData: systemDataOf(r),
   };
