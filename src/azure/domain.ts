@@ -113,11 +113,15 @@ export interface Datastore {
   lastModifiedAt?: Date;
 }
 
-export type DatastoreSecrets =
+export type DatastoreSecrets = (
   | { secretsType: 'AccountKey'; key: string }
   | { secretsType: 'Sas'; sasToken: string }
   | { secretsType: 'ServicePrincipal'; clientSecret: string }
-  | { secretsType: 'Certificate'; certificate: string };
+  | { secretsType: 'Certificate'; certificate: string }
+) & {
+  /** When the secret stops working (listSecrets asks for expirable secrets); never kept past it. */
+  expiresAt?: Date;
+};
 
 export type DatastoreCredentialsInput =
   | { credentialsType: 'AccountKey'; key: string }
