@@ -73,7 +73,8 @@ function checkAccountKey(datastore: Datastore, key: string): void {
  * goes to it.
  */
 function refuseForeignStorage(cloud: Cloud, datastore: Datastore, suffix: string, protocol: string): string {
-  const accountName = datastore.accountName ?? '';
+  // Account names are host labels, so case-insensitive; the service keeps what was typed.
+  const accountName = (datastore.accountName ?? '').toLowerCase();
   if (!storageAccountNamePattern.test(accountName)) {
     throw new AzureMlError(l10n.t('Datastore "{0}" names the storage account "{1}", which is not a valid account name ', datastore.name, accountName)
       + l10n.t('(3 to 24 lower-case letters and digits). Nothing was sent to it.'), undefined, 'InvalidStorageAccountName');
