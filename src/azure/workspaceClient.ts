@@ -53,7 +53,7 @@ export class WorkspaceClient {
     const apiBaseUrl = async (): Promise<string> => (await this.getServiceEndpoints()).api;
     this.datastores = new DatastoreOperations(this.context, apiBaseUrl);
     this.codes = new CodeOperations(this.context);
-    this.jobs = new JobOperations(this.context);
+    this.jobs = new JobOperations(this.context, (name, armId) => this.runHistory.getRunAsJob(name, armId));
     this.models = new ModelOperations(this.context);
     this.computes = new ComputeOperations(this.context);
     this.environments = new EnvironmentOperations(this.context);
