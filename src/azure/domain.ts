@@ -342,6 +342,9 @@ export interface ModelContainer {
   lastModifiedAt?: Date;
 }
 
+/** A component (a reusable pipeline step) with its versions: the same container shape as a model's. */
+export type ComponentContainer = ModelContainer;
+
 export interface ModelVersion {
   id: string;
   /** The model (container) name. */

@@ -17,7 +17,7 @@ import type {
 } from '@azure/arm-machinelearning';
 import type { Cloud } from './cloud';
 import type {
-  CodeVersion, CodeVersionInput, CommandJobInput, Compute, Datastore, DatastoreInput, DatastoreSecrets,
+  CodeVersion, CodeVersionInput, CommandJobInput, ComponentContainer, Compute, Datastore, DatastoreInput, DatastoreSecrets,
   Experiment, Job, JobIo, JobServiceEndpoint, ModelContainer, ModelContainerInput, ModelVersion,
   ModelVersionInput, PendingUpload, ResourceGroup, RunDetails, Subscription, Tags, Tenant, Workspace,
 } from './domain';
@@ -505,8 +505,8 @@ export function mapExperiment(raw: unknown): Experiment {
 
 // ---- models ---------------------------------------------------------------------------------
 
-export function mapModelContainer(r: SdkModelContainer): ModelContainer {
-  const p = resourceProperties(r, 'model');
+export function mapModelContainer(r: SdkModelContainer, what = 'model'): ModelContainer {
+  const p = resourceProperties(r, what);
   const times = systemTimes(r.systemData);
   return withoutUndefined({
     id: r.id ?? '',
@@ -520,6 +520,10 @@ export function mapModelContainer(r: SdkModelContainer): ModelContainer {
     createdAt: times.createdAt,
     lastModifiedAt: times.lastModifiedAt,
   });
+}
+
+export function mapComponentContainer(r: SdkModelContainer): ComponentContainer {
+  return mapModelContainer(r, 'component');
 }
 
 export function toSdkModelContainer(input: ModelContainerInput): SdkModelContainer {

@@ -67,20 +67,29 @@ export async function loadRecording(file: string): Promise<Recording> {
   return JSON.parse(await fs.readFile(path.join(recordingsDir, file), 'utf8')) as Recording;
 }
 
+export interface ReplayOptions {
+  /** Recorded hosts left as they are in answers, to see what the client makes of them. */
+  keepHosts?: RegExp;
+}
+
 export class ReplayServer {
   readonly requests: ReplayedRequest[] = [];
   /** Requests the recording does not have, as `METHOD path?query`. */
   readonly unmatched: string[] = [];
   private readonly used: boolean[];
 
-  private constructor(private readonly server: http.Server, readonly url: string, readonly entries: readonly RecordedEntry[]) {
+  private constructor(
+    private readonly server: http.Server, readonly url: string, readonly entries: readonly RecordedEntry[],
+    private readonly options: ReplayOptions,
+  ) {
     this.used = entries.map(() => false);
   }
 
-  static async start(recording: Recording, extraEntries: RecordedEntry[] = []): Promise<ReplayServer> {
+  static async start(recording: Recording, extraEntries: RecordedEntry[] = [], options: ReplayOptions = {}): Promise<ReplayServer> {
     const server = http.createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const replay = new ReplayServer(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, [...recording.Entries, ...extraEntries]);
+    const replay = new ReplayServer(
+      server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, [...recording.Entries, ...extraEntries], options);
     server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => replay.handle(req, res));
     return replay;
   }
@@ -103,7 +112,7 @@ export class ReplayServer {
   }
 
   private rewrite(text: string): string {
-    return text.replace(recordedHosts, this.url);
+    return text.replace(recordedHosts, (origin) => (this.options.keepHosts?.test(new URL(origin).hostname) ? origin : this.url));
   }
 
   /** The first unused entry with this method, path and significant query: served in recorded order. */
