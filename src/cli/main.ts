@@ -8,8 +8,10 @@ import { datastoresCommand } from './commands/datastores';
 import { downloadCommand } from './commands/download';
 import { errorLine } from './errorLine';
 import { cancelCommand } from './commands/cancel';
+import { compareCommand } from './commands/compare';
 import { jobsCommand } from './commands/jobs';
 import { logsCommand } from './commands/logs';
+import { metricsCommand } from './commands/metrics';
 import { modelsCommand } from './commands/models';
 import { submitCommand } from './commands/submit';
 import { uploadCommand } from './commands/upload';
@@ -17,7 +19,7 @@ import { workspacesCommand } from './commands/workspaces';
 import { accessTokenVariable, resolveTarget, targetOptions } from './target';
 import { targetOptionsHelp, UsageError } from './usage';
 
-const commands: readonly CliCommand[] = [workspacesCommand, datastoresCommand, modelsCommand, jobsCommand, submitCommand, logsCommand, cancelCommand, uploadCommand, downloadCommand];
+const commands: readonly CliCommand[] = [workspacesCommand, datastoresCommand, modelsCommand, jobsCommand, submitCommand, logsCommand, cancelCommand, metricsCommand, compareCommand, uploadCommand, downloadCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
