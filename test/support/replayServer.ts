@@ -44,8 +44,8 @@ export interface ReplayedRequest {
  */
 const ignoredQueryParameters = new Set(['api-version', 'count', 'orderbyasc', '$orderby', '$top', 'listviewtype']);
 
-/** The hosts the recordings name (sanitized or real), each rewritten to the replay server. */
-const recordedHosts = /https:\/\/(?:Sanitized\.azure\.com|management\.azure\.com|[A-Za-z0-9-]+\.api\.azureml\.ms|[A-Za-z0-9-]+\.experiments\.azureml\.net|Sanitized\.blob\.core\.windows\.net)(?=[/"?:]|$)/g;
+/** The hosts the recordings name (sanitized or real), each rewritten to the replay server (azureml:// too). */
+const recordedHosts = /(?:https|azureml):\/\/(?:Sanitized\.azure\.com|management\.azure\.com|[A-Za-z0-9-]+\.api\.azureml\.ms|[A-Za-z0-9-]+\.experiments\.azureml\.net|Sanitized\.blob\.core\.windows\.net)(?=[/"?:]|$)/g;
 
 function significantQuery(search: URLSearchParams): Map<string, string> {
   const kept = new Map<string, string>();
@@ -70,6 +70,11 @@ export async function loadRecording(file: string): Promise<Recording> {
 export interface ReplayOptions {
   /** Recorded hosts left as they are in answers, to see what the client makes of them. */
   keepHosts?: RegExp;
+  /**
+   * Path prefixes that name the same API (a request under the first is served the entry
+   * recorded under the second): only where the service documents them as one.
+   */
+  samePrefixes?: ReadonlyArray<readonly [string, string]>;
 }
 
 export class ReplayServer {
@@ -112,13 +117,21 @@ export class ReplayServer {
   }
 
   private rewrite(text: string): string {
-    return text.replace(recordedHosts, (origin) => (this.options.keepHosts?.test(new URL(origin).hostname) ? origin : this.url));
+    return text.replace(recordedHosts, (origin) => {
+      const [scheme, host] = origin.split('://') as [string, string];
+      if (this.options.keepHosts?.test(host)) return origin;
+      // azureml:// (an MLflow tracking URI) names a host the client reaches over HTTP(S).
+      return scheme === 'azureml' ? `azureml://${new URL(this.url).host}` : this.url;
+    });
   }
 
   /** The first unused entry with this method, path and significant query: served in recorded order. */
   private match(method: string, url: URL): number | undefined {
     const query = significantQuery(url.searchParams);
-    const pathname = decodeURIComponent(url.pathname).toLowerCase();
+    let pathname = decodeURIComponent(url.pathname).toLowerCase();
+    for (const [alias, recorded] of this.options.samePrefixes ?? []) {
+      if (pathname.startsWith(alias.toLowerCase())) pathname = recorded.toLowerCase() + pathname.slice(alias.length);
+    }
     for (let i = 0; i < this.entries.length; i++) {
       if (this.used[i]) continue;
       const entry = this.entries[i]!;
