@@ -73,8 +73,7 @@ function checkAccountKey(datastore: Datastore, key: string): void {
  * goes to it.
  */
 function refuseForeignStorage(cloud: Cloud, datastore: Datastore, suffix: string, protocol: string): string {
-  // Account names are host labels, so case-insensitive; the service keeps what was typed.
-  const accountName = (datastore.accountName ?? '').toLowerCase();
+  const accountName = datastore.accountName ?? '';
   if (!storageAccountNamePattern.test(accountName)) {
     throw new AzureMlError(l10n.t('Datastore "{0}" names the storage account "{1}", which is not a valid account name ', datastore.name, accountName)
       + l10n.t('(3 to 24 lower-case letters and digits). Nothing was sent to it.'), undefined, 'InvalidStorageAccountName');

@@ -47,6 +47,12 @@ const ignoredQueryParameters = new Set(['api-version', 'count', 'orderbyasc', '$
 /** The hosts the recordings name (sanitized or real), each rewritten to the replay server (azureml:// too). */
 const recordedHosts = /(?:https|azureml):\/\/(?:Sanitized\.azure\.com|management\.azure\.com|[A-Za-z0-9-]+\.api\.azureml\.ms|[A-Za-z0-9-]+\.experiments\.azureml\.net|Sanitized\.blob\.core\.windows\.net)(?=[/"?:]|$)/g;
 
+/**
+ * The recorder writes "Sanitized" for a storage account name; Azure's are lower-case letters and
+ * digits only (our client refuses any other), so it is served as "sanitized".
+ */
+const sanitizedAccountName = /("accountName":\s*")Sanitized(")/g;
+
 function significantQuery(search: URLSearchParams): Map<string, string> {
   const kept = new Map<string, string>();
   for (const [key, value] of search) {
@@ -117,7 +123,7 @@ export class ReplayServer {
   }
 
   private rewrite(text: string): string {
-    return text.replace(recordedHosts, (origin) => {
+    return text.replace(sanitizedAccountName, '$1sanitized$2').replace(recordedHosts, (origin) => {
       const [scheme, host] = origin.split('://') as [string, string];
       if (this.options.keepHosts?.test(host)) return origin;
       // azureml:// (an MLflow tracking URI) names a host the client reaches over HTTP(S).
