@@ -3,7 +3,7 @@ import * as l10n from '@vscode/l10n';
  * One description per cloud. Every client takes its endpoints from here; no other module
  * hard-codes a host name.
  */
-export type CloudName = 'AzureCloud' | 'AzureUSGovernment' | 'AzureChinaCloud' | 'local';
+export type CloudName = 'AzureCloud' | 'AzureUSGovernment' | 'AzureChinaCloud' | 'custom' | 'local';
 
 export type StorageService = 'blob' | 'file' | 'queue' | 'dfs';
 
@@ -42,7 +42,7 @@ export interface Cloud {
 }
 
 function azureCloud(
-  name: Exclude<CloudName, 'local'>,
+  name: Exclude<CloudName, 'local' | 'custom'>,
   displayName: string,
   arm: string,
   authority: string,

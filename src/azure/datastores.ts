@@ -1,8 +1,10 @@
+import type { DatastoreSecretsUnion } from '@azure/arm-machinelearning';
 import type { Datastore, DatastoreInput, DatastoreSecrets, Page } from './domain';
 import { mapDatastore, mapDatastoreSecrets, toSdkDatastore } from './mappers';
 import { allItems, findItem, readSdkPage } from './paging';
 import { callService, sendJson } from './serviceCall';
-import { workspaceResourceId, type WorkspaceContext } from './workspaceContext';
+import { requestedSecretLifetimeHours, secretExpiresAt } from './secretExpiry';
+import { workspaceArmUrl, workspaceResourceId, type WorkspaceContext } from './workspaceContext';
 
 export interface DatastoreListOptions {
   continuationToken?: string;
@@ -71,8 +73,18 @@ export class DatastoreOperations {
     return callService(() => this.context.client.datastores.delete(this.rg, this.ws, name));
   }
 
-  /** The datastore's secret (account key, SAS token, client secret). Keep it out of logs. */
-  listSecrets(name: string): Promise<DatastoreSecrets> {
-    return callService(async () => mapDatastoreSecrets(await this.context.client.datastores.listSecrets(this.rg, this.ws, name), name));
+  /**
+   * The datastore's secret (account key, SAS token, client secret), with when it expires. Keep
+   * it out of logs. Asks for an expirable secret as current clients do: an account-key datastore
+   * then answers a SAS (with or without "?", possibly bound to a stored access policy).
+   */
+  async listSecrets(name: string): Promise<DatastoreSecrets> {
+    const url = workspaceArmUrl(this.context, `/datastores/${encodeURIComponent(name)}/listSecrets`);
+    const receivedAt = new Date();
+    const { body } = await sendJson<unknown>(this.context.client, {
+      method: 'POST', url, body: { expirableSecret: true, expireAfterHours: requestedSecretLifetimeHours },
+    });
+    const secrets = mapDatastoreSecrets((body ?? {}) as DatastoreSecretsUnion, name);
+    return { ...secrets, expiresAt: secretExpiresAt(secrets, receivedAt) };
   }
 }

@@ -113,11 +113,15 @@ export interface Datastore {
   lastModifiedAt?: Date;
 }
 
-export type DatastoreSecrets =
+export type DatastoreSecrets = (
   | { secretsType: 'AccountKey'; key: string }
   | { secretsType: 'Sas'; sasToken: string }
   | { secretsType: 'ServicePrincipal'; clientSecret: string }
-  | { secretsType: 'Certificate'; certificate: string };
+  | { secretsType: 'Certificate'; certificate: string }
+) & {
+  /** When the secret stops working (listSecrets asks for expirable secrets); never kept past it. */
+  expiresAt?: Date;
+};
 
 export type DatastoreCredentialsInput =
   | { credentialsType: 'AccountKey'; key: string }
@@ -337,6 +341,9 @@ export interface ModelContainer {
   createdAt?: Date;
   lastModifiedAt?: Date;
 }
+
+/** A component (a reusable pipeline step) with its versions: the same container shape as a model's. */
+export type ComponentContainer = ModelContainer;
 
 export interface ModelVersion {
   id: string;

@@ -22,7 +22,11 @@ export function isTerminalJobStatus(status: string): boolean {
  * raw through the same client pipeline (see commandJobBody and cancel).
  */
 export class JobOperations {
-  constructor(private readonly context: WorkspaceContext) {}
+  constructor(
+    private readonly context: WorkspaceContext,
+    /** The job as run history has it, for the jobs whose ARM view is bare (a pipeline's children). */
+    private readonly fromRunHistory?: (name: string, armId: string | undefined) => Promise<Job>,
+  ) {}
 
   private get rg(): string {
     return this.context.workspace.resourceGroup;
@@ -38,8 +42,11 @@ export class JobOperations {
     return mapJob(body ?? {});
   }
 
-  get(name: string): Promise<Job> {
-    return callService(async () => mapJob(await this.context.client.jobs.get(this.rg, this.ws, name)));
+  async get(name: string): Promise<Job> {
+    const job = await callService(() => this.context.client.jobs.get(this.rg, this.ws, name));
+    // A pipeline's child job: ARM answers id, name, type and systemData only.
+    if (!job.properties && job.name && this.fromRunHistory) return this.fromRunHistory(job.name, job.id);
+    return mapJob(job);
   }
 
   /**

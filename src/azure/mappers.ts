@@ -17,7 +17,7 @@ import type {
 } from '@azure/arm-machinelearning';
 import type { Cloud } from './cloud';
 import type {
-  CodeVersion, CodeVersionInput, CommandJobInput, Compute, Datastore, DatastoreInput, DatastoreSecrets,
+  CodeVersion, CodeVersionInput, CommandJobInput, ComponentContainer, Compute, Datastore, DatastoreInput, DatastoreSecrets,
   Experiment, Job, JobIo, JobServiceEndpoint, ModelContainer, ModelContainerInput, ModelVersion,
   ModelVersionInput, PendingUpload, ResourceGroup, RunDetails, Subscription, Tags, Tenant, Workspace,
 } from './domain';
@@ -459,6 +459,37 @@ export function mapRunDetails(raw: unknown): RunDetails {
   });
 }
 
+/**
+ * A run as run history describes it (`GET .../runs/{id}`, or an item of `.../children`), as a
+ * job: the ARM view of a pipeline's child job has only its id, name and type.
+ */
+export function mapRunAsJob(raw: unknown, armId = ''): Job {
+  const r = asObject(raw) ?? {};
+  const runId = str(r['runId']) ?? '';
+  const createdBy = asObject(r['createdBy']);
+  return withoutUndefined({
+    id: armId,
+    name: runId,
+    displayName: str(r['displayName']),
+    experimentName: str(r['experimentName']) ?? 'Default',
+    status: str(r['status']) ?? 'Unknown',
+    jobType: str(r['runType']) ?? 'Unknown',
+    description: str(r['description']) || undefined,
+    computeId: str(r['target']),
+    createdAt: toDate(r['createdUtc']),
+    createdBy: str(createdBy?.['userName']),
+    startTime: toDate(r['startTimeUtc']),
+    endTime: toDate(r['endTimeUtc']),
+    tags: stringMap(r['tags']),
+    properties: stringMap(r['properties']),
+    isArchived: false,
+    services: {},
+    inputs: {},
+    outputs: {},
+    environmentVariables: {},
+  });
+}
+
 export function mapExperiment(raw: unknown): Experiment {
   const r = asObject(raw) ?? {};
   return withoutUndefined({
@@ -474,8 +505,8 @@ export function mapExperiment(raw: unknown): Experiment {
 
 // ---- models ---------------------------------------------------------------------------------
 
-export function mapModelContainer(r: SdkModelContainer): ModelContainer {
-  const p = resourceProperties(r, 'model');
+export function mapModelContainer(r: SdkModelContainer, what = 'model'): ModelContainer {
+  const p = resourceProperties(r, what);
   const times = systemTimes(r.systemData);
   return withoutUndefined({
     id: r.id ?? '',
@@ -489,6 +520,10 @@ export function mapModelContainer(r: SdkModelContainer): ModelContainer {
     createdAt: times.createdAt,
     lastModifiedAt: times.lastModifiedAt,
   });
+}
+
+export function mapComponentContainer(r: SdkModelContainer): ComponentContainer {
+  return mapModelContainer(r, 'component');
 }
 
 export function toSdkModelContainer(input: ModelContainerInput): SdkModelContainer {

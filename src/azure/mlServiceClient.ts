@@ -4,6 +4,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { bearerTokenAuthenticationPolicyName, type PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { Cloud } from './cloud';
 import { answerShapePolicy } from './answerShapePolicy';
+import { armLinkPolicy } from './armLinkPolicy';
 import { loopbackBearerTokenPolicy } from './loopbackAuthPolicy';
 import { lostAnswerRetryPolicy } from './retryGaps';
 import { transportClientOptions } from './transport';
@@ -53,6 +54,7 @@ export function createMachineLearningClient(
     credentialScopes: cloud.armScope,
     ...transportClientOptions((url) => (url.startsWith(`${cloud.resourceManagerEndpoint}/`) ? l10n.t('Azure Resource Manager') : l10n.t('Azure Machine Learning'))),
   });
+  client.pipeline.addPolicy(armLinkPolicy(cloud));
   client.pipeline.addPolicy(machineLearningApiVersionPolicy(machineLearningApiVersion));
   client.pipeline.addPolicy(lostAnswerRetryPolicy(), { phase: 'Retry' });
   // Next to the transport: it must see an answer before the SDK's deserializer reads it.

@@ -1,7 +1,9 @@
+import * as l10n from '@vscode/l10n';
 import type {
   ListViewType, ModelContainer, ModelContainerInput, ModelVersion, ModelVersionInput, Page,
 } from './domain';
 import { mapModelContainer, mapModelVersion, toSdkModelContainer, toSdkModelVersion } from './mappers';
+import { AzureMlError, toAzureMlError } from './errors';
 import { readSdkPage } from './paging';
 import { callService } from './serviceCall';
 import type { WorkspaceContext } from './workspaceContext';
@@ -9,6 +11,12 @@ import type { WorkspaceContext } from './workspaceContext';
 export interface ModelListOptions {
   continuationToken?: string;
   listViewType?: ListViewType;
+}
+
+/** A 404 for a model's versions: the model itself does not exist. */
+function modelNotFound(error: unknown, name: string): unknown {
+  const e = toAzureMlError(error);
+  return e.isNotFound ? new AzureMlError(l10n.t('Model "{0}" does not exist in this workspace.', name), 404, 'ModelNotFound') : error;
 }
 
 /** Registered models (containers) and their versions (ARM, through @azure/arm-machinelearning). */
@@ -43,11 +51,30 @@ export class ModelOperations {
     return callService(() => this.context.client.modelContainers.delete(this.rg, this.ws, name));
   }
 
-  listVersions(name: string, options: ModelListOptions = {}): Promise<Page<ModelVersion>> {
+  /** A page of the model's versions; a model that does not exist is a ModelNotFound error, not an empty list. */
+  async listVersions(name: string, options: ModelListOptions = {}): Promise<Page<ModelVersion>> {
     const list = this.context.client.modelVersions.list(this.rg, this.ws, name, {
       ...(options.listViewType ? { listViewType: options.listViewType } : {}),
     });
-    return readSdkPage(list, options.continuationToken, (v) => mapModelVersion(v, name));
+    try {
+      return await readSdkPage(list, options.continuationToken, (v) => mapModelVersion(v, name));
+    } catch (error) {
+      throw modelNotFound(error, name);
+    }
+  }
+
+  /**
+   * The newest version of a model, or undefined when the model does not exist yet (the service
+   * answers 404 ModelNotFound): how a registration finds whether this is the first version.
+   */
+  async latestVersion(name: string): Promise<ModelVersion | undefined> {
+    const list = this.context.client.modelVersions.list(this.rg, this.ws, name, { orderBy: 'createdtime desc', top: 1 });
+    try {
+      return (await readSdkPage(list, undefined, (v) => mapModelVersion(v, name))).items[0];
+    } catch (error) {
+      if (toAzureMlError(error).isNotFound) return undefined;
+      throw error;
+    }
   }
 
   getVersion(name: string, version: string): Promise<ModelVersion> {

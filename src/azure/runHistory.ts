@@ -1,10 +1,12 @@
 import * as l10n from '@vscode/l10n';
-import type { Experiment, ListViewType, Page, RunDetails } from './domain';
-import { mapExperiment, mapRunDetails } from './mappers';
+import type { Experiment, Job, ListViewType, Page, RunDetails } from './domain';
+import { mapExperiment, mapRunAsJob, mapRunDetails } from './mappers';
 import { pageOf } from './paging';
 import { sendJson } from './serviceCall';
 import { mayReceiveStorageCredential, originOf } from './trustedHosts';
 import { workspaceResourceId, type WorkspaceContext } from './workspaceContext';
+
+interface RunList { value?: unknown[]; nextLink?: string | null }
 
 export interface ExperimentListOptions {
   continuationToken?: string;
@@ -43,6 +45,19 @@ export class RunHistoryOperations {
       else warnings.push({ source: 'Azure ML extension', message: l10n.t('The log {0} is not read: its address ({1}) is not storage of {2}.', name, originOf(logUrl), this.context.cloud.displayName) });
     }
     return { ...details, logFiles, warnings };
+  }
+
+  /** A run (a job's name is its run id) as run history has it: where ARM answers only a job's id and name. */
+  async getRunAsJob(runId: string, armId?: string): Promise<Job> {
+    const { body } = await sendJson<unknown>(this.context.client, { method: 'GET', url: await this.url(`/runs/${encodeURIComponent(runId)}`) });
+    return mapRunAsJob(body, armId);
+  }
+
+  /** One page of the child runs of a run (a pipeline's steps); `continuationToken` is the nextLink. */
+  async listChildren(runId: string, continuationToken?: string): Promise<Page<Job>> {
+    const url = continuationToken ?? await this.url(`/runs/${encodeURIComponent(runId)}/children`);
+    const { body } = await sendJson<RunList>(this.context.client, { method: 'GET', url });
+    return pageOf((body?.value ?? []).map((run) => mapRunAsJob(run)), body?.nextLink);
   }
 
   /** One page of experiments (`POST .../experiments:query`). */

@@ -3,6 +3,7 @@ import type { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning'
 import type { TokenCredential } from '@azure/core-auth';
 import type { Cloud } from './cloud';
 import { CodeOperations } from './codes';
+import { ComponentOperations } from './components';
 import { ComputeOperations } from './computes';
 import { DatastoreOperations } from './datastores';
 import { EnvironmentOperations } from './environments';
@@ -37,6 +38,7 @@ export class WorkspaceClient {
   readonly workspace: WorkspaceRef;
   readonly datastores: DatastoreOperations;
   readonly codes: CodeOperations;
+  readonly components: ComponentOperations;
   readonly jobs: JobOperations;
   readonly models: ModelOperations;
   readonly computes: ComputeOperations;
@@ -61,7 +63,8 @@ export class WorkspaceClient {
     const apiBaseUrl = async (): Promise<string> => (await this.getServiceEndpoints()).api;
     this.datastores = new DatastoreOperations(this.context, apiBaseUrl);
     this.codes = new CodeOperations(this.context);
-    this.jobs = new JobOperations(this.context);
+    this.components = new ComponentOperations(this.context);
+    this.jobs = new JobOperations(this.context, (name, armId) => this.runHistory.getRunAsJob(name, armId));
     this.models = new ModelOperations(this.context);
     this.computes = new ComputeOperations(this.context);
     this.environments = new EnvironmentOperations(this.context);

@@ -1,5 +1,6 @@
 /** `azml`: a small command line over the same clients and engines as the extension. */
 import { parseArgs } from 'node:util';
+import { AzureMlError, toAzureMlError } from '../azure/errors';
 import { networkSettingsFromEnvironment } from '../azure/networkSettings';
 import { useNetworkSettings } from '../azure/transport';
 import type { CliCommand } from './command';
@@ -15,7 +16,7 @@ import { modelsCommand } from './commands/models';
 import { submitCommand } from './commands/submit';
 import { uploadCommand } from './commands/upload';
 import { workspacesCommand } from './commands/workspaces';
-import { resolveTarget, targetOptions } from './target';
+import { accessTokenVariable, resolveTarget, targetOptions } from './target';
 import { targetOptionsHelp, UsageError } from './usage';
 
 const commands: readonly CliCommand[] = [workspacesCommand, datastoresCommand, modelsCommand, jobsCommand, submitCommand, logsCommand, cancelCommand, metricsCommand, compareCommand, uploadCommand, downloadCommand];
@@ -30,6 +31,14 @@ function help(): string {
     '',
     targetOptionsHelp,
   ].join('\n');
+}
+
+/** A fixed token's expiry is unknown: a 401 most likely means it expired. */
+function refusedAccessToken(error: unknown): unknown {
+  const e = toAzureMlError(error);
+  if (e.status !== 401) return error;
+  return new AzureMlError(`The token in ${accessTokenVariable} was refused (expired, or not for this cloud): `
+    + 'get a new one (az account get-access-token) and set it again.', 401, e.code);
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -60,7 +69,11 @@ async function run(argv: string[]): Promise<number> {
   // HTTPS_PROXY / NO_PROXY / NODE_EXTRA_CA_CERTS, for every client the command makes.
   useNetworkSettings(networkSettingsFromEnvironment(process.env));
   const target = await resolveTarget(values, command.needsWorkspace);
-  return (await command.run(values, target, parsed.positionals)) ?? 0;
+  try {
+    return (await command.run(values, target, parsed.positionals)) ?? 0;
+  } catch (error) {
+    throw target.tokenFromEnvironment ? refusedAccessToken(error) : error;
+  }
 }
 
 run(process.argv.slice(2)).then(

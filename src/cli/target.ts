@@ -1,6 +1,9 @@
+import { promises as fs } from 'node:fs';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { TokenCredential } from '@azure/core-auth';
 import { azurePublicCloud, cloudByName, azureClouds, type Cloud } from '../azure/cloud';
+import { createFixedTokenCredential } from '../azure/credentials';
+import { customCloud } from '../azure/customCloud';
 import { connectLocalWorkspace } from '../azure/localWorkspace';
 import { ResourceManagerClient } from '../azure/resourceManagerClient';
 import { transportClientOptions } from '../azure/transport';
@@ -16,6 +19,7 @@ export const targetOptions = {
   'resource-group': { type: 'string' },
   workspace: { type: 'string' },
   cloud: { type: 'string' },
+  'cloud-config': { type: 'string' },
   tenant: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
@@ -27,6 +31,7 @@ export interface TargetValues {
   'resource-group'?: string;
   workspace?: string;
   cloud?: string;
+  'cloud-config'?: string;
   tenant?: string;
 }
 
@@ -39,6 +44,55 @@ export interface ResolvedTarget {
   workspaceClient: WorkspaceClient | undefined;
   /** Who the command acts as: for identity-based datastores, whose token reaches storage. */
   credential: TokenCredential;
+  /** The credential is the fixed token from AZML_ACCESS_TOKEN. */
+  tokenFromEnvironment?: boolean;
+}
+
+/** The environment variable that carries a bearer token for Resource Manager instead of a sign-in. */
+export const accessTokenVariable = 'AZML_ACCESS_TOKEN';
+
+async function cloudFromConfigFile(file: string): Promise<Cloud> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--cloud-config: can't read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
+  }
+  let config: unknown;
+  try {
+    config = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--cloud-config: ${file} is not JSON (${(error as Error).message}).`);
+  }
+  try {
+    return customCloud(config);
+  } catch (error) {
+    throw new UsageError(`--cloud-config ${file}: ${(error as Error).message}`);
+  }
+}
+
+async function chosenCloud(values: TargetValues): Promise<Cloud> {
+  const file = values['cloud-config'];
+  if (file === undefined) return azureCloud(values.cloud);
+  if (values.cloud !== undefined) throw new UsageError('Use either --cloud or --cloud-config, not both.');
+  return cloudFromConfigFile(file);
+}
+
+/**
+ * `AZML_ACCESS_TOKEN` when set (automation: a token from `az account get-access-token`), else
+ * whatever @azure/identity finds. The token's expiry is unknown; a 401 says it was refused.
+ */
+function credentialFor(cloud: Cloud, values: TargetValues): { credential: TokenCredential; fromEnvironment: boolean } {
+  const token = process.env[accessTokenVariable]?.trim();
+  if (token) return { credential: createFixedTokenCredential(token), fromEnvironment: true };
+  return {
+    fromEnvironment: false,
+    credential: new DefaultAzureCredential({
+      authorityHost: cloud.authorityHost,
+      ...transportClientOptions('Microsoft Entra ID'),
+      ...(values.tenant ? { tenantId: values.tenant } : {}),
+    }),
+  };
 }
 
 function azureCloud(name: string | undefined): Cloud {
@@ -61,12 +115,8 @@ export async function resolveTarget(values: TargetValues, needsWorkspace: boolea
       credential,
     };
   }
-  const cloud = azureCloud(values.cloud);
-  const credential: TokenCredential = new DefaultAzureCredential({
-    authorityHost: cloud.authorityHost,
-    ...transportClientOptions('Microsoft Entra ID'),
-    ...(values.tenant ? { tenantId: values.tenant } : {}),
-  });
+  const cloud = await chosenCloud(values);
+  const { credential, fromEnvironment } = credentialFor(cloud, values);
   const resourceManager = new ResourceManagerClient(cloud, credential);
   const { subscription, workspace } = values;
   const resourceGroup = values['resource-group'];
@@ -77,6 +127,7 @@ export async function resolveTarget(values: TargetValues, needsWorkspace: boolea
     cloud,
     resourceManager,
     credential,
+    ...(fromEnvironment ? { tokenFromEnvironment: true } : {}),
     subscriptionId: subscription,
     workspaceClient: subscription && resourceGroup && workspace
       ? resourceManager.workspaceClient({ subscriptionId: subscription, resourceGroup, workspaceName: workspace })

@@ -11,3 +11,13 @@ export function adminStorageSuffixes(): readonly unknown[] {
   const value = vscode.workspace.getConfiguration('azureml').inspect<unknown>(additionalStorageSuffixesSetting)?.globalValue;
   return Array.isArray(value) ? value : [];
 }
+
+export const customCloudSetting = 'customCloud';
+
+/**
+ * The custom cloud (Azure Stack Hub) from the user's own settings only: it decides where the
+ * sign-in token goes, so a folder's settings must not set it (the setting is machine-scoped).
+ */
+export function adminCustomCloud(): unknown {
+  return vscode.workspace.getConfiguration('azureml').inspect<unknown>(customCloudSetting)?.globalValue;
+}

@@ -10,6 +10,8 @@ function authenticationProvider(cloud: Cloud): string {
 const sovereignEnvironments: Partial<Record<Cloud['name'], string>> = {
   AzureUSGovernment: 'USGovernment',
   AzureChinaCloud: 'ChinaCloud',
+  // Its endpoints come from microsoft-sovereign-cloud.customEnvironment, which the user sets (see README).
+  custom: 'custom',
 };
 
 /** VS Code asks for a tenant through a pseudo-scope. */

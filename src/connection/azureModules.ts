@@ -3,6 +3,7 @@
  * first use (see loadAzureModules), so activation does not pay for the SDKs.
  */
 export { azureClouds, cloudByName, localCloud, type Cloud } from '../azure/cloud';
+export { customCloud } from '../azure/customCloud';
 export { openDatastoreStorage, type DatastoreStorage } from '../azure/datastoreStorage';
 export { checkDatastoreAccess, fixedStorageAccountName } from '../azure/datastoreAccessCheck';
 export { artifactDatastoreName, jobArtifactFolder, listJobArtifactPaths, storagePathKind } from '../azure/artifactPaths';

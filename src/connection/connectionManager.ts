@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { resolveLocalDataDir } from '../local/discovery';
 import type { WorkspaceClient } from '../azure/workspaceClient';
 import type { Log } from '../ui/log';
-import { adminStorageSuffixes } from './adminStorageSuffixes';
+import { adminCustomCloud, adminStorageSuffixes } from './adminStorageSuffixes';
 import { AzureAccount } from './azureAccount';
 import { AzureConnection } from './azureConnection';
 import type { ActiveWorkspace, Connection, ConnectionKind } from './connection';
@@ -124,6 +124,8 @@ export class ConnectionManager implements vscode.Disposable {
   }
 
   private azureCloud(sdk: Awaited<ReturnType<typeof loadAzureModules>>) {
+    const custom = adminCustomCloud();
+    if (custom !== undefined && custom !== null) return sdk.withAdditionalStorageSuffixes(sdk.customCloud(custom), adminStorageSuffixes());
     const name = configuration().get<string>('cloud') ?? 'AzureCloud';
     return sdk.withAdditionalStorageSuffixes(sdk.cloudByName(name) ?? sdk.azureClouds[0]!, adminStorageSuffixes());
   }

@@ -41,7 +41,7 @@ export function registerViews(context: vscode.ExtensionContext, connections: Con
       refreshWorkspaceViews();
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('azureml.subscriptions') || e.affectsConfiguration('azureml.cloud')) views.workspaces.refresh();
+      if (e.affectsConfiguration('azureml.subscriptions') || e.affectsConfiguration('azureml.cloud') || e.affectsConfiguration('azureml.customCloud')) views.workspaces.refresh();
     }),
   );
   return views;

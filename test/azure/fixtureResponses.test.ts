@@ -127,9 +127,11 @@ describe('Azure ML clients read the REST spec examples', () => {
     it('listSecrets', async () => {
       const fixture = await loadFixture('Datastore__listSecrets');
       answerWith(stub, fixture);
-      const secrets = await workspaceClientFor(stub, fixture).datastores.listSecrets('string');
+      const { expiresAt, ...secrets } = await workspaceClientFor(stub, fixture).datastores.listSecrets('string');
       assert.deepEqual(secrets, { secretsType: 'AccountKey', key: 'string' });
+      assert.ok(expiresAt instanceof Date, 'an account key is kept only for the hour asked for');
       assertRequest(stub.lastRequest, fixture, 'POST', `${workspacePath(fixture)}/datastores/string/listSecrets`);
+      assert.deepEqual(stub.lastRequest.body, { expirableSecret: true, expireAfterHours: 1 });
     });
 
     it('delete', async () => {

@@ -191,8 +191,10 @@ describe('trust, in a real extension host against the local workspace', function
         tenantId: '11111111-2222-3333-4444-555555555555', clientId: '66666666-7777-8888-9999-000000000000', clientSecret,
       }, false);
       // The secrets searched for are exactly the ones the workspace holds.
-      assert.deepEqual(await ws.datastores.listSecrets('secret_sas_store'), { secretsType: 'Sas', sasToken });
-      assert.deepEqual(await ws.datastores.listSecrets('secret_sp_store'), { secretsType: 'ServicePrincipal', clientSecret });
+      const { expiresAt: _sasExpiry, ...sasSecrets } = await ws.datastores.listSecrets('secret_sas_store');
+      assert.deepEqual(sasSecrets, { secretsType: 'Sas', sasToken });
+      const { expiresAt: _spExpiry, ...sp } = await ws.datastores.listSecrets('secret_sp_store');
+      assert.deepEqual(sp, { secretsType: 'ServicePrincipal', clientSecret });
       await ws.datastores.createOrUpdate({
         name: 'secret_readonly_store', datastoreType: 'AzureBlob', accountName: devStorageAccount.name, containerName: blobContainer,
         endpoint: 'local', credentials: { credentialsType: 'Sas', sasToken: readOnlySas },

@@ -132,7 +132,8 @@ describe('local workspace service lifecycle', () => {
         const again = connectLocalWorkspace(second.connection).workspaceClient;
         const datastore = await again.datastores.get('training_data');
         assert.equal(datastore.containerName, 'training');
-        assert.deepEqual(await again.datastores.listSecrets('training_data'), { secretsType: 'AccountKey', key });
+        const { expiresAt: _expiresAt, ...secrets } = await again.datastores.listSecrets('training_data');
+        assert.deepEqual(secrets, { secretsType: 'AccountKey', key });
         assert.equal((await again.models.getVersion('churn-model', '1')).modelUri, 'azureml://datastores/workspaceblobstore/paths/models/churn/');
         const sharesAgain = new ShareServiceClient(second.connection.fileEndpoint, new FileSharedKeyCredential(account, key));
         const text = await sharesAgain.getShareClient(fileStore.fileShareName!).rootDirectoryClient.getFileClient('kept.txt').downloadToBuffer();
