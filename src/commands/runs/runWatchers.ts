@@ -119,7 +119,7 @@ export class RunWatchers implements vscode.Disposable {
           this.scheduleTreeRefresh();
         },
         onLines: (lines) => log.appendLines(lines),
-        onWarning: (message) => log.appendLines([`${clockPrefix()} Warning: ${message}`]),
+        onWarning: (message) => log.appendLines([vscode.l10n.t('{0} Warning: {1}', clockPrefix(), message)]),
       },
     });
     watch.done = this.follow(client, watch, tailer);
@@ -134,7 +134,7 @@ export class RunWatchers implements vscode.Disposable {
       if (watch.controller.signal.aborted) return undefined;
       const message = error instanceof Error ? error.message : String(error);
       watch.log.appendLines([vscode.l10n.t('{0} Stopped following the run: {1}', clockPrefix(), message), vscode.l10n.t('Use "Tail Run" on the run to follow it again.')]);
-      this.log.error(`Following run ${watch.jobName} failed`, error);
+      this.log.error(vscode.l10n.t('Following run {0} failed', watch.jobName), error);
       watch.controller.abort();
       return undefined;
     }
