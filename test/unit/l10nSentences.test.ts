@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { noAnswerError } from '../../src/azure/transport';
 import { localFileProblem } from '../../src/core/localFileErrors';
+import type { RunSummary } from '../../src/core/runLogTailer';
+import { runSummaryLines } from '../../src/core/runSummaryText';
 import { repoRoot } from '../support/repo';
 
 const dutch = JSON.parse(readFileSync(path.join(repoRoot, 'l10n', 'bundle.l10n.nl.json'), 'utf8')) as Record<string, string>;
@@ -86,5 +88,12 @@ describe('whole translated sentences', () => {
     assert.match(noAnswerError('Azure Files', 'https://a.file.core.windows.net/s', 30_000).message, /er is 30 seconden lang niets binnengekomen/);
     const denied = Object.assign(new Error('denied'), { code: 'EACCES', syscall: 'open', path: '/data/x.csv' });
     assert.equal(localFileProblem(denied), '/data/x.csv kan niet worden gelezen (toegang geweigerd): controleer de machtigingen of kies een andere.');
+  });
+
+  it('says how a run ended in Dutch, the status word too', () => {
+    l10n.config({ contents: dutch });
+    const ended: RunSummary = { runId: 'r1', status: 'NotResponding', finished: true, warnings: [], failingLines: [], bytesFetched: 0, logBytes: 0, requests: { details: 0, logReads: 0 } };
+    assert.equal(runSummaryLines({ ...ended, status: 'Completed', startTime: new Date(0), endTime: new Date(3000) })[0], 'Uitvoering r1: Voltooid na 3s.');
+    assert.equal(runSummaryLines(ended)[0], 'Uitvoering r1: Reageert niet.');
   });
 });

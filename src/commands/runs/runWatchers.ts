@@ -5,6 +5,7 @@ import type { ActiveWorkspace } from '../../connection/connection';
 import { loadAzureModules } from '../../connection/loadAzureModules';
 import type { RunSummary } from '../../core/runLogTailer';
 import { clockPrefix, runSummaryLines } from '../../core/runSummaryText';
+import { runStatusText } from '../../core/runStatusText';
 import type { Log } from '../../ui/log';
 import { RunLog } from '../../ui/runLog';
 import { RunStatusBar } from '../../ui/runStatusBar';
@@ -114,7 +115,7 @@ export class RunWatchers implements vscode.Disposable {
         onStatus: ({ status, details }) => {
           watch.status = status;
           watch.runStart = details.startTime ?? watch.runStart;
-          log.appendLines([vscode.l10n.t('{0} Status: {1}', clockPrefix(), status)]);
+          log.appendLines([vscode.l10n.t('{0} Status: {1}', clockPrefix(), runStatusText(status))]);
           this.showInStatusBar(watch);
           this.scheduleTreeRefresh();
         },
