@@ -68,13 +68,13 @@ describe('whole translated sentences', () => {
     assert.deepEqual(nested, []);
   });
 
-  it('writes every line of the Azure ML output channel through l10n', () => {
+  it('writes every line of the Azure ML output channel, and every tree tooltip, through l10n', () => {
     const literal: string[] = [];
     for (const file of sources()) {
       const lines = readFileSync(file, 'utf8').split('\n');
       lines.forEach((line, i) => {
         // A literal with a word in it; one holding only values (`${name}: ${warning}`) has nothing to translate.
-        const literalArgument = /\b(?:log\.(?:info|warn|error)\(|appendLines\(\[)\s*(`[^`]*`|'[^']*'|"[^"]*")/.exec(line)?.[1];
+        const literalArgument = /\b(?:log\.(?:info|warn|error)\(|appendLines\(\[|appendMarkdown\()\s*(`[^`]*`|'[^']*'|"[^"]*")/.exec(line)?.[1];
         if (literalArgument && /[A-Za-z]{3,}/.test(literalArgument.replace(/\$\{[^}]*\}/g, ''))) literal.push(`${path.relative(repoRoot, file)}:${i + 1}: ${line.trim()}`);
       });
     }
