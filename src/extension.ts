@@ -93,7 +93,7 @@ export function activate(context: vscode.ExtensionContext): AzureMlExtensionApi 
   const runs = registerRunCommands(context, commandContext);
   registerActiveWorkspaceStatusBar(context, connections);
 
-  log.info(`Azure ML activated in ${(performance.now() - started).toFixed(1)} ms.`);
+  log.info(vscode.l10n.t('Azure ML activated in {0} ms.', (performance.now() - started).toFixed(1)));
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   return {
     connections,

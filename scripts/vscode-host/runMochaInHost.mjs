@@ -15,6 +15,7 @@ import { format } from 'node:util';
 import { launchBrowser } from './browser.mjs';
 import { startCodeServer } from './codeServer.mjs';
 import suiteRunner from './runMochaSuite.cjs';
+import { PROBE_URL_ENV, startWorkbenchProbe } from './workbenchProbe.mjs';
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 
@@ -67,10 +68,11 @@ export async function runMochaInHost(options) {
   let browser;
   let timer;
   let finished = false;
+  const probe = await startWorkbenchProbe(() => browser?.page);
   try {
     server = await startCodeServer({
       folder: workspaceFolder,
-      env: { ...options.env, [suiteRunner.RESULTS_FILE_ENV]: resultsFile },
+      env: { ...options.env, [suiteRunner.RESULTS_FILE_ENV]: resultsFile, [PROBE_URL_ENV]: probe.url },
       settings: options.settings,
       vsixPaths: options.vsixPaths,
       testDriver: true,
@@ -129,6 +131,7 @@ export async function runMochaInHost(options) {
   } finally {
     finished = true;
     clearTimeout(timer);
+    await probe.close();
     await browser?.close();
     await server?.stop();
     rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });

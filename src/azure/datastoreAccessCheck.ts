@@ -28,7 +28,7 @@ export interface DatastoreAccessCheckOptions {
 const defaultTimeoutMs = 30_000;
 
 function noun(input: DatastoreInput): string {
-  return input.datastoreType === 'AzureBlob' ? 'container' : input.datastoreType === 'AzureFile' ? l10n.t('file share') : l10n.t('file system');
+  return input.datastoreType === 'AzureBlob' ? l10n.t('container') : input.datastoreType === 'AzureFile' ? l10n.t('file share') : l10n.t('file system');
 }
 
 function containerOf(input: DatastoreInput): string {
@@ -79,12 +79,12 @@ function precheck(cloud: Cloud, input: DatastoreInput): DatastoreAccessCheck | u
   }
   const type = input.credentials.credentialsType;
   if (type === 'ServicePrincipal') {
-    return fail(l10n.t('A service principal cannot be checked against the local workspace: it has no Microsoft Entra sign-in. ')
-      + l10n.t('Select "Skip validation" to register the datastore without the check.'), 'credentials', 'CannotCheckLocally');
+    return fail(l10n.t('A service principal cannot be checked against the local workspace: it has no Microsoft Entra sign-in. Select "Skip validation" to register the datastore without the check.'),
+      'credentials', 'CannotCheckLocally');
   }
   if (type === 'None') {
-    return fail(l10n.t('Identity-based access cannot be checked against the local workspace: its storage accepts only account keys and SAS tokens. ')
-      + l10n.t('Select "Skip validation" to register the datastore without the check.'), 'credentials', 'CannotCheckLocally');
+    return fail(l10n.t('Identity-based access cannot be checked against the local workspace: its storage accepts only account keys and SAS tokens. Select "Skip validation" to register the datastore without the check.'),
+      'credentials', 'CannotCheckLocally');
   }
   return undefined;
 }
@@ -131,8 +131,8 @@ export async function checkDatastoreAccess(options: DatastoreAccessCheckOptions)
     await listOneItem(storage, abortSignal);
   } catch (error) {
     if (timeout.aborted && !options.abortSignal?.aborted) {
-      return fail(l10n.t('{0} did not answer within {1} s. ', host, Math.round((options.timeoutMs ?? defaultTimeoutMs) / 1000))
-        + l10n.t('If the storage is behind a virtual network, select "Skip validation".'), 'endpoint', 'Timeout');
+      return fail(l10n.t('{0} did not answer within {1} s. If the storage is behind a virtual network, select "Skip validation".',
+        host, Math.round((options.timeoutMs ?? defaultTimeoutMs) / 1000)), 'endpoint', 'Timeout');
     }
     if (options.abortSignal?.aborted) throw error;
     return describeAccessFailure(error, input, where);
@@ -164,7 +164,7 @@ export function describeAccessFailure(error: unknown, input: DatastoreInput, whe
   const code = e.code;
   const account = input.accountName;
   const what = `${noun(input)} "${containerOf(input)}"`;
-  const credential = credentialWords[input.credentials.credentialsType] ?? 'credential';
+  const credential = credentialWords[input.credentials.credentialsType] ?? l10n.t('credential');
 
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || raw.code === 'ENOTFOUND') {
     return fail(l10n.t('No storage account "{0}" was found: {1} does not resolve. Check the account name and the endpoint suffix.', account, host),
@@ -200,9 +200,8 @@ export function describeAccessFailure(error: unknown, input: DatastoreInput, whe
         : l10n.t('Storage account "{0}" rejected the {1}: authentication failed. Check that it belongs to this account.', account, credential),
       'credentials', code);
     case 'AuthorizationFailure':
-      return fail(l10n.t('Storage account "{0}" refused the request with the {1} (AuthorizationFailure): ', account, credential)
-        + l10n.t('the credential does not match the account, or the account\'s firewall blocks this network. ')
-        + l10n.t('If the storage is behind a virtual network, select "Skip validation".'), 'credentials', code);
+      return fail(l10n.t('Storage account "{0}" refused the request with the {1} (AuthorizationFailure): the credential does not match the account, or the account\'s firewall blocks this network. If the storage is behind a virtual network, select "Skip validation".',
+        account, credential), 'credentials', code);
     case 'AuthorizationPermissionMismatch':
       return fail(l10n.t('The {0} does not allow listing the {1}: it needs Read and List permissions.', credential, what), 'credentials', code);
     case 'AuthorizationResourceTypeMismatch':

@@ -78,14 +78,13 @@ function checkAccountKey(datastore: Datastore, key: string): void {
 function refuseForeignStorage(cloud: Cloud, datastore: Datastore, suffix: string, protocol: string): string {
   const accountName = datastore.accountName ?? '';
   if (!storageAccountNamePattern.test(accountName)) {
-    throw new AzureMlError(l10n.t('Datastore "{0}" names the storage account "{1}", which is not a valid account name ', datastore.name, accountName)
-      + l10n.t('(3 to 24 lower-case letters and digits). Nothing was sent to it.'), undefined, 'InvalidStorageAccountName');
+    throw new AzureMlError(l10n.t('Datastore "{0}" names the storage account "{1}", which is not a valid account name (3 to 24 lower-case letters and digits). Nothing was sent to it.',
+      datastore.name, accountName), undefined, 'InvalidStorageAccountName');
   }
   const trusted = trustedStorageSuffixes(cloud);
   if (!trusted.includes(suffix) || (protocol !== 'https' && protocol !== 'http')) {
-    throw new AzureMlError(l10n.t('Datastore "{0}" points at storage endpoint "{1}" ({2}), which is not Azure Storage of ', datastore.name, suffix, protocol)
-      + l10n.t('{0} ({1}): nothing was sent to it. An administrator can trust more storage suffixes ', cloud.displayName, trusted.join(', '))
-      + l10n.t('with the machine setting azureml.storage.additionalEndpointSuffixes.'), undefined, 'UntrustedStorageEndpoint');
+    throw new AzureMlError(l10n.t('Datastore "{0}" points at storage endpoint "{1}" ({2}), which is not Azure Storage of {3} ({4}): nothing was sent to it. An administrator can trust more storage suffixes with the machine setting azureml.storage.additionalEndpointSuffixes.',
+      datastore.name, suffix, protocol, cloud.displayName, trusted.join(', ')), undefined, 'UntrustedStorageEndpoint');
   }
   return accountName;
 }

@@ -42,8 +42,8 @@ export class EnvironmentOperations {
         mapEnvironmentContainer(await this.context.client.environmentContainers.get(resourceGroup, workspaceName, name)));
     } catch (error) {
       if ((error as AzureMlError).status === 404) {
-        throw new AzureMlError(l10n.t('The environment "{0}" was not found in workspace "{1}": register it there first, ', name, workspaceName)
-          + l10n.t('or use a curated one ("azureml://registries/azureml/environments/<name>/labels/latest").'), 404, 'EnvironmentNotFound');
+        throw new AzureMlError(l10n.t('The environment "{0}" was not found in workspace "{1}": register it there first, or use a curated one ("azureml://registries/azureml/environments/<name>/labels/latest").',
+          name, workspaceName), 404, 'EnvironmentNotFound');
       }
       throw error;
     }

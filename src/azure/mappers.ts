@@ -40,8 +40,7 @@ function resourceProperties(r: unknown, what: string): Loose {
   const resource = asObject(r);
   const properties = asObject(resource?.['properties']);
   if (!resource || !properties || (typeof resource['name'] !== 'string' && typeof resource['id'] !== 'string')) {
-    throw new AzureMlError(l10n.t('The service\'s answer is not what was expected (a {0} without its name or properties): ', what)
-      + l10n.t('try again; if it keeps happening, a proxy or the network in between may be answering instead of Azure.'), undefined, 'InvalidResponse');
+    throw new AzureMlError(l10n.t('The service\'s answer is not what was expected (a {0} without its name or properties): try again; if it keeps happening, a proxy or the network in between may be answering instead of Azure.', what), undefined, 'InvalidResponse');
   }
   return properties;
 }
@@ -217,8 +216,8 @@ export function mapDatastoreSecrets(s: DatastoreSecretsUnion, datastoreName: str
     case 'ServicePrincipal': return { secretsType: 'ServicePrincipal', clientSecret: str(r['clientSecret']) ?? '' };
     case 'Certificate': return { secretsType: 'Certificate', certificate: str(r['certificate']) ?? '' };
     default:
-      throw new AzureMlError(l10n.t('The secrets of datastore "{0}" are not what was expected (secrets type ', datastoreName)
-        + l10n.t('"{0}"): try again; if it keeps happening, update the datastore\'s credentials.', String(r['secretsType'] ?? 'none')), undefined, 'UnsupportedSecretsType');
+      throw new AzureMlError(l10n.t('The secrets of datastore "{0}" are not what was expected (secrets type "{1}"): try again; if it keeps happening, update the datastore\'s credentials.',
+        datastoreName, String(r['secretsType'] ?? 'none')), undefined, 'UnsupportedSecretsType');
   }
 }
 

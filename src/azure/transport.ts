@@ -89,17 +89,16 @@ function serviceNameFor(service: ServiceName, url: string): string {
 
 export function noAnswerError(service: string, url: string, timeoutMs: number): AzureMlError {
   const wholeSeconds = Math.round(timeoutMs / 1000);
-  const seconds = timeoutMs >= 1000 ? `${wholeSeconds} second${wholeSeconds === 1 ? '' : 's'}` : `${timeoutMs} ms`;
+  const seconds = timeoutMs < 1000 ? l10n.t('{0} ms', timeoutMs) : wholeSeconds === 1 ? l10n.t('1 second') : l10n.t('{0} seconds', wholeSeconds);
   return new AzureMlError(
-    l10n.t('{0} ({1}) stopped answering: nothing arrived for {2}. ', service, hostOf(url), seconds)
-    + l10n.t('Check your network connection and proxy settings (http.proxy, HTTPS_PROXY), then try again.'),
+    l10n.t('{0} ({1}) stopped answering: nothing arrived for {2}. Check your network connection and proxy settings (http.proxy, HTTPS_PROXY), then try again.', service, hostOf(url), seconds),
     undefined, 'ServiceNotAnswering');
 }
 
 function untrustedCertificateError(service: string, url: string, code: string): AzureMlError {
   return new AzureMlError(
-    l10n.t('The certificate of {0} ({1}) is not trusted ({2}). If your network uses its own ', service, hostOf(url), code)
-    + l10n.t('certificate authority, set NODE_EXTRA_CA_CERTS to a PEM file with it and restart.'),
+    l10n.t('The certificate of {0} ({1}) is not trusted ({2}). If your network uses its own certificate authority, set NODE_EXTRA_CA_CERTS to a PEM file with it and restart.',
+      service, hostOf(url), code),
     undefined, 'UntrustedCertificate');
 }
 

@@ -19,7 +19,7 @@ export function registerCommands(
         return await handler(...args);
       } catch (error) {
         if (error instanceof UserCancelledError || (error as { name?: string }).name === 'AbortError') return undefined;
-        context.log.error(`Command ${id} failed`, error);
+        context.log.error(vscode.l10n.t('Command {0} failed', id), error);
         const described = describeError(error, context.connections.kind);
         const buttons = described.remedy ? [described.remedy.title, vscode.l10n.t('Show Log')] : [vscode.l10n.t('Show Log')];
         void vscode.window.showErrorMessage(described.message, ...buttons).then((choice) => {

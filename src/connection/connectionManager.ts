@@ -187,7 +187,7 @@ export class ConnectionManager implements vscode.Disposable {
     this.connection = connection;
     if (remember) await this.state.update(connectionKindKey, connection.kind);
     await this.updateContextKeys();
-    this.log.info(`Connected to ${connection.cloud.displayName}.`);
+    this.log.info(vscode.l10n.t('Connected to {0}.', connection.cloud.displayName));
     if (remember) {
       this.connectionChanged.fire();
       if (changedKind) this.activeWorkspaceChanged.fire();

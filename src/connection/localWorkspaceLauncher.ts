@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { existsSync } from 'node:fs';
 import { LocalWorkspaceNotRunningError, readDiscoveryFile, type LocalWorkspaceConnection } from '../local/discovery';
 import { launchLocalService, type LaunchedLocalService } from '../local/launcher';
@@ -30,14 +31,17 @@ export class LocalWorkspaceLauncher {
     }
     // A new data folder gets demo content: the local workspace is the extension's demo.
     const isNew = !existsSync(dataDir);
-    this.log.info(`Starting the local workspace in ${dataDir}${isNew ? ' with demo content' : ''}${storage.sharedKeyAccess ? '' : ', its storage refusing account keys and SAS tokens'}.`);
+    this.log.info(isNew
+      ? l10n.t('Starting the local workspace in {0} with demo content.', dataDir)
+      : l10n.t('Starting the local workspace in {0}.', dataDir));
+    if (!storage.sharedKeyAccess) this.log.info(l10n.t('The local workspace\'s storage refuses account keys and SAS tokens (azureml.local.storageKeyAccess is off).'));
     this.owned = await launchLocalService({
       serviceScript: this.serviceScript,
       dataDir,
       ...(isNew ? { seed: 'demo' as const } : {}),
       ...(storage.sharedKeyAccess ? {} : { sharedKeyAccess: false }),
       ...(azuriteDir ? { env: { AZML_AZURITE_DIR: azuriteDir } } : {}),
-      onLog: (line) => this.log.info(`local workspace: ${line}`),
+      onLog: (line) => this.log.info(l10n.t('Local workspace: {0}', line)),
     });
     return { service: this.owned.connection, started: true, seeded: isNew };
   }
@@ -56,7 +60,7 @@ export class LocalWorkspaceLauncher {
     }
     const target = service ?? await readDiscoveryFile(dataDir);
     const { pid } = await stopLocalService(dataDir, target);
-    this.log.info(`Stopped the local workspace in ${dataDir} (process ${pid}).`);
+    this.log.info(l10n.t('Stopped the local workspace in {0} (process {1}).', dataDir, pid));
   }
 
   dispose(): void {

@@ -11,8 +11,9 @@ export function localFileProblem(error: unknown): string | undefined {
   switch (e.code) {
     case 'ENOENT': return l10n.t('{0} does not exist: check the path.', where);
     case 'EACCES':
-    case 'EPERM': return l10n.t('{0} can\'t be {1} ', where, e.syscall === 'open' || e.syscall === 'read' || e.syscall === 'scandir' ? 'read' : 'used')
-      + l10n.t('(permission denied): check its permissions or choose another.');
+    case 'EPERM': return e.syscall === 'open' || e.syscall === 'read' || e.syscall === 'scandir'
+      ? l10n.t('{0} can\'t be read (permission denied): check its permissions or choose another.', where)
+      : l10n.t('{0} can\'t be used (permission denied): check its permissions or choose another.', where);
     case 'EISDIR': return l10n.t('{0} is a folder: choose a file.', where);
     case 'ENOTDIR': return l10n.t('A part of {0} is a file, not a folder: check the path.', where);
     case 'ELOOP': return l10n.t('{0} is a loop of symbolic links: fix or remove the link.', where);

@@ -19,8 +19,8 @@ export async function collectPages<T>(
     token = page.continuationToken;
     if (token !== undefined) {
       if (seen.has(token)) {
-        throw new AzureMlError(l10n.t('The service answered with the same page twice (its nextLink repeats), so the list cannot be read to its end: ')
-          + l10n.t('try again; if it keeps happening, a proxy or the network in between may be answering instead of Azure.'), undefined, 'InvalidResponse');
+        throw new AzureMlError(l10n.t('The service answered with the same page twice (its nextLink repeats), so the list cannot be read to its end: try again; if it keeps happening, a proxy or the network in between may be answering instead of Azure.'),
+          undefined, 'InvalidResponse');
       }
       seen.add(token);
     }

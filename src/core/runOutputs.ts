@@ -52,7 +52,7 @@ export async function downloadRunOutputs(options: RunOutputsDownloadOptions): Pr
   for (const [name, output] of Object.entries(job.outputs)) {
     const target = localPathForRemoteName(namedOutputs, name);
     if (!target.ok) {
-      wanted.push({ name, folder: namedOutputs, skipped: `refused: ${target.reason}` });
+      wanted.push({ name, folder: namedOutputs, skipped: l10n.t('refused: {0}', target.reason) });
       continue;
     }
     const folder = target.localPath;

@@ -1,13 +1,14 @@
 import * as l10n from '@vscode/l10n';
 import { formatDuration } from './format';
+import { runStatusText } from './runStatusText';
 import type { RunSummary } from './runLogTailer';
 
 /** The end-of-run report, as lines of plain text (the run log and `azml --follow` print it). */
 export function runSummaryLines(summary: RunSummary, studioUrl?: string): string[] {
   const duration = summary.startTime ? formatDuration(summary.startTime, summary.endTime ?? new Date()) : undefined;
   const lines = [duration
-    ? l10n.t('Run {0}: {1} after {2}.', summary.runId, summary.status, duration)
-    : l10n.t('Run {0}: {1}.', summary.runId, summary.status)];
+    ? l10n.t('Run {0}: {1} after {2}.', summary.runId, runStatusText(summary.status), duration)
+    : l10n.t('Run {0}: {1}.', summary.runId, runStatusText(summary.status))];
   if (summary.error) {
     lines.push(summary.error.code
       ? l10n.t('Error ({0}): {1}', summary.error.code, summary.error.message)

@@ -82,8 +82,8 @@ async function createJobOnce(jobs: WorkspaceClient['jobs'], input: CommandJobInp
         throw new AzureMlError(l10n.t('The job was not submitted ({0}); nothing was created. Submit it again.', e.message), e.status, e.code);
       }
       throw new AzureMlError(
-        l10n.t('Job "{0}" may or may not have been created ({1}). ', input.name, (error as Error).message)
-        + l10n.t('Look for it in the Jobs view before submitting again.'), undefined, 'SubmitOutcomeUnknown');
+        l10n.t('Job "{0}" may or may not have been created ({1}). Look for it in the Jobs view before submitting again.', input.name, (error as Error).message),
+        undefined, 'SubmitOutcomeUnknown');
     }
   }
 }

@@ -119,7 +119,7 @@ export class FormPanel<D, W extends Message, H extends Message> implements vscod
     if (this.disposed) return;
     const message = this.definition.parse(raw, this.currentDraft);
     if (!message) {
-      this.log.warn(`${this.definition.title}: ignored a malformed message from the webview.`);
+      this.log.warn(vscode.l10n.t('{0}: ignored a malformed message from the webview.', this.definition.title));
       return;
     }
     switch (message.type) {
@@ -155,7 +155,7 @@ export class FormPanel<D, W extends Message, H extends Message> implements vscod
         this.post({ type: 'idle' } as H);
         return;
       }
-      this.log.error(`${this.definition.title} failed`, error);
+      this.log.error(vscode.l10n.t('{0} failed', this.definition.title), error);
       this.post({ type: 'idle' } as H);
       this.post({ type: 'status', kind: 'error', message: describeError(error, this.connectionKind()).message } as unknown as H);
     }

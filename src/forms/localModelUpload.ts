@@ -47,7 +47,9 @@ export async function uploadLocalModel(upload: LocalModelUpload): Promise<void> 
   }
   if (result.transferred.files === 0) {
     throw new Error(result.ignored.files + result.ignored.folders > 0
-      ? l10n.t('Nothing to upload: {0} exclude every file of {1}.', result.ignored.rulesFile ?? l10n.t('the ignore rules'), name)
+      ? (result.ignored.rulesFile
+        ? l10n.t('Nothing to upload: {0} excludes every file of {1}.', result.ignored.rulesFile, name)
+        : l10n.t('Nothing to upload: the ignore rules exclude every file of {0}.', name))
       : l10n.t('Nothing to upload: {0} has no files.', name));
   }
 }

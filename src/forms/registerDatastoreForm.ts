@@ -112,7 +112,7 @@ export class RegisterDatastoreForm implements FormDefinition<DatastoreDraft, Dat
       this.knownNames = all.map((d) => d.name);
     } catch (error) {
       // The form works without the list: submit asks the service about the one name it saves.
-      this.context.log.warn(`Register Datastore: could not list the existing datastores: ${String(error)}`);
+      this.context.log.warn(l10n.t('Register Datastore: could not list the existing datastores: {0}', String(error)));
     }
     return this.knownNames ?? [];
   }
@@ -166,7 +166,7 @@ export class RegisterDatastoreForm implements FormDefinition<DatastoreDraft, Dat
       return true;
     }
     const field = fieldOf(result.field, draft);
-    this.context.log.info(`Register Datastore: the storage check failed (${result.code}): ${result.message}`);
+    this.context.log.info(l10n.t('Register Datastore: the storage check failed ({0}): {1}', result.code, result.message));
     panel.post({ type: 'fieldErrors', errors: { [field]: result.message } });
     panel.post({ type: 'status', kind: 'error', message: result.message, field });
     return false;
@@ -199,8 +199,10 @@ export class RegisterDatastoreForm implements FormDefinition<DatastoreDraft, Dat
     const input = toDatastoreInput(draft);
     panel.post({ type: 'busy', message: l10n.t('Registering datastore "{0}"…', input.name) });
     const datastore = await this.context.client.datastores.createOrUpdate(input, { skipValidation: draft.skipValidation });
-    this.context.log.info(`Registered datastore "${datastore.name}" (${datastore.datastoreType}, ${input.accountName}, credentials ${datastore.credentialsType})`
-      + `${draft.skipValidation ? ' without validation' : ''}.`);
+    const logged = [datastore.name, datastore.datastoreType, input.accountName, datastore.credentialsType] as const;
+    this.context.log.info(draft.skipValidation
+      ? l10n.t('Registered datastore "{0}" ({1}, {2}, credentials {3}) without validation.', ...logged)
+      : l10n.t('Registered datastore "{0}" ({1}, {2}, credentials {3}).', ...logged));
     panel.post({ type: 'idle' });
     panel.post({ type: 'saved', message: l10n.t('Registered datastore "{0}".', datastore.name) });
     this.context.onRegistered(datastore);

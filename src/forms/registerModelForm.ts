@@ -111,11 +111,11 @@ export class RegisterModelForm implements FormDefinition<ModelDraft, ModelWebvie
     return this.uploadDatastore;
   }
 
-  private async listed<T>(what: string, load: () => Promise<T[]>): Promise<T[]> {
+  private async listed<T>(failure: (reason: string) => string, load: () => Promise<T[]>): Promise<T[]> {
     try {
       return await load();
     } catch (error) {
-      this.context.log.warn(`Register Model: could not list ${what}: ${String(error)}`);
+      this.context.log.warn(failure(String(error)));
       return [];
     }
   }
@@ -123,9 +123,9 @@ export class RegisterModelForm implements FormDefinition<ModelDraft, ModelWebvie
   async initMessage(draft: ModelDraft): Promise<ModelHostMessage> {
     const { client } = this.context;
     const [experiments, datastores, models, uploadTo] = await Promise.all([
-      this.listed('experiments', () => collectPages((t) => client.runHistory.listExperiments(t ? { continuationToken: t } : {}), maxExperiments)),
-      this.listed('datastores', () => collectPages((t) => client.datastores.list(t ? { continuationToken: t } : {}), maxDatastores)),
-      this.listed('models', () => collectPages((t) => client.models.list(t ? { continuationToken: t } : {}), maxModels)),
+      this.listed((reason) => vscode.l10n.t('Register Model: could not list the experiments: {0}', reason), () => collectPages((t) => client.runHistory.listExperiments(t ? { continuationToken: t } : {}), maxExperiments)),
+      this.listed((reason) => vscode.l10n.t('Register Model: could not list the datastores: {0}', reason), () => collectPages((t) => client.datastores.list(t ? { continuationToken: t } : {}), maxDatastores)),
+      this.listed((reason) => vscode.l10n.t('Register Model: could not list the models: {0}', reason), () => collectPages((t) => client.models.list(t ? { continuationToken: t } : {}), maxModels)),
       this.defaultDatastore().catch(() => undefined),
     ]);
     const options: ModelFormOptions = {
@@ -303,7 +303,7 @@ export class RegisterModelForm implements FormDefinition<ModelDraft, ModelWebvie
     } finally {
       closed.dispose();
     }
-    this.context.log.info(`Uploaded ${localPath} to datastore "${datastore.name}" at ${targetFolder}/.`);
+    this.context.log.info(vscode.l10n.t('Uploaded {0} to datastore "{1}" at {2}/.', localPath, datastore.name, targetFolder));
     return datastoreModelUri(datastore.name, `${targetFolder}/${baseName(localPath)}`, isFolder);
   }
 
@@ -335,7 +335,7 @@ export class RegisterModelForm implements FormDefinition<ModelDraft, ModelWebvie
       ...(draft.description.trim() ? { description: draft.description.trim() } : {}),
       ...(Object.keys(tags).length ? { tags } : {}),
     });
-    this.context.log.info(`Registered model "${registered.name}" version ${registered.version} from ${modelUri}.`);
+    this.context.log.info(vscode.l10n.t('Registered model "{0}" version {1} from {2}.', registered.name, registered.version, modelUri));
     panel.post({ type: 'idle' });
     panel.post({ type: 'saved', message: vscode.l10n.t('Registered model "{0}" version {1}.', registered.name, registered.version) });
     this.context.onRegistered(registered);

@@ -16,7 +16,11 @@ export class ErrorNode extends TreeNode {
     item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
     item.tooltip = this.error.message;
     item.contextValue = 'error';
-    item.accessibilityInformation = { label: vscode.l10n.t('Error: {0} Activate to {1}.', this.error.message, this.error.remedy?.title ?? vscode.l10n.t('retry')) };
+    item.accessibilityInformation = {
+      label: this.error.remedy
+        ? vscode.l10n.t('Error: {0} Activate to {1}.', this.error.message, this.error.remedy.title)
+        : vscode.l10n.t('Error: {0} Activate to retry.', this.error.message),
+    };
     if (this.error.remedy) {
       item.description = `${this.error.remedy.title}…`;
       item.command = { title: this.error.remedy.title, command: this.error.remedy.command };

@@ -45,7 +45,9 @@ export class AzureMlTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
       return await parent.getChildren();
     } catch (error) {
       const described = this.describe(error);
-      this.log.error(`${this.viewId}: could not load ${node ? `children of ${node.id}` : 'the view'}`, error);
+      this.log.error(node
+        ? vscode.l10n.t('{0}: could not load the children of {1}', this.viewId, node.id)
+        : vscode.l10n.t('{0}: could not load the view', this.viewId), error);
       return [new ErrorNode(node, described, () => this.refresh(node))];
     }
   }

@@ -12,10 +12,11 @@ export function registerActiveWorkspaceStatusBar(context: vscode.ExtensionContex
       item.hide();
       return;
     }
-    const where = connections.kind === 'local' ? 'local' : 'Azure';
     item.text = workspace ? `$(beaker) ${workspace.workspaceName}` : vscode.l10n.t('$(beaker) Select Azure ML workspace');
     item.tooltip = workspace
-      ? vscode.l10n.t('Azure ML workspace ({0}): {1}\nResource group {2}, subscription {3}\nClick to change.', where, workspace.workspaceName, workspace.resourceGroup, workspace.subscriptionId)
+      ? (connections.kind === 'local'
+        ? vscode.l10n.t('Azure ML workspace (local): {0}\nResource group {1}, subscription {2}\nClick to change.', workspace.workspaceName, workspace.resourceGroup, workspace.subscriptionId)
+        : vscode.l10n.t('Azure ML workspace (Azure): {0}\nResource group {1}, subscription {2}\nClick to change.', workspace.workspaceName, workspace.resourceGroup, workspace.subscriptionId))
       : vscode.l10n.t('No Azure ML workspace selected. Click to choose one.');
     item.show();
   };

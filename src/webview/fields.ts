@@ -102,13 +102,13 @@ export function textField(o: TextFieldOptions): TextField {
   };
   if (o.suggestions) setSuggestions(o.suggestions);
   if (o.secret) {
-    const reveal = h('button', { type: 'button', class: 'icon-button', 'aria-label': `Show ${o.label.toLowerCase()}`, 'aria-pressed': 'false', title: l10n.t('Show') }, icon('eye'));
+    // A toggle button keeps its name; aria-pressed says whether the value is shown.
+    const reveal = h('button', { type: 'button', class: 'icon-button', 'aria-label': l10n.t('Show {0}', o.label), 'aria-pressed': 'false', title: l10n.t('Show') }, icon('eye'));
     reveal.addEventListener('click', () => {
       const showing = input.type === 'text';
       input.type = showing ? 'password' : 'text';
       reveal.setAttribute('aria-pressed', String(!showing));
-      reveal.title = showing ? 'Show' : 'Hide';
-      reveal.setAttribute('aria-label', `${showing ? 'Show' : 'Hide'} ${o.label.toLowerCase()}`);
+      reveal.title = showing ? l10n.t('Show') : l10n.t('Hide');
       reveal.replaceChildren(icon(showing ? 'eye' : 'eye-closed'));
     });
     actions.append(reveal);

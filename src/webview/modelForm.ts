@@ -196,7 +196,9 @@ function build(form: ModelForm, opts: ModelFormOptions): ModelFormView {
     showModelInfo(model: ModelChoice, exists: boolean): void {
       if (model.name !== form.draft.name.trim()) return;
       modelNote.textContent = exists
-        ? l10n.t('Existing model{0}: this registers a new version.', model.latestVersion ? l10n.t(', latest version {0}', model.latestVersion) : '')
+        ? (model.latestVersion
+          ? l10n.t('Existing model, latest version {0}: this registers a new version.', model.latestVersion)
+          : l10n.t('Existing model: this registers a new version.'))
         : l10n.t('A new model.');
       if (!errors.editedFields.includes('version') && model.nextVersion) {
         version.setValue(model.nextVersion);

@@ -104,7 +104,7 @@ describe('e2e: the extension in Dutch (code-server --locale nl)', function () {
     const panel = page.locator('.part.panel');
     await panel.getByText(`Uitvoering ${jobName} in de lokale werkruimte local`).first().waitFor();
     // The summary: last in the run log, and in a notification.
-    await page.locator('.notifications-toasts').getByText(`Uitvoering ${jobName}: Completed na `).first().waitFor();
+    await page.locator('.notifications-toasts').getByText(`Uitvoering ${jobName}: Voltooid na `).first().waitFor();
     await moveMouseAway(page);
     await saveScreenshot(page, 'azureml-nl-run');
   });

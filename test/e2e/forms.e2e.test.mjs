@@ -146,6 +146,14 @@ describe('e2e: the registration forms, filled in as a user does', function () {
     await page.keyboard.press('Tab');
     await page.keyboard.type(blobContainer);
     await form.getByRole('textbox', { name: 'Account key' }).fill(devStorageAccount.key);
+    // The reveal button is a toggle: one translated name, aria-pressed says whether the key shows.
+    const reveal = form.getByRole('button', { name: 'Show Account key', exact: true });
+    assert.equal(await reveal.getAttribute('aria-pressed'), 'false');
+    await reveal.click();
+    assert.equal(await form.getByRole('textbox', { name: 'Account key' }).getAttribute('type'), 'text');
+    assert.equal(await reveal.getAttribute('aria-pressed'), 'true');
+    await reveal.click();
+    assert.equal(await form.getByRole('textbox', { name: 'Account key' }).getAttribute('type'), 'password');
     await form.getByLabel('Description').fill('Training data for the fraud model, registered from the e2e test.');
     await form.getByRole('button', { name: 'Add Tag' }).click();
     await page.keyboard.type('team');

@@ -127,7 +127,7 @@ describe('Submit and watch runs in a real extension host, against the local work
     const text = watch.log.text;
     const epochs = text.split('\n').filter((l) => l.startsWith('epoch '));
     assert.deepEqual(epochs, Array.from({ length: 10 }, (_, i) => `epoch ${i}`), 'every line once, in order');
-    assert.match(text, /Status: (NotStarted|Preparing|Running)[\s\S]*Status: Completed/, 'status changes are printed as they happen');
+    assert.match(text, /Status: (Not started|Preparing|Running)[\s\S]*Status: Completed/, 'status changes are printed as they happen');
     assert.doesNotMatch(text, /Warning: .*is not used/, 'the first environment offered is the one the local workspace runs with');
     const logDuration = new RegExp(`Run ${firstJob.jobName}: Completed after (\\d+s)\\.`).exec(text)?.[1];
     assert.ok(logDuration, 'the run log ends with the duration');

@@ -13,7 +13,7 @@ export const setDefaultDatastore: CommandFactory = (context) => async (node?: Da
       .map((d) => ({ label: d.name, description: datastoreLocation(d), value: d }))),
     { title: vscode.l10n.t('Set Default Datastore'), placeHolder: vscode.l10n.t('The datastore to make the workspace default') });
   await client.datastores.setDefault(datastore.name);
-  context.log.info(`Datastore "${datastore.name}" is now the default of workspace "${workspace.workspaceName}".`);
+  context.log.info(vscode.l10n.t('Datastore "{0}" is now the default of workspace "{1}".', datastore.name, workspace.workspaceName));
   context.views.datastores.refresh();
   void vscode.window.showInformationMessage(vscode.l10n.t('"{0}" is now the default datastore of {1}.', datastore.name, workspace.workspaceName));
   return datastore.name;

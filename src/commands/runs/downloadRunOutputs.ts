@@ -44,8 +44,8 @@ export const downloadRunOutputs = (context: CommandContext) => async (arg?: unkn
   const bytes = parts.reduce((sum, p) => sum + p.bytes, 0);
   for (const part of parts) {
     // Names come from the service: quoted, so an odd one can't pass for other lines of the log.
-    if (part.skipped) context.log.warn(`Run ${jobName}: output ${JSON.stringify(part.name)} not downloaded: ${part.skipped}`);
-    for (const failed of part.failed) context.log.warn(`Run ${jobName}: ${JSON.stringify(`${part.name}/${failed.path}`)} not downloaded: ${failed.reason}`);
+    if (part.skipped) context.log.warn(vscode.l10n.t('Run {0}: output {1} not downloaded: {2}', jobName, JSON.stringify(part.name), part.skipped));
+    for (const failed of part.failed) context.log.warn(vscode.l10n.t('Run {0}: {1} not downloaded: {2}', jobName, JSON.stringify(`${part.name}/${failed.path}`), failed.reason));
   }
   const failures = parts.reduce((sum, p) => sum + p.failed.length, 0);
   if (failures > 0) void vscode.window.showWarningMessage(vscode.l10n.t('{0} files of run {1} could not be downloaded; the Azure ML log lists them.', failures, jobName), vscode.l10n.t('Show Log'))

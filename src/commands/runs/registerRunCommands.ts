@@ -44,11 +44,14 @@ export function registerRunCommands(extensionContext: vscode.ExtensionContext, c
   if (pending.length > 0) {
     const names = pending.map((r) => r.jobName).join(', ');
     void vscode.window.showInformationMessage(
-      vscode.l10n.t('Azure ML was following {0} when VS Code closed: {1}.', pending.length === 1 ? vscode.l10n.t('a run') : `${pending.length} runs`, names), vscode.l10n.t('Tail Again'))
+      pending.length === 1
+        ? vscode.l10n.t('Azure ML was following a run when VS Code closed: {0}.', names)
+        : vscode.l10n.t('Azure ML was following {0} runs when VS Code closed: {1}.', pending.length, names),
+      vscode.l10n.t('Tail Again'))
       .then((choice) => {
         if (choice !== vscode.l10n.t('Tail Again')) return;
         reattach().then((watches) => watches.at(-1)?.log.show(), (error: unknown) => {
-          context.log.error('Following the runs again failed', error);
+          context.log.error(vscode.l10n.t('Following the runs again failed'), error);
           void vscode.window.showErrorMessage(vscode.l10n.t('Could not follow the runs again: {0}', (error as Error).message));
         });
       });

@@ -5,6 +5,7 @@ import type { ActiveWorkspace } from '../../connection/connection';
 import { loadAzureModules } from '../../connection/loadAzureModules';
 import type { RunSummary } from '../../core/runLogTailer';
 import { clockPrefix, runSummaryLines } from '../../core/runSummaryText';
+import { runStatusText } from '../../core/runStatusText';
 import type { Log } from '../../ui/log';
 import { RunLog } from '../../ui/runLog';
 import { RunStatusBar } from '../../ui/runStatusBar';
@@ -115,12 +116,12 @@ export class RunWatchers implements vscode.Disposable {
         onStatus: ({ status, details }) => {
           watch.status = status;
           watch.runStart = details.startTime ?? watch.runStart;
-          log.appendLines([vscode.l10n.t('{0} Status: {1}', clockPrefix(), status)]);
+          log.appendLines([vscode.l10n.t('{0} Status: {1}', clockPrefix(), runStatusText(status))]);
           this.showInStatusBar(watch);
           this.scheduleTreeRefresh();
         },
         onLines: (lines) => log.appendLines(lines),
-        onWarning: (message) => log.appendLines([`${clockPrefix()} Warning: ${message}`]),
+        onWarning: (message) => log.appendLines([vscode.l10n.t('{0} Warning: {1}', clockPrefix(), message)]),
       },
     });
     watch.done = this.follow(client, watch, tailer);
@@ -135,7 +136,7 @@ export class RunWatchers implements vscode.Disposable {
       if (watch.controller.signal.aborted) return undefined;
       const message = error instanceof Error ? error.message : String(error);
       watch.log.appendLines([vscode.l10n.t('{0} Stopped following the run: {1}', clockPrefix(), message), vscode.l10n.t('Use "Tail Run" on the run to follow it again.')]);
-      this.log.error(`Following run ${watch.jobName} failed`, error);
+      this.log.error(vscode.l10n.t('Following run {0} failed', watch.jobName), error);
       watch.controller.abort();
       return undefined;
     }

@@ -76,7 +76,7 @@ async function environmentItems(ctx: ScriptPickContext, remembered: string | und
     }
   } catch (error) {
     // The local workspace has no environments of its own; Azure may refuse the listing.
-    ctx.log.info(`Workspace environments not listed: ${(error as Error).message}`);
+    ctx.log.info(l10n.t('Workspace environments not listed: {0}', (error as Error).message));
   }
   items.push({ label: l10n.t('$(edit) Enter an environment…'), description: l10n.t('azureml:<name>:<version>, azureml:<name>@latest or an id'), value: { enter: true } });
   return items;

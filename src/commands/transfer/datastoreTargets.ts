@@ -49,7 +49,7 @@ export async function pickDatastore(context: CommandContext, title: string): Pro
     datastores.sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || a.name.localeCompare(b.name));
     return datastores.map((d) => ({
       label: d.name,
-      description: [typeLabels[d.datastoreType] ?? d.datastoreType, d.isDefault ? 'default' : undefined].filter(Boolean).join(' · '),
+      description: [typeLabels[d.datastoreType] ?? d.datastoreType, d.isDefault ? l10n.t('default') : undefined].filter(Boolean).join(' · '),
       detail: `${d.accountName ?? ''}/${d.containerName ?? d.fileShareName ?? d.filesystem ?? ''}`,
       value: d,
     }));

@@ -24,10 +24,10 @@ export const downloadDatastoreFolder: CommandFactory = (context) => async (node?
   const place = localPathForRemoteName(parent, folderName);
   if (!place.ok) throw new Error(l10n.t('"{0}" can\'t be a local folder name ({1}); download a folder inside it instead.', folderName, place.reason));
   const localRoot = place.localPath;
-  const policy = await pickPolicy(prompts, `Download ${label}`, 'local folder');
+  const policy = await pickPolicy(prompts, l10n.t('Download {0}', label), 'local folder');
   const storage = await target.access.open();
   const sdk = await loadAzureModules();
-  const result = await withTransferProgress(context, `Downloading ${label}`, (options) =>
+  const result = await withTransferProgress(context, l10n.t('Downloading {0}', label), (options) =>
     sdk.downloadFromDatastore({ storage, remotePath, localRoot, policy }, options));
   reportTransfer(context, result);
   return result;

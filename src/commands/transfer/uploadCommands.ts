@@ -58,7 +58,8 @@ export const uploadToDatastore: CommandFactory = (context) => async (uri?: vscod
     : uri ? [uri.fsPath]
     : [await pickLocalFolder(context.prompts, { title: l10n.t('Upload to Datastore'), openLabel: l10n.t('Upload') })];
   const selection = await planUpload(chosen);
-  const target = await pickDatastore(context, l10n.t('Upload {0}{1} to…', path.basename(chosen[0]!), chosen.length > 1 ? l10n.t(' and {0} more', chosen.length - 1) : ''));
+  const first = path.basename(chosen[0]!);
+  const target = await pickDatastore(context, chosen.length > 1 ? l10n.t('Upload {0} and {1} more to…', first, chosen.length - 1) : l10n.t('Upload {0} to…', first));
   return uploadSelection(context, selection, target);
 };
 

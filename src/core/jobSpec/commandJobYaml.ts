@@ -51,8 +51,8 @@ function modeOf(value: unknown, where: string): string | undefined {
 function checkCloudPath(value: string, where: string): string {
   if (/^(azureml:|https?:\/\/|wasbs?:\/\/|abfss?:\/\/|adl:\/\/)/i.test(value)) return value;
   throw new JobSpecError(
-    l10n.t('{0} points at the local path "{1}". Upload it to a datastore first and use ', where, value)
-    + l10n.t('"azureml://datastores/<datastore>/paths/<path>" (or a registered data asset, "azureml:<name>:<version>").'));
+    l10n.t('{0} points at the local path "{1}". Upload it to a datastore first and use "azureml://datastores/<datastore>/paths/<path>" (or a registered data asset, "azureml:<name>:<version>").',
+      where, value));
 }
 
 function inputOf(name: string, raw: unknown): JobInputSpec {
@@ -195,8 +195,8 @@ export async function commandJobFromYaml(text: string, yamlPath: string, context
   const name = optionalText(doc, 'name');
   const experimentName = optionalText(doc, 'experiment_name') ?? toServiceName(path.basename(yamlDir), 'Default');
   if (!jobNamePattern.test(experimentName)) {
-    throw new JobSpecError(l10n.t('experiment_name "{0}" is not a valid experiment name: ', experimentName)
-      + l10n.t('use only letters, digits, hyphens (-) and underscores (_), starting with a letter or digit.'));
+    throw new JobSpecError(l10n.t('experiment_name "{0}" is not a valid experiment name: use only letters, digits, hyphens (-) and underscores (_), starting with a letter or digit.',
+      experimentName));
   }
   const job: JobDraft['job'] = { command: command.trim(), environmentId, experimentName };
   if (name !== undefined) job.name = name;

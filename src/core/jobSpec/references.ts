@@ -19,9 +19,7 @@ const armIdPattern = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\
 export function parseEnvironmentReference(value: unknown): EnvironmentReference {
   if (value !== null && typeof value === 'object') {
     throw new JobSpecError(
-      l10n.t('Inline environments (an image or conda file in the job file) are not supported here: register the environment in the ')
-      + l10n.t('workspace and refer to it as "azureml:<name>:<version>" or "azureml:<name>@latest", or use a curated one ')
-      + l10n.t('("azureml://registries/azureml/environments/<name>/labels/latest").'));
+      l10n.t('Inline environments (an image or conda file in the job file) are not supported here: register the environment in the workspace and refer to it as "azureml:<name>:<version>" or "azureml:<name>@latest", or use a curated one ("azureml://registries/azureml/environments/<name>/labels/latest").'));
   }
   if (typeof value !== 'string' || value.trim() === '') throw new JobSpecError(l10n.t('The job has no environment: set "environment".'));
   const text = value.trim();

@@ -39,8 +39,8 @@ function element(xml: string, name: string): string | undefined {
 export function parseBlobListPage(xml: string): BlobListPage {
   // Without its end the page may have lost blobs and its NextMarker: a partial listing would pass for a whole one.
   if (!/<EnumerationResults[\s>]/.test(xml) || !/<\/EnumerationResults>\s*$/.test(xml)) {
-    throw new AzureMlError(l10n.t('The storage answered with a listing that was cut off or is not a blob listing: try again; ')
-      + l10n.t('if it keeps happening, a proxy or the network in between may be answering instead of Azure Storage.'), 200, 'InvalidResponse');
+    throw new AzureMlError(l10n.t('The storage answered with a listing that was cut off or is not a blob listing: try again; if it keeps happening, a proxy or the network in between may be answering instead of Azure Storage.'),
+      200, 'InvalidResponse');
   }
   const blobs: ListedBlob[] = [];
   const starts = /<Blob>\s*<Name( Encoded="true")?>([^<]*)<\/Name>/g;

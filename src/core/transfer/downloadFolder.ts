@@ -116,7 +116,7 @@ class FolderDownload {
       if (run.stopped) break;
       const target = this.checked(entry);
       if (!target.ok) {
-        if (target.reason) run.result.notTransferred.push({ path: entry.name, reason: `refused: ${target.reason}` });
+        if (target.reason) run.result.notTransferred.push({ path: entry.name, reason: l10n.t('refused: {0}', target.reason) });
         continue;
       }
       if (entry.kind === 'folder') await jobs.add(() => this.createFolder(entry.name, target.localPath));

@@ -3,11 +3,14 @@ import { formatBytes } from '../format';
 import type { TransferProgress, TransferResult } from './types';
 
 const count = (n: number): string => n.toLocaleString('en-US');
-const files = (n: number): string => `${count(n)} file${n === 1 ? '' : 's'}`;
+/** "1 file", "20 files": a whole noun phrase, so a translation can put it anywhere in its sentence. */
+const files = (n: number): string => (n === 1 ? l10n.t('1 file') : l10n.t('{0} files', count(n)));
+const folders = (n: number): string => (n === 1 ? l10n.t('1 folder') : l10n.t('{0} folders', count(n)));
 
 function seconds(ms: number): string {
   const s = ms / 1000;
-  return s < 10 ? `${s.toFixed(1)} s` : s < 120 ? `${Math.round(s)} s` : l10n.t('{0} min {1} s', Math.floor(s / 60), Math.round(s % 60));
+  if (s < 10) return l10n.t('{0} s', s.toFixed(1));
+  return s < 120 ? l10n.t('{0} s', Math.round(s)) : l10n.t('{0} min {1} s', Math.floor(s / 60), Math.round(s % 60));
 }
 
 /** `datastore/folder`, or the datastore alone for its root. */
@@ -16,40 +19,90 @@ export function remoteLabel(result: Pick<TransferResult, 'datastoreName' | 'remo
 }
 
 /**
- * "All 20 files unchanged: nothing to upload to ds/folder", when every file found was skipped
+ * "All 20 files are unchanged: nothing to upload to ds/folder", when every file found was skipped
  * (a re-upload where nothing changed); undefined when anything moved, failed or was refused.
  */
 function nothingToDo(result: TransferResult): string | undefined {
   const { unchanged, existing } = result.skipped;
   if (result.fatal || result.canceled || result.transferred.files > 0 || unchanged + existing === 0) return undefined;
   if (result.failed.length > 0 || result.notTransferred.length > 0) return undefined;
-  const how = existing === 0 ? 'unchanged' : unchanged === 0 ? 'already there' : `unchanged or already there (${count(unchanged)} unchanged)`;
   const total = unchanged + existing;
-  const all = total === 1 ? 'The only file' : `All ${count(total)} files`;
-  const up = result.direction === 'upload';
-  return `${all} ${total === 1 ? 'is' : 'are'} ${how}: nothing to ${up ? 'upload to' : 'download from'} ${remoteLabel(result)}`;
+  const where = remoteLabel(result);
+  if (result.direction === 'upload') {
+    if (total === 1) return unchanged === 1 ? l10n.t('The only file is unchanged: nothing to upload to {0}', where) : l10n.t('The only file is already there: nothing to upload to {0}', where);
+    if (existing === 0) return l10n.t('All {0} files are unchanged: nothing to upload to {1}', count(total), where);
+    if (unchanged === 0) return l10n.t('All {0} files are already there: nothing to upload to {1}', count(total), where);
+    return l10n.t('All {0} files are unchanged or already there ({1} unchanged): nothing to upload to {2}', count(total), count(unchanged), where);
+  }
+  if (total === 1) return unchanged === 1 ? l10n.t('The only file is unchanged: nothing to download from {0}', where) : l10n.t('The only file is already there: nothing to download from {0}', where);
+  if (existing === 0) return l10n.t('All {0} files are unchanged: nothing to download from {1}', count(total), where);
+  if (unchanged === 0) return l10n.t('All {0} files are already there: nothing to download from {1}', count(total), where);
+  return l10n.t('All {0} files are unchanged or already there ({1} unchanged): nothing to download from {2}', count(total), count(unchanged), where);
+}
+
+function canceledHeadline(result: TransferResult): string {
+  const n = result.transferred.files;
+  const where = remoteLabel(result);
+  const bytes = formatBytes(result.transferred.bytes);
+  if (result.direction === 'upload') {
+    return result.foundAll
+      ? l10n.t('Upload canceled: {0} of {1} files uploaded to {2} ({3}); nothing else was written.', count(n), count(result.filesFound), where, bytes)
+      : l10n.t('Upload canceled: {0} uploaded to {1} ({2}); nothing else was written.', files(n), where, bytes);
+  }
+  return result.foundAll
+    ? l10n.t('Download canceled: {0} of {1} files downloaded from {2} ({3}); nothing else was written.', count(n), count(result.filesFound), where, bytes)
+    : l10n.t('Download canceled: {0} downloaded from {1} ({2}); nothing else was written.', files(n), where, bytes);
 }
 
 /** One sentence for a notification. */
 export function summaryHeadline(result: TransferResult): string {
   const up = result.direction === 'upload';
-  const where = up ? `to ${remoteLabel(result)}` : `from ${remoteLabel(result)}`;
-  const moved = `${files(result.transferred.files)} (${formatBytes(result.transferred.bytes)})`;
+  const where = remoteLabel(result);
+  const moved = files(result.transferred.files);
+  const bytes = formatBytes(result.transferred.bytes);
   if (result.fatal) {
-    return `${result.fatal.message}${result.transferred.files > 0 ? ` ${moved} had been ${up ? 'uploaded' : 'downloaded'} before it stopped.` : ''}`;
+    if (result.transferred.files === 0) return result.fatal.message;
+    const one = result.transferred.files === 1;
+    const n = count(result.transferred.files);
+    const before = up
+      ? (one ? l10n.t('1 file ({0}) had been uploaded before it stopped.', bytes) : l10n.t('{0} files ({1}) had been uploaded before it stopped.', n, bytes))
+      : (one ? l10n.t('1 file ({0}) had been downloaded before it stopped.', bytes) : l10n.t('{0} files ({1}) had been downloaded before it stopped.', n, bytes));
+    return `${result.fatal.message} ${before}`;
   }
-  if (result.canceled) {
-    const of = result.foundAll ? ` of ${count(result.filesFound)}` : '';
-    return l10n.t('{0} canceled: {1}{2} files {3} {4} ', up ? 'Upload' : 'Download', count(result.transferred.files), of, up ? 'uploaded' : 'downloaded', where)
-      + l10n.t('({0}); nothing else was written.', formatBytes(result.transferred.bytes));
-  }
+  if (result.canceled) return canceledHeadline(result);
+  const nothing = nothingToDo(result);
+  // Each clause stands alone ("3 skipped"), so the list reads right in any language.
+  const parts = [nothing ?? (up ? l10n.t('Uploaded {0} ({1}) to {2}', moved, bytes, where) : l10n.t('Downloaded {0} ({1}) from {2}', moved, bytes, where))];
   const skipped = result.skipped.existing + result.skipped.unchanged;
-  const parts = [nothingToDo(result) ?? `${up ? 'Uploaded' : 'Downloaded'} ${moved} ${where}`];
-  if (skipped > 0 && !nothingToDo(result)) parts.push(`skipped ${count(skipped)}`);
-  if (result.ignored.files + result.ignored.folders > 0) parts.push(`ignored ${count(result.ignored.files + result.ignored.folders)}`);
-  if (result.failed.length > 0) parts.push(`${count(result.failed.length)} failed`);
+  if (skipped > 0 && !nothing) parts.push(l10n.t('{0} skipped', count(skipped)));
+  const ignored = result.ignored.files + result.ignored.folders;
+  if (ignored > 0) parts.push(l10n.t('{0} ignored', count(ignored)));
+  if (result.failed.length > 0) parts.push(l10n.t('{0} failed', count(result.failed.length)));
   if (result.notTransferred.length > 0) parts.push(l10n.t('{0} refused or left out', count(result.notTransferred.length)));
   return `${parts.join('; ')}.`;
+}
+
+function refusedSentence(result: TransferResult, refused: number): string {
+  const prefix = l10n.t('refused: {0}', '');
+  const first = result.notTransferred[0]!.reason;
+  const reason = first.startsWith(prefix) ? first.slice(prefix.length) : first;
+  return refused === 1
+    ? l10n.t('1 remote name was refused ({0}); the other files were downloaded. Rename it in the datastore to download it.', reason)
+    : l10n.t('{0} remote names were refused (the first: {1}); the other files were downloaded. Rename them in the datastore to download them.', count(refused), reason);
+}
+
+function failedSentence(result: TransferResult): string {
+  const failed = result.failed.length;
+  const first = shown(result.failed[0]!.path);
+  const reason = result.failed[0]!.reason;
+  if (result.direction === 'upload') {
+    return failed === 1
+      ? l10n.t('1 file failed ({0}: {1}); fix that, then run the same upload again to retry it.', first, reason)
+      : l10n.t('{0} files failed ({1}: {2}); fix that, then run the same upload again to retry them.', count(failed), first, reason);
+  }
+  return failed === 1
+    ? l10n.t('1 file failed ({0}: {1}); fix that, then run the same download again to retry it.', first, reason)
+    : l10n.t('{0} files failed ({1}: {2}); fix that, then run the same download again to retry them.', count(failed), first, reason);
 }
 
 /**
@@ -61,17 +114,8 @@ export function unfinishedSentence(result: TransferResult): string | undefined {
   if (result.fatal || result.canceled) return undefined;
   const parts: string[] = [];
   const refused = result.direction === 'download' ? result.notTransferred.length : 0;
-  if (refused > 0) {
-    const one = refused === 1;
-    const reason = result.notTransferred[0]!.reason.replace(/^refused: /, '');
-    parts.push(l10n.t('{0} remote name{1} refused ({2}{3}); the other files were downloaded. ', count(refused), one ? ' was' : 's were', one ? '' : 'the first: ', reason)
-      + l10n.t('Rename {0} in the datastore to download {1}.', one ? 'it' : 'them', one ? 'it' : 'them'));
-  }
-  const failed = result.failed.length;
-  if (failed > 0) {
-    parts.push(l10n.t('{0} failed ({1}: {2}); ', files(failed), shown(result.failed[0]!.path), result.failed[0]!.reason)
-      + l10n.t('fix that, then run the same {0} again to retry {1}.', result.direction, failed === 1 ? 'it' : 'them'));
-  }
+  if (refused > 0) parts.push(refusedSentence(result, refused));
+  if (result.failed.length > 0) parts.push(failedSentence(result));
   return parts.length > 0 ? parts.join(' ') : undefined;
 }
 
@@ -89,38 +133,56 @@ function listed(items: ReadonlyArray<{ path: string; reason: string }>): string[
   return lines;
 }
 
+/** "Upload of … finished after 3.2 s.": one whole sentence per direction and ending. */
+function firstLine(result: TransferResult): string {
+  const took = seconds(result.elapsedMs);
+  const remote = remoteLabel(result);
+  const local = result.localRoot;
+  if (result.direction === 'upload') {
+    if (result.fatal) return l10n.t('Upload of {0} to {1} stopped after {2}.', local, remote, took);
+    if (result.canceled) return l10n.t('Upload of {0} to {1} canceled after {2}.', local, remote, took);
+    return l10n.t('Upload of {0} to {1} finished after {2}.', local, remote, took);
+  }
+  if (result.fatal) return l10n.t('Download of {0} to {1} stopped after {2}.', remote, local, took);
+  if (result.canceled) return l10n.t('Download of {0} to {1} canceled after {2}.', remote, local, took);
+  return l10n.t('Download of {0} to {1} finished after {2}.', remote, local, took);
+}
+
 /** The full summary, for the output channel and the terminal. */
 export function summaryLines(result: TransferResult): string[] {
   const up = result.direction === 'upload';
   const rate = result.elapsedMs > 0 ? result.transferred.bytes / (result.elapsedMs / 1000) : 0;
-  const state = result.fatal ? 'stopped' : result.canceled ? 'canceled' : 'finished';
-  const lines = [
-    up
-      ? l10n.t('Upload of {0} to {1} {2} after {3}.', result.localRoot, remoteLabel(result), state, seconds(result.elapsedMs))
-      : l10n.t('Download of {0} to {1} {2} after {3}.', remoteLabel(result), result.localRoot, state, seconds(result.elapsedMs)),
-  ];
+  const lines = [firstLine(result)];
   if (result.fatal) lines.push(l10n.t('  stopped by: {0}', result.fatal.message));
   // Stopped before any file was found (no such folder, no access): counts of nothing say nothing.
   if (result.fatal && result.filesFound === 0 && result.failed.length === 0 && result.notTransferred.length === 0) return lines;
   const nothing = nothingToDo(result);
+  const moved = [files(result.transferred.files), formatBytes(result.transferred.bytes), formatBytes(Math.round(rate))] as const;
   if (nothing) lines.push(`  ${nothing}.`);
-  else lines.push(`  ${up ? 'uploaded' : 'downloaded'}: ${files(result.transferred.files)}, ${formatBytes(result.transferred.bytes)} (${formatBytes(Math.round(rate))}/s)`);
+  else lines.push(up ? l10n.t('  uploaded: {0}, {1} ({2}/s)', ...moved) : l10n.t('  downloaded: {0}, {1} ({2}/s)', ...moved));
   if (result.canceled || result.fatal) {
     const notReached = result.filesFound - result.transferred.files - result.skipped.existing - result.skipped.unchanged - result.failed.length;
-    if (notReached > 0) lines.push(l10n.t('  not reached: {0}{1} (nothing was written for them)', files(notReached), result.foundAll ? '' : ' found so far'));
+    if (notReached > 0) {
+      lines.push(result.foundAll
+        ? l10n.t('  not reached: {0} (nothing was written for them)', files(notReached))
+        : l10n.t('  not reached: {0} found so far (nothing was written for them)', files(notReached)));
+    }
   }
   if (result.skipped.unchanged + result.skipped.existing > 0) {
     lines.push(l10n.t('  skipped: {0} unchanged, {1} already there ({2})', count(result.skipped.unchanged), count(result.skipped.existing), formatBytes(result.skipped.bytes)));
   }
   if (up) {
-    const rules = result.ignored.rulesFile ? l10n.t('by {0}; ', result.ignored.rulesFile) : '';
-    lines.push(l10n.t('  ignored: {0} and {1} folder{2} ({3}.git is always left out)', files(result.ignored.files), count(result.ignored.folders), result.ignored.folders === 1 ? '' : 's', rules));
+    const ignoredFiles = files(result.ignored.files);
+    const ignoredFolders = folders(result.ignored.folders);
+    lines.push(result.ignored.rulesFile
+      ? l10n.t('  ignored: {0} and {1} (by {2}; .git is always left out)', ignoredFiles, ignoredFolders, result.ignored.rulesFile)
+      : l10n.t('  ignored: {0} and {1} (.git is always left out)', ignoredFiles, ignoredFolders));
   }
   if (result.emptyFolders > 0) lines.push(l10n.t('  empty folders created: {0}', count(result.emptyFolders)));
-  lines.push(`  failed: ${count(result.failed.length)}`);
+  lines.push(l10n.t('  failed: {0}', count(result.failed.length)));
   lines.push(...listed(result.failed));
   if (result.notTransferred.length > 0) {
-    lines.push(`  ${up ? 'not uploaded' : 'refused'}: ${count(result.notTransferred.length)}`);
+    lines.push(up ? l10n.t('  not uploaded: {0}', count(result.notTransferred.length)) : l10n.t('  refused: {0}', count(result.notTransferred.length)));
     lines.push(...listed(result.notTransferred));
   }
   return lines;
@@ -136,6 +198,6 @@ export function progressMessage(progress: TransferProgress): string {
     : formatBytes(progress.bytesDone);
   const parts = [filesPart, bytesPart];
   if (progress.bytesPerSecond > 0) parts.push(`${formatBytes(Math.round(progress.bytesPerSecond))}/s`);
-  if (progress.secondsLeft !== undefined) parts.push(`${seconds(progress.secondsLeft * 1000)} left`);
+  if (progress.secondsLeft !== undefined) parts.push(l10n.t('{0} left', seconds(progress.secondsLeft * 1000)));
   return parts.join(' · ');
 }

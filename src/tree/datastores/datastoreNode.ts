@@ -48,7 +48,8 @@ export class DatastoreNode extends TreeNode {
         : vscode.l10n.t('Datastore {0}, {1}, {2}', d.name, typeNames[d.datastoreType] ?? d.datastoreType, datastoreLocation(d)),
     };
     const tooltip = new vscode.MarkdownString();
-    tooltip.appendMarkdown(`**${d.name}**${d.isDefault ? ' (default)' : ''}\n\n`);
+    const heading = d.isDefault ? vscode.l10n.t('**{0}** (default)', d.name) : `**${d.name}**`;
+    tooltip.appendMarkdown(`${heading}\n\n`);
     tooltip.appendMarkdown(`${typeNames[d.datastoreType] ?? d.datastoreType}  \n`);
     tooltip.appendMarkdown(vscode.l10n.t('Location: {0}  \nCredentials: {1}', datastoreLocation(d), d.credentialsType));
     if (d.description) tooltip.appendMarkdown(`\n\n${d.description}`);

@@ -68,8 +68,8 @@ export class StorageFileNode extends TreeNode {
     item.resourceUri = vscode.Uri.from({ scheme: 'azureml-datastore', authority: this.datastoreName, path: `/${this.entry.path}` });
     item.description = this.entry.size !== undefined ? formatBytes(this.entry.size) : undefined;
     item.contextValue = 'datastoreFile';
-    item.tooltip = [this.entry.path, this.entry.size !== undefined ? `${this.entry.size} bytes` : undefined,
-      this.entry.lastModified ? `Modified ${formatTimestamp(this.entry.lastModified)}` : undefined].filter(Boolean).join('\n');
+    item.tooltip = [this.entry.path, this.entry.size !== undefined ? vscode.l10n.t('{0} bytes', this.entry.size) : undefined,
+      this.entry.lastModified ? vscode.l10n.t('Modified {0}', formatTimestamp(this.entry.lastModified) ?? '') : undefined].filter(Boolean).join('\n');
     return item;
   }
 }

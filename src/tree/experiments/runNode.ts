@@ -52,9 +52,9 @@ export class RunNode extends TreeNode {
     ];
     tooltip.appendMarkdown(rows.filter(([, v]) => v).map(([k, v]) => `${k}: ${v}`).join('  \n'));
     if (job.command) tooltip.appendCodeblock(job.command, 'shell');
-    if (details?.error) tooltip.appendMarkdown(`\n\n**Error:** ${details.error.message}`);
+    if (details?.error) tooltip.appendMarkdown('\n\n').appendMarkdown(vscode.l10n.t('**Error:** {0}', details.error.message));
     const tags = Object.entries(job.tags);
-    if (tags.length) tooltip.appendMarkdown(`\n\nTags: ${tags.map(([k, v]) => `\`${k}=${v}\``).join(' ')}`);
+    if (tags.length) tooltip.appendMarkdown('\n\n').appendMarkdown(vscode.l10n.t('Tags: {0}', tags.map(([k, v]) => `\`${k}=${v}\``).join(' ')));
     item.tooltip = tooltip;
     return item;
   }

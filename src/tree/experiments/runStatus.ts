@@ -15,26 +15,7 @@ export function runState(status: string): RunState {
   return states[status] ?? 'unknown';
 }
 
-/** A service status as the user reads it (the service's own word when it is not one of these). */
-export function runStatusText(status: string): string {
-  switch (status) {
-    case 'NotStarted': return vscode.l10n.t('Not started');
-    case 'Starting': return vscode.l10n.t('Starting');
-    case 'Provisioning': return vscode.l10n.t('Provisioning');
-    case 'Preparing': return vscode.l10n.t('Preparing');
-    case 'Queued': return vscode.l10n.t('Queued');
-    case 'Running': return vscode.l10n.t('Running');
-    case 'Finalizing': return vscode.l10n.t('Finalizing');
-    case 'CancelRequested': return vscode.l10n.t('Cancel requested');
-    case 'Completed': return vscode.l10n.t('Completed');
-    case 'Failed': return vscode.l10n.t('Failed');
-    case 'NotResponding': return vscode.l10n.t('Not responding');
-    case 'Canceled': return vscode.l10n.t('Canceled');
-    case 'Paused': return vscode.l10n.t('Paused');
-    case 'Submitted': return vscode.l10n.t('Submitted');
-    default: return status;
-  }
-}
+export { runStatusText } from '../../core/runStatusText';
 
 export function isActiveRunState(state: RunState): boolean {
   return state === 'queued' || state === 'running';

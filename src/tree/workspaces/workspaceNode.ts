@@ -41,7 +41,8 @@ export class WorkspaceNode extends TreeNode {
       ].filter(Boolean).join(', '),
     };
     const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**${w.name}**${active ? ' (active)' : ''}\n\n`);
+    const heading = active ? vscode.l10n.t('**{0}** (active)', w.name) : `**${w.name}**`;
+    tooltip.appendMarkdown(`${heading}\n\n`);
     tooltip.appendMarkdown(vscode.l10n.t('Resource group: {0}  \nLocation: {1}  \nSubscription: {2}', w.resourceGroup, w.location ?? '—', w.subscriptionId));
     if (w.description) tooltip.appendMarkdown(`\n\n${w.description}`);
     item.tooltip = tooltip;
