@@ -65,7 +65,8 @@ const cases: Case[] = [
   // account keys on a blob container
   { name: 'an account key of another account (upload)', datastore: 'key_wrong', kind: 'blob', credentials: () => key(wrongKey), direction: 'upload', says: rejectedKey },
   { name: 'an account key of another account (download)', datastore: 'key_wrong', kind: 'blob', credentials: () => key(wrongKey), direction: 'download', says: rejectedKey },
-  { name: 'an account key that is not base64', datastore: 'key_garbled', kind: 'blob', credentials: () => key('this is not a key!'), direction: 'upload', says: /account key of datastore "key_garbled" is not base64 text.*update the datastore's credentials/ },
+  // The client never sees the key (it asks for an expiring SAS, which the workspace signs with it), so the storage's refusal is what it can report.
+  { name: 'an account key that is not base64', datastore: 'key_garbled', kind: 'blob', credentials: () => key('this is not a key!'), direction: 'upload', says: rejectedKey },
   { name: 'an account key cut short', datastore: 'key_short', kind: 'blob', credentials: () => key(devStorageAccount.key.slice(0, 40)), direction: 'download', says: rejectedKey },
   { name: 'an account key with one character mistyped', datastore: 'key_typo', kind: 'blob', credentials: () => key(`${devStorageAccount.key.slice(0, 10)}${devStorageAccount.key[10] === 'A' ? 'B' : 'A'}${devStorageAccount.key.slice(11)}`), direction: 'download', says: rejectedKey },
   { name: 'a container that does not exist', datastore: 'no_container', kind: 'blob', credentials: () => key(devStorageAccount.key), place: 'nosuchcontainer', direction: 'upload', says: /container "nosuchcontainer" of storage account "devstoreaccount1" of datastore "no_container" does not exist: create it or point the datastore at one that does/ },
