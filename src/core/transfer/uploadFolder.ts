@@ -56,7 +56,7 @@ class FolderUpload {
   constructor(private readonly run: TransferRun, private readonly store: RemoteStore, private readonly target: string,
     private readonly policy: ExistingFilePolicy) {
     const { maxConcurrency, maxInFlightBytes } = run.tuning;
-    this.scheduler = new TransferScheduler({ maxConcurrency, maxInFlightBytes });
+    this.scheduler = new TransferScheduler({ maxConcurrency, maxInFlightBytes, ...(run.concurrency ? { adaptive: run.concurrency } : {}) });
     this.buffers = new BufferPool(store.partSize, Math.ceil(maxInFlightBytes / store.partSize) + 1);
   }
 
