@@ -153,6 +153,7 @@ function makeFiles(folder, count, size) {
 
 function worker(workerPath, job) {
   const result = spawnSync(node, [workerPath, JSON.stringify({ ...job, blobEndpoint })], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (process.env.AZML_BENCH_WORKER_STDERR && result.stderr) log(result.stderr.trim());
   if (result.status !== 0) throw new Error(`worker ${job.mode} failed: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   return JSON.parse(result.stdout.trim().split('\n').pop());
 }
@@ -304,7 +305,7 @@ try {
     const toolRuns = {
       engine: (t) => {
         const measured = worker(workerPath, { mode: 'engine', dataDir, datastore: t.datastore, folder, prefix: 'data', ...(engineTuning ? { tuning: engineTuning } : {}) });
-        if (measured.failed) throw new Error(`${measured.failed} files failed`);
+        if (measured.failed) throw new Error(`${measured.failed} files failed (${measured.reasons.join('; ')})`);
         return { ms: measured.ms, rss: measured.maxRssMiB };
       },
       cli: (t) => ({ ms: timed(node, [path.join(root, 'dist', 'cli.js'), 'upload', folder, '--datastore', t.datastore, '--target', 'data', '--local', '--data', cliDataDir, '--json']) }),

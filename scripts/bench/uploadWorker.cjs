@@ -30,7 +30,8 @@ async function engine(storage) {
   const result = await uploadToDatastore(
     { storage, localRoot: job.folder, targetPath: job.prefix, policy: job.policy ?? 'skipUnchanged' },
     job.tuning ? { tuning: job.tuning } : {});
-  return { ms: performance.now() - started, files: result.transferred.files + result.skipped.unchanged, bytes: result.transferred.bytes, failed: result.failed.length + (result.fatal ? 1 : 0) };
+  return { ms: performance.now() - started, files: result.transferred.files + result.skipped.unchanged, bytes: result.transferred.bytes, failed: result.failed.length + (result.fatal ? 1 : 0),
+    reasons: [...result.failed.slice(0, 3).map((f) => `${f.path}: ${f.reason}`), ...(result.fatal ? [result.fatal.message] : [])] };
 }
 
 /** What a first script would do: one file after the other with the SDK's uploadFile. */

@@ -23,13 +23,16 @@ export interface RequestSample {
 }
 
 /**
- * The number of requests a transfer keeps in flight, adapted to the link, in the manner of TCP
- * Vegas: per window (about one limit's worth of answers) it compares the window's mean latency
- * with the lowest seen (the link's own round trip, without queueing).
- * - Not inflated (under 1.5× the lowest + 5 ms) and the limit was used: grows by a quarter, so a
- *   link 80 ms away reaches hundreds in flight within a second or two.
- * - Inflated past 2× the lowest + 10 ms (requests queue at the service or on this machine): shrinks
- *   towards where it was not, by at most 30% per window, not below `latencyFloor`.
+ * The number of requests a transfer keeps in flight, adapted to the link. Per window (about one
+ * limit's worth of answers) it compares the window's mean latency with the lowest seen (the
+ * link's own round trip, without queueing), as TCP Vegas does, and the window's answers per
+ * second with those before its last change (what a bulk transfer is after):
+ * - Latency not inflated (under 1.5× the lowest + 5 ms) and the limit used: grows by a quarter, so
+ *   a link 80 ms away reaches hundreds in flight within a second or two.
+ * - Latency inflated (past 2× the lowest + 10 ms: requests queue at the service or on this
+ *   machine): if the last growth raised the answers per second by 10% or more, it still pays,
+ *   and grows by a tenth; if it did not, that growth is undone (a fifth less), and the limit
+ *   holds there, trying a tenth more every 10 windows. Never below `latencyFloor` for latency.
  * - A 429 or 503 from the service (each retry attempt counts): halves at once, down to 1, and
  *   does not grow again until the answer's Retry-After has passed and one clean window followed.
  * - Free memory under `lowMemoryBytes` at the end of a window: halves, down to 1.
@@ -39,6 +42,7 @@ export interface RequestSample {
 export class ConcurrencyLimit {
   private current: number;
   private lowestLatency = Infinity;
+  private windowStart: number | undefined;
   private windowSamples = 0;
   private windowLatencySum = 0;
   private windowLowest = Infinity;
@@ -46,6 +50,8 @@ export class ConcurrencyLimit {
   private windows = 0;
   private throttledInWindow = false;
   private holdUntil = 0;
+  /** The last change by latency and throughput, and the answers per second before it. */
+  private last: { action: 'grow' | 'shrink' | 'hold'; rateBefore: number; windows: number } = { action: 'hold', rateBefore: 0, windows: 0 };
   private readonly listeners = new Set<() => void>();
 
   constructor(private readonly options: ConcurrencyLimitOptions, private readonly now: () => number = () => performance.now()) {
@@ -64,12 +70,14 @@ export class ConcurrencyLimit {
 
   /** A request answered (successfully or not, but not throttled). */
   sample(sample: RequestSample): void {
+    const now = this.now();
+    this.windowStart ??= now - sample.latencyMs;
     this.windowSamples++;
     this.windowLatencySum += sample.latencyMs;
     this.windowLowest = Math.min(this.windowLowest, sample.latencyMs);
     this.lowestLatency = Math.min(this.lowestLatency, sample.latencyMs);
     this.windowPeakInFlight = Math.max(this.windowPeakInFlight, sample.inFlight);
-    if (this.windowSamples >= Math.max(8, this.limit)) this.endWindow();
+    if (this.windowSamples >= Math.max(8, this.limit)) this.endWindow(now);
   }
 
   /** The service answered 429 or 503: back off at once. `retryAfterMs` from its Retry-After, if any. */
@@ -77,16 +85,19 @@ export class ConcurrencyLimit {
     this.holdUntil = Math.max(this.holdUntil, this.now() + retryAfterMs);
     if (this.throttledInWindow) return;
     this.throttledInWindow = true;
+    this.last = { action: 'shrink', rateBefore: 0, windows: 0 };
     this.set(Math.max(1, this.current / 2));
   }
 
-  private endWindow(): void {
+  private endWindow(now: number): void {
     const mean = this.windowLatencySum / this.windowSamples;
+    const rate = this.windowSamples / Math.max(1, now - (this.windowStart ?? now));
     const base = this.lowestLatency;
     const used = this.windowPeakInFlight >= 0.8 * this.limit;
     const throttled = this.throttledInWindow;
     this.windows++;
     if (this.windows % 20 === 0) this.lowestLatency = this.windowLowest;
+    this.windowStart = now;
     this.windowSamples = 0;
     this.windowLatencySum = 0;
     this.windowLowest = Infinity;
@@ -94,18 +105,26 @@ export class ConcurrencyLimit {
     this.throttledInWindow = false;
 
     if (this.options.freeMemory() < this.options.lowMemoryBytes) {
+      this.last = { action: 'shrink', rateBefore: rate, windows: 0 };
       this.set(Math.max(1, this.current / 2));
       return;
     }
-    if (throttled || this.now() < this.holdUntil) return;
-    if (mean > 2 * base + 10) {
-      if (this.current > this.options.latencyFloor) {
-        const towards = Math.max(0.7, (2 * base + 10) / mean);
-        this.set(Math.max(this.options.latencyFloor, this.current * towards));
-      }
+    if (throttled || now < this.holdUntil || !used) return;
+    const grow = (factor: number): void => {
+      this.last = { action: 'grow', rateBefore: rate, windows: 0 };
+      this.set(Math.min(this.options.max, Math.max(this.current + 1, this.current * factor)));
+    };
+    if (mean <= 1.5 * base + 5) return grow(1.25);
+    if (mean <= 2 * base + 10) return;
+    const { last } = this;
+    last.windows++;
+    if (last.action === 'grow' && rate >= 1.1 * last.rateBefore) return grow(1.1);
+    if (last.action === 'grow') {
+      this.last = { action: 'shrink', rateBefore: rate, windows: 0 };
+      if (this.current > this.options.latencyFloor) this.set(Math.max(this.options.latencyFloor, this.current * 0.8));
       return;
     }
-    if (used && mean <= 1.5 * base + 5) this.set(Math.min(this.options.max, Math.max(this.current + 1, this.current * 1.25)));
+    if (last.windows >= 10) grow(1.1);
   }
 
   private set(value: number): void {
