@@ -21,6 +21,8 @@ export interface TransferTuning {
   blobSingleRequestLimit: number;
   /** Block size for large blobs (raised per file when a file would need over 50,000 blocks). */
   blobBlockSize: number;
+  /** Blobs per listing request (the service's most is 5,000). */
+  blobListPageSize: number;
   /** Files found ahead of the transfer, so totals are known early. */
   readAheadEntries: number;
 }
@@ -34,13 +36,16 @@ export const defaultTuning: TransferTuning = {
   maxInFlightBytes: 64 * 1024 * 1024,
   blobSingleRequestLimit: 8 * 1024 * 1024,
   blobBlockSize: 8 * 1024 * 1024,
+  blobListPageSize: 5000,
   readAheadEntries: 10_000,
 };
 
 /** The engine's view of a datastore's storage. */
 export function remoteStoreFor(storage: DatastoreStorage, tuning: TransferTuning): RemoteStore {
   return storage.kind === 'blob'
-    ? new BlobStore(storage.container, { singleRequestLimit: tuning.blobSingleRequestLimit, partSize: tuning.blobBlockSize })
+    ? new BlobStore(storage.container, {
+      singleRequestLimit: tuning.blobSingleRequestLimit, partSize: tuning.blobBlockSize, listPageSize: tuning.blobListPageSize,
+    })
     : new ShareStore(storage.share);
 }
 
