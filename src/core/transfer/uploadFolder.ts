@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DatastoreStorage } from '../../azure/datastoreStorage';
+import { BackgroundMd5 } from './backgroundMd5';
 import { loadIgnoreRules } from './ignoreRules';
 import { BufferPool, md5OfFile, md5OfSmallFile, readWholeFile, syncReadLimit } from './localFiles';
 import { walkLocal, type LocalEntry } from './localWalk';
@@ -54,6 +55,7 @@ export async function uploadToDatastore(request: UploadRequest, options: Transfe
 class FolderUpload {
   private readonly scheduler: TransferScheduler;
   private readonly buffers: BufferPool;
+  private readonly md5 = new BackgroundMd5();
   /** What the listing found so far; undefined when overwriting (nothing to compare). */
   private remote: RemoteIndex | undefined;
 
@@ -135,6 +137,7 @@ class FolderUpload {
       await found.return?.();
       await jobs.drain();
       await listing;
+      await this.md5.close();
     }
   }
 
@@ -282,8 +285,8 @@ class FolderUpload {
     try {
       await run.storage('write', (signal) => store.ensureFolder(remoteParent(fullName), signal));
       const upload = await run.storage('write', (signal) => store.startLarge(fullName, file.size, this.overwrite, signal));
+      const hash = md5 ? undefined : this.md5.file();
       try {
-        const hash = md5 ? undefined : createHash('md5');
         await sendInParts({
           file: handle, size: file.size, partSize: partSizeFor(store, file.size), scheduler: this.scheduler, buffers: this.buffers, hash,
           send: (index, offset, data, signal) => run.storage('write', (own) => upload.sendPart(index, offset, data, own), signal),
@@ -296,10 +299,13 @@ class FolderUpload {
         if ((await handle.stat()).size !== file.size) {
           throw Object.assign(new Error(l10n.t('the file changed while it was uploaded')), { code: 'FileChanged' });
         }
-        const outcome = await run.storage('write', (signal) => upload.complete(md5 ?? hash!.digest(), signal));
+        const whole = md5 ?? await hash!.digest();
+        const outcome = await run.storage('write', (signal) => upload.complete(whole, signal));
         if (outcome === 'exists') run.skippedFile('existing', 0);
         else run.transferredFile(file.size);
       } catch (error) {
+        // Frees the hash of the part already sent; its digest is not wanted.
+        if (hash) void hash.digest().catch(() => undefined);
         await upload.abandon();
         throw error;
       }
