@@ -73,26 +73,40 @@ describe('adaptive concurrency limit', () => {
     assert.ok(limit.limit >= 32, `limit ${limit.limit}`);
   });
 
-  it('halves at once on a throttled answer (down to 1, below the floor) and waits out Retry-After before growing again', () => {
-    const { limit, clock, window } = limitWith({ initial: 64 });
+  it('shrinks by twice the share of throttled attempts (at most half), down to 1 when throttling persists, and grows again once it stops', () => {
+    const { limit, window } = limitWith({ initial: 100 });
     window(20);
-    assert.equal(limit.limit, 80);
-    limit.throttled(1000);
-    assert.equal(limit.limit, 40);
-    limit.throttled(1000);
-    assert.equal(limit.limit, 40, 'several throttled answers in one window halve once');
+    assert.equal(limit.limit, 125);
+    for (let i = 0; i < 5; i++) limit.throttled();
     window(20);
-    for (let i = 0; i < 6; i++) {
-      limit.throttled(1000);
+    // 5 of 130 attempts throttled: 125 × (1 - 10/130).
+    assert.equal(limit.limit, 115);
+    for (let i = 0; i < 200; i++) limit.throttled();
+    window(20);
+    assert.equal(limit.limit, 57, 'at most half per window');
+    for (let round = 0; round < 10; round++) {
+      for (let i = 0; i < 4; i++) limit.throttled();
       window(20);
     }
-    assert.equal(limit.limit, 1);
-    clock.now += 500;
+    assert.equal(limit.limit, 1, 'a third of attempts throttled, window after window: one at a time');
     window(20);
-    assert.equal(limit.limit, 1, 'still inside Retry-After');
-    clock.now += 600;
-    window(20);
-    assert.equal(limit.limit, 2, 'grows again once Retry-After has passed');
+    assert.equal(limit.limit, 2, 'a clean window: grows again');
+  });
+
+  it('settles at a handful in flight when throttling is scattered (6% of attempts)', () => {
+    const { limit, window } = limitWith({ initial: 64 });
+    let attempts = 0;
+    const seen: number[] = [];
+    for (let round = 0; round < 300; round++) {
+      const count = Math.max(8, limit.limit);
+      for (let i = 0; i < count; i++) {
+        // Every 17th attempt throttled, spread evenly.
+        if (++attempts % 17 === 0) limit.throttled();
+      }
+      window(20);
+      if (round >= 200) seen.push(limit.limit);
+    }
+    assert.ok(Math.min(...seen) >= 4 && Math.max(...seen) <= 32, `between ${Math.min(...seen)} and ${Math.max(...seen)}`);
   });
 
   it('halves when the machine runs short of memory', () => {

@@ -33,8 +33,10 @@ export interface RequestSample {
  *   machine): if the last growth raised the answers per second by 10% or more, it still pays,
  *   and grows by a tenth; if it did not, that growth is undone (a fifth less), and the limit
  *   holds there, trying a tenth more every 10 windows. Never below `latencyFloor` for latency.
- * - A 429 or 503 from the service (each retry attempt counts): halves at once, down to 1, and
- *   does not grow again until the answer's Retry-After has passed and one clean window followed.
+ * - 429 or 503 answers from the service (each retry attempt counts; the SDK's retry waits out
+ *   their Retry-After): the window does not grow, and shrinks by twice the share of its attempts
+ *   that were throttled (by at most half), down to 1. Scattered throttling so settles where a
+ *   window is often clean (a handful in flight), persistent throttling goes down to one at a time.
  * - Free memory under `lowMemoryBytes` at the end of a window: halves, down to 1.
  * The lowest latency is forgotten every 20 windows (it becomes that window's lowest), so a link
  * that got slower is not mistaken for queueing forever.
@@ -48,8 +50,7 @@ export class ConcurrencyLimit {
   private windowLowest = Infinity;
   private windowPeakInFlight = 0;
   private windows = 0;
-  private throttledInWindow = false;
-  private holdUntil = 0;
+  private windowThrottles = 0;
   /** The last change by latency and throughput, and the answers per second before it. */
   private last: { action: 'grow' | 'shrink' | 'hold'; rateBefore: number; windows: number } = { action: 'hold', rateBefore: 0, windows: 0 };
   private readonly listeners = new Set<() => void>();
@@ -80,13 +81,9 @@ export class ConcurrencyLimit {
     if (this.windowSamples >= Math.max(8, this.limit)) this.endWindow(now);
   }
 
-  /** The service answered 429 or 503: back off at once. `retryAfterMs` from its Retry-After, if any. */
-  throttled(retryAfterMs = 0): void {
-    this.holdUntil = Math.max(this.holdUntil, this.now() + retryAfterMs);
-    if (this.throttledInWindow) return;
-    this.throttledInWindow = true;
-    this.last = { action: 'shrink', rateBefore: 0, windows: 0 };
-    this.set(Math.max(1, this.current / 2));
+  /** The service answered an attempt 429 or 503. */
+  throttled(): void {
+    this.windowThrottles++;
   }
 
   private endWindow(now: number): void {
@@ -94,7 +91,8 @@ export class ConcurrencyLimit {
     const rate = this.windowSamples / Math.max(1, now - (this.windowStart ?? now));
     const base = this.lowestLatency;
     const used = this.windowPeakInFlight >= 0.8 * this.limit;
-    const throttled = this.throttledInWindow;
+    const throttles = this.windowThrottles;
+    const attempts = this.windowSamples + throttles;
     this.windows++;
     if (this.windows % 20 === 0) this.lowestLatency = this.windowLowest;
     this.windowStart = now;
@@ -102,14 +100,19 @@ export class ConcurrencyLimit {
     this.windowLatencySum = 0;
     this.windowLowest = Infinity;
     this.windowPeakInFlight = 0;
-    this.throttledInWindow = false;
+    this.windowThrottles = 0;
 
     if (this.options.freeMemory() < this.options.lowMemoryBytes) {
       this.last = { action: 'shrink', rateBefore: rate, windows: 0 };
       this.set(Math.max(1, this.current / 2));
       return;
     }
-    if (throttled || now < this.holdUntil || !used) return;
+    if (throttles > 0) {
+      this.last = { action: 'shrink', rateBefore: rate, windows: 0 };
+      this.set(Math.max(1, this.current * Math.max(0.5, 1 - (2 * throttles) / attempts)));
+      return;
+    }
+    if (!used) return;
     const grow = (factor: number): void => {
       this.last = { action: 'grow', rateBefore: rate, windows: 0 };
       this.set(Math.min(this.options.max, Math.max(this.current + 1, this.current * factor)));

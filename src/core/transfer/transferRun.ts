@@ -98,8 +98,8 @@ export class TransferRun {
   private async observed<T>(access: StorageAccess, own: AbortSignal, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const limit = this.concurrency;
     if (!limit) return call(own);
-    observeAttempts(own, (status, retryAfterMs) => {
-      if (status === 429 || status === 503) limit.throttled(retryAfterMs);
+    observeAttempts(own, (status) => {
+      if (status === 429 || status === 503) limit.throttled();
     });
     const inFlight = ++this.requestsInFlight;
     const started = performance.now();
