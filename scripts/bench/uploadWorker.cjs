@@ -1,6 +1,7 @@
 // One measured upload, in its own process so its peak memory is its own. upload.mjs bundles this
 // file with esbuild (like dist/cli.js) and runs the bundle, so nothing but the upload is measured.
-// argv[2]: JSON { mode: 'engine'|'naive'|'raw', dataDir, datastore, folder, prefix, policy?, concurrency?, rawFiles?, rawSize?, tuning? }
+// argv[2]: JSON { mode: 'engine'|'naive'|'raw', dataDir, datastore, folder, prefix, policy?, concurrency?, rawFiles?, rawSize?, tuning?, blobEndpoint? }
+// blobEndpoint: where storage requests go instead of the local workspace's own (the delaying proxy).
 // Prints one JSON line: { ms, files, bytes, maxRssMiB, failed }.
 const { readdirSync, readFileSync, statSync } = require('node:fs');
 const path = require('node:path');
@@ -12,7 +13,8 @@ const { uploadToDatastore } = require('../../src/core/transfer/uploadFolder.ts')
 const job = JSON.parse(process.argv[2]);
 
 async function storageOf() {
-  const { workspaceClient } = connectLocalWorkspace(await readDiscoveryFile(job.dataDir));
+  const connection = await readDiscoveryFile(job.dataDir);
+  const { workspaceClient } = connectLocalWorkspace(job.blobEndpoint ? { ...connection, blobEndpoint: job.blobEndpoint } : connection);
   return openDatastoreForTransfer(workspaceClient, await workspaceClient.datastores.get(job.datastore), undefined);
 }
 
@@ -28,7 +30,8 @@ async function engine(storage) {
   const result = await uploadToDatastore(
     { storage, localRoot: job.folder, targetPath: job.prefix, policy: job.policy ?? 'skipUnchanged' },
     job.tuning ? { tuning: job.tuning } : {});
-  return { ms: performance.now() - started, files: result.transferred.files + result.skipped.unchanged, bytes: result.transferred.bytes, failed: result.failed.length + (result.fatal ? 1 : 0) };
+  return { ms: performance.now() - started, files: result.transferred.files + result.skipped.unchanged, bytes: result.transferred.bytes, failed: result.failed.length + (result.fatal ? 1 : 0),
+    reasons: [...result.failed.slice(0, 3).map((f) => `${f.path}: ${f.reason}`), ...(result.fatal ? [result.fatal.message] : [])] };
 }
 
 /** What a first script would do: one file after the other with the SDK's uploadFile. */

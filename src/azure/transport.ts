@@ -4,6 +4,7 @@ import {
 } from '@azure/core-rest-pipeline';
 import { AzureMlError, toAzureMlError } from './errors';
 import { bypassesProxy, clearProxyRoutes, route } from './networkRoute';
+import { retryAfterMs } from './retryGaps';
 import { defaultNetworkSettings, networkSettingsFromEnvironment, type CallKind, type NetworkSettings } from './networkSettings';
 import { monitoredStream, ProgressWatchdog, slicedBody } from './progressWatchdog';
 
@@ -102,6 +103,19 @@ function untrustedCertificateError(service: string, url: string, code: string): 
     undefined, 'UntrustedCertificate');
 }
 
+/** What one attempt of a request was answered: its status and Retry-After in ms (0 when absent). */
+export type AttemptObserver = (status: number, retryAfterMs: number) => void;
+
+const attemptObservers = new WeakMap<object, AttemptObserver>();
+
+/**
+ * Reports the answer of every attempt (retries included, which the caller never sees) of the
+ * requests sent with `signal`: how the transfer engine learns it is being throttled.
+ */
+export function observeAttempts(signal: AbortSignal, observer: AttemptObserver): void {
+  attemptObservers.set(signal, observer);
+}
+
 async function sendWithWatchdog(
   request: PipelineRequest,
   settings: NetworkSettings,
@@ -125,6 +139,10 @@ async function sendWithWatchdog(
     const sending = route(request, settings, next);
     sending.catch(() => undefined);
     const response = await Promise.race([sending, watchdog.ended]);
+    if (callerSignal) {
+      const retryAfter = response.headers.get('retry-after');
+      attemptObservers.get(callerSignal)?.(response.status, retryAfter ? retryAfterMs(retryAfter, 0) : 0);
+    }
     if (response.readableStreamBody) {
       watchdog.progress();
       const body = monitoredStream(response.readableStreamBody, () => watchdog.progress());

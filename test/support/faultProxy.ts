@@ -64,6 +64,10 @@ export class FaultSchedule {
   private readonly history = new Map<string, RequestHistory>();
   /** Turned off to set up or check state without faults. */
   enabled = true;
+  /** Requests being answered by the proxies of this schedule right now. */
+  inFlight = 0;
+  /** When set, every request is added in the order it arrived, with the requests in flight with it (itself included). */
+  requestLog: Array<{ key: string; inFlight: number }> | undefined;
 
   constructor(options: FaultScheduleOptions) {
     this.options = {
@@ -191,6 +195,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     });
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    schedule.inFlight++;
+    res.once('close', () => schedule.inFlight--);
+    schedule.requestLog?.push({ key: requestKey(options.name, req), inFlight: schedule.inFlight });
     const body = await readBody(req);
     const bearer = /^Bearer\s/i.test(req.headers.authorization ?? '');
     const fault = schedule.decide(requestKey(options.name, req), bearer ? allowed : allowed.filter((k) => k !== 'expiredToken'));

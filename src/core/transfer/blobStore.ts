@@ -8,6 +8,8 @@ import type { LargeUpload, RemoteEntry, RemoteStore, WriteOutcome } from './remo
 export interface BlobStoreTuning {
   singleRequestLimit: number;
   partSize: number;
+  /** Blobs per listing request (the service's most is 5,000). */
+  listPageSize?: number;
 }
 
 /** Put Blob with `If-None-Match: *` answers one of these when the blob is already there. */
@@ -28,9 +30,11 @@ function base64(bytes: Uint8Array | undefined): string | undefined {
 export class BlobStore implements RemoteStore {
   readonly kind = 'blob';
   readonly singleRequestLimit: number;
+  /** Blob listings are in name order (Azure Storage's documented order, UTF-8 bytes). */
+  readonly listsInNameOrder = true;
   readonly partSize: number;
 
-  constructor(private readonly container: ContainerClient, tuning: BlobStoreTuning) {
+  constructor(private readonly container: ContainerClient, private readonly tuning: BlobStoreTuning) {
     this.singleRequestLimit = tuning.singleRequestLimit;
     this.partSize = tuning.partSize;
   }
@@ -43,7 +47,7 @@ export class BlobStore implements RemoteStore {
 
   async* list(folder: string, signal: AbortSignal): AsyncIterable<RemoteEntry> {
     const prefix = folder ? `${folder}/` : '';
-    for await (const blob of listBlobsQuickly(this.container, prefix, signal)) {
+    for await (const blob of listBlobsQuickly(this.container, prefix, signal, this.tuning.listPageSize)) {
       const name = blob.name.slice(prefix.length);
       // Folder markers: ADLS Gen2 directories (hdi_isfolder) and names ending in "/" that some tools write.
       if (blob.isFolder || name.endsWith('/')) {

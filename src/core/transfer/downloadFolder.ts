@@ -68,7 +68,9 @@ class FolderDownload {
 
   constructor(private readonly run: TransferRun, private readonly storage: DatastoreStorage, private readonly store: RemoteStore,
     private readonly remote: string, private readonly localRoot: string, private readonly policy: ExistingFilePolicy) {
-    this.scheduler = new TransferScheduler({ maxConcurrency: run.tuning.maxConcurrency, maxInFlightBytes: run.tuning.maxInFlightBytes });
+    this.scheduler = new TransferScheduler({
+      maxConcurrency: run.tuning.maxConcurrency, maxInFlightBytes: run.tuning.maxInFlightBytes, ...(run.concurrency ? { adaptive: run.concurrency } : {}),
+    });
   }
 
   /** Makes the local folder (once) and answers its real path. */

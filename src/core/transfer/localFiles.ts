@@ -55,7 +55,10 @@ export async function readExactly(file: fs.FileHandle, buffer: Buffer, length: n
   }
 }
 
-/** Block buffers, reused so a large file's upload keeps memory flat instead of leaving it to the GC. */
+/**
+ * Block buffers, reused so a large file's upload keeps memory flat instead of leaving it to the GC.
+ * Shared (SharedArrayBuffer), so the MD5 worker hashes them in place (BackgroundMd5).
+ */
 export class BufferPool {
   private readonly free: Buffer[] = [];
 
@@ -63,7 +66,7 @@ export class BufferPool {
 
   take(length: number): Buffer {
     if (length > this.size) return Buffer.allocUnsafe(length);
-    return this.free.pop() ?? Buffer.allocUnsafe(this.size);
+    return this.free.pop() ?? Buffer.from(new SharedArrayBuffer(this.size));
   }
 
   give(buffer: Buffer): void {

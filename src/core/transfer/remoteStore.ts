@@ -37,6 +37,8 @@ export interface RemoteStore {
   readonly partSize: number;
   /** Why a name cannot be stored here, or undefined. */
   nameProblem(fullName: string): string | undefined;
+  /** Whether `list` answers in name order (UTF-8 bytes), so a name it has passed and not listed is not there. */
+  readonly listsInNameOrder: boolean;
   /** Every file (and, for shares, folder) below `folder`, names relative to it. */
   list(folder: string, signal: AbortSignal): AsyncIterable<RemoteEntry>;
   /** The stored Content-MD5 of a file (file share listings do not carry it). */

@@ -8,6 +8,8 @@ export interface SchedulerLimits {
   maxConcurrency: number;
   /** Bytes of request bodies held in memory at the same time. */
   maxInFlightBytes: number;
+  /** A limit that moves (ConcurrencyLimit); then maxConcurrency is only its ceiling. */
+  adaptive?: { readonly limit: number; onChange(listener: () => void): () => void };
 }
 
 interface Waiter {
@@ -33,6 +35,12 @@ export class TransferScheduler {
 
   constructor(readonly limits: SchedulerLimits) {
     if (limits.maxConcurrency < 1 || limits.maxInFlightBytes < 1) throw new RangeError(l10n.t('Scheduler limits must be positive.'));
+    limits.adaptive?.onChange(() => this.pump());
+  }
+
+  /** Requests allowed in flight now. */
+  get concurrency(): number {
+    return Math.max(1, Math.min(this.limits.maxConcurrency, this.limits.adaptive?.limit ?? Infinity));
   }
 
   get active(): number {
@@ -88,7 +96,7 @@ export class TransferScheduler {
   }
 
   private fits(bytes: number): boolean {
-    if (this.running >= this.limits.maxConcurrency) return false;
+    if (this.running >= this.concurrency) return false;
     return this.running === 0 || this.bytesInFlight + bytes <= this.limits.maxInFlightBytes;
   }
 

@@ -1,6 +1,6 @@
-import type { Hash } from 'node:crypto';
 import type { promises as fs } from 'node:fs';
 import { onAbort } from './abortSignals';
+import type { FileHash } from './backgroundMd5';
 import { readExactly, type BufferPool } from './localFiles';
 import type { TransferScheduler } from './scheduler';
 
@@ -10,8 +10,8 @@ export interface PartsToSend {
   partSize: number;
   scheduler: TransferScheduler;
   buffers: BufferPool;
-  /** Updated with every part in order, unless the file's MD5 is known already. */
-  hash: Hash | undefined;
+  /** Updated with every part in order (off the event loop), unless the file's MD5 is known already. */
+  hash: FileHash | undefined;
   /** Sends one part; parts go out in parallel, in any order. */
   send(index: number, offset: number, data: Buffer, signal: AbortSignal): Promise<void>;
   /** A part arrived. */
@@ -51,8 +51,10 @@ export async function sendInParts(parts: PartsToSend): Promise<void> {
         throw error;
       }
       const data = buffer.subarray(0, length);
-      parts.hash?.update(data);
-      sends.push(parts.send(index, offset, data, fileAbort.signal).then(() => parts.sent(length), fail).finally(done));
+      // The buffer goes back to the pool once it is both sent and hashed.
+      const hashed = parts.hash?.update(data).catch(fail);
+      const sent = parts.send(index, offset, data, fileAbort.signal).then(() => parts.sent(length), fail);
+      sends.push(Promise.all([sent, hashed]).then(done));
     }
   } catch (error) {
     fail(error);

@@ -26,6 +26,8 @@ function base64(bytes: Uint8Array | undefined): string | undefined {
 export class ShareStore implements RemoteStore {
   readonly kind = 'file';
   readonly singleRequestLimit = maxShareRangeSize;
+  /** Listed folder by folder: a name is known absent only once the whole listing is in. */
+  readonly listsInNameOrder = false;
   readonly partSize = maxShareRangeSize;
   private readonly folders = new Map<string, Promise<void>>();
 

@@ -1,6 +1,9 @@
 import type { Datastore } from '../../azure/domain';
 import { toAzureMlError, type AzureMlError } from '../../azure/errors';
+import { freemem } from 'node:os';
+import { observeAttempts } from '../../azure/transport';
 import { withChildSignal } from './abortSignals';
+import { ConcurrencyLimit } from './concurrencyLimit';
 import { transferStoppingError, type StorageAccess } from './accessErrors';
 import { localErrorReason } from './localFiles';
 import { ProgressTracker } from './progressTracker';
@@ -28,6 +31,9 @@ export class TransferRun {
   readonly result: TransferResult;
   readonly tracker: ProgressTracker;
   readonly tuning: TransferTuning;
+  /** Requests in flight, adapted to the link; undefined when tuned to a fixed number. */
+  readonly concurrency: ConcurrencyLimit | undefined;
+  private requestsInFlight = 0;
   private readonly controller = new AbortController();
   private readonly started = performance.now();
   private readonly unlink: () => void;
@@ -40,6 +46,13 @@ export class TransferRun {
     private readonly options: TransferOptions,
   ) {
     this.tuning = { ...defaultTuning, ...options.tuning };
+    const { maxConcurrency, initialConcurrency, latencyFloorConcurrency, lowMemoryBytes } = this.tuning;
+    this.concurrency = this.tuning.adaptiveConcurrency
+      ? new ConcurrencyLimit({
+        initial: Math.min(initialConcurrency, maxConcurrency), max: maxConcurrency,
+        latencyFloor: Math.min(latencyFloorConcurrency, maxConcurrency), lowMemoryBytes, freeMemory: freemem,
+      })
+      : undefined;
     this.result = {
       direction, datastoreName: datastore.name, remotePath, localRoot,
       transferred: { files: 0, bytes: 0 },
@@ -68,13 +81,35 @@ export class TransferRun {
    * default); an error that every file would meet stops the whole transfer.
    */
   storage<T>(access: StorageAccess, call: (signal: AbortSignal) => Promise<T>, signal: AbortSignal = this.signal): Promise<T> {
-    return withChildSignal(signal, async (own) => call(own)).catch((error: unknown) => {
+    return withChildSignal(signal, (own) => this.observed(access, own, call)).catch((error: unknown) => {
       if (!this.stopped) {
         const stopping = transferStoppingError(error, this.datastore, access);
         if (stopping) this.stop(stopping);
       }
       throw error;
     });
+  }
+
+  /**
+   * Tells the concurrency limit what a request saw: every 429/503 attempt (the SDK's retries
+   * included), and the latency of reads and writes that succeeded (a listing page is not a
+   * request of the transfer's kind).
+   */
+  private async observed<T>(access: StorageAccess, own: AbortSignal, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const limit = this.concurrency;
+    if (!limit) return call(own);
+    observeAttempts(own, (status) => {
+      if (status === 429 || status === 503) limit.throttled();
+    });
+    const inFlight = ++this.requestsInFlight;
+    const started = performance.now();
+    try {
+      const answer = await call(own);
+      if (access !== 'list') limit.sample({ latencyMs: performance.now() - started, inFlight });
+      return answer;
+    } finally {
+      this.requestsInFlight--;
+    }
   }
 
   stop(error: AzureMlError): void {

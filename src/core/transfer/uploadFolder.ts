@@ -3,10 +3,12 @@ import { createHash } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DatastoreStorage } from '../../azure/datastoreStorage';
+import { BackgroundMd5 } from './backgroundMd5';
 import { loadIgnoreRules } from './ignoreRules';
 import { BufferPool, md5OfFile, md5OfSmallFile, readWholeFile, syncReadLimit } from './localFiles';
 import { walkLocal, type LocalEntry } from './localWalk';
 import { readAhead } from './readAhead';
+import { RemoteIndex, type Existing } from './remoteIndex';
 import type { RemoteStore } from './remoteStore';
 import { controlCharacter } from './pathSafety';
 import { joinRemote, normalizeRemoteFolder, remoteParent } from './remotePaths';
@@ -28,7 +30,9 @@ export interface UploadRequest {
 }
 
 type FileEntry = Extract<LocalEntry, { kind: 'file' }>;
-interface Existing { size: number; md5?: string }
+
+/** Files found by the walk whose remote state the listing has not reached yet, at most this many (then the walk waits). */
+const maxUndecidedFiles = 2_000;
 
 /**
  * Uploads a local folder (or some of its entries) to a datastore. Never throws for a file: each
@@ -51,12 +55,14 @@ export async function uploadToDatastore(request: UploadRequest, options: Transfe
 class FolderUpload {
   private readonly scheduler: TransferScheduler;
   private readonly buffers: BufferPool;
-  private existing: Map<string, Existing> | undefined;
+  private readonly md5 = new BackgroundMd5();
+  /** What the listing found so far; undefined when overwriting (nothing to compare). */
+  private remote: RemoteIndex | undefined;
 
   constructor(private readonly run: TransferRun, private readonly store: RemoteStore, private readonly target: string,
     private readonly policy: ExistingFilePolicy) {
     const { maxConcurrency, maxInFlightBytes } = run.tuning;
-    this.scheduler = new TransferScheduler({ maxConcurrency, maxInFlightBytes });
+    this.scheduler = new TransferScheduler({ maxConcurrency, maxInFlightBytes, ...(run.concurrency ? { adaptive: run.concurrency } : {}) });
     this.buffers = new BufferPool(store.partSize, Math.ceil(maxInFlightBytes / store.partSize) + 1);
   }
 
@@ -64,30 +70,50 @@ class FolderUpload {
     const { run } = this;
     const rules = await loadIgnoreRules(localRoot);
     if (rules.rulesFile) run.result.ignored.rulesFile = rules.rulesFile;
-    // The listing of what is there and the walk of the folder run side by side; while the listing
-    // is on its way, small files are hashed already, ready to be compared when it arrives.
-    let listed = this.policy === 'overwrite';
-    const listing = listed ? undefined : this.listExisting().finally(() => (listed = true));
-    listing?.catch(() => undefined);
+    // The listing of what is there, the walk of the folder and the upload run side by side: a file
+    // goes as soon as the listing has passed its name (blob listings are in name order), and
+    // while it waits, a small file is hashed already, ready to be compared.
+    const remote = this.policy === 'overwrite' ? undefined : new RemoteIndex(this.store.listsInNameOrder);
+    this.remote = remote;
+    const listing = remote ? this.listExisting(remote) : undefined;
     const found = readAhead(
       walkLocal({ root: localRoot, rules, signal: run.signal, ...(entries ? { entries } : {}) })[Symbol.asyncIterator](),
       run.tuning.readAheadEntries,
       (entry) => {
         if (entry.kind !== 'file') return;
         run.found(entry.size);
-        if (!listed && this.policy === 'skipUnchanged') this.hashAhead(entry);
+        if (remote && !remote.finished && this.policy === 'skipUnchanged') this.hashAhead(entry);
       },
       () => run.allFound(),
     );
     // More files open than requests in flight, so reading and hashing overlap the requests.
     const jobs = new JobPool(run.tuning.maxConcurrency * 2);
+    /** Files waiting for the listing to reach their name, in the order found. */
+    let undecided: FileEntry[] = [];
+    let seenVersion = -1;
+    const startDecided = async (): Promise<void> => {
+      if (!remote || remote.version === seenVersion) return;
+      seenVersion = remote.version;
+      const waiting = undecided;
+      undecided = [];
+      for (const file of waiting) {
+        if (run.stopped) return;
+        if (remote.decided(file.relativePath)) await this.startFile(file, jobs);
+        else undecided.push(file);
+      }
+    };
     try {
-      this.existing = await listing;
       for await (const entry of found) {
         if (run.stopped) break;
         switch (entry.kind) {
           case 'file':
-            if (!this.skippedAsUnchanged(entry)) await jobs.add(() => this.uploadFile(entry));
+            await startDecided();
+            if (!remote || remote.decided(entry.relativePath)) await this.startFile(entry, jobs);
+            else undecided.push(entry);
+            while (remote && undecided.length >= maxUndecidedFiles && !run.stopped) {
+              await remote.next();
+              await startDecided();
+            }
             break;
           case 'emptyFolder':
             await jobs.add(() => this.createEmptyFolder(entry.relativePath));
@@ -103,10 +129,20 @@ class FolderUpload {
             break;
         }
       }
+      while (remote && undecided.length > 0 && !run.stopped) {
+        await remote.next();
+        await startDecided();
+      }
     } finally {
       await found.return?.();
       await jobs.drain();
+      await listing;
+      await this.md5.close();
     }
+  }
+
+  private async startFile(file: FileEntry, jobs: JobPool): Promise<void> {
+    if (!this.skippedAsUnchanged(file)) await jobs.add(() => this.uploadFile(file));
   }
 
   /**
@@ -116,7 +152,7 @@ class FolderUpload {
    */
   private skippedAsUnchanged(file: FileEntry): boolean {
     if (this.policy !== 'skipUnchanged') return false;
-    const known = this.existing?.get(file.relativePath);
+    const known = this.remote?.known.get(file.relativePath);
     const hashed = this.hashedAhead.get(file);
     this.hashedAhead.delete(file);
     if (!known?.md5 || known.size !== file.size || file.size > syncReadLimit) return false;
@@ -135,14 +171,18 @@ class FolderUpload {
     if (md5) this.hashedAhead.set(file, md5);
   }
 
-  private async listExisting(): Promise<Map<string, Existing>> {
-    const existing = new Map<string, Existing>();
-    await this.run.storage('list', async (signal) => {
-      for await (const entry of this.store.list(this.target, signal)) {
-        if (entry.kind === 'file') existing.set(entry.name, { size: entry.size, ...(entry.md5 ? { md5: entry.md5 } : {}) });
-      }
-    });
-    return existing;
+  /** Fills `remote` as the listing arrives; its failure is the index's (the upload meets it on the next file it decides). */
+  private async listExisting(remote: RemoteIndex): Promise<void> {
+    try {
+      await this.run.storage('list', async (signal) => {
+        for await (const entry of this.store.list(this.target, signal)) {
+          remote.add(entry.kind === 'file' ? [[entry.name, { size: entry.size, ...(entry.md5 ? { md5: entry.md5 } : {}) }]] : [], entry.name);
+        }
+      });
+      remote.finish();
+    } catch (error) {
+      remote.fail(error);
+    }
   }
 
   private async createEmptyFolder(relativePath: string): Promise<void> {
@@ -183,7 +223,7 @@ class FolderUpload {
       run.failedFile(file.relativePath, new Error(problem), file.size);
       return;
     }
-    const known = this.existing?.get(file.relativePath);
+    const known = this.remote?.known.get(file.relativePath);
     if (known && this.policy === 'skip') {
       run.skippedFile('existing', file.size);
       return;
@@ -245,8 +285,8 @@ class FolderUpload {
     try {
       await run.storage('write', (signal) => store.ensureFolder(remoteParent(fullName), signal));
       const upload = await run.storage('write', (signal) => store.startLarge(fullName, file.size, this.overwrite, signal));
+      const hash = md5 ? undefined : this.md5.file();
       try {
-        const hash = md5 ? undefined : createHash('md5');
         await sendInParts({
           file: handle, size: file.size, partSize: partSizeFor(store, file.size), scheduler: this.scheduler, buffers: this.buffers, hash,
           send: (index, offset, data, signal) => run.storage('write', (own) => upload.sendPart(index, offset, data, own), signal),
@@ -259,10 +299,13 @@ class FolderUpload {
         if ((await handle.stat()).size !== file.size) {
           throw Object.assign(new Error(l10n.t('the file changed while it was uploaded')), { code: 'FileChanged' });
         }
-        const outcome = await run.storage('write', (signal) => upload.complete(md5 ?? hash!.digest(), signal));
+        const whole = md5 ?? await hash!.digest();
+        const outcome = await run.storage('write', (signal) => upload.complete(whole, signal));
         if (outcome === 'exists') run.skippedFile('existing', 0);
         else run.transferredFile(file.size);
       } catch (error) {
+        // Frees the hash of the part already sent; its digest is not wanted.
+        if (hash) void hash.digest().catch(() => undefined);
         await upload.abandon();
         throw error;
       }
