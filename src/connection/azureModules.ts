@@ -25,3 +25,4 @@ export { jobSpecContextOf, submitJob } from '../core/submitJob';
 export { networkSettingsFromEnvironment } from '../azure/networkSettings';
 export { refuseNetworkRequests, useNetworkSettings } from '../azure/transport';
 export { config as configureL10n } from '@vscode/l10n';
+export { useNumberLocale } from '../core/format';

@@ -22,7 +22,7 @@ export async function loadAzureModules(): Promise<AzureModules> {
     const file = path.join(__dirname, 'azureModules.js');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const sdk = require(file) as AzureModules;
-    useDisplayLanguage(sdk.configureL10n);
+    useDisplayLanguage(sdk.configureL10n, sdk.useNumberLocale);
     return sdk;
   });
   const sdk = await modules;

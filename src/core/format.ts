@@ -1,6 +1,24 @@
 import * as l10n from '@vscode/l10n';
 /** Human-readable numbers and times, shared by the CLI and the extension. */
 
+/** Digit grouping and decimal sign: en-US (the CLI's) unless the extension sets VS Code's display language. */
+let numberLocale = 'en-US';
+
+/** Numbers are written as the display language writes them ("1.234" and "2,5" in Dutch); an unknown locale keeps en-US. */
+export function useNumberLocale(locale: string): void {
+  numberLocale = Intl.NumberFormat.supportedLocalesOf([locale]).length > 0 ? locale : 'en-US';
+}
+
+/** A whole number with the display language's digit grouping: "1,234" / "1.234". */
+export function formatCount(n: number): string {
+  return new Intl.NumberFormat(numberLocale).format(n);
+}
+
+/** A number with exactly `digits` decimals in the display language: "2.5" / "2,5". */
+export function formatDecimal(value: number, digits: number): string {
+  return new Intl.NumberFormat(numberLocale, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false }).format(value);
+}
+
 /**
  * A run's duration, the one way the tree, the status bar, the run log and the CLI show it:
  * whole seconds rounded down (a ticking clock never shows a second that has not passed yet).
@@ -23,7 +41,7 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     unit++;
   }
-  return `${value >= 10 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
+  return `${formatDecimal(value, value >= 10 ? 0 : 1)} ${units[unit]}`;
 }
 
 /** "2026-11-21 07:47:23Z" */

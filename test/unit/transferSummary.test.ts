@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
+import { useNumberLocale } from '../../src/core/format';
 import { progressMessage, summaryHeadline, summaryLines, unfinishedSentence } from '../../src/core/transfer/summary';
 import type { TransferResult } from '../../src/core/transfer/types';
 import { repoRoot } from '../support/repo';
@@ -64,6 +65,18 @@ describe('the transfer summary in Dutch', () => {
     const lines = summaryLines(endings['upload with one ignored folder']!);
     assert.ok(lines.includes('  genegeerd: 4 bestanden en 1 map (.git wordt altijd overgeslagen)'), lines.join('\n'));
     assert.match(summaryHeadline(endings['one file uploaded']!), /^1 bestand \(10 B\) geüpload naar ds\/data\.$/);
+  });
+
+  it('writes numbers as Dutch does once the display language is set: 1.234 files, 2,9 KiB', () => {
+    useNumberLocale('nl');
+    try {
+      const line = progressMessage({ direction: 'upload', filesDone: 1234, filesTotal: 20000, bytesDone: 3000, bytesTotal: 9000, bytesPerSecond: 2048, secondsLeft: 4 });
+      assert.match(line, /^1\.234 \/ 20\.000 bestanden · 2,9 KiB/, line);
+    } finally {
+      useNumberLocale('en-US');
+    }
+    const english = progressMessage({ direction: 'upload', filesDone: 1234, filesTotal: 20000, bytesDone: 3000, bytesTotal: 9000, bytesPerSecond: 2048, secondsLeft: 4 });
+    assert.match(english, /^1,234 \/ 20,000 bestanden · 2\.9 KiB/, 'the CLI and an English VS Code keep en-US numbers');
   });
 });
 

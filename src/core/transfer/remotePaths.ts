@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { formatCount } from '../format';
 /** Paths inside a datastore: `/`-separated, relative to its root, no empty, `.` or `..` segments. */
 
 /** Blob names have at most 1,024 characters. */
@@ -17,7 +18,7 @@ export function remoteFolderProblem(input: string): string | undefined {
   if (/[\u0000-\u001f]/.test(input)) return l10n.t('A folder path cannot contain control characters.');
   const length = segments.join('/').length;
   if (length > maxRemotePathLength) {
-    return l10n.t('The path is too long: a datastore path has at most 1,024 characters (this one has {0}).', length.toLocaleString('en-US'));
+    return l10n.t('The path is too long: a datastore path has at most 1,024 characters (this one has {0}).', formatCount(length));
   }
   const longSegment = segments.find((s) => s.length > maxRemoteNameLength);
   if (longSegment) return l10n.t('A folder name in a datastore path has at most 255 characters: shorten "{0}…".', longSegment.slice(0, 20));

@@ -1,15 +1,14 @@
 import * as l10n from '@vscode/l10n';
-import { formatBytes } from '../format';
+import { formatBytes, formatCount as count, formatDecimal } from '../format';
 import type { TransferProgress, TransferResult } from './types';
 
-const count = (n: number): string => n.toLocaleString('en-US');
 /** "1 file", "20 files": a whole noun phrase, so a translation can put it anywhere in its sentence. */
 const files = (n: number): string => (n === 1 ? l10n.t('1 file') : l10n.t('{0} files', count(n)));
 const folders = (n: number): string => (n === 1 ? l10n.t('1 folder') : l10n.t('{0} folders', count(n)));
 
 function seconds(ms: number): string {
   const s = ms / 1000;
-  if (s < 10) return l10n.t('{0} s', s.toFixed(1));
+  if (s < 10) return l10n.t('{0} s', formatDecimal(s, 1));
   return s < 120 ? l10n.t('{0} s', Math.round(s)) : l10n.t('{0} min {1} s', Math.floor(s / 60), Math.round(s % 60));
 }
 
