@@ -56,6 +56,7 @@ export class RunNode extends TreeNode {
     const tags = Object.entries(job.tags);
     if (tags.length) tooltip.appendMarkdown(`\n\nTags: ${tags.map(([k, v]) => `\`${k}=${v}\``).join(' ')}`);
     item.tooltip = tooltip;
+    item.command = { command: 'azureml.openRunDetails', title: vscode.l10n.t('Open Run Details'), arguments: [this] };
     return item;
   }
 }
