@@ -6,6 +6,7 @@ import { minMaxIndices } from '../../src/core/metrics/downsample';
 import { metricsCsv } from '../../src/core/metrics/metricsCsv';
 import { mergePoints } from '../../src/core/metrics/series';
 import { smooth } from '../../src/core/metrics/smoothing';
+import * as protocol from '../../src/panels/runMetricsProtocol';
 
 const point = (step: number, value: number, timestamp = 1_700_000_000_000 + step): MetricPoint => ({ step, value, timestamp });
 
@@ -70,5 +71,30 @@ describe('run metrics: series, downsampling, compare, CSV and SVG', () => {
     assert.ok(svg.includes('loss &#60;train&#62;'));
     assert.equal(svg.match(/<path /g)?.length, 3);
     assert.ok(!/<script/i.test(svg));
+  });
+});
+
+describe('run metrics panel messages', () => {
+  it('accepts only well-formed messages from the webview; an SVG with script or a PNG that is not one is refused', () => {
+    assert.deepEqual(protocol.parseMetricsWebviewMessage({ type: 'ready' }), { type: 'ready' });
+    assert.equal(protocol.parseMetricsWebviewMessage({ type: 'deleteRun' }), undefined);
+    assert.equal(protocol.parseMetricsWebviewMessage('ready'), undefined);
+    const svg = '<?xml version="1.0"?><svg></svg>';
+    assert.ok(protocol.parseMetricsWebviewMessage({ type: 'exportImage', format: 'svg', metric: 'loss', data: svg }));
+    assert.equal(protocol.parseMetricsWebviewMessage({ type: 'exportImage', format: 'svg', metric: 'loss', data: `${svg}<script>alert(1)</script>` }), undefined);
+    assert.equal(protocol.parseMetricsWebviewMessage({ type: 'exportImage', format: 'svg', metric: 'loss', data: '<?xml?><svg onload="x()"/>' }), undefined);
+    assert.equal(protocol.parseMetricsWebviewMessage({ type: 'exportImage', format: 'png', metric: 'loss', data: 'file:///etc/passwd' }), undefined);
+    assert.equal(protocol.parseMetricsWebviewMessage({ type: 'exportImage', format: 'gif', metric: 'loss', data: 'data:image/png;base64,' }), undefined);
+  });
+
+  it('accepts only well-formed messages from the host, and carries NaN and ±Infinity as MLflow spells them', () => {
+    const values = [1, NaN, Infinity, -Infinity].map(protocol.toWire);
+    assert.deepEqual(values, [1, 'NaN', 'Infinity', '-Infinity']);
+    const points = { type: 'points', runId: 'r', metric: 'm', steps: [0, 1, 2, 3], timestamps: [1, 2, 3, 4], values };
+    assert.ok(protocol.parseMetricsHostMessage(JSON.parse(JSON.stringify(points))));
+    assert.ok(Number.isNaN(protocol.fromWire('NaN')) && protocol.fromWire('-Infinity') === -Infinity);
+    assert.equal(protocol.parseMetricsHostMessage({ ...points, steps: [0, 1] }), undefined);
+    assert.equal(protocol.parseMetricsHostMessage({ ...points, values: [1, 2, 3, 'oops'] }), undefined);
+    assert.equal(protocol.parseMetricsHostMessage({ type: 'init', mode: 'details', title: 't', runs: [{ runId: 'r' }] }), undefined);
   });
 });
