@@ -30,6 +30,8 @@ interface ErrorBody {
   error?: { code?: string; message?: string; target?: string };
   code?: string;
   message?: string;
+  /** MLflow's error shape: `{"error_code","message"}`. */
+  error_code?: string;
 }
 
 function codeForStatus(status: number | undefined): string {
@@ -51,7 +53,7 @@ export function errorFromResponse(status: number, bodyText: string | undefined):
   } catch {
     body = undefined;
   }
-  const code = body?.error?.code ?? body?.code ?? codeForStatus(status);
+  const code = body?.error?.code ?? body?.code ?? body?.error_code ?? codeForStatus(status);
   const message = body?.error?.message ?? body?.message ?? (bodyText?.trim() || l10n.t('The service answered {0}.', status));
   return new AzureMlError(message, status, code, body?.error?.target);
 }

@@ -10,6 +10,7 @@ import type { ServiceEndpoints, Workspace, WorkspaceRef } from './domain';
 import { AzureMlError } from './errors';
 import { JobOperations } from './jobs';
 import { mapWorkspace } from './mappers';
+import { MlflowTracking } from './mlflowTracking';
 import { createMachineLearningClient } from './mlServiceClient';
 import { ModelOperations } from './models';
 import { RunHistoryOperations } from './runHistory';
@@ -38,8 +39,11 @@ export class WorkspaceClient {
   readonly computes: ComputeOperations;
   readonly environments: EnvironmentOperations;
   readonly runHistory: RunHistoryOperations;
+  /** Run metrics, params and tags: the workspace's MLflow tracking API. */
+  readonly metrics: MlflowTracking;
   private readonly context: WorkspaceContext;
   private endpoints: Promise<ServiceEndpoints> | undefined;
+  private trackingUri: Promise<string> | undefined;
 
   constructor(options: WorkspaceClientOptions) {
     this.cloud = options.cloud;
@@ -58,6 +62,7 @@ export class WorkspaceClient {
     this.computes = new ComputeOperations(this.context);
     this.environments = new EnvironmentOperations(this.context);
     this.runHistory = new RunHistoryOperations(this.context, apiBaseUrl);
+    this.metrics = new MlflowTracking(this.context, () => this.getTrackingUri());
   }
 
   /** The workspace's ARM id. */
@@ -77,6 +82,20 @@ export class WorkspaceClient {
       this.endpoints = undefined;
     });
     return this.endpoints;
+  }
+
+  /** The workspace's `mlFlowTrackingUri`, read once (again after a failure); never built, as private-link workspaces differ. */
+  getTrackingUri(): Promise<string> {
+    this.trackingUri ??= this.getWorkspace().then((workspace) => {
+      if (!workspace.mlFlowTrackingUri) {
+        throw new AzureMlError(l10n.t('Workspace "{0}" has no MLflow tracking URI, so its run metrics cannot be read.', workspace.name), undefined, 'NoTrackingUri');
+      }
+      return workspace.mlFlowTrackingUri;
+    });
+    this.trackingUri.catch(() => {
+      this.trackingUri = undefined;
+    });
+    return this.trackingUri;
   }
 
   private async discover(): Promise<ServiceEndpoints> {

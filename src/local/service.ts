@@ -15,7 +15,7 @@ import {
 } from './discovery';
 import { startFileService, type RunningFileService } from './fileService';
 import { createLocalStorageTargets, seedDemoStorage } from './demoStorage';
-import { createWorkspaceApi, type WorkspaceApi } from './workspaceApi';
+import { createWorkspaceApi, trackingPath, trackingToken, type WorkspaceApi } from './workspaceApi';
 import { restDatastoreResolver, startJobRunner } from './jobRunner';
 
 export interface LocalServiceOptions {
@@ -165,6 +165,10 @@ export async function startLocalService(options: LocalServiceOptions): Promise<R
       workDir: path.join(dataDir, 'jobs'),
       storage: { accountName: devStorageAccount.name, accountKey: devStorageAccount.key, blobEndpoint: blobs.blobEndpoint },
       datastores: restDatastoreResolver(connection),
+      tracking: (job) => ({
+        uri: `${info.armEndpoint}${trackingPath({ subscriptionId: identity.subscriptionId, resourceGroup: identity.resourceGroup, workspace: job.workspace })}`,
+        token: trackingToken(token, job.workspace),
+      }),
       log: options.log,
     });
     stops.push(() => runner.stop());

@@ -61,8 +61,17 @@ export async function preparePythonShim(toolsDir: string, env: NodeJS.ProcessEnv
   return toolsDir;
 }
 
-/** The environment a job's command runs with. */
-export function jobEnvironment(job: JobView, options: { toolsDir?: string; base?: NodeJS.ProcessEnv } = {}): NodeJS.ProcessEnv {
+/** Where a job's MLflow client logs to: its workspace's tracking URI and a token for it. */
+export interface JobTracking {
+  uri: string;
+  token: string;
+}
+
+/**
+ * The environment a job's command runs with. With `tracking`, the MLFLOW_* variables Azure ML
+ * sets, so a script's `mlflow.log_metric(...)` logs to the job's own run unchanged.
+ */
+export function jobEnvironment(job: JobView, options: { toolsDir?: string; base?: NodeJS.ProcessEnv; tracking?: JobTracking } = {}): NodeJS.ProcessEnv {
   const base = options.base ?? process.env;
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(base)) {
@@ -75,6 +84,11 @@ export function jobEnvironment(job: JobView, options: { toolsDir?: string; base?
     AZUREML_RUN_ID: job.name,
     AZUREML_EXPERIMENT_NAME: job.experimentName,
     PYTHONUNBUFFERED: '1',
-  }, job.environmentVariables);
+  }, options.tracking ? {
+    MLFLOW_TRACKING_URI: options.tracking.uri,
+    MLFLOW_TRACKING_TOKEN: options.tracking.token,
+    MLFLOW_RUN_ID: job.name,
+    MLFLOW_EXPERIMENT_NAME: job.experimentName,
+  } : {}, job.environmentVariables);
   return env;
 }

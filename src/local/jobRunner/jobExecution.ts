@@ -11,7 +11,7 @@ import { substituteReferences, UnresolvedReferenceError, type CommandValue } fro
 import { parseDatastoreUri, parseLocalBlobUri } from './dataLocations';
 import type { DatastoreResolver } from './datastoreResolver';
 import { prepareInputs, prepareOutputs, uploadOutputs, type DataContext, type OutputUpload } from './jobData';
-import { jobEnvironment } from './jobEnvironment';
+import { jobEnvironment, type JobTracking } from './jobEnvironment';
 import { JobFailure, reasonOf } from './jobFailure';
 import { isoDurationMs } from './isoDuration';
 import { LastLines } from './lastLines';
@@ -34,6 +34,8 @@ export interface ExecutionServices {
   runsDir: string;
   /** Goes first on PATH (the `python` shim), if any. */
   toolsDir: string | undefined;
+  /** The MLflow tracking URI and token of a job's workspace, when the service serves one. */
+  tracking?: (job: JobView) => JobTracking;
   shell: string;
   graceMs: number;
   logFlushIntervalMs: number;
@@ -204,7 +206,13 @@ export class JobExecution {
   private async runProcess(commandLine: string, cwd: string, log: BlobLogAppender): Promise<{ exit: ProcessExit; stderr: LastLines }> {
     const stderr = new LastLines();
     const marker = randomBytes(12).toString('hex');
-    const env = { ...jobEnvironment(this.job, this.services.toolsDir ? { toolsDir: this.services.toolsDir } : {}), [runMarkerVariable]: marker };
+    const env = {
+      ...jobEnvironment(this.job, {
+        ...(this.services.toolsDir ? { toolsDir: this.services.toolsDir } : {}),
+        ...(this.services.tracking ? { tracking: this.services.tracking(this.job) } : {}),
+      }),
+      [runMarkerVariable]: marker,
+    };
     const command = runCommand(commandLine, {
       shell: this.services.shell,
       cwd,

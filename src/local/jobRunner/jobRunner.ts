@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import type { Disposable, JobStatus, JobStore, JobView } from '../workspaceApi';
 import type { DatastoreResolver } from './datastoreResolver';
-import { commandShell, preparePythonShim } from './jobEnvironment';
+import { commandShell, preparePythonShim, type JobTracking } from './jobEnvironment';
 import { JobExecution, type ExecutionServices } from './jobExecution';
 import { reasonOf } from './jobFailure';
 import { ProcessRegistry } from './processRegistry';
@@ -15,6 +15,8 @@ export interface JobRunnerOptions {
   /** The local storage account: code snapshots and the `azureml` artifact container. */
   storage: { accountName: string; accountKey: string; blobEndpoint: string };
   datastores: DatastoreResolver;
+  /** The MLflow tracking URI and token a job's script gets (MLFLOW_TRACKING_URI, MLFLOW_TRACKING_TOKEN). */
+  tracking?: (job: JobView) => JobTracking;
   log(line: string): void;
   /** Jobs run at once; default 2. */
   concurrency?: number;
@@ -164,6 +166,7 @@ export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunn
     runsDir,
     toolsDir: await preparePythonShim(path.join(options.workDir, 'bin')),
     shell: await commandShell(),
+    ...(options.tracking ? { tracking: options.tracking } : {}),
     graceMs: options.graceMs ?? 5000,
     logFlushIntervalMs: options.logFlushIntervalMs ?? 200,
     log: options.log,

@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import type { WorkspaceScope } from './arm/ids';
 import { notFound } from './http/apiError';
+import type { TrackingLog } from './mlflow/trackingLog';
 import type { SasSigner } from './storage/sas';
 import type { WorkspaceData, WorkspaceStore } from './store/workspaceStore';
 import type { WorkspaceApiOptions } from './types';
@@ -10,6 +11,8 @@ export interface ApiContext {
   readonly options: WorkspaceApiOptions;
   readonly store: WorkspaceStore;
   readonly sas: SasSigner;
+  /** What runs log through the MLflow API (metrics, params, tags). */
+  readonly tracking: TrackingLog;
   readonly pageSize: number;
   /** Name recorded in systemData.createdBy / lastModifiedBy. */
   readonly user: string;

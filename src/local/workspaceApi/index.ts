@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import { defaultWorkspaceName, localUserName, type ApiContext } from './context';
 import { Router } from './http/router';
 import { runHistoryRoutes } from './history/runHistory';
+import { mlflowRoutes } from './mlflow/mlflowRoutes';
+import { TrackingLog } from './mlflow/trackingLog';
 import { JobStoreImpl } from './jobs/jobStore';
 import { AssetRegistry } from './resources/assets';
 import { ensureBuiltInDatastores, refreshBuiltInKeys } from './resources/builtinDatastores';
@@ -27,6 +29,7 @@ export type { JobError } from './store/records';
 export { isTerminal, jobStatuses, terminalJobStatuses, type JobStatus } from './jobs/jobStatus';
 export { artifactContainer, jobArtifactPrefix, stdLogFile } from './storage/layout';
 export { stopServicePath } from './resources/serviceControl';
+export { trackingPath, trackingToken } from './mlflow/trackingAddress';
 
 /**
  * The local workspace's REST API: an in-process emulator of the Azure ML control plane
@@ -39,6 +42,7 @@ export async function createWorkspaceApi(options: WorkspaceApiOptions): Promise<
     options,
     store,
     sas: createSasSigner(options.storage, () => new Date()),
+    tracking: new TrackingLog(),
     pageSize: Math.max(1, Math.floor(options.pageSize ?? 20)),
     user: localUserName(),
     now: () => new Date(),
@@ -67,6 +71,7 @@ export async function createWorkspaceApi(options: WorkspaceApiOptions): Promise<
     ...computeRoutes(api),
     ...jobRoutes(api, jobs),
     ...runHistoryRoutes(api),
+    ...mlflowRoutes(api),
     ...serviceControlRoutes(() => {
       for (const listener of stopListeners) listener();
     }),

@@ -23,3 +23,10 @@ export function notFound(message: string, code = 'ResourceNotFound'): ApiError {
 export function conflict(message: string): ApiError {
   return new ApiError(409, 'Conflict', message);
 }
+
+/** An error of the MLflow tracking API, answered as MLflow does: `{"error_code","message"}`. */
+export class MlflowError extends ApiError {
+  constructor(status: number, code: 'RESOURCE_DOES_NOT_EXIST' | 'INVALID_PARAMETER_VALUE' | 'BAD_REQUEST' | 'INTERNAL_ERROR', message: string) {
+    super(status, code, message);
+  }
+}

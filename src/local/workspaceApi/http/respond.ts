@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type * as http from 'node:http';
-import { ApiError } from './apiError';
+import { MlflowError, type ApiError } from './apiError';
 
 function baseHeaders(): Record<string, string> {
   return { 'x-ms-request-id': randomUUID() };
@@ -23,6 +23,7 @@ export function sendEmpty(res: http.ServerResponse, status: number, headers: Rec
 }
 
 export function sendError(res: http.ServerResponse, error: ApiError): void {
+  if (error instanceof MlflowError) return sendJson(res, error.status, { error_code: error.code, message: error.message }, error.headers);
   const body: { code: string; message: string; target?: string } = { code: error.code, message: error.message };
   if (error.target) body.target = error.target;
   sendJson(res, error.status, { error: body }, error.headers);

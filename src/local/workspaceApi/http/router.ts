@@ -18,6 +18,8 @@ export interface RouteDefinition {
   handler: RouteHandler;
   /** Default true. Only the public discovery document is served without a token. */
   auth?: boolean;
+  /** A token this route takes besides the service's, given the path parameters. */
+  alsoAccepts?: (token: string, params: Readonly<Record<string, string>>) => boolean;
   /** Default true for paths under /subscriptions (ARM), false otherwise. */
   apiVersion?: boolean;
 }
@@ -109,7 +111,10 @@ export class Router {
     }
     const chosen = candidates.find((c) => c.route.method === method);
 
-    if (!(chosen && chosen.route.auth === false)) requireBearer(req, this.token);
+    if (!(chosen && chosen.route.auth === false)) {
+      const alsoAccepts = chosen?.route.alsoAccepts;
+      requireBearer(req, this.token, alsoAccepts ? (token) => alsoAccepts(token, chosen.params) : undefined);
+    }
     if (candidates.length === 0) {
       throw new ApiError(404, 'NotFound', `The local workspace service has no resource at '${rawPath}'.`);
     }

@@ -171,6 +171,7 @@ async function remove(api: ApiContext, ctx: RequestContext): Promise<void> {
   }
   data.jobs.delete(record.name);
   await api.store.commit();
+  await api.tracking.remove(data.dir, record.runUuid);
   sendEmpty(ctx.res, 200);
 }
 

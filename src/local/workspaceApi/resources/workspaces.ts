@@ -14,6 +14,7 @@ import {
   optionalObject, optionalString, optionalStringMap, requireName, requireObject, workspaceNamePattern,
 } from '../validation';
 import { ensureBuiltInDatastores } from './builtinDatastores';
+import { trackingPath } from '../mlflow/trackingAddress';
 
 export interface WorkspaceHooks {
   /** Awaited after a workspace PUT, so its containers exist before the client uses them. */
@@ -59,7 +60,7 @@ export function renderWorkspace(api: ApiContext, data: WorkspaceData, baseUrl: s
       applicationInsights: null,
       containerRegistry: null,
       discoveryUrl: `${baseUrl}/discovery`,
-      mlFlowTrackingUri: `azureml://${new URL(baseUrl).host}/mlflow/v1.0${id}`,
+      mlFlowTrackingUri: `azureml://${new URL(baseUrl).host}${trackingPath(scopeOf(api, data))}`,
       provisioningState: 'Succeeded',
       hbiWorkspace: false,
       publicNetworkAccess: 'Enabled',
