@@ -1,6 +1,5 @@
 import * as l10n from '@vscode/l10n';
 import type { Job } from '../../azure/domain';
-import type { RunMetricsSource } from '../../azure/runMetrics';
 import type { WorkspaceClient } from '../../azure/workspaceClient';
 import type { RunMetricsPanels } from '../../panels/runMetricsPanels';
 import type { PanelRun } from '../../panels/runMetricsPanel';
@@ -12,18 +11,11 @@ export const maxComparedRuns = 10;
 /** How often an open panel asks a running run for new points. */
 const livePollMs = 1000;
 
-function metricsSource(client: WorkspaceClient): RunMetricsSource {
-  // Until the MLflow client lands (branch metrics-api) the workspace client may have no metrics yet.
-  const source = (client as unknown as { metrics?: RunMetricsSource }).metrics;
-  if (!source) throw new Error(l10n.t('Run metrics are not available in this version.'));
-  return source;
-}
-
 function panelOptions(context: CommandContext, client: WorkspaceClient, mode: 'details' | 'compare', runs: PanelRun[]) {
   return {
     mode,
     runs,
-    source: metricsSource(client),
+    source: client.metrics,
     getJob: (name: string) => client.jobs.get(name),
     connectionKind: () => context.connections.kind,
     prompts: () => context.prompts,
