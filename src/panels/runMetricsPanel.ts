@@ -3,7 +3,6 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Job } from '../azure/domain';
-import { AzureMlError } from '../azure/errors';
 import type { MetricPoint, RunMetricsSource, TrackedRun } from '../azure/runMetrics';
 import { MetricHistoryFollower } from '../core/metrics/historyFollower';
 import { metricsCsv } from '../core/metrics/metricsCsv';
@@ -215,7 +214,7 @@ export class RunMetricsPanel implements vscode.Disposable {
       } catch (error) {
         if (signal.aborted) throw error;
         this.options.log.error(`Reading run ${r.runId} failed`, error);
-        r.summary = problemSummary(r.runId, r.job, this.problemText(r.runId, error));
+        r.summary = problemSummary(r.runId, r.job, this.problemText(error));
         r.terminal = true;
         return undefined;
       }
@@ -232,10 +231,8 @@ export class RunMetricsPanel implements vscode.Disposable {
     this.schedulePoll();
   }
 
-  private problemText(runId: string, error: unknown): string {
-    if (error instanceof AzureMlError && error.code === 'RunNotFound') {
-      return vscode.l10n.t('Run {0} was not found: it may have been deleted. Refresh the Experiments view.', runId);
-    }
+  /** The client's own sentence: a run it does not know is "not found … may have been deleted". */
+  private problemText(error: unknown): string {
     return describeError(error, this.options.connectionKind()).message;
   }
 
