@@ -14,16 +14,17 @@ import { WorkspacesRoot } from './workspaces/workspacesRoot';
 /** Creates the four Azure ML views and keeps them in step with the connection and the active workspace. */
 export function registerViews(context: vscode.ExtensionContext, connections: ConnectionManager, log: Log): AzureMlViews {
   const describe = (error: unknown) => describeError(error, connections.kind);
-  const provider = (viewId: string, root: (p: AzureMlTreeProvider) => RootNode): AzureMlTreeProvider => {
+  const provider = (viewId: string, root: (p: AzureMlTreeProvider) => RootNode, canSelectMany = false): AzureMlTreeProvider => {
     const treeProvider = new AzureMlTreeProvider(viewId, root, describe, log);
-    context.subscriptions.push(treeProvider, vscode.window.createTreeView(viewId, { treeDataProvider: treeProvider, showCollapseAll: true }));
+    context.subscriptions.push(treeProvider, vscode.window.createTreeView(viewId, { treeDataProvider: treeProvider, showCollapseAll: true, canSelectMany }));
     return treeProvider;
   };
   const runDetails = new RunDetailsCache();
   const views: AzureMlViews = {
     workspaces: provider('azureml.workspaces', (p) => new WorkspacesRoot(connections, p)),
     datastores: provider('azureml.datastores', (p) => new WorkspaceListRoot(connections, p, datastoresList)),
-    experiments: provider('azureml.experiments', (p) => new WorkspaceListRoot(connections, p, (c) => experimentsList(c, runDetails))),
+    // Several runs selected at once: Compare Runs.
+    experiments: provider('azureml.experiments', (p) => new WorkspaceListRoot(connections, p, (c) => experimentsList(c, runDetails)), true),
     models: provider('azureml.models', (p) => new WorkspaceListRoot(connections, p, modelsList)),
   };
   const refreshWorkspaceViews = (): void => {

@@ -77,6 +77,10 @@ function runColour(index: number): string {
   return index < palette.length ? cssVar(palette[index], fallbackColours[index]) : fallbackColours[index % fallbackColours.length];
 }
 
+function gridColour(): string {
+  return cssVar('--vscode-tree-indentGuidesStroke', cssVar('--vscode-editorWidget-border', 'rgba(128,128,128,0.35)'));
+}
+
 function xLabel(): string {
   return state.xAxis === 'step' ? l10n.t('Step') : state.xAxis === 'relative' ? l10n.t('Relative time (s)') : l10n.t('Wall time');
 }
@@ -305,7 +309,7 @@ function prepare(metric: string, width: number): { aligned: uPlot.AlignedData; d
 
 function plotOptions(width: number): uPlot.Options {
   const foreground = cssVar('--vscode-foreground', '#888');
-  const grid = cssVar('--vscode-editorWidget-border', 'rgba(128,128,128,0.25)');
+  const grid = gridColour();
   const axis = { stroke: foreground, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
   return {
     width,
@@ -357,6 +361,12 @@ function redrawAll(): void {
   for (const metric of charts.keys()) draw(metric, false);
 }
 
+// A theme change swaps the body's classes and the --vscode-* values: redraw in the new colours.
+new MutationObserver(() => {
+  rebuildAll();
+  if (mode === 'compare') renderSummary();
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
 new ResizeObserver(() => {
   for (const chart of charts.values()) {
     const width = Math.max(200, chart.plotHost.clientWidth);
@@ -396,7 +406,7 @@ function exportSvg(metric: string): void {
     height: chart.plot.height,
     foreground: cssVar('--vscode-foreground', '#333'),
     background: cssVar('--vscode-editor-background', '#fff'),
-    gridColor: cssVar('--vscode-editorWidget-border', '#ccc'),
+    gridColor: gridColour(),
   });
   host.post({ type: 'exportImage', format: 'svg', metric, data: svg });
 }
