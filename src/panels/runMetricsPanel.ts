@@ -27,8 +27,8 @@ export interface RunMetricsPanelOptions {
   connectionKind: () => 'azure' | 'local' | undefined;
   prompts: () => Prompts;
   log: Log;
-  /** How often a running run is asked for new points. */
-  pollMs: number;
+  /** How often a running run is asked for new points: `minMs` while points arrive, doubling up to `maxMs` while none do. */
+  poll: { minMs: number; maxMs: number };
 }
 
 /** The most points one message carries: the webview draws while the rest arrives. */
@@ -55,6 +55,7 @@ export class RunMetricsPanel implements vscode.Disposable {
   private loading: Promise<void> | undefined;
   private failure: { message: string; retry: boolean } | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
+  private pollDelay: number;
   private disposed = false;
   private readonly posted = new vscode.EventEmitter<MetricsHostMessage>();
   private readonly closed = new vscode.EventEmitter<void>();
@@ -64,6 +65,7 @@ export class RunMetricsPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(extensionUri: vscode.Uri, readonly key: string, private readonly options: RunMetricsPanelOptions, existing?: vscode.WebviewPanel) {
+    this.pollDelay = options.poll.minMs;
     this.runs = options.runs.map((r) => ({ runId: r.runId, job: r.job, follower: new MetricHistoryFollower(options.source, r.runId), terminal: false }));
     const media = vscode.Uri.joinPath(extensionUri, 'media');
     this.panel = existing ?? vscode.window.createWebviewPanel(RunMetricsPanel.viewType, this.title, vscode.ViewColumn.Active, {
@@ -254,16 +256,20 @@ export class RunMetricsPanel implements vscode.Disposable {
     if (this.disposed || this.runs.every((r) => r.terminal)) return;
     this.pollTimer = setTimeout(() => {
       this.pollTimer = undefined;
-      this.poll().then(() => this.schedulePoll(), (error: unknown) => {
+      this.poll().then((gotPoints) => {
+        this.pollDelay = gotPoints ? this.options.poll.minMs : Math.min(this.options.poll.maxMs, this.pollDelay * 2);
+        this.schedulePoll();
+      }, (error: unknown) => {
         if (this.abort.signal.aborted) return;
         this.options.log.error(`${this.title}: following the runs failed`, error);
+        this.pollDelay = this.options.poll.maxMs;
         this.schedulePoll();
       });
-    }, this.options.pollMs);
+    }, this.pollDelay);
   }
 
-  /** One live round: each running run's status and new points. A run that has ended gets one last round. */
-  private async poll(): Promise<void> {
+  /** One live round: each running run's status and new points (true when there were some). A run that has ended gets one last round. */
+  private async poll(): Promise<boolean> {
     const live = this.runs.filter((r) => !r.terminal);
     const tracked = await Promise.all(this.runs.map(async (r) => {
       if (!live.includes(r)) return undefined;
@@ -273,7 +279,9 @@ export class RunMetricsPanel implements vscode.Disposable {
       this.post({ type: 'runUpdate', run: r.summary });
       return run;
     }));
+    const before = this.fetchStats.pointsNew;
     await this.fetchNew(tracked);
+    return this.fetchStats.pointsNew > before;
   }
 
   private async exportCsv(): Promise<void> {

@@ -8,8 +8,8 @@ import { runOf } from './runArgument';
 
 export const minComparedRuns = 2;
 export const maxComparedRuns = 10;
-/** How often an open panel asks a running run for new points. */
-const livePollMs = 1000;
+/** How often an open panel asks a running run for new points: 0.5 s while points arrive, backing off to 4 s while none do. */
+export const livePoll = { minMs: 500, maxMs: 4000 };
 
 function panelOptions(context: CommandContext, client: WorkspaceClient, mode: 'details' | 'compare', runs: PanelRun[]) {
   return {
@@ -20,7 +20,7 @@ function panelOptions(context: CommandContext, client: WorkspaceClient, mode: 'd
     connectionKind: () => context.connections.kind,
     prompts: () => context.prompts,
     log: context.log,
-    pollMs: livePollMs,
+    poll: livePoll,
   };
 }
 
