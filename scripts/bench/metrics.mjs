@@ -144,7 +144,7 @@ try {
   if (!values['no-browser']) {
     const { packageExtension } = await import('../package.mjs');
     const { startCodeServer } = await import('../vscode-host/codeServer.mjs');
-    const { launchBrowser, openWorkbench, runCommand } = await import('../vscode-host/browser.mjs');
+    const { launchBrowser, openViewContainer, openWorkbench, runCommand } = await import('../vscode-host/browser.mjs');
     const vsix = packageExtension({ reuseFresh: true });
     const scratch = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'azml-bench-metrics-')));
     mkdirSync(path.join(scratch, 'project'));
@@ -156,6 +156,7 @@ try {
       browser = await launchBrowser({ viewport: { width: 1500, height: 1000 } });
       const { page } = browser;
       await openWorkbench(page, server.workbenchUrl());
+      await openViewContainer(page, 'Azure ML');
       // The local workspace connected (status bar) before timing starts.
       await page.locator('.part.statusbar [id$=".azureml.activeWorkspace"]').waitFor({ timeout: 60_000 });
       const hostRss = () => {

@@ -5,6 +5,7 @@ import { describeError } from '../ui/describeError';
 import type { Log } from '../ui/log';
 import { datastoresList } from './datastores/datastoresList';
 import { experimentsList } from './experiments/experimentsList';
+import { PrimaryMetricCache } from './experiments/primaryMetricCache';
 import { RunDetailsCache } from './experiments/runDetailsCache';
 import { modelsList } from './models/modelsList';
 import { AzureMlTreeProvider, type RootNode } from './treeProvider';
@@ -20,11 +21,12 @@ export function registerViews(context: vscode.ExtensionContext, connections: Con
     return treeProvider;
   };
   const runDetails = new RunDetailsCache();
+  const primaryMetrics = new PrimaryMetricCache();
   const views: AzureMlViews = {
     workspaces: provider('azureml.workspaces', (p) => new WorkspacesRoot(connections, p)),
     datastores: provider('azureml.datastores', (p) => new WorkspaceListRoot(connections, p, datastoresList)),
     // Several runs selected at once: Compare Runs.
-    experiments: provider('azureml.experiments', (p) => new WorkspaceListRoot(connections, p, (c) => experimentsList(c, runDetails)), true),
+    experiments: provider('azureml.experiments', (p) => new WorkspaceListRoot(connections, p, (c) => experimentsList(c, runDetails, primaryMetrics)), true),
     models: provider('azureml.models', (p) => new WorkspaceListRoot(connections, p, modelsList)),
   };
   const refreshWorkspaceViews = (): void => {
@@ -43,6 +45,7 @@ export function registerViews(context: vscode.ExtensionContext, connections: Con
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('azureml.subscriptions') || e.affectsConfiguration('azureml.cloud')) views.workspaces.refresh();
+      if (e.affectsConfiguration('azureml.runs.primaryMetric')) views.experiments.refresh();
     }),
   );
   return views;

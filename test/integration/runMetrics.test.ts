@@ -7,7 +7,7 @@ import type { AzureMlExtensionApi } from '../../src/extension';
 import type { RunMetricsPanel } from '../../src/panels/runMetricsPanel';
 import type { MetricsHostMessage } from '../../src/panels/runMetricsProtocol';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
-import { eventually, extensionApi } from './treeAccess';
+import { eventually, extensionApi, rows } from './treeAccess';
 
 /** What the panel posted to its webview: each webview (after each `init`) must get every point once. */
 class PostedPoints {
@@ -99,6 +99,29 @@ describe('Run Details in a real extension host, against the local workspace', fu
     assert.ok(failed.type === 'failed');
     assert.match(failed.message, /run_that_was_deleted.*was not found.*it may have been deleted/);
     assert.equal(failed.retry, true);
+  });
+
+  it('shows the latest value of the primary metric next to each run when azureml.runs.primaryMetric names one', async () => {
+    await client.jobs.createCommandJob({ name: 'primary_run', displayName: 'primary-run', command: 'echo done', environmentId: 'azureml:AzureML-sklearn-1.5@latest', experimentName: 'primary' });
+    await client.metrics.logBatch('primary_run', { metrics: [0.9, 0.5, 0.123456].map((value, step) => ({ key: 'val_loss', value, step, timestamp: 1_760_000_000_000 + step })) });
+    const runRow = async () => {
+      const experiment = (await rows(api.views.experiments)).find((r) => r.label === 'primary');
+      return experiment ? (await rows(api.views.experiments, experiment.node)).find((r) => r.label === 'primary-run') : undefined;
+    };
+    api.views.experiments.refresh();
+    const before = await eventually(runRow, 'the run in the Experiments view', 30_000);
+    assert.doesNotMatch(String(before.item.description), /val_loss/, 'nothing shown while the setting is empty');
+
+    await vscode.workspace.getConfiguration('azureml').update('runs.primaryMetric', 'val_loss', vscode.ConfigurationTarget.Global);
+    try {
+      const shown = await eventually(async () => {
+        const r = await runRow();
+        return r && String(r.item.description).startsWith('val_loss 0.1235 · ') ? r : undefined;
+      }, 'the latest val_loss next to the run', 30_000);
+      assert.match(String(shown.item.accessibilityInformation?.label), /val_loss 0\.1235/);
+    } finally {
+      await vscode.workspace.getConfiguration('azureml').update('runs.primaryMetric', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('Compare Runs refuses fewer than 2 or more than 10 runs with one clear message', async () => {
