@@ -144,7 +144,8 @@ try {
   if (!values['no-browser']) {
     const { packageExtension } = await import('../package.mjs');
     const { startCodeServer } = await import('../vscode-host/codeServer.mjs');
-    const { launchBrowser, openViewContainer, openWorkbench, runCommand } = await import('../vscode-host/browser.mjs');
+    const { expandView, launchBrowser, openViewContainer, openWorkbench } = await import('../vscode-host/browser.mjs');
+    const { expandRow, viewRow } = await import('../../test/e2e/workbenchViews.mjs');
     const vsix = packageExtension({ reuseFresh: true });
     const scratch = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'azml-bench-metrics-')));
     mkdirSync(path.join(scratch, 'project'));
@@ -157,8 +158,8 @@ try {
       const { page } = browser;
       await openWorkbench(page, server.workbenchUrl());
       await openViewContainer(page, 'Azure ML');
-      // The local workspace connected (status bar) before timing starts.
-      await page.locator('.part.statusbar [id$=".azureml.activeWorkspace"]').waitFor({ timeout: 60_000 });
+      await expandView(page, 'Experiments');
+      await expandRow(viewRow(page, 'Experiments', 'bench-metrics'));
       const hostRss = () => {
         try {
           const out = execFileSync('ps', ['-eo', 'pid,pgid,rss,args'], { encoding: 'utf8' });
@@ -169,24 +170,24 @@ try {
       let peakRss = hostRss();
       const rssBefore = peakRss;
       const rssSampler = setInterval(() => { peakRss = Math.max(peakRss, hostRss()); }, 250);
-      await runCommand(page, 'Azure ML: Open Run Details');
-      const input = page.locator('.quick-input-widget .quick-input-box input');
-      await input.fill('bench_big');
+      // The user's way in: a click on the run in the Experiments view runs Open Run Details.
+      const runRow = viewRow(page, 'Experiments', 'bench_big').filter({ hasText: 'Completed' });
+      await runRow.waitFor({ timeout: 60_000 });
       const commandAt = performance.now();
-      await input.press('Enter');
+      await runRow.click();
       const frame = page.locator('iframe.webview.ready').last().contentFrame().locator('#active-frame').contentFrame();
       await frame.locator('.chart-card.drawn').first().waitFor({ timeout: 120_000 });
       const firstChartMs = performance.now() - commandAt;
       await frame.locator('.chart-card.drawn').nth(metricCount - 1).waitFor({ timeout: 300_000 });
-      // Every point arrived when the last chart's series holds all steps.
-      await page.waitForTimeout(2000);
       const allChartsMs = performance.now() - commandAt;
+      // The rest of the points stream in behind the first pages; the heap is read once they have.
+      await page.waitForTimeout(Math.max(5000, results.history.allMs * 1.5));
       clearInterval(rssSampler);
       const heap = await frame.locator('body').evaluate(() => performance.memory?.usedJSHeapSize ?? NaN);
       results.browser = { firstChartMs, allChartsMs, hostRssPeak: peakRss, hostRssBefore: rssBefore, webviewHeap: heap };
       console.log('\n2. In the extension (code-server + Chromium):');
-      console.log(`  command to first chart drawn: ${ms(firstChartMs)}   (target < 2000 ms: ${firstChartMs < 2000 ? 'met' : 'NOT met'})`);
-      console.log(`  command to all ${metricCount} charts drawn: ${ms(allChartsMs - 2000)} (+2 s settle)`);
+      console.log(`  click on the run to first chart drawn: ${ms(firstChartMs)}   (target < 2000 ms: ${firstChartMs < 2000 ? 'met' : 'NOT met'})`);
+      console.log(`  click to all ${metricCount} charts on screen: ${ms(allChartsMs)} (each from its first page; the rest streams in behind)`);
       console.log(`  extension host RSS: ${mib(rssBefore)} before, ${mib(peakRss)} peak`);
       console.log(`  webview JS heap:    ${mib(heap)} (performance.memory, after every point arrived)`);
     } finally {

@@ -341,16 +341,21 @@ function draw(metric: string, rebuild: boolean): void {
   }
 }
 
+/** Redraws at most this often while points stream in: each redraw samples the whole series again. */
+const minRedrawMs = 200;
+let lastDrawAt = 0;
+
 function scheduleDraw(metric: string): void {
   dirty.add(metric);
   if (frame) return;
-  frame = requestAnimationFrame(() => {
+  frame = window.setTimeout(() => requestAnimationFrame(() => {
     frame = 0;
+    lastDrawAt = performance.now();
     const metrics = [...dirty];
     dirty.clear();
     for (const m of metrics) draw(m, false);
     renderEmptyState();
-  });
+  }), Math.max(0, minRedrawMs - (performance.now() - lastDrawAt)));
 }
 
 function rebuildAll(): void {

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchBrowser, openViewContainer, openWorkbench, expandView, saveScreenshot, setColorTheme } from '../../scripts/vscode-host/browser.mjs';
+import { launchBrowser, openViewContainer, openWorkbench, expandView, runCommand, saveScreenshot, setColorTheme } from '../../scripts/vscode-host/browser.mjs';
 import { startCodeServer } from '../../scripts/vscode-host/codeServer.mjs';
 import { packageExtension } from '../../scripts/package.mjs';
 import { decodePng } from './pngPixels.mjs';
@@ -117,6 +117,14 @@ describe('e2e: run metrics, charted in the editor', function () {
     await frame.getByLabel('Log scale').check();
     await frame.locator('.chart-card.drawn').nth(1).waitFor();
     assert.ok(await curvePixels(canvas) > 500, 'still drawn on a log scale');
+
+    // Another editor hides the panel (its webview is discarded); back on its tab, the charts come
+    // back from the host's copy with the chosen log scale.
+    await runCommand(page, 'File: New Untitled Text File');
+    await page.locator('.tabs-container .tab', { hasText: 'Run metrics-a' }).click();
+    await frame.locator('.chart-card.drawn').nth(1).waitFor({ timeout: 60_000 });
+    assert.equal(await frame.getByLabel('Log scale').isChecked(), true, 'the log scale choice is kept');
+    assert.ok(await curvePixels(frame.locator('.chart-card[data-metric="loss"] canvas')) > 500, 'drawn again');
     await frame.getByLabel('Log scale').uncheck();
 
     await page.mouse.move(5, 5);

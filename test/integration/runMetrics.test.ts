@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { connectLocalWorkspace } from '../../src/azure/localWorkspace';
 import type { MetricPoint } from '../../src/azure/runMetrics';
@@ -84,6 +87,46 @@ describe('Run Details in a real extension host, against the local workspace', fu
     await client.metrics.logBatch('live_metrics', { metrics: points(451, 10).map((p) => ({ key: 'loss', ...p })) }).catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 3000));
     assert.equal(panel.fetchStats.pagesFetched, fetchesAtEnd, 'an ended run is no longer polled');
+  });
+
+  it('exports the run\'s metrics as CSV (every point exact, NaN and Infinity included) and a chart as SVG or PNG, where the user chose', async () => {
+    await client.jobs.createCommandJob({ name: 'export_run', command: 'echo done', environmentId: 'azureml:AzureML-sklearn-1.5@latest', experimentName: 'live' });
+    const logged = points(0, 1500).map((p) => ({ key: 'loss', ...p }));
+    logged[7].value = NaN;
+    logged[8].value = Infinity;
+    for (let i = 0; i < logged.length; i += 1000) await client.metrics.logBatch('export_run', { metrics: logged.slice(i, i + 1000) });
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'azml-export-'));
+    const asked: string[] = [];
+    api.setPrompts({
+      pick: async () => assert.fail('unexpected pick'),
+      pickMany: async () => assert.fail('unexpected pick'),
+      input: async () => assert.fail('unexpected input'),
+      pickSaveFile: async (options) => {
+        asked.push(path.basename(options.defaultPath));
+        return path.join(folder, path.basename(options.defaultPath));
+      },
+    });
+    try {
+      const { panel, posted } = await open('export_run');
+      await eventually(async () => (posted.points.length === 1500 ? true : undefined), 'every point in the panel', 60_000);
+      await panel.receive({ type: 'exportCsv' });
+      const lines = readFileSync(path.join(folder, 'export_run-metrics.csv'), 'utf8').trimEnd().split('\r\n');
+      assert.equal(lines.length, 1501);
+      assert.equal(lines[0], 'run,metric,step,timestamp,value');
+      assert.deepEqual(lines.slice(1).map((l) => l.split(',')[4]), logged.map((p) => String(p.value)));
+      assert.equal(lines[8].split(',')[4], 'NaN');
+
+      await panel.receive({ type: 'exportImage', format: 'svg', metric: 'loss', data: '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"></svg>' });
+      await panel.receive({ type: 'exportImage', format: 'png', metric: 'loss', data: `data:image/png;base64,${Buffer.from('\x89PNG').toString('base64')}` });
+      // A message that is not an image is refused: nothing is written.
+      await panel.receive({ type: 'exportImage', format: 'svg', metric: 'loss', data: '<?xml?><svg><script>alert(1)</script></svg>' });
+      assert.deepEqual(asked, ['export_run-metrics.csv', 'loss.svg', 'loss.png']);
+      assert.deepEqual(readdirSync(folder).sort(), ['export_run-metrics.csv', 'loss.png', 'loss.svg'], 'no partial files left');
+      assert.ok(posted.messages.some((m) => m.type === 'notice' && m.message.includes('loss.png')));
+    } finally {
+      api.setPrompts(undefined);
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('says plainly when a run has no metrics, and when a run does not exist (deleted), instead of a blank panel', async () => {
