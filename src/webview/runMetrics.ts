@@ -249,7 +249,7 @@ function renderFailure(message: string, retry: boolean): void {
 function chartFor(metric: string): Chart {
   let chart = charts.get(metric);
   if (chart) return chart;
-  const plotHost = h('div', { class: 'plot' });
+  const plotHost = h('div', { class: 'plot', tabindex: '0', 'aria-label': l10n.t('Chart of {0}: arrow keys move along the curve, the values show in the legend.', metric) });
   const safeId = `chart-${charts.size}`;
   const card = h('section', { class: 'chart-card', 'aria-labelledby': `${safeId}-title`, 'data-metric': metric, tabindex: '-1' },
     h('div', { class: 'chart-header' },
@@ -260,11 +260,31 @@ function chartFor(metric: string): Chart {
     plotHost);
   chart = { card, plotHost };
   charts.set(metric, chart);
+  const keyboardChart = chart;
+  plotHost.addEventListener('keydown', (event) => moveCursor(keyboardChart, event));
   // Charts in alphabetical order of metric.
   const after = [...charts.keys()].sort().indexOf(metric);
   const next = [...charts.keys()].sort()[after + 1];
   chartsRegion.insertBefore(card, next ? charts.get(next)?.card ?? null : null);
   return chart;
+}
+
+/** Arrow keys (Shift: 10 at a time), Home and End move the hover cursor, as the mouse does. */
+function moveCursor(chart: Chart, event: KeyboardEvent): void {
+  const plot = chart.plot;
+  const xs = plot?.data[0];
+  if (!plot || !xs || xs.length === 0) return;
+  const last = xs.length - 1;
+  const current = plot.cursor.idx ?? -1;
+  const by = event.shiftKey ? 10 : 1;
+  let index: number;
+  if (event.key === 'ArrowRight') index = Math.min(last, current + by);
+  else if (event.key === 'ArrowLeft') index = Math.max(0, (current < 0 ? last + 1 : current) - by);
+  else if (event.key === 'Home') index = 0;
+  else if (event.key === 'End') index = last;
+  else return;
+  event.preventDefault();
+  plot.setCursor({ left: plot.valToPos(xs[index], 'x'), top: plot.over.clientHeight / 2 });
 }
 
 function visibleRuns(): Array<{ run: RunSummary; index: number }> {

@@ -112,6 +112,15 @@ describe('e2e: run metrics, charted in the editor', function () {
     const value = loss.locator('.u-legend .u-series').nth(1).locator('.u-value');
     await frame.locator('.chart-card[data-metric="loss"] .u-legend .u-series >> nth=0 >> .u-value').filter({ hasNotText: '--' }).waitFor();
     assert.match(await value.innerText(), /^-?\d+(\.\d+)?/, 'hovering shows the value under the pointer');
+    const hovered = await value.innerText();
+    // From the keyboard: the chart takes focus, End goes to the last point and shows its value.
+    await page.mouse.move(5, 5);
+    await loss.locator('.plot').focus();
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForFunction(() => true);
+    assert.match(await value.innerText(), /^-?\d+(\.\d+)?/, 'the keyboard cursor shows a value too');
+    assert.notEqual(await value.innerText(), hovered, 'a point near the end, not the hovered one');
 
     // Log scale and smoothing redraw the chart, and the choices are kept.
     await frame.getByLabel('Log scale').check();
