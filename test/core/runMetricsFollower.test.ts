@@ -67,7 +67,12 @@ describe('run metrics panels: the exact history, read page by page from the loca
 
     const follower = new MetricHistoryFollower(clients.workspaceClient.metrics, 'metrics_exact', 300);
     const pages: number[] = [];
-    await follower.update(run, undefined, (_key, added) => pages.push(added.length));
+    const order: string[] = [];
+    await follower.update(run, undefined, (key, added) => {
+      pages.push(added.length);
+      order.push(key);
+    });
+    assert.deepEqual(new Set(order.slice(0, 3)), new Set(['accuracy', 'loss', 'lr']), 'every metric gets its first page before any gets a second');
     for (const key of Object.keys(logged)) assertSame(follower.metrics.get(key), logged[key], key);
     assert.ok(pages.length >= 3 * 7, `${pages.length} pages passed on as they came`);
     assert.equal(follower.stats.pointsNew, 6000);

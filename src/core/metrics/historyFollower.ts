@@ -46,7 +46,8 @@ export class MetricHistoryFollower {
   /**
    * Fetches the points of `run`'s metrics not held yet and returns them per metric (only
    * metrics with new points). `onPage` sees each metric's new points page by page, so a caller
-   * can pass them on before the whole history is in.
+   * can pass them on before the whole history is in. The metrics take turns, a page each (a few
+   * at a time), so every chart gets its first page before any metric's tail.
    */
   async update(
     run: TrackedRun,
@@ -54,48 +55,56 @@ export class MetricHistoryFollower {
     onPage?: (key: string, added: MetricPoint[]) => void,
   ): Promise<Map<string, MetricPoint[]>> {
     const changed = new Map<string, MetricPoint[]>();
-    const queue = Object.keys(run.metrics).sort();
-    const worker = async (): Promise<void> => {
-      for (let key = queue.shift(); key !== undefined; key = queue.shift()) {
-        const latest = run.metrics[key];
-        const cursor = this.cursors.get(key) ?? {};
-        if (cursor.latest && cursor.latest.step === latest.step && cursor.latest.timestamp === latest.timestamp
-          && Object.is(cursor.latest.value, latest.value)) continue;
-        const added = await this.fetchFrom(key, cursor, signal, onPage);
-        cursor.latest = latest;
-        this.cursors.set(key, cursor);
-        if (added.length > 0) changed.set(key, added);
-      }
-    };
-    await Promise.all(Array.from({ length: metricsInParallel }, worker));
+    let reads: MetricRead[] = Object.keys(run.metrics).sort().flatMap((key) => {
+      const latest = run.metrics[key];
+      const cursor = this.cursors.get(key) ?? {};
+      if (cursor.latest && cursor.latest.step === latest.step && cursor.latest.timestamp === latest.timestamp
+        && Object.is(cursor.latest.value, latest.value)) return [];
+      this.cursors.set(key, cursor);
+      return [{ key, latest, cursor, token: cursor.token, done: false }];
+    });
+    while (reads.length > 0) {
+      const round = [...reads];
+      const worker = async (): Promise<void> => {
+        for (let read = round.shift(); read !== undefined; read = round.shift()) {
+          const fresh = await this.fetchPage(read, signal);
+          if (fresh.length === 0) continue;
+          changed.set(read.key, [...(changed.get(read.key) ?? []), ...fresh]);
+          onPage?.(read.key, fresh);
+        }
+      };
+      await Promise.all(Array.from({ length: metricsInParallel }, worker));
+      reads = reads.filter((r) => !r.done);
+    }
     return changed;
   }
 
-  private async fetchFrom(
-    key: string,
-    cursor: Cursor,
-    signal: AbortSignal | undefined,
-    onPage: ((key: string, added: MetricPoint[]) => void) | undefined,
-  ): Promise<MetricPoint[]> {
-    let series = this.series.get(key);
-    if (!series) this.series.set(key, (series = []));
-    const added: MetricPoint[] = [];
-    let token = cursor.token;
-    for (;;) {
-      const page = await this.source.getMetricHistoryPage(this.runId, key, { pageToken: token, maxResults: this.pageSize, signal });
-      this.stats.pagesFetched++;
-      this.stats.pointsFetched += page.points.length;
-      const fresh = mergePoints(series, page.points);
-      this.stats.pointsNew += fresh.length;
-      added.push(...fresh);
-      if (fresh.length > 0) onPage?.(key, fresh);
+  /** One page of one metric; its new points. */
+  private async fetchPage(read: MetricRead, signal: AbortSignal | undefined): Promise<MetricPoint[]> {
+    let series = this.series.get(read.key);
+    if (!series) this.series.set(read.key, (series = []));
+    const page = await this.source.getMetricHistoryPage(this.runId, read.key, { pageToken: read.token, maxResults: this.pageSize, signal });
+    this.stats.pagesFetched++;
+    this.stats.pointsFetched += page.points.length;
+    const fresh = mergePoints(series, page.points);
+    this.stats.pointsNew += fresh.length;
+    if (page.nextPageToken) {
+      read.token = page.nextPageToken;
+    } else {
       // The last page is where the next fetch resumes: the pages before it are complete.
-      if (!page.nextPageToken) {
-        cursor.token = token;
-        break;
-      }
-      token = page.nextPageToken;
+      read.cursor.token = read.token;
+      read.cursor.latest = read.latest;
+      read.done = true;
     }
-    return added;
+    return fresh;
   }
+}
+
+/** One metric being read in this update. */
+interface MetricRead {
+  key: string;
+  latest: LatestMetric;
+  cursor: Cursor;
+  token?: string;
+  done: boolean;
 }
