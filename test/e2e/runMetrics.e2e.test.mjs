@@ -92,8 +92,9 @@ describe('e2e: run metrics, charted in the editor', function () {
 
   it('opens Run Details with a click on the run: facts, params, and a drawn chart per metric whose values show on hover', async () => {
     const { page } = browser;
-    // The runs have ended (their command echoes), so their rows are final: a click is not lost to a re-render.
-    for (const run of runs) await viewRow(page, 'Experiments', run.displayName).filter({ hasText: 'Completed' }).waitFor({ timeout: 60_000 });
+    // The runs have ended (their command echoes) and their rows show the run details' duration,
+    // so the rows are final: a click is not lost to a re-render.
+    for (const run of runs) await viewRow(page, 'Experiments', run.displayName).filter({ hasText: /Completed · \d+s/ }).waitFor({ timeout: 60_000 });
     await viewRow(page, 'Experiments', 'metrics-a').click();
     const frame = panelFrame(page);
     await frame.locator('h1', { hasText: 'Run metrics-a' }).waitFor({ timeout: 60_000 });
