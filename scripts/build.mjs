@@ -71,9 +71,9 @@ const azuriteOptions = {
   metafile: true,
 };
 
-// The registration forms' webview scripts (src/webview, DOM only): browser bundles in media/webview/.
+// The webview scripts (src/webview, DOM only: the registration forms, the run metrics panels): browser bundles in media/webview/.
 const webviewOptions = {
-  entryPoints: { datastoreForm: 'src/webview/datastoreForm.ts', modelForm: 'src/webview/modelForm.ts' },
+  entryPoints: { datastoreForm: 'src/webview/datastoreForm.ts', modelForm: 'src/webview/modelForm.ts', runMetrics: 'src/webview/runMetrics.ts' },
   outdir: 'media/webview',
   bundle: true,
   platform: 'browser',
@@ -91,6 +91,8 @@ function copyCodicons() {
   for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `media/codicons/${file}`);
 }
 copyCodicons();
+// uPlot's stylesheet, loaded by the run metrics panels as a resource (their CSP allows no inline style).
+copyFileSync('node_modules/uplot/dist/uPlot.min.css', 'media/uPlot.min.css');
 // A production build leaves no source maps of an earlier development build behind for packaging.
 if (production) rmSync('media/webview', { recursive: true, force: true });
 

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { describeError } from '../ui/describeError';
 import { UserCancelledError } from '../ui/prompts';
 import type { Log } from '../ui/log';
-import { formHtml } from './formHtml';
+import { webviewHtml } from '../ui/webviewHtml';
 
 interface Message {
   type: string;
@@ -66,7 +66,7 @@ export class FormPanel<D, W extends Message, H extends Message> implements vscod
     this.panel.iconPath = vscode.Uri.joinPath(media, 'azureml.svg');
     const webview = this.panel.webview;
     const asset = (...segments: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(media, ...segments)).toString();
-    webview.html = formHtml({
+    webview.html = webviewHtml({
       title: definition.title,
       cspSource: webview.cspSource,
       nonce: randomBytes(18).toString('base64'),

@@ -5,6 +5,7 @@ import { describeError } from '../ui/describeError';
 import type { Log } from '../ui/log';
 import { datastoresList } from './datastores/datastoresList';
 import { experimentsList } from './experiments/experimentsList';
+import { PrimaryMetricCache } from './experiments/primaryMetricCache';
 import { RunDetailsCache } from './experiments/runDetailsCache';
 import { modelsList } from './models/modelsList';
 import { AzureMlTreeProvider, type RootNode } from './treeProvider';
@@ -14,16 +15,18 @@ import { WorkspacesRoot } from './workspaces/workspacesRoot';
 /** Creates the four Azure ML views and keeps them in step with the connection and the active workspace. */
 export function registerViews(context: vscode.ExtensionContext, connections: ConnectionManager, log: Log): AzureMlViews {
   const describe = (error: unknown) => describeError(error, connections.kind);
-  const provider = (viewId: string, root: (p: AzureMlTreeProvider) => RootNode): AzureMlTreeProvider => {
+  const provider = (viewId: string, root: (p: AzureMlTreeProvider) => RootNode, canSelectMany = false): AzureMlTreeProvider => {
     const treeProvider = new AzureMlTreeProvider(viewId, root, describe, log);
-    context.subscriptions.push(treeProvider, vscode.window.createTreeView(viewId, { treeDataProvider: treeProvider, showCollapseAll: true }));
+    context.subscriptions.push(treeProvider, vscode.window.createTreeView(viewId, { treeDataProvider: treeProvider, showCollapseAll: true, canSelectMany }));
     return treeProvider;
   };
   const runDetails = new RunDetailsCache();
+  const primaryMetrics = new PrimaryMetricCache();
   const views: AzureMlViews = {
     workspaces: provider('azureml.workspaces', (p) => new WorkspacesRoot(connections, p)),
     datastores: provider('azureml.datastores', (p) => new WorkspaceListRoot(connections, p, datastoresList)),
-    experiments: provider('azureml.experiments', (p) => new WorkspaceListRoot(connections, p, (c) => experimentsList(c, runDetails))),
+    // Several runs selected at once: Compare Runs.
+    experiments: provider('azureml.experiments', (p) => new WorkspaceListRoot(connections, p, (c) => experimentsList(c, runDetails, primaryMetrics)), true),
     models: provider('azureml.models', (p) => new WorkspaceListRoot(connections, p, modelsList)),
   };
   const refreshWorkspaceViews = (): void => {
@@ -42,6 +45,7 @@ export function registerViews(context: vscode.ExtensionContext, connections: Con
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('azureml.subscriptions') || e.affectsConfiguration('azureml.cloud') || e.affectsConfiguration('azureml.customCloud')) views.workspaces.refresh();
+      if (e.affectsConfiguration('azureml.runs.primaryMetric')) views.experiments.refresh();
     }),
   );
   return views;

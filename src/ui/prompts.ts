@@ -43,6 +43,15 @@ export interface Prompts {
   pickFiles?(options: OpenDialogOptions): Promise<string[]>;
   /** Opens a web page in the user's browser. Scripted prompts may leave it out (or record it). */
   openExternal?(url: string): Promise<void>;
+  /** Where to save a file (absolute path). Scripted prompts may leave it out. */
+  pickSaveFile?(options: SaveDialogOptions): Promise<string>;
+}
+
+export interface SaveDialogOptions {
+  title: string;
+  defaultPath: string;
+  /** e.g. `{ CSV: ['csv'] }`. */
+  filters: Record<string, string[]>;
 }
 
 export const vscodePrompts: Prompts = {
@@ -72,6 +81,11 @@ export const vscodePrompts: Prompts = {
   pickFiles: (options) => openDialog(options, { canSelectFolders: false, canSelectFiles: true, canSelectMany: true }),
   async openExternal(url) {
     await vscode.env.openExternal(vscode.Uri.parse(url));
+  },
+  async pickSaveFile(options) {
+    const picked = await vscode.window.showSaveDialog({ title: options.title, defaultUri: vscode.Uri.file(options.defaultPath), filters: options.filters });
+    if (!picked) throw new UserCancelledError();
+    return picked.fsPath;
   },
 };
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { emptyDatastoreDraft, emptyModelDraft, toDatastoreDraft, withoutDatastoreSecrets } from '../../src/forms/drafts';
 import { toDatastoreInput } from '../../src/forms/datastoreInput';
-import { formContentSecurityPolicy, formHtml } from '../../src/forms/formHtml';
+import { webviewContentSecurityPolicy, webviewHtml } from '../../src/ui/webviewHtml';
 import { datastoreModelUri, jobArtifactModelUri } from '../../src/forms/modelUris';
 import type { DatastoreDraft } from '../../src/forms/protocol';
 import {
@@ -143,10 +143,10 @@ describe('registration form drafts and pages', () => {
   });
 
   it('pages carry a strict CSP: nothing inline, the script only with its nonce', () => {
-    const csp = formContentSecurityPolicy('https://webview.example', 'abc123');
+    const csp = webviewContentSecurityPolicy('https://webview.example', 'abc123');
     assert.equal(csp, "default-src 'none'; style-src https://webview.example; font-src https://webview.example; img-src https://webview.example; "
       + "script-src 'nonce-abc123'; base-uri 'none'; form-action 'none'");
-    const html = formHtml({ title: 'A <b>', cspSource: 'https://webview.example', nonce: 'abc123', scriptUri: 'https://x/s.js', styleUris: ['https://x/a.css'] });
+    const html = webviewHtml({ title: 'A <b>', cspSource: 'https://webview.example', nonce: 'abc123', scriptUri: 'https://x/s.js', styleUris: ['https://x/a.css'] });
     assert.match(html, /<script nonce="abc123" src="https:\/\/x\/s\.js"><\/script>/);
     assert.match(html, /<title>A &#60;b&#62;<\/title>/);
     assert.doesNotMatch(html, /style=|<style|onclick|javascript:/i);

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
-import { formHtml } from '../../src/forms/formHtml';
+import { webviewHtml } from '../../src/ui/webviewHtml';
 import { datastoreNameError } from '../../src/forms/validation';
 import { remoteFolderProblem } from '../../src/core/transfer/remotePaths';
 import { repoRoot } from '../support/repo';
@@ -87,7 +87,7 @@ describe('Dutch and English', () => {
   });
 
   it('puts the display language and its messages into a form page, where markup in them cannot end the script element', () => {
-    const html = formHtml({
+    const html = webviewHtml({
       title: 'Gegevensarchief registreren', cspSource: 'vscode-resource:', nonce: 'n0nce', scriptUri: 'form.js', styleUris: [],
       messages: { 'Loading…': 'Laden…', 'x': '</script><script>alert(1)</script>' }, language: 'nl',
     });

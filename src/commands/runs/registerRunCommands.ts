@@ -3,7 +3,9 @@ import type { CommandContext } from '../commandContext';
 import { registerCommands } from '../registerCommands';
 import { cancelRun } from './cancelRun';
 import { downloadRunOutputs } from './downloadRunOutputs';
+import { RunMetricsPanels } from '../../panels/runMetricsPanels';
 import { openRunInStudio } from './openRunInStudio';
+import { compareRuns, openRunDetails } from './runMetricsCommands';
 import { RunWatchers, type RunWatch } from './runWatchers';
 import { submitCurrentFile } from './submitCurrentFile';
 import { SubmitMemory } from './submitMemory';
@@ -12,25 +14,30 @@ import { tailRun } from './tailRun';
 /** What the run commands expose to the integration tests. */
 export interface RunsApi {
   readonly watchers: RunWatchers;
+  /** The open Run Details and Compare Runs panels. */
+  readonly metricsPanels: RunMetricsPanels;
   /** Follows again the runs that were followed when the window closed. */
   reattach(): Promise<RunWatch[]>;
 }
 
 /**
  * Registers Submit Current File, Tail Run, Cancel Run, Download Outputs and Logs and Open in
- * Studio, with the run watchers they share. Runs followed before a restart are offered again
+ * Studio, with the run watchers they share; Open Run Details and Compare Runs with their panels. Runs followed before a restart are offered again
  * (no network I/O until the user accepts).
  */
 export function registerRunCommands(extensionContext: vscode.ExtensionContext, context: CommandContext): RunsApi {
   const watchers = new RunWatchers(extensionContext.globalState, () => context.views.experiments.refresh(), context.log);
   const memory = new SubmitMemory(extensionContext.workspaceState, extensionContext.globalState);
-  extensionContext.subscriptions.push(watchers);
+  const metricsPanels = new RunMetricsPanels(extensionContext.extensionUri);
+  extensionContext.subscriptions.push(watchers, metricsPanels);
   registerCommands(extensionContext, context, {
     'azureml.submitCurrentFile': submitCurrentFile(watchers, memory),
     'azureml.tailRun': tailRun(watchers),
     'azureml.cancelRun': cancelRun,
     'azureml.downloadRunOutputs': downloadRunOutputs,
     'azureml.openRunInStudio': openRunInStudio,
+    'azureml.openRunDetails': openRunDetails(metricsPanels),
+    'azureml.compareRuns': compareRuns(metricsPanels),
   });
 
   const reattach = async (): Promise<RunWatch[]> => {
@@ -56,5 +63,5 @@ export function registerRunCommands(extensionContext: vscode.ExtensionContext, c
         });
       });
   }
-  return { watchers, reattach };
+  return { watchers, metricsPanels, reattach };
 }

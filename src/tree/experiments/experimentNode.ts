@@ -4,15 +4,21 @@ import type { WorkspaceClient } from '../../azure/workspaceClient';
 import { formatTimestamp } from '../../core/format';
 import { PagedChildren } from '../pagedChildren';
 import { TreeNode } from '../treeNode';
+import type { PrimaryMetricCache } from './primaryMetricCache';
 import type { RunDetailsCache } from './runDetailsCache';
 import { RunNode } from './runNode';
+
+/** The metric the user asked to see next to each run (`azureml.runs.primaryMetric`), if any. */
+export function primaryMetricKey(): string | undefined {
+  return vscode.workspace.getConfiguration('azureml.runs').get<string>('primaryMetric')?.trim() || undefined;
+}
 
 export class ExperimentNode extends TreeNode {
   readonly id: string;
   private readonly runs: PagedChildren<Job>;
 
   constructor(readonly experiment: Experiment, client: WorkspaceClient, runDetails: RunDetailsCache,
-    rerender: (node: TreeNode | undefined) => void) {
+    rerender: (node: TreeNode | undefined) => void, primaryMetrics: PrimaryMetricCache) {
     super(undefined);
     this.id = `experiment/${experiment.name}`;
     this.runs = new PagedChildren<Job>(
@@ -20,12 +26,18 @@ export class ExperimentNode extends TreeNode {
       (continuationToken) => client.jobs.list({
         experimentName: experiment.name, listViewType: 'ActiveOnly', ...(continuationToken ? { continuationToken } : {}),
       }),
-      (job) => new RunNode(this, job, () => runDetails.get(job.name)),
+      (job) => new RunNode(this, job, () => runDetails.get(job.name), () => {
+        const key = primaryMetricKey();
+        const metric = key ? primaryMetrics.get(job.name, key) : undefined;
+        return key && metric ? { key, value: metric.value } : undefined;
+      }),
       rerender,
       vscode.l10n.t('No runs'),
       (jobs, nodes) => {
         const byName = new Map(nodes.map((n) => [(n as RunNode).job.name, n]));
         void runDetails.fill(client, jobs.map((j) => j.name), (name) => rerender(byName.get(name)));
+        const key = primaryMetricKey();
+        if (key) void primaryMetrics.fill(client.metrics, jobs.map((j) => j.name), key, (name) => rerender(byName.get(name)));
       },
     );
   }

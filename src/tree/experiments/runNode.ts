@@ -4,6 +4,11 @@ import { formatAge, formatDuration, formatTimestamp } from '../../core/format';
 import { TreeNode } from '../treeNode';
 import { isActiveRunState, runState, runStatusIcon, runStatusText } from './runStatus';
 
+/** Four significant digits: enough to tell runs apart at a glance (the panel has the exact value). */
+function formatMetricValue(value: number): string {
+  return Number.isFinite(value) ? String(Number(value.toPrecision(4))) : String(value);
+}
+
 function lastSegment(id: string | undefined): string | undefined {
   return id?.split('/').filter(Boolean).pop();
 }
@@ -11,7 +16,13 @@ function lastSegment(id: string | undefined): string | undefined {
 export class RunNode extends TreeNode {
   readonly id: string;
 
-  constructor(parent: TreeNode, readonly job: Job, private readonly details: () => RunDetails | undefined) {
+  constructor(
+    parent: TreeNode,
+    readonly job: Job,
+    private readonly details: () => RunDetails | undefined,
+    /** The latest value of the metric `azureml.runs.primaryMetric` names, once known. */
+    private readonly primaryMetric: () => { key: string; value: number } | undefined = () => undefined,
+  ) {
     super(parent);
     this.id = `run/${job.name}`;
   }
@@ -29,10 +40,12 @@ export class RunNode extends TreeNode {
     item.iconPath = runStatusIcon(state);
     const age = formatAge(job.createdAt);
     const statusText = runStatusText(status);
-    item.description = [statusText, duration, age].filter(Boolean).join(' · ');
+    const metric = this.primaryMetric();
+    const metricText = metric ? `${metric.key} ${formatMetricValue(metric.value)}` : undefined;
+    item.description = [metricText, statusText, duration, age].filter(Boolean).join(' · ');
     // The icon carries the state; a screen reader hears it in words.
     item.accessibilityInformation = {
-      label: [vscode.l10n.t('Run {0}, {1}', job.displayName || job.name, statusText), duration ? vscode.l10n.t('duration {0}', duration) : undefined,
+      label: [vscode.l10n.t('Run {0}, {1}', job.displayName || job.name, statusText), metricText, duration ? vscode.l10n.t('duration {0}', duration) : undefined,
         age ? vscode.l10n.t('created {0}', age) : undefined].filter(Boolean).join(', '),
     };
     item.contextValue = `run:${state}${isActiveRunState(state) ? ':cancellable' : ''}`;
@@ -56,6 +69,7 @@ export class RunNode extends TreeNode {
     const tags = Object.entries(job.tags);
     if (tags.length) tooltip.appendMarkdown('\n\n').appendMarkdown(vscode.l10n.t('Tags: {0}', tags.map(([k, v]) => `\`${k}=${v}\``).join(' ')));
     item.tooltip = tooltip;
+    item.command = { command: 'azureml.openRunDetails', title: vscode.l10n.t('Open Run Details'), arguments: [this] };
     return item;
   }
 }

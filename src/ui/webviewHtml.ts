@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 
-/** The page a registration form's webview loads: nothing inline, everything from `media/`. */
-export interface FormPage {
+/** The page a webview (a registration form, a run metrics panel) loads: nothing inline, everything from `media/`. */
+export interface WebviewPage {
   title: string;
   /** The webview's `cspSource`. */
   cspSource: string;
@@ -12,14 +12,16 @@ export interface FormPage {
   /** The display language's translations (VS Code's l10n bundle), for the webview's own strings. */
   messages?: Record<string, string>;
   language?: string;
+  /** The id of the element the script builds its view in (default `form-root`). */
+  rootId?: string;
 }
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** The Content-Security-Policy of every form: no inline script or style, resources from the extension only. */
-export function formContentSecurityPolicy(cspSource: string, nonce: string): string {
+/** The Content-Security-Policy of every webview: no inline script or style, resources from the extension only. */
+export function webviewContentSecurityPolicy(cspSource: string, nonce: string): string {
   return [
     "default-src 'none'",
     `style-src ${cspSource}`,
@@ -36,19 +38,19 @@ function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
-export function formHtml(page: FormPage): string {
+export function webviewHtml(page: WebviewPage): string {
   const attr = escapeHtml;
   return `<!DOCTYPE html>
 <html lang="${attr(page.language ?? 'en')}">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${attr(formContentSecurityPolicy(page.cspSource, page.nonce))}">
+<meta http-equiv="Content-Security-Policy" content="${attr(webviewContentSecurityPolicy(page.cspSource, page.nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 ${page.styleUris.map((uri) => `<link rel="stylesheet" href="${attr(uri)}">`).join('\n')}
 <title>${escapeHtml(page.title)}</title>
 </head>
 <body>
-<main id="form-root" aria-busy="true"><p class="loading">${escapeHtml(l10n.t('Loading…'))}</p></main>
+<main id="${attr(page.rootId ?? 'form-root')}" aria-busy="true"><p class="loading">${escapeHtml(l10n.t('Loading…'))}</p></main>
 <script type="application/json" id="l10n-messages" nonce="${attr(page.nonce)}">${scriptJson(page.messages ?? {})}</script>
 <script nonce="${attr(page.nonce)}" src="${attr(page.scriptUri)}"></script>
 </body>

@@ -1,0 +1,254 @@
+// `npm run bench:metrics`: the run metrics panels against a fresh local workspace.
+//  1. A run with 10 metrics × 100,000 steps: the panel's data (MetricHistoryFollower, as the
+//     panel uses it): time to the first page and to every point, bytes of get-history answers
+//     against the history's JSON size, points fetched twice; the webview's per-draw work
+//     (smoothing + min/max downsampling of all 10 series, the same modules it bundles).
+//  2. The same run in the real extension in code-server + Chromium: time from the command
+//     (run name entered) to the first chart drawn and to all 10, peak RSS of the extension host,
+//     the webview's JS heap.
+//  3. A live run logging 50 points a second: delay from a point's log call to the panel having it
+//     (posted to the webview; drawing adds one animation frame), p50/p95, duplicates, refetched points.
+// A measurement, not a test: numbers vary with the machine's load.
+//   node scripts/bench/metrics.mjs [--steps 100000] [--metrics 10] [--live-seconds 20] [--no-browser]
+import { execFileSync } from 'node:child_process';
+import http from 'node:http';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const require = createRequire(import.meta.url);
+require('../../test/support/registerTs.js');
+const { startLocalWorkspace } = require('../../test/support/localWorkspace.ts');
+const { connectLocalWorkspace } = require('../../src/azure/localWorkspace.ts');
+const { MetricHistoryFollower } = require('../../src/core/metrics/historyFollower.ts');
+const { minMaxIndices } = require('../../src/core/metrics/downsample.ts');
+const { smooth } = require('../../src/core/metrics/smoothing.ts');
+const { livePoll } = require('../../src/commands/runs/runMetricsCommands.ts');
+
+const { values } = parseArgs({
+  options: {
+    steps: { type: 'string', default: '100000' },
+    metrics: { type: 'string', default: '10' },
+    'live-seconds': { type: 'string', default: '20' },
+    'no-browser': { type: 'boolean', default: false },
+  },
+});
+const steps = Number(values.steps);
+const metricCount = Number(values.metrics);
+const liveSeconds = Number(values['live-seconds']);
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+const ms = (n) => `${Math.round(n)} ms`;
+const mib = (n) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+
+// Bytes of every get-history answer this process receives (the clients use Node's http).
+let historyBytes = 0;
+let historyRequests = 0;
+const originalRequest = http.request;
+http.request = function countingRequest(...args) {
+  const request = originalRequest.apply(this, args);
+  request.on('response', (response) => {
+    if (!String(request.path).includes('/metrics/get-history')) return;
+    historyRequests++;
+    // Counted as the client reads it (a listener of our own would start the stream early).
+    const emit = response.emit;
+    response.emit = function countingEmit(event, ...args) {
+      if (event === 'data') historyBytes += args[0].length;
+      return emit.call(this, event, ...args);
+    };
+  });
+  return request;
+};
+
+const t0 = 1_760_000_000_000;
+const metricKeys = Array.from({ length: metricCount }, (_, i) => `metric_${String(i).padStart(2, '0')}`);
+const valueOf = (k, s) => Math.exp(-s / (steps / 4)) * (1 + k / 10) + 0.01 * Math.sin(s / 50 + k);
+
+const local = await startLocalWorkspace();
+const results = {};
+let server;
+let browser;
+try {
+  const { workspaceClient } = connectLocalWorkspace(local.connection);
+  const client = workspaceClient;
+
+  // ---- 1. the big history ---------------------------------------------------------------
+  await client.jobs.createCommandJob({ name: 'bench_big', command: 'echo done', environmentId: 'azureml:AzureML-sklearn-1.5@latest', experimentName: 'bench-metrics' });
+  let logStart = Date.now();
+  let jsonBytes = 0;
+  let batch = [];
+  for (let s = 0; s < steps; s++) {
+    for (let k = 0; k < metricCount; k++) {
+      const point = { key: metricKeys[k], value: valueOf(k, s), timestamp: t0 + s * 100, step: s };
+      jsonBytes += Buffer.byteLength(JSON.stringify({ key: point.key, value: point.value, timestamp: String(point.timestamp), step: String(point.step) })) + 1;
+      batch.push(point);
+      if (batch.length === 1000) {
+        await client.metrics.logBatch('bench_big', { metrics: batch });
+        batch = [];
+      }
+    }
+  }
+  if (batch.length) await client.metrics.logBatch('bench_big', { metrics: batch });
+  console.log(`Logged ${metricCount} metrics × ${steps} steps (${(metricCount * steps).toLocaleString('en')} points, history JSON ${mib(jsonBytes)}) in ${ms(Date.now() - logStart)}.`);
+
+  global.gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  let peakHeap = heapBefore;
+  const sampler = setInterval(() => { peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed); }, 20);
+  historyBytes = 0;
+  historyRequests = 0;
+  const started = performance.now();
+  const run = await client.metrics.getRun('bench_big');
+  const follower = new MetricHistoryFollower(client.metrics, 'bench_big');
+  let firstPageMs;
+  let longestPageGapMs = 0;
+  let lastPageAt = performance.now();
+  await follower.update(run, undefined, () => {
+    const now = performance.now();
+    firstPageMs ??= now - started;
+    longestPageGapMs = Math.max(longestPageGapMs, now - lastPageAt);
+    lastPageAt = now;
+  });
+  const allMs = performance.now() - started;
+  clearInterval(sampler);
+  const held = [...follower.metrics.values()].reduce((n, p) => n + p.length, 0);
+  results.history = {
+    points: held, firstPageMs, allMs, bytesFetched: historyBytes, historyJsonBytes: jsonBytes, ratio: historyBytes / jsonBytes,
+    requests: historyRequests, pointsFetched: follower.stats.pointsFetched, pointsFetchedTwice: follower.stats.pointsFetched - follower.stats.pointsNew,
+    hostHeapGrowth: peakHeap - heapBefore,
+  };
+  console.log('\n1. Panel data, 10 × 100,000 points (page size 5,000):');
+  console.log(`  first page ready:   ${ms(firstPageMs)}   (the first chart can draw from here)`);
+  console.log(`  every point:        ${ms(allMs)} in ${historyRequests} get-history requests; ${held.toLocaleString('en')} points held`);
+  console.log(`  bytes fetched:      ${mib(historyBytes)} for ${mib(jsonBytes)} of history JSON: ${results.history.ratio.toFixed(3)}×   (target < 1.2×: ${results.history.ratio < 1.2 ? 'met' : 'NOT met'})`);
+  console.log(`  fetched twice:      ${results.history.pointsFetchedTwice} points   (target 0: ${results.history.pointsFetchedTwice === 0 ? 'met' : 'NOT met'})`);
+  console.log(`  host heap growth:   ${mib(results.history.hostHeapGrowth)} (peak over the start, this process)`);
+
+  // The webview's work per draw: smoothing and downsampling every series to ~600 pixel columns.
+  const drawStarted = performance.now();
+  let drawn = 0;
+  for (const points of follower.metrics.values()) {
+    const xs = points.map((p) => p.step);
+    const ys = smooth(points.map((p) => p.value), 0.6);
+    drawn += minMaxIndices(xs, ys, 600).length;
+  }
+  results.webviewPrepareMs = performance.now() - drawStarted;
+  console.log(`  webview prepare:    ${ms(results.webviewPrepareMs)} to smooth and downsample all ${metricCount} series (${drawn.toLocaleString('en')} points drawn of ${held.toLocaleString('en')})`);
+
+  // ---- 2. in the real extension ----------------------------------------------------------
+  if (!values['no-browser']) {
+    const { packageExtension } = await import('../package.mjs');
+    const { startCodeServer } = await import('../vscode-host/codeServer.mjs');
+    const { expandView, launchBrowser, openViewContainer, openWorkbench } = await import('../vscode-host/browser.mjs');
+    const { expandRow, viewRow } = await import('../../test/e2e/workbenchViews.mjs');
+    const vsix = packageExtension({ reuseFresh: true });
+    const scratch = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'azml-bench-metrics-')));
+    mkdirSync(path.join(scratch, 'project'));
+    try {
+      server = await startCodeServer({
+        folder: path.join(scratch, 'project'), vsixPaths: [vsix], testDriver: false,
+        settings: { 'workbench.colorTheme': 'Light 2026', 'azureml.local.dataFolder': local.dataDir, 'azureml.local.autoConnect': true },
+      });
+      browser = await launchBrowser({ viewport: { width: 1500, height: 1000 } });
+      const { page } = browser;
+      await openWorkbench(page, server.workbenchUrl());
+      await openViewContainer(page, 'Azure ML');
+      await expandView(page, 'Experiments');
+      await expandRow(viewRow(page, 'Experiments', 'bench-metrics'));
+      const hostRss = () => {
+        try {
+          const out = execFileSync('ps', ['-eo', 'pid,pgid,rss,args'], { encoding: 'utf8' });
+          return out.split('\n').filter((l) => l.includes('extensionHost') || l.includes('--type=extensionHost'))
+            .filter((l) => l.trim().split(/\s+/)[1] === String(server.pid)).reduce((n, l) => n + Number(l.trim().split(/\s+/)[2]) * 1024, 0);
+        } catch { return 0; }
+      };
+      let peakRss = hostRss();
+      const rssBefore = peakRss;
+      const rssSampler = setInterval(() => { peakRss = Math.max(peakRss, hostRss()); }, 250);
+      // The user's way in: a click on the run in the Experiments view runs Open Run Details.
+      const runRow = viewRow(page, 'Experiments', 'bench_big').filter({ hasText: 'Completed' });
+      await runRow.waitFor({ timeout: 60_000 });
+      const commandAt = performance.now();
+      await runRow.click();
+      const frame = page.locator('iframe.webview.ready').last().contentFrame().locator('#active-frame').contentFrame();
+      await frame.locator('h1').waitFor({ timeout: 120_000 });
+      const pageShownMs = performance.now() - commandAt;
+      await frame.locator('.chart-card.drawn').first().waitFor({ timeout: 120_000 });
+      const firstChartMs = performance.now() - commandAt;
+      await frame.locator('.chart-card.drawn').nth(metricCount - 1).waitFor({ timeout: 300_000 });
+      const allChartsMs = performance.now() - commandAt;
+      // The rest of the points stream in behind the first pages; the heap is read once they have.
+      await page.waitForTimeout(Math.max(5000, results.history.allMs * 1.5));
+      clearInterval(rssSampler);
+      const heap = await frame.locator('body').evaluate(() => performance.memory?.usedJSHeapSize ?? NaN);
+      results.browser = { pageShownMs, firstChartMs, allChartsMs, hostRssPeak: peakRss, hostRssBefore: rssBefore, webviewHeap: heap };
+      console.log('\n2. In the extension (code-server + Chromium):');
+      console.log(`  click on the run to the panel's facts shown (webview loaded, run read): ${ms(pageShownMs)}`);
+      console.log(`  click on the run to first chart drawn: ${ms(firstChartMs)}   (target < 2000 ms: ${firstChartMs < 2000 ? 'met' : 'NOT met'})`);
+      console.log(`  click to all ${metricCount} charts on screen: ${ms(allChartsMs)} (each from its first page; the rest streams in behind)`);
+      console.log(`  extension host RSS: ${mib(rssBefore)} before, ${mib(peakRss)} peak`);
+      console.log(`  webview JS heap:    ${mib(heap)} (performance.memory, after every point arrived)`);
+    } finally {
+      await browser?.close();
+      await server?.stop();
+      rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
+    }
+  }
+
+  // ---- 3. a live run ------------------------------------------------------------------------
+  await client.jobs.createCommandJob({ name: 'bench_live', command: 'sleep 600', environmentId: 'azureml:AzureML-sklearn-1.5@latest', experimentName: 'bench-metrics' });
+  const loggedAt = new Map();
+  const liveFollower = new MetricHistoryFollower(client.metrics, 'bench_live');
+  const delays = [];
+  let duplicates = 0;
+  const seen = new Set();
+  let polling = true;
+  let delay = livePoll.minMs;
+  // The panel's loop: runs/get, then only the new points; 0.5 s while points arrive, backing off while none do.
+  const poller = (async () => {
+    while (polling) {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      const before = liveFollower.stats.pointsNew;
+      await liveFollower.update(await client.metrics.getRun('bench_live'), undefined, (_key, added) => {
+        const now = Date.now();
+        for (const p of added) {
+          if (seen.has(p.step)) duplicates++;
+          seen.add(p.step);
+          delays.push(now - loggedAt.get(p.step));
+        }
+      });
+      delay = liveFollower.stats.pointsNew > before ? livePoll.minMs : Math.min(livePoll.maxMs, delay * 2);
+    }
+  })();
+  historyBytes = 0;
+  const total = liveSeconds * 50;
+  const liveStart = Date.now();
+  for (let s = 0; s < total; s++) {
+    const due = liveStart + s * 20;
+    const wait = due - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    loggedAt.set(s, Date.now());
+    await client.metrics.logMetric('bench_live', { key: 'loss', step: s, value: Math.exp(-s / 300), timestamp: Date.now() });
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  polling = false;
+  await poller;
+  delays.sort((a, b) => a - b);
+  results.live = {
+    points: seen.size, logged: total, duplicates, p50: percentile(delays, 50), p95: percentile(delays, 95), max: delays.at(-1),
+    pointsFetched: liveFollower.stats.pointsFetched, pointsFetchedTwice: liveFollower.stats.pointsFetched - liveFollower.stats.pointsNew, bytes: historyBytes,
+  };
+  console.log(`\n3. Live run, 50 points/s for ${liveSeconds} s (poll ${livePoll.minMs} ms, backing off to ${livePoll.maxMs} ms while idle):`);
+  console.log(`  delay log → panel has it, p50 / p95 / max: ${ms(results.live.p50)} / ${ms(results.live.p95)} / ${ms(results.live.max)}   (target p95 < 1000 ms: ${results.live.p95 < 1000 ? 'met' : 'NOT met'})`);
+  console.log(`  points ${seen.size} of ${total}, duplicates held ${duplicates}`);
+  console.log(`  points fetched ${results.live.pointsFetched} for ${results.live.points} new: ${results.live.pointsFetchedTwice} fetched again (each poll re-reads the metric's last short page: get-history has no "since")`);
+  await client.jobs.cancel('bench_live').catch(() => undefined);
+} finally {
+  await local.dispose();
+}
+console.log(`\n${JSON.stringify({ bench: 'metrics', steps, metrics: metricCount, results })}`);

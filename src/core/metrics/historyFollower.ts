@@ -1,0 +1,110 @@
+import type { LatestMetric, MetricPoint, RunMetricsSource, TrackedRun } from '../../azure/runMetrics';
+import { mergePoints } from './series';
+
+/** Where the next fetch of one metric starts. */
+interface Cursor {
+  /** The page token that started the last (short) page; undefined: the first page. */
+  token?: string;
+  /** The latest point `runs/get` reported when this metric was last fetched. */
+  latest?: LatestMetric;
+}
+
+/** Counts for the benchmark and the tests: how much was asked for and how much was new. */
+export interface FollowerStats {
+  pagesFetched: number;
+  pointsFetched: number;
+  pointsNew: number;
+}
+
+export const defaultHistoryPageSize = 5000;
+/** Metrics whose history is read at the same time (each one's pages stay in order). */
+const metricsInParallel = 4;
+
+/**
+ * Holds the exact history of every metric of one run and fetches what is new. A metric is
+ * fetched again only when `runs/get` reports a latest point other than the one seen at its last
+ * fetch, and then from the page token of its last page (MLflow's get-history has no "since"),
+ * so at most that one short page comes again; points already held are dropped (same step and
+ * timestamp), so none appears twice.
+ */
+export class MetricHistoryFollower {
+  private readonly series = new Map<string, MetricPoint[]>();
+  private readonly cursors = new Map<string, Cursor>();
+  readonly stats: FollowerStats = { pagesFetched: 0, pointsFetched: 0, pointsNew: 0 };
+
+  constructor(
+    private readonly source: RunMetricsSource,
+    readonly runId: string,
+    private readonly pageSize = defaultHistoryPageSize,
+  ) {}
+
+  /** Every point held, per metric, in step order. */
+  get metrics(): ReadonlyMap<string, readonly MetricPoint[]> {
+    return this.series;
+  }
+
+  /**
+   * Fetches the points of `run`'s metrics not held yet and returns them per metric (only
+   * metrics with new points). `onPage` sees each metric's new points page by page, so a caller
+   * can pass them on before the whole history is in. The metrics take turns, a page each (a few
+   * at a time), so every chart gets its first page before any metric's tail.
+   */
+  async update(
+    run: TrackedRun,
+    signal?: AbortSignal,
+    onPage?: (key: string, added: MetricPoint[]) => void,
+  ): Promise<Map<string, MetricPoint[]>> {
+    const changed = new Map<string, MetricPoint[]>();
+    let reads: MetricRead[] = Object.keys(run.metrics).sort().flatMap((key) => {
+      const latest = run.metrics[key];
+      const cursor = this.cursors.get(key) ?? {};
+      if (cursor.latest && cursor.latest.step === latest.step && cursor.latest.timestamp === latest.timestamp
+        && Object.is(cursor.latest.value, latest.value)) return [];
+      this.cursors.set(key, cursor);
+      return [{ key, latest, cursor, token: cursor.token, done: false }];
+    });
+    while (reads.length > 0) {
+      const round = [...reads];
+      const worker = async (): Promise<void> => {
+        for (let read = round.shift(); read !== undefined; read = round.shift()) {
+          const fresh = await this.fetchPage(read, signal);
+          if (fresh.length === 0) continue;
+          changed.set(read.key, [...(changed.get(read.key) ?? []), ...fresh]);
+          onPage?.(read.key, fresh);
+        }
+      };
+      await Promise.all(Array.from({ length: metricsInParallel }, worker));
+      reads = reads.filter((r) => !r.done);
+    }
+    return changed;
+  }
+
+  /** One page of one metric; its new points. */
+  private async fetchPage(read: MetricRead, signal: AbortSignal | undefined): Promise<MetricPoint[]> {
+    let series = this.series.get(read.key);
+    if (!series) this.series.set(read.key, (series = []));
+    const page = await this.source.getMetricHistoryPage(this.runId, read.key, { pageToken: read.token, maxResults: this.pageSize, signal });
+    this.stats.pagesFetched++;
+    this.stats.pointsFetched += page.points.length;
+    const fresh = mergePoints(series, page.points);
+    this.stats.pointsNew += fresh.length;
+    if (page.nextPageToken) {
+      read.token = page.nextPageToken;
+    } else {
+      // The last page is where the next fetch resumes: the pages before it are complete.
+      read.cursor.token = read.token;
+      read.cursor.latest = read.latest;
+      read.done = true;
+    }
+    return fresh;
+  }
+}
+
+/** One metric being read in this update. */
+interface MetricRead {
+  key: string;
+  latest: LatestMetric;
+  cursor: Cursor;
+  token?: string;
+  done: boolean;
+}
