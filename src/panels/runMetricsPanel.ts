@@ -137,14 +137,14 @@ export class RunMetricsPanel implements vscode.Disposable {
     if (this.disposed) return;
     const message = parseMetricsWebviewMessage(raw);
     if (!message) {
-      this.options.log.warn(`${this.title}: ignored a malformed message from the webview.`);
+      this.options.log.warn(vscode.l10n.t('{0}: ignored a malformed message from the webview.', this.title));
       return;
     }
     try {
       await this.handle(message);
     } catch (error) {
       if (error instanceof UserCancelledError) return;
-      this.options.log.error(`${this.title}: ${message.type} failed`, error);
+      this.options.log.error(vscode.l10n.t('{0}: handling the webview message "{1}" failed', this.title, message.type), error);
       this.post({ type: 'notice', message: describeError(error, this.options.connectionKind()).message });
     }
   }
@@ -215,7 +215,7 @@ export class RunMetricsPanel implements vscode.Disposable {
         return run;
       } catch (error) {
         if (signal.aborted) throw error;
-        this.options.log.error(`Reading run ${r.runId} failed`, error);
+        this.options.log.error(vscode.l10n.t('Reading run {0} failed', r.runId), error);
         r.summary = problemSummary(r.runId, r.job, this.problemText(error));
         r.terminal = true;
         return undefined;
@@ -246,7 +246,7 @@ export class RunMetricsPanel implements vscode.Disposable {
         await r.follower.update(run, this.abort.signal, (metric, added) => this.postPoints(r.runId, metric, added));
       } catch (error) {
         if (this.abort.signal.aborted) return;
-        this.options.log.error(`Reading the metrics of run ${r.runId} failed`, error);
+        this.options.log.error(vscode.l10n.t('Reading the metrics of run {0} failed', r.runId), error);
         this.post({ type: 'notice', message: vscode.l10n.t('Could not read all metrics of run {0}: {1}', r.runId, describeError(error, this.options.connectionKind()).message) });
       }
     }));
@@ -261,7 +261,7 @@ export class RunMetricsPanel implements vscode.Disposable {
         this.schedulePoll();
       }, (error: unknown) => {
         if (this.abort.signal.aborted) return;
-        this.options.log.error(`${this.title}: following the runs failed`, error);
+        this.options.log.error(vscode.l10n.t('{0}: following the runs failed', this.title), error);
         this.pollDelay = this.options.poll.maxMs;
         this.schedulePoll();
       });
