@@ -209,4 +209,27 @@ describe('workspace export (local workspace, demo content)', function () {
     for (const [file, content] of expected) if (file !== 'index.json') assert.equal(actual.get(file), content, file);
     assert.deepEqual([...actual.keys()].sort(), [...expected.keys()].sort());
   });
+
+  it('masks a secret a user put in their own data (a SAS URL or connection string in a tag)', async () => {
+    const signature = 'c2VjcmV0LXNpZ25hdHVyZS0xMjM0NTY3ODkw';
+    const accountKey = 'QWNjb3VudEtleVNlY3JldDEyMzQ1Njc4OTA=';
+    await client.models.createOrUpdate('tagged-with-secrets', {
+      tags: {
+        source: `https://data.blob.core.windows.net/raw?sv=2024-01-01&sr=c&sig=${signature}`,
+        connection: `DefaultEndpointsProtocol=https;AccountName=data;AccountKey=${accountKey};EndpointSuffix=core.windows.net`,
+        owner: 'ml-team',
+      },
+    });
+    const folder = path.join(scratch, 'masked');
+    await exportWorkspaceData({ client, folder });
+    const model = (lines(folder, 'models.jsonl') as Array<{ name: string; tags: Record<string, string> }>).find((m) => m.name === 'tagged-with-secrets');
+    assert.deepEqual(model?.tags, {
+      source: 'https://data.blob.core.windows.net/raw?sv=2024-01-01&sr=c&sig=***',
+      connection: 'DefaultEndpointsProtocol=https;AccountName=data;AccountKey=***;EndpointSuffix=core.windows.net',
+      owner: 'ml-team',
+    });
+    for (const [file, content] of filesOf(folder)) {
+      assert.ok(!content.includes(signature) && !content.includes(accountKey), `${file} holds the secret`);
+    }
+  });
 });

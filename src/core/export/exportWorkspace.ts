@@ -4,12 +4,12 @@ import * as path from 'node:path';
 import { abortError, AzureMlError } from '../../azure/errors';
 import { machineLearningApiVersion } from '../../azure/mlServiceClient';
 import type { WorkspaceClient } from '../../azure/workspaceClient';
-import { exportKinds, plainRecord, type ExportKind } from './exportKinds';
+import { exportKinds, type ExportKind } from './exportKinds';
 import {
   readExportState, removeExportState, saveExportState, writeFileAtomically,
   type ExportState, type KindInProgress, type KindSummary,
 } from './exportState';
-import { JsonLinesFile } from './jsonLinesFile';
+import { exportJson, JsonLinesFile } from './jsonLinesFile';
 
 export interface ExportOptions {
   client: WorkspaceClient;
@@ -72,7 +72,7 @@ export async function exportWorkspaceData(options: ExportOptions): Promise<Expor
   const state: ExportState = earlier && earlier.includeArtifacts === includeArtifacts
     ? earlier
     : { version: 1, includeArtifacts, finished: {} };
-  await writeFileAtomically(path.join(folder, workspaceFileName), `${JSON.stringify(plainRecord(workspace), null, 2)}\n`);
+  await writeFileAtomically(path.join(folder, workspaceFileName), `${exportJson(workspace, 2)}\n`);
 
   const kinds = exportKinds({
     client,

@@ -1,4 +1,13 @@
 import { promises as fs } from 'node:fs';
+import { maskSecrets } from '../../azure/secrets';
+
+/**
+ * A record as JSON text for the export. A user's own strings (a job's environment variables, a
+ * tag) can hold a connection string or a SAS URL: their secret parts are masked like in logs.
+ */
+export function exportJson(record: unknown, space?: number): string {
+  return JSON.stringify(record, (_key, value: unknown) => (typeof value === 'string' ? maskSecrets(value) : value), space);
+}
 
 /**
  * A JSON Lines file written by appending: every `append` reaches the disk (fsync) before it
@@ -27,7 +36,7 @@ export class JsonLinesFile {
 
   async append(records: readonly unknown[]): Promise<void> {
     if (records.length === 0) return;
-    const data = Buffer.from(records.map((record) => `${JSON.stringify(record)}\n`).join(''), 'utf8');
+    const data = Buffer.from(records.map((record) => `${exportJson(record)}\n`).join(''), 'utf8');
     await this.handle.appendFile(data);
     await this.handle.sync();
     this.bytes += data.length;
