@@ -232,4 +232,23 @@ describe('workspace export (local workspace, demo content)', function () {
       assert.ok(!content.includes(signature) && !content.includes(accountKey), `${file} holds the secret`);
     }
   });
+
+  it('refuses a second export into a folder another export is writing into', async () => {
+    const folder = path.join(scratch, 'busy');
+    let second: Promise<unknown> | undefined;
+    const outcome = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => 'finished', (error: unknown) => error);
+    await exportWorkspaceData({
+      client, folder,
+      onProgress: () => {
+        second ??= outcome(exportWorkspaceData({ client, folder }));
+      },
+    });
+    const refused = await second;
+    assert.ok(refused instanceof Error, 'the second export is refused');
+    assert.match(refused.message, /^Another export \(process \d+\) is writing into .*busy: wait for it to finish, or cancel it, then run this one again\.$/);
+    const jobNames = (lines(folder, 'jobs.jsonl') as Array<{ job: { name: string } }>).map((l) => l.job.name);
+    assert.equal(new Set(jobNames).size, jobNames.length);
+    assert.ok(!existsSync(path.join(folder, '.azml-export.lock')), 'the lock is gone with the export');
+    await exportWorkspaceData({ client, folder });
+  });
 });

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { abortError, AzureMlError } from '../../azure/errors';
 import { machineLearningApiVersion } from '../../azure/mlServiceClient';
 import type { WorkspaceClient } from '../../azure/workspaceClient';
+import { lockExportFolder } from './exportLock';
 import { exportKinds, type ExportKind } from './exportKinds';
 import {
   readExportState, removeExportState, saveExportState, writeFileAtomically,
@@ -64,9 +65,19 @@ async function sizeOf(file: string): Promise<number> {
  * without writing anything twice. A complete export is redone (updated) by running again.
  */
 export async function exportWorkspaceData(options: ExportOptions): Promise<ExportIndex> {
-  const { client, folder, signal } = options;
+  const { folder } = options;
   const includeArtifacts = options.includeArtifacts ?? false;
   await fs.mkdir(folder, { recursive: true });
+  const release = await lockExportFolder(folder);
+  try {
+    return await exportLocked(options, includeArtifacts);
+  } finally {
+    await release();
+  }
+}
+
+async function exportLocked(options: ExportOptions, includeArtifacts: boolean): Promise<ExportIndex> {
+  const { client, folder, signal } = options;
   const workspace = await client.getWorkspace();
   const earlier = await readExportState(folder);
   const state: ExportState = earlier && earlier.includeArtifacts === includeArtifacts
