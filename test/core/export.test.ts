@@ -74,6 +74,10 @@ describe('workspace export (local workspace, demo content)', function () {
       const data = Buffer.from(content);
       await store.putSmall(`${jobArtifactFolder(artifactJob.name)}${name}`, data, createHash('md5').update(data).digest(), true, new AbortController().signal);
     }
+    // Code snapshots, as submitting from a project folder leaves them (the demo has none).
+    for (const [name, version] of [['train-src', '1'], ['train-src', '2'], ['eval-src', '1']] as const) {
+      await client.codes.createOrUpdateVersion(name, version, { codeUri: `https://example.invalid/snapshots/${name}-${version}`, description: `${name} v${version}` });
+    }
     full = path.join(scratch, 'full');
     fullIndex = await exportWorkspaceData({ client, folder: full, includeArtifacts: true });
   });
@@ -105,6 +109,8 @@ describe('workspace export (local workspace, demo content)', function () {
       items.forEach((item, i) => assert.deepEqual(written[i], plainRecord(item), `${file} line ${i + 1}`));
     }
     assert.ok(models.length > 0 && modelVersions.length > models.length, 'the demo has models with several versions');
+    assert.deepEqual((expectations[2]![1] as Array<{ name: string }>).map((c) => c.name).sort(), ['eval-src', 'train-src']);
+    assert.equal(codeVersions.length, 3);
 
     const jobs = await everything((t) => client.jobs.list({ listViewType: 'All', ...(t ? { continuationToken: t } : {}) }));
     assert.ok(jobs.length > 6, 'several pages of jobs');
