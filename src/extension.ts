@@ -11,6 +11,7 @@ import { downloadDatastoreFolder } from './commands/transfer/downloadCommand';
 import { cancelTransfers, retryFailedUploads } from './commands/transfer/sessionCommands';
 import { uploadFilesToDatastore, uploadFolderToDatastore, uploadToDatastore } from './commands/transfer/uploadCommands';
 import { loadMore, refreshDatastores, refreshExperiments, refreshModels, refreshWorkspaces, retry, showLog } from './commands/viewCommands';
+import { exportWorkspaceData } from './commands/exportWorkspaceData';
 import { selectSubscriptions, selectWorkspace, setActiveWorkspace } from './commands/workspaceCommands';
 import { ConnectionManager } from './connection/connectionManager';
 import { networkSettingsChanged } from './connection/loadAzureModules';
@@ -45,6 +46,7 @@ const commands: Readonly<Record<string, CommandFactory>> = {
   'azureml.useLocalWorkspace': useLocalWorkspace,
   'azureml.stopLocalWorkspace': stopLocalWorkspace,
   'azureml.selectWorkspace': selectWorkspace,
+  'azureml.exportWorkspaceData': exportWorkspaceData,
   'azureml.setActiveWorkspace': setActiveWorkspace,
   'azureml.selectSubscriptions': selectSubscriptions,
   'azureml.refreshWorkspaces': refreshWorkspaces,

@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
-import type { CodeVersion, CodeVersionInput, PendingUpload } from './domain';
-import { armIdSegment, mapCodeVersion, mapPendingUpload, toSdkCodeVersion } from './mappers';
+import type { AssetContainer, CodeVersion, CodeVersionInput, Page, PendingUpload } from './domain';
+import { armIdSegment, mapAssetContainer, mapCodeVersion, mapPendingUpload, toSdkCodeVersion } from './mappers';
+import { readSdkPage } from './paging';
 import { callService, sendJson } from './serviceCall';
 import { mayReceiveStorageCredential, untrustedHostError } from './trustedHosts';
 import { workspaceArmUrl, type WorkspaceContext } from './workspaceContext';
@@ -20,6 +21,15 @@ export class CodeOperations {
   }
   private get ws(): string {
     return this.context.workspace.workspaceName;
+  }
+
+  listContainers(options: { continuationToken?: string } = {}): Promise<Page<AssetContainer>> {
+    return readSdkPage(this.context.client.codeContainers.list(this.rg, this.ws), options.continuationToken, mapAssetContainer);
+  }
+
+  listVersions(name: string, options: { continuationToken?: string } = {}): Promise<Page<CodeVersion>> {
+    return readSdkPage(this.context.client.codeVersions.list(this.rg, this.ws, name), options.continuationToken,
+      (raw) => mapCodeVersion(raw, name));
   }
 
   getVersion(name: string, version: string): Promise<CodeVersion> {

@@ -151,6 +151,20 @@ export type DatastoreInput =
 
 // ---- Code assets ----------------------------------------------------------------------------
 
+/** A container of versioned assets (code, data): what every version shares. */
+export interface AssetContainer {
+  id: string;
+  name: string;
+  description?: string;
+  latestVersion?: string;
+  /** Data assets: uri_file, uri_folder, mltable. */
+  dataType?: string;
+  isArchived?: boolean;
+  tags: Tags;
+  properties: Tags;
+  createdAt?: Date;
+}
+
 export interface CodeVersion {
   id: string;
   name: string;

@@ -17,7 +17,7 @@ import type {
 } from '@azure/arm-machinelearning';
 import type { Cloud } from './cloud';
 import type {
-  CodeVersion, CodeVersionInput, CommandJobInput, ComponentContainer, Compute, Datastore, DatastoreInput, DatastoreSecrets,
+  AssetContainer, CodeVersion, CodeVersionInput, CommandJobInput, ComponentContainer, Compute, Datastore, DatastoreInput, DatastoreSecrets,
   Experiment, Job, JobIo, JobServiceEndpoint, ModelContainer, ModelContainerInput, ModelVersion,
   ModelVersionInput, PendingUpload, ResourceGroup, RunDetails, Subscription, Tags, Tenant, Workspace,
 } from './domain';
@@ -259,6 +259,22 @@ export function toSdkDatastore(input: DatastoreInput, cloud: Cloud): SdkDatastor
 }
 
 // ---- code assets ----------------------------------------------------------------------------
+
+export function mapAssetContainer(r: Loose | object): AssetContainer {
+  const resource = r as Loose;
+  const p = asObject(resource['properties']) ?? {};
+  return withoutUndefined({
+    id: str(resource['id']) ?? '',
+    name: str(resource['name']) ?? '',
+    description: str(p['description']),
+    latestVersion: str(p['latestVersion']),
+    dataType: str(p['dataType']),
+    isArchived: typeof p['isArchived'] === 'boolean' ? p['isArchived'] : undefined,
+    tags: stringMap(p['tags']),
+    properties: stringMap(p['properties']),
+    createdAt: systemTimes(asObject(resource['systemData'])).createdAt,
+  });
+}
 
 export function mapCodeVersion(r: SdkCodeVersion | Loose, fallbackName: string): CodeVersion {
   const resource = r as Loose;

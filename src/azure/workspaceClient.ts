@@ -5,6 +5,7 @@ import type { Cloud } from './cloud';
 import { CodeOperations } from './codes';
 import { ComponentOperations } from './components';
 import { ComputeOperations } from './computes';
+import { DataAssetOperations } from './dataAssets';
 import { DatastoreOperations } from './datastores';
 import { EnvironmentOperations } from './environments';
 import type { ServiceEndpoints, Workspace, WorkspaceRef } from './domain';
@@ -43,6 +44,7 @@ export class WorkspaceClient {
   readonly models: ModelOperations;
   readonly computes: ComputeOperations;
   readonly environments: EnvironmentOperations;
+  readonly dataAssets: DataAssetOperations;
   readonly runHistory: RunHistoryOperations;
   /** Run metrics, params and tags: the workspace's MLflow tracking API. */
   readonly metrics: MlflowTracking;
@@ -68,6 +70,7 @@ export class WorkspaceClient {
     this.models = new ModelOperations(this.context);
     this.computes = new ComputeOperations(this.context);
     this.environments = new EnvironmentOperations(this.context);
+    this.dataAssets = new DataAssetOperations(this.context);
     this.runHistory = new RunHistoryOperations(this.context, apiBaseUrl);
     this.metrics = new MlflowTracking(this.context, () => this.getTrackingUri());
   }

@@ -7,6 +7,7 @@ import type { CliCommand } from './command';
 import { datastoresCommand } from './commands/datastores';
 import { downloadCommand } from './commands/download';
 import { errorLine } from './errorLine';
+import { exportCommand } from './commands/export';
 import { cancelCommand } from './commands/cancel';
 import { compareCommand } from './commands/compare';
 import { jobsCommand } from './commands/jobs';
@@ -19,7 +20,7 @@ import { workspacesCommand } from './commands/workspaces';
 import { accessTokenVariable, resolveTarget, targetOptions } from './target';
 import { targetOptionsHelp, UsageError } from './usage';
 
-const commands: readonly CliCommand[] = [workspacesCommand, datastoresCommand, modelsCommand, jobsCommand, submitCommand, logsCommand, cancelCommand, metricsCommand, compareCommand, uploadCommand, downloadCommand];
+const commands: readonly CliCommand[] = [workspacesCommand, datastoresCommand, modelsCommand, jobsCommand, submitCommand, logsCommand, cancelCommand, metricsCommand, compareCommand, uploadCommand, downloadCommand, exportCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -17,6 +17,7 @@ export { withAdditionalStorageSuffixes } from '../azure/trustedHosts';
 export { WorkspaceClient } from '../azure/workspaceClient';
 export { commandJobFromYaml } from '../core/jobSpec/commandJobYaml';
 export { downloadRunOutputs } from '../core/runOutputs';
+export { exportWorkspaceData } from '../core/export/exportWorkspace';
 export { downloadFromDatastore } from '../core/transfer/downloadFolder';
 export { uploadToDatastore } from '../core/transfer/uploadFolder';
 export { RunLogTailer } from '../core/runLogTailer';

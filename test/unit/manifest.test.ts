@@ -62,6 +62,7 @@ const argumentUse: Record<string, 'item-only' | 'asks' | 'none'> = {
   'azureml.openRunInStudio': 'asks',
   'azureml.openRunDetails': 'asks',
   'azureml.compareRuns': 'item-only',
+  'azureml.exportWorkspaceData': 'asks',
 };
 
 /** Refresh commands belong to their view's title bar; the palette shows the view's own "Refresh" anyway. */

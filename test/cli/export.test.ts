@@ -1,0 +1,71 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { ExportIndex } from '../../src/core/export/exportWorkspace';
+import { ensureBuilt, repoRoot } from '../support/repo';
+import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
+
+describe('azml export (bundled dist/cli.js) against the local workspace', function () {
+  this.timeout(180_000);
+  let local: StartedLocalWorkspace;
+  let scratch: string;
+
+  function azml(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+    ensureBuilt();
+    const result = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args, '--local', '--data', local.dataDir], {
+      encoding: 'utf8', timeout: 120_000,
+    });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  function jsonLines(file: string): unknown[] {
+    return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as unknown);
+  }
+
+  before(async () => {
+    local = await startLocalWorkspace({ seed: 'demo', pageSize: 5 });
+    scratch = mkdtempSync(path.join(os.tmpdir(), 'azml-cli-export-'));
+  });
+  after(async () => {
+    await local?.dispose();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('exports into a folder, prints the index with --json, and a second run updates it without duplicates', () => {
+    const folder = path.join(scratch, 'out');
+    const first = azml('export', folder, '--json');
+    assert.equal(first.status, 0, first.stderr);
+    const index = JSON.parse(first.stdout) as ExportIndex;
+    assert.deepEqual(JSON.parse(readFileSync(path.join(folder, 'index.json'), 'utf8')), index);
+    const jobs = index.kinds['jobs'];
+    assert.ok(jobs && 'count' in jobs && jobs.count > 5);
+    const jobLines = jsonLines(path.join(folder, 'jobs.jsonl')) as Array<{ job: { name: string }; run: { params: Record<string, string> } | null }>;
+    assert.equal(jobLines.length, jobs.count);
+    assert.ok(jobLines.some((l) => l.run && Object.keys(l.run.params).length > 0), 'params of the demo runs');
+    const points = jsonLines(path.join(folder, 'metrics.jsonl'));
+    assert.ok(points.length > 100);
+
+    const second = azml('export', folder);
+    assert.equal(second.status, 0, second.stderr);
+    assert.match(second.stdout, /^KIND +COUNT +FILES$/m);
+    assert.match(second.stdout, /^environments +- +not offered by the service \(HTTP 404\)$/m);
+    assert.match(second.stdout, new RegExp(`^jobs +${jobs.count} +jobs\\.jsonl, metrics\\.jsonl, artifacts\\.jsonl$`, 'm'));
+    assert.match(second.stdout, /Exported to .*out \(index\.json lists it all\)\.\n$/);
+    assert.equal(jsonLines(path.join(folder, 'jobs.jsonl')).length, jobs.count);
+    assert.equal(jsonLines(path.join(folder, 'metrics.jsonl')).length, points.length);
+  });
+
+  it('says what to do when the folder is missing or is a file', () => {
+    const none = azml('export');
+    assert.equal(none.status, 2);
+    assert.match(none.stderr, /^azml: Name one folder to export into: azml export <folder>/);
+    const file = path.join(scratch, 'a-file');
+    writeFileSync(file, 'x');
+    const onFile = azml('export', file);
+    assert.equal(onFile.status, 1);
+    assert.equal(onFile.stderr.split('\n').length, 2, onFile.stderr);
+    assert.match(onFile.stderr, /a-file/);
+  });
+});
