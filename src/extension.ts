@@ -7,6 +7,7 @@ import { setDefaultDatastore } from './commands/forms/setDefaultDatastore';
 import { unregisterDatastore } from './commands/forms/unregisterDatastore';
 import { registerCommands } from './commands/registerCommands';
 import { registerRunCommands, type RunsApi } from './commands/runs/registerRunCommands';
+import { copySasUrl } from './commands/transfer/copySasUrl';
 import { downloadDatastoreFolder } from './commands/transfer/downloadCommand';
 import { cancelTransfers, retryFailedUploads } from './commands/transfer/sessionCommands';
 import { uploadFilesToDatastore, uploadFolderToDatastore, uploadToDatastore } from './commands/transfer/uploadCommands';
@@ -62,6 +63,7 @@ const commands: Readonly<Record<string, CommandFactory>> = {
   'azureml.uploadFolderToDatastore': uploadFolderToDatastore,
   'azureml.uploadFilesToDatastore': uploadFilesToDatastore,
   'azureml.downloadDatastoreFolder': downloadDatastoreFolder,
+  'azureml.copySasUrl': copySasUrl,
   'azureml.retryFailedUploads': retryFailedUploads,
   'azureml.cancelTransfers': cancelTransfers,
 };

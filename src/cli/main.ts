@@ -12,13 +12,14 @@ import { jobsCommand } from './commands/jobs';
 import { logsCommand } from './commands/logs';
 import { metricsCommand } from './commands/metrics';
 import { modelsCommand } from './commands/models';
+import { sasCommand } from './commands/sas';
 import { submitCommand } from './commands/submit';
 import { uploadCommand } from './commands/upload';
 import { workspacesCommand } from './commands/workspaces';
 import { resolveTarget, targetOptions } from './target';
 import { targetOptionsHelp, UsageError } from './usage';
 
-const commands: readonly CliCommand[] = [workspacesCommand, datastoresCommand, modelsCommand, jobsCommand, submitCommand, logsCommand, cancelCommand, metricsCommand, compareCommand, uploadCommand, downloadCommand];
+const commands: readonly CliCommand[] = [workspacesCommand, datastoresCommand, modelsCommand, jobsCommand, submitCommand, logsCommand, cancelCommand, metricsCommand, compareCommand, uploadCommand, downloadCommand, sasCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -4,6 +4,7 @@
  */
 export { azureClouds, cloudByName, localCloud, type Cloud } from '../azure/cloud';
 export { openDatastoreStorage, type DatastoreStorage } from '../azure/datastoreStorage';
+export { datastoreSasUrl, type SasScope } from '../azure/datastoreSas';
 export { checkDatastoreAccess, fixedStorageAccountName } from '../azure/datastoreAccessCheck';
 export { artifactDatastoreName, jobArtifactFolder, listJobArtifactPaths, storagePathKind } from '../azure/artifactPaths';
 export { isTerminalJobStatus } from '../azure/jobs';

@@ -1,5 +1,6 @@
 import type { Datastore } from '../../azure/domain';
-import type { DatastoreStorage } from '../../azure/datastoreStorage';
+import type { SasScope } from '../../azure/datastoreSas';
+import type { DatastoreStorage, DatastoreStorageOptions } from '../../azure/datastoreStorage';
 import type { WorkspaceClient } from '../../azure/workspaceClient';
 import type { Connection, ActiveWorkspace } from '../../connection/connection';
 import { loadAzureModules } from '../../connection/loadAzureModules';
@@ -23,16 +24,26 @@ export class DatastoreStorageAccess {
     return this.storage;
   }
 
-  private async create(): Promise<DatastoreStorage> {
+  /** A SAS URL for a file (or the whole container), signed with the datastore's key or a user delegation key. A secret. */
+  async sasUrl(scope: SasScope, expiresOn: Date): Promise<string> {
     const sdk = await loadAzureModules();
+    return sdk.datastoreSasUrl({ ...await this.storageOptions(), scope, expiresOn });
+  }
+
+  private async storageOptions(): Promise<DatastoreStorageOptions> {
     const needsSecret = this.datastore.credentialsType !== 'None';
     const secrets = needsSecret ? await this.client.datastores.listSecrets(this.datastore.name) : undefined;
     const userCredential = this.connection.userCredential(this.workspace.tenantId);
-    return sdk.openDatastoreStorage({
+    return {
       cloud: this.connection.cloud,
       datastore: this.datastore,
       ...(secrets ? { secrets } : {}),
       ...(userCredential ? { userCredential } : {}),
-    });
+    };
+  }
+
+  private async create(): Promise<DatastoreStorage> {
+    const sdk = await loadAzureModules();
+    return sdk.openDatastoreStorage(await this.storageOptions());
   }
 }
