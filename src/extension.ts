@@ -7,6 +7,7 @@ import { setDefaultDatastore } from './commands/forms/setDefaultDatastore';
 import { unregisterDatastore } from './commands/forms/unregisterDatastore';
 import { registerCommands } from './commands/registerCommands';
 import { registerRunCommands, type RunsApi } from './commands/runs/registerRunCommands';
+import { downloadModel } from './commands/models/downloadModel';
 import { copySasUrl } from './commands/transfer/copySasUrl';
 import { downloadDatastoreFolder } from './commands/transfer/downloadCommand';
 import { cancelTransfers, retryFailedUploads } from './commands/transfer/sessionCommands';
@@ -64,6 +65,7 @@ const commands: Readonly<Record<string, CommandFactory>> = {
   'azureml.uploadFilesToDatastore': uploadFilesToDatastore,
   'azureml.downloadDatastoreFolder': downloadDatastoreFolder,
   'azureml.copySasUrl': copySasUrl,
+  'azureml.downloadModel': downloadModel,
   'azureml.retryFailedUploads': retryFailedUploads,
   'azureml.cancelTransfers': cancelTransfers,
 };

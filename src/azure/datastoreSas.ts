@@ -9,7 +9,7 @@ import {
   StorageSharedKeyCredential as FileSharedKeyCredential,
 } from '@azure/storage-file-share';
 import type { Cloud } from './cloud';
-import { openDatastoreStorage, type DatastoreStorage } from './datastoreStorage';
+import { openDatastoreStorage } from './datastoreStorage';
 import type { Datastore, DatastoreSecrets } from './domain';
 import { AzureMlError } from './errors';
 import { maxSasLifetimeMs } from './sasToken';
@@ -104,17 +104,3 @@ export async function datastoreSasUrl(options: DatastoreSasOptions): Promise<str
   return `${url}?${generateBlobSASQueryParameters(sasValues, key, accountName).toString()}`;
 }
 
-/** Whether a datastore path names a file, a folder (a prefix with something under it), or nothing. */
-export async function datastorePathKind(storage: DatastoreStorage, path: string): Promise<'file' | 'folder' | 'missing'> {
-  const name = trimPath(path).replace(/\/+$/, '');
-  if (name === '') return 'folder';
-  if (storage.kind === 'blob') {
-    if (!path.endsWith('/') && await storage.container.getBlobClient(name).exists()) return 'file';
-    const first = await storage.container.listBlobsFlat({ prefix: `${name}/` }).byPage({ maxPageSize: 1 }).next();
-    return first.value?.segment.blobItems.length ? 'folder' : 'missing';
-  }
-  const slash = name.lastIndexOf('/');
-  const parent = storage.share.getDirectoryClient(slash < 0 ? '' : name.slice(0, slash));
-  if (!path.endsWith('/') && await parent.getFileClient(name.slice(slash + 1)).exists()) return 'file';
-  return await storage.share.getDirectoryClient(name).exists() ? 'folder' : 'missing';
-}

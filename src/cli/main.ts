@@ -5,6 +5,7 @@ import { useNetworkSettings } from '../azure/transport';
 import type { CliCommand } from './command';
 import { datastoresCommand } from './commands/datastores';
 import { downloadCommand } from './commands/download';
+import { downloadModelCommand } from './commands/downloadModel';
 import { errorLine } from './errorLine';
 import { cancelCommand } from './commands/cancel';
 import { compareCommand } from './commands/compare';
@@ -19,7 +20,7 @@ import { workspacesCommand } from './commands/workspaces';
 import { resolveTarget, targetOptions } from './target';
 import { targetOptionsHelp, UsageError } from './usage';
 
-const commands: readonly CliCommand[] = [workspacesCommand, datastoresCommand, modelsCommand, jobsCommand, submitCommand, logsCommand, cancelCommand, metricsCommand, compareCommand, uploadCommand, downloadCommand, sasCommand];
+const commands: readonly CliCommand[] = [workspacesCommand, datastoresCommand, modelsCommand, jobsCommand, submitCommand, logsCommand, cancelCommand, metricsCommand, compareCommand, uploadCommand, downloadCommand, downloadModelCommand, sasCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -18,6 +18,7 @@ export { WorkspaceClient } from '../azure/workspaceClient';
 export { commandJobFromYaml } from '../core/jobSpec/commandJobYaml';
 export { downloadRunOutputs } from '../core/runOutputs';
 export { downloadFromDatastore } from '../core/transfer/downloadFolder';
+export { downloadModelVersion, modelDownloadFolder } from '../core/models/downloadModel';
 export { uploadToDatastore } from '../core/transfer/uploadFolder';
 export { RunLogTailer } from '../core/runLogTailer';
 export { snapshotTransfer } from '../core/snapshot/snapshotTransfer';

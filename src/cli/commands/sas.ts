@@ -1,4 +1,5 @@
-import { datastorePathKind, datastoreSasUrl } from '../../azure/datastoreSas';
+import { storagePathKind } from '../../azure/artifactPaths';
+import { datastoreSasUrl } from '../../azure/datastoreSas';
 import { parseSasExpiry } from '../../azure/sasToken';
 import { openDatastoreForTransfer } from '../../core/transfer/openDatastore';
 import type { CliCommand } from '../command';
@@ -25,8 +26,8 @@ export const sasCommand: CliCommand = {
     const secrets = datastore.credentialsType === 'None' ? undefined : await client.datastores.listSecrets(datastore.name);
     if (!wholeContainer) {
       const storage = await openDatastoreForTransfer(client, datastore, target.credential);
-      const kind = await datastorePathKind(storage, remotePath as string);
-      if (kind === 'missing') throw new UsageError(`"${String(remotePath)}" is not a file or folder in datastore ${datastore.name}.`);
+      const kind = await storagePathKind(storage, remotePath as string);
+      if (kind === undefined) throw new UsageError(`"${String(remotePath)}" is not a file or folder in datastore ${datastore.name}.`);
       if (kind === 'folder') {
         throw new UsageError(`"${String(remotePath)}" is a folder, and a blob SAS cannot be scoped to a folder: add --container for a SAS of the whole container (everything in datastore ${datastore.name}).`);
       }
