@@ -4,6 +4,7 @@ import { networkSettingsFromEnvironment } from '../azure/networkSettings';
 import { useNetworkSettings } from '../azure/transport';
 import type { CliCommand } from './command';
 import { datastoresCommand } from './commands/datastores';
+import { archiveRunsCommand, deleteCommand, restoreRunsCommand } from './commands/delete';
 import { downloadCommand } from './commands/download';
 import { downloadModelCommand } from './commands/downloadModel';
 import { errorLine } from './errorLine';
@@ -20,7 +21,7 @@ import { workspacesCommand } from './commands/workspaces';
 import { resolveTarget, targetOptions } from './target';
 import { targetOptionsHelp, UsageError } from './usage';
 
-const commands: readonly CliCommand[] = [workspacesCommand, datastoresCommand, modelsCommand, jobsCommand, submitCommand, logsCommand, cancelCommand, metricsCommand, compareCommand, uploadCommand, downloadCommand, downloadModelCommand, sasCommand];
+const commands: readonly CliCommand[] = [workspacesCommand, datastoresCommand, modelsCommand, jobsCommand, submitCommand, logsCommand, cancelCommand, metricsCommand, compareCommand, uploadCommand, downloadCommand, downloadModelCommand, sasCommand, archiveRunsCommand, restoreRunsCommand, deleteCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
