@@ -7,6 +7,8 @@ import { setDefaultDatastore } from './commands/forms/setDefaultDatastore';
 import { unregisterDatastore } from './commands/forms/unregisterDatastore';
 import { registerCommands } from './commands/registerCommands';
 import { registerRunCommands, type RunsApi } from './commands/runs/registerRunCommands';
+import { deleteModel, deleteModelVersion } from './commands/deletion/modelDeletion';
+import { deleteWorkspace } from './commands/deletion/workspaceDeletion';
 import { downloadModel } from './commands/models/downloadModel';
 import { copySasUrl } from './commands/transfer/copySasUrl';
 import { downloadDatastoreFolder } from './commands/transfer/downloadCommand';
@@ -66,6 +68,9 @@ const commands: Readonly<Record<string, CommandFactory>> = {
   'azureml.downloadDatastoreFolder': downloadDatastoreFolder,
   'azureml.copySasUrl': copySasUrl,
   'azureml.downloadModel': downloadModel,
+  'azureml.deleteModelVersion': deleteModelVersion,
+  'azureml.deleteModel': deleteModel,
+  'azureml.deleteWorkspace': deleteWorkspace,
   'azureml.retryFailedUploads': retryFailedUploads,
   'azureml.cancelTransfers': cancelTransfers,
 };

@@ -17,6 +17,7 @@ export { withAdditionalStorageSuffixes } from '../azure/trustedHosts';
 export { WorkspaceClient } from '../azure/workspaceClient';
 export { commandJobFromYaml } from '../core/jobSpec/commandJobYaml';
 export { downloadRunOutputs } from '../core/runOutputs';
+export { describePlan, planModelDeletion, planRunArchive, planRunDeletion, planWorkspaceDeletion } from '../core/deletion/deletionPlans';
 export { downloadFromDatastore } from '../core/transfer/downloadFolder';
 export { downloadModelVersion, modelDownloadFolder } from '../core/models/downloadModel';
 export { uploadToDatastore } from '../core/transfer/uploadFolder';
