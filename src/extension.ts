@@ -9,6 +9,7 @@ import { registerCommands } from './commands/registerCommands';
 import { registerRunCommands, type RunsApi } from './commands/runs/registerRunCommands';
 import { deleteModel, deleteModelVersion } from './commands/deletion/modelDeletion';
 import { deleteWorkspace } from './commands/deletion/workspaceDeletion';
+import { backupModel } from './commands/models/backupModel';
 import { downloadModel } from './commands/models/downloadModel';
 import { copySasUrl } from './commands/transfer/copySasUrl';
 import { downloadDatastoreFolder } from './commands/transfer/downloadCommand';
@@ -68,6 +69,7 @@ const commands: Readonly<Record<string, CommandFactory>> = {
   'azureml.downloadDatastoreFolder': downloadDatastoreFolder,
   'azureml.copySasUrl': copySasUrl,
   'azureml.downloadModel': downloadModel,
+  'azureml.backupModel': backupModel,
   'azureml.deleteModelVersion': deleteModelVersion,
   'azureml.deleteModel': deleteModel,
   'azureml.deleteWorkspace': deleteWorkspace,

@@ -7,6 +7,7 @@ import { datastoresCommand } from './commands/datastores';
 import { archiveRunsCommand, deleteCommand, restoreRunsCommand } from './commands/delete';
 import { downloadCommand } from './commands/download';
 import { downloadModelCommand } from './commands/downloadModel';
+import { backupModelCommand } from './commands/backupModel';
 import { errorLine } from './errorLine';
 import { cancelCommand } from './commands/cancel';
 import { compareCommand } from './commands/compare';
@@ -21,7 +22,7 @@ import { workspacesCommand } from './commands/workspaces';
 import { resolveTarget, targetOptions } from './target';
 import { targetOptionsHelp, UsageError } from './usage';
 
-const commands: readonly CliCommand[] = [workspacesCommand, datastoresCommand, modelsCommand, jobsCommand, submitCommand, logsCommand, cancelCommand, metricsCommand, compareCommand, uploadCommand, downloadCommand, downloadModelCommand, sasCommand, archiveRunsCommand, restoreRunsCommand, deleteCommand];
+const commands: readonly CliCommand[] = [workspacesCommand, datastoresCommand, modelsCommand, jobsCommand, submitCommand, logsCommand, cancelCommand, metricsCommand, compareCommand, uploadCommand, downloadCommand, downloadModelCommand, backupModelCommand, sasCommand, archiveRunsCommand, restoreRunsCommand, deleteCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

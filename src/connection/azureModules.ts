@@ -20,6 +20,7 @@ export { downloadRunOutputs } from '../core/runOutputs';
 export { describePlan, planModelDeletion, planRunArchive, planRunDeletion, planWorkspaceDeletion } from '../core/deletion/deletionPlans';
 export { downloadFromDatastore } from '../core/transfer/downloadFolder';
 export { downloadModelVersion, modelDownloadFolder } from '../core/models/downloadModel';
+export { backupModelVersion, openBackupDestination } from '../core/models/backupModel';
 export { uploadToDatastore } from '../core/transfer/uploadFolder';
 export { RunLogTailer } from '../core/runLogTailer';
 export { snapshotTransfer } from '../core/snapshot/snapshotTransfer';

@@ -111,6 +111,18 @@ describe('Model and run deletion, Download Model and Copy SAS URL in a real exte
     assert.deepEqual([metadata['name'], metadata['version'], metadata['description']], ['churn', '2', 'second']);
   });
 
+  it('Back Up Model to Storage… copies the version into the chosen blob datastore on the service side, with model.json', async () => {
+    const v2 = (await versionRows('churn')).find((r) => r.label === 'Version 2')!;
+    const result = await run({ picks: ['workspaceartifactstore'], inputs: ['host-backups'] }, 'azureml.backupModel', v2.node) as { copiedServerSide: number; streamed: number; failed: unknown[] };
+    assert.deepEqual([result.copiedServerSide, result.streamed, result.failed], [2, 0, []]);
+    const artifacts = await openDatastoreForTransfer(client, await client.datastores.get('workspaceartifactstore'), undefined);
+    assert.ok(artifacts.kind === 'blob');
+    assert.equal((await artifacts.container.getBlobClient('host-backups/churn/2/model.pkl').downloadToBuffer()).toString(), 'two');
+    assert.match((await artifacts.container.getBlobClient('host-backups/churn/2/model.json').downloadToBuffer()).toString(), /"name": "churn"/);
+    const again = await run({ picks: ['workspaceartifactstore'], inputs: ['host-backups'] }, 'azureml.backupModel', v2.node) as { copiedServerSide: number; skipped: number };
+    assert.deepEqual([again.copiedServerSide, again.skipped], [0, 2], 'a re-run skips what is there');
+  });
+
   it('Copy SAS URL… on a datastore file puts a read-only link on the clipboard that reads that file', async () => {
     const datastore = await row(api.views.datastores, 'workspaceblobstore');
     const models = await row(api.views.datastores, 'models', datastore.node);
