@@ -108,6 +108,8 @@ export async function planModelDeletion(request: ModelDeletionRequest): Promise<
   if (versions.length === 0 && request.version === undefined) await client.models.get(name);
   const files: ModelFiles[] = [];
   const removed = versions.map((v) => l10n.t('model {0} version {1}', name, v.version));
+  const lastVersion = request.version !== undefined && all.length === 1;
+  if (lastVersion) removed.push(l10n.t('model {0} itself (this is its only version)', name));
   const kept: string[] = [];
   if (request.deleteFiles) {
     const shared = sharedPlaces(all, versions);
@@ -140,8 +142,8 @@ export async function planModelDeletion(request: ModelDeletionRequest): Promise<
       for (const found of files) await deleteFiles(found);
       if (request.version !== undefined) {
         await client.models.deleteVersion(name, request.version);
-        // A model with no versions left is no model: Azure ML removes it as well.
-        if (all.length === 1) await client.models.delete(name).catch(() => undefined);
+        // Left without versions it would stay as an empty entry; the plan lists it as removed.
+        if (lastVersion) await client.models.delete(name);
       } else {
         for (const v of versions) await client.models.deleteVersion(name, v.version);
         await client.models.delete(name);
