@@ -61,6 +61,25 @@ describe('azml delete, archive and restore against the local workspace', functio
     assert.deepEqual(await versions('churn'), ['1', '2']);
   });
 
+  it('on a terminal, asks: any answer but "yes" deletes nothing, "yes" deletes', async () => {
+    await client.models.createOrUpdate('asked', {});
+    await client.models.createOrUpdateVersion('asked', '1', { modelUri: 'azureml://datastores/workspaceblobstore/paths/models/asked/' });
+    // util-linux script(1) gives the program a terminal; what is piped in is typed into it.
+    const onTerminal = (answer: string): CliResult => {
+      const command = [process.execPath, path.join(repoRoot, 'dist', 'cli.js'), 'delete', 'model', '--name', 'asked', '--version', '1', '--local', '--data', local.dataDir]
+        .map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+      const result = spawnSync('script', ['-qec', command, '/dev/null'], { input: `${answer}\n`, encoding: 'utf8', timeout: 90_000 });
+      return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+    };
+    const refused = onTerminal('no');
+    assert.match(refused.stdout, /Type yes to delete: /);
+    assert.match(refused.stdout, /Nothing was changed\./);
+    assert.deepEqual(await versions('asked'), ['1']);
+    const accepted = onTerminal('yes');
+    assert.equal(accepted.status, 0, accepted.stdout);
+    assert.equal(await client.models.get('asked').then(() => 200, (e: { status?: number }) => e.status), 404);
+  });
+
   it('deletes one version with --yes; its files and the other versions stay, as it said', async () => {
     const result = azml(['delete', 'model', '--name', 'churn', '--version', '1', '--yes']);
     assert.equal(result.status, 0, result.stderr);
