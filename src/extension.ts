@@ -7,6 +7,11 @@ import { setDefaultDatastore } from './commands/forms/setDefaultDatastore';
 import { unregisterDatastore } from './commands/forms/unregisterDatastore';
 import { registerCommands } from './commands/registerCommands';
 import { registerRunCommands, type RunsApi } from './commands/runs/registerRunCommands';
+import { deleteModel, deleteModelVersion } from './commands/deletion/modelDeletion';
+import { deleteWorkspace } from './commands/deletion/workspaceDeletion';
+import { backupModel } from './commands/models/backupModel';
+import { downloadModel } from './commands/models/downloadModel';
+import { copySasUrl } from './commands/transfer/copySasUrl';
 import { downloadDatastoreFolder } from './commands/transfer/downloadCommand';
 import { cancelTransfers, retryFailedUploads } from './commands/transfer/sessionCommands';
 import { uploadFilesToDatastore, uploadFolderToDatastore, uploadToDatastore } from './commands/transfer/uploadCommands';
@@ -64,6 +69,12 @@ const commands: Readonly<Record<string, CommandFactory>> = {
   'azureml.uploadFolderToDatastore': uploadFolderToDatastore,
   'azureml.uploadFilesToDatastore': uploadFilesToDatastore,
   'azureml.downloadDatastoreFolder': downloadDatastoreFolder,
+  'azureml.copySasUrl': copySasUrl,
+  'azureml.downloadModel': downloadModel,
+  'azureml.backupModel': backupModel,
+  'azureml.deleteModelVersion': deleteModelVersion,
+  'azureml.deleteModel': deleteModel,
+  'azureml.deleteWorkspace': deleteWorkspace,
   'azureml.retryFailedUploads': retryFailedUploads,
   'azureml.cancelTransfers': cancelTransfers,
 };

@@ -18,10 +18,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /** Azure ML resources (datastores, jobs, models…) always carry their fields in an object `properties`. */
 const machineLearningResourcePath = /\/providers\/Microsoft\.MachineLearningServices\/.+(?<!\/listSecrets)(\?|$)/i;
 
+const operationPollPath = /\/(mfe)?operation(Results|Statuses|sStatus)\/[^/]+$/i;
+
 function shapeProblem(response: PipelineResponse, url: string): string | undefined {
   const text = response.bodyAsText;
   if (text === undefined || text === null) return undefined;
-  if (text.trim() === '') return l10n.t('an empty answer where data was expected');
+  // A long-running operation's final poll may answer 200 with nothing in it.
+  if (text.trim() === '') return operationPollPath.test(url.split('?')[0]!) ? undefined : l10n.t('an empty answer where data was expected');
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -78,11 +78,12 @@ export class DatastoreOperations {
    * it out of logs. Asks for an expirable secret as current clients do: an account-key datastore
    * then answers a SAS (with or without "?", possibly bound to a stored access policy).
    */
-  async listSecrets(name: string): Promise<DatastoreSecrets> {
+  async listSecrets(name: string, options: { accountKey?: boolean } = {}): Promise<DatastoreSecrets> {
     const url = workspaceArmUrl(this.context, `/datastores/${encodeURIComponent(name)}/listSecrets`);
     const receivedAt = new Date();
+    // Expiring secrets by default, as current clients ask; only signing a SAS needs the account key itself (no body).
     const { body } = await sendJson<unknown>(this.context.client, {
-      method: 'POST', url, body: { expirableSecret: true, expireAfterHours: requestedSecretLifetimeHours },
+      method: 'POST', url, ...(options.accountKey ? {} : { body: { expirableSecret: true, expireAfterHours: requestedSecretLifetimeHours } }),
     });
     const secrets = mapDatastoreSecrets((body ?? {}) as DatastoreSecretsUnion, name);
     return { ...secrets, expiresAt: secretExpiresAt(secrets, receivedAt) };

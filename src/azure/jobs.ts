@@ -1,6 +1,8 @@
+import * as l10n from '@vscode/l10n';
 import type { CommandJobInput, Job, JobCancelResult, JobListOptions, Page } from './domain';
 import { commandJobBody, mapJob, type ArmResource } from './mappers';
 import { readSdkPage } from './paging';
+import { deleteAndWait, type LongRunningOptions } from './longRunningDelete';
 import { callService, sendJson } from './serviceCall';
 import { workspaceArmUrl, type WorkspaceContext } from './workspaceContext';
 
@@ -90,5 +92,23 @@ export class JobOperations {
     const url = workspaceArmUrl(this.context, `/jobs/${encodeURIComponent(name)}/cancel`);
     const { status } = await sendJson<unknown>(this.context.client, { method: 'POST', url });
     return { completed: status !== 202 };
+  }
+
+  /**
+   * Archives or restores a job: ARM has no PATCH for jobs, so the job is read and PUT back
+   * with `isArchived` changed (read-only fields left to the service to ignore).
+   */
+  async setArchived(name: string, archived: boolean): Promise<Job> {
+    const url = workspaceArmUrl(this.context, `/jobs/${encodeURIComponent(name)}`);
+    const { body: current } = await sendJson<ArmResource>(this.context.client, { method: 'GET', url });
+    const properties = { ...(current?.properties ?? {}), isArchived: archived };
+    const { body } = await sendJson<ArmResource>(this.context.client, { method: 'PUT', url, body: { properties } });
+    return mapJob(body ?? {});
+  }
+
+  /** Deletes a finished job (its record and run history; ARM long-running: waits until it is gone). */
+  delete(name: string, options: LongRunningOptions = {}): Promise<void> {
+    const url = workspaceArmUrl(this.context, `/jobs/${encodeURIComponent(name)}`);
+    return deleteAndWait(this.context.client, url, l10n.t('run {0}', name), options);
   }
 }

@@ -40,3 +40,14 @@ export function sasTokenProblem(token: string, now: Date = new Date()): SasToken
 export function utcMinute(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
+
+/** The longest a link made here may live: a user delegation key's own limit, and the policy for key-signed links too. */
+export const maxSasLifetimeMs = 7 * 24 * 3_600_000;
+
+/** "1h", "1d", "7d", "30m": how long a link lives. */
+export function parseSasExpiry(text: string, now: Date = new Date()): Date | undefined {
+  const match = /^\s*(\d+)\s*([mhd])\s*$/i.exec(text);
+  if (!match) return undefined;
+  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2]!.toLowerCase() as 'm' | 'h' | 'd'];
+  return new Date(now.getTime() + Number(match[1]) * unit);
+}

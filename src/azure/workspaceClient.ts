@@ -11,6 +11,7 @@ import { EnvironmentOperations } from './environments';
 import type { ServiceEndpoints, Workspace, WorkspaceRef } from './domain';
 import { AzureMlError } from './errors';
 import { JobOperations } from './jobs';
+import { deleteAndWait, type LongRunningOptions } from './longRunningDelete';
 import { mapWorkspace } from './mappers';
 import { MlflowTracking } from './mlflowTracking';
 import { createMachineLearningClient } from './mlServiceClient';
@@ -19,7 +20,7 @@ import { RunHistoryOperations } from './runHistory';
 import type { StorageIdentity } from './identityFallback';
 import { callService } from './serviceCall';
 import { discoverServiceEndpoints } from './serviceDiscovery';
-import { workspaceResourceId, type WorkspaceContext } from './workspaceContext';
+import { workspaceArmUrl, workspaceResourceId, type WorkspaceContext } from './workspaceContext';
 
 export interface WorkspaceClientOptions extends WorkspaceRef {
   cloud: Cloud;
@@ -78,6 +79,14 @@ export class WorkspaceClient {
   /** The workspace's ARM id. */
   get resourceId(): string {
     return workspaceResourceId(this.workspace);
+  }
+
+  /**
+   * Deletes the workspace (ARM long-running: waits until it is gone). Its associated resources
+   * (storage account, key vault, container registry) stay, as Azure leaves them.
+   */
+  deleteWorkspace(options: LongRunningOptions = {}): Promise<void> {
+    return deleteAndWait(this.context.client, workspaceArmUrl(this.context, ''), l10n.t('workspace {0}', this.workspace.workspaceName), options);
   }
 
   getWorkspace(): Promise<Workspace> {

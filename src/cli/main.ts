@@ -5,7 +5,10 @@ import { networkSettingsFromEnvironment } from '../azure/networkSettings';
 import { useNetworkSettings } from '../azure/transport';
 import type { CliCommand } from './command';
 import { datastoresCommand } from './commands/datastores';
+import { archiveRunsCommand, deleteCommand, restoreRunsCommand } from './commands/delete';
 import { downloadCommand } from './commands/download';
+import { downloadModelCommand } from './commands/downloadModel';
+import { backupModelCommand } from './commands/backupModel';
 import { errorLine } from './errorLine';
 import { exportCommand } from './commands/export';
 import { cancelCommand } from './commands/cancel';
@@ -14,13 +17,14 @@ import { jobsCommand } from './commands/jobs';
 import { logsCommand } from './commands/logs';
 import { metricsCommand } from './commands/metrics';
 import { modelsCommand } from './commands/models';
+import { sasCommand } from './commands/sas';
 import { submitCommand } from './commands/submit';
 import { uploadCommand } from './commands/upload';
 import { workspacesCommand } from './commands/workspaces';
 import { accessTokenVariable, resolveTarget, targetOptions } from './target';
 import { targetOptionsHelp, UsageError } from './usage';
 
-const commands: readonly CliCommand[] = [workspacesCommand, datastoresCommand, modelsCommand, jobsCommand, submitCommand, logsCommand, cancelCommand, metricsCommand, compareCommand, uploadCommand, downloadCommand, exportCommand];
+const commands: readonly CliCommand[] = [workspacesCommand, datastoresCommand, modelsCommand, jobsCommand, submitCommand, logsCommand, cancelCommand, metricsCommand, compareCommand, uploadCommand, downloadCommand, exportCommand, downloadModelCommand, backupModelCommand, sasCommand, archiveRunsCommand, restoreRunsCommand, deleteCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -5,6 +5,7 @@
 export { azureClouds, cloudByName, localCloud, type Cloud } from '../azure/cloud';
 export { customCloud } from '../azure/customCloud';
 export { openDatastoreStorage, type DatastoreStorage } from '../azure/datastoreStorage';
+export { datastoreSasUrl, type SasScope } from '../azure/datastoreSas';
 export { checkDatastoreAccess, fixedStorageAccountName } from '../azure/datastoreAccessCheck';
 export { artifactDatastoreName, jobArtifactFolder, listJobArtifactPaths, storagePathKind } from '../azure/artifactPaths';
 export { isTerminalJobStatus } from '../azure/jobs';
@@ -18,7 +19,10 @@ export { WorkspaceClient } from '../azure/workspaceClient';
 export { commandJobFromYaml } from '../core/jobSpec/commandJobYaml';
 export { downloadRunOutputs } from '../core/runOutputs';
 export { exportWorkspaceData } from '../core/export/exportWorkspace';
+export { describePlan, planModelDeletion, planRunArchive, planRunDeletion, planWorkspaceDeletion } from '../core/deletion/deletionPlans';
 export { downloadFromDatastore } from '../core/transfer/downloadFolder';
+export { downloadModelVersion, modelDownloadFolder } from '../core/models/downloadModel';
+export { backupModelVersion, openBackupDestination } from '../core/models/backupModel';
 export { uploadToDatastore } from '../core/transfer/uploadFolder';
 export { RunLogTailer } from '../core/runLogTailer';
 export { snapshotTransfer } from '../core/snapshot/snapshotTransfer';

@@ -63,6 +63,15 @@ const argumentUse: Record<string, 'item-only' | 'asks' | 'none'> = {
   'azureml.openRunDetails': 'asks',
   'azureml.compareRuns': 'item-only',
   'azureml.exportWorkspaceData': 'asks',
+  'azureml.deleteModelVersion': 'item-only',
+  'azureml.deleteModel': 'item-only',
+  'azureml.backupModel': 'item-only',
+  'azureml.copySasUrl': 'item-only',
+  'azureml.downloadModel': 'item-only',
+  'azureml.deleteRun': 'asks',
+  'azureml.archiveRun': 'asks',
+  'azureml.restoreRun': 'asks',
+  'azureml.deleteWorkspace': 'asks',
 };
 
 /** Refresh commands belong to their view's title bar; the palette shows the view's own "Refresh" anyway. */

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { CommandContext } from '../commandContext';
 import { registerCommands } from '../registerCommands';
+import { archiveRun, deleteRun, restoreRun } from '../deletion/runDeletion';
 import { cancelRun } from './cancelRun';
 import { downloadRunOutputs } from './downloadRunOutputs';
 import { RunMetricsPanels } from '../../panels/runMetricsPanels';
@@ -34,6 +35,9 @@ export function registerRunCommands(extensionContext: vscode.ExtensionContext, c
     'azureml.submitCurrentFile': submitCurrentFile(watchers, memory),
     'azureml.tailRun': tailRun(watchers),
     'azureml.cancelRun': cancelRun,
+    'azureml.archiveRun': archiveRun,
+    'azureml.restoreRun': restoreRun,
+    'azureml.deleteRun': deleteRun,
     'azureml.downloadRunOutputs': downloadRunOutputs,
     'azureml.openRunInStudio': openRunInStudio,
     'azureml.openRunDetails': openRunDetails(metricsPanels),

@@ -1,5 +1,6 @@
 import type { Datastore } from '../../azure/domain';
-import type { DatastoreStorage } from '../../azure/datastoreStorage';
+import type { SasScope } from '../../azure/datastoreSas';
+import type { DatastoreStorage, DatastoreStorageOptions } from '../../azure/datastoreStorage';
 import type { WorkspaceClient } from '../../azure/workspaceClient';
 import type { Connection, ActiveWorkspace } from '../../connection/connection';
 import { loadAzureModules } from '../../connection/loadAzureModules';
@@ -23,17 +24,33 @@ export class DatastoreStorageAccess {
     return this.storage.get();
   }
 
-  private async create(): Promise<SecretBound<DatastoreStorage>> {
+  /**
+   * A SAS URL for a file (or the whole container), signed with the datastore's account key (asked
+   * for this once and not kept) or a user delegation key. A secret.
+   */
+  async sasUrl(scope: SasScope, expiresOn: Date): Promise<string> {
     const sdk = await loadAzureModules();
+    return sdk.datastoreSasUrl({ ...await this.storageOptions('signing'), scope, expiresOn });
+  }
+
+  private async storageOptions(use: 'access' | 'signing'): Promise<DatastoreStorageOptions> {
     const needsSecret = this.datastore.credentialsType !== 'None';
-    const secrets = needsSecret ? await this.client.datastores.listSecrets(this.datastore.name) : undefined;
+    const secrets = needsSecret
+      ? await this.client.datastores.listSecrets(this.datastore.name, use === 'signing' ? { accountKey: true } : {})
+      : undefined;
     const userCredential = this.connection.userCredential(this.workspace.tenantId);
-    const value = sdk.openDatastoreStorage({
+    return {
       cloud: this.connection.cloud,
       datastore: this.datastore,
       ...(secrets ? { secrets } : {}),
       ...(userCredential ? { userCredential } : {}),
-    });
-    return secrets?.expiresAt ? { value, expiresAt: secrets.expiresAt } : { value };
+    };
+  }
+
+  private async create(): Promise<SecretBound<DatastoreStorage>> {
+    const sdk = await loadAzureModules();
+    const options = await this.storageOptions('access');
+    const value = sdk.openDatastoreStorage(options);
+    return options.secrets?.expiresAt ? { value, expiresAt: options.secrets.expiresAt } : { value };
   }
 }

@@ -70,16 +70,30 @@ describe('workspace API: workspaces and discovery', () => {
     assert.equal(updated.status, 200);
     assert.equal(updated.body.properties.workspaceId, workspaceId);
 
-    assert.equal((await h.call('DELETE', `${rgPath}/team-ws?${apiVersion}`)).status, 200);
+    const deleted = await h.call('DELETE', `${rgPath}/team-ws?${apiVersion}`);
+    assert.equal(deleted.status, 202, 'a long-running operation, as in Azure');
+    const operation = new URL(deleted.headers.get('location')!);
+    assert.equal((await h.call('GET', `${operation.pathname}${operation.search}`)).status, 200);
     assert.equal((await h.call('GET', `${rgPath}/team-ws?${apiVersion}`)).status, 404);
   });
 
-  it('refuses bad workspace names and deleting the local workspace', async () => {
+  it('refuses bad workspace names', async () => {
     const bad = await h.call('PUT', `${rgPath}/x?${apiVersion}`, { properties: {} });
     assert.equal(bad.status, 400);
     assert.match(bad.body.error.message, /workspace name 'x'/);
+  });
+
+  it('deleting the local workspace deletes its data and starts it anew, empty, with its built-in datastores', async () => {
+    const before = await h.call('GET', `${ws}?${apiVersion}`);
+    assert.equal((await h.call('PUT', `${ws}/models/churn?${apiVersion}`, { properties: { description: 'x' } })).status, 201);
     const del = await h.call('DELETE', `${ws}?${apiVersion}`);
-    assert.equal(del.status, 409);
-    assert.match(del.body.error.message, /cannot be deleted/);
+    assert.equal(del.status, 202);
+    const after = await h.call('GET', `${ws}?${apiVersion}`);
+    assert.equal(after.status, 200);
+    assert.notEqual(after.body.properties.workspaceId, before.body.properties.workspaceId);
+    assert.equal((await h.call('GET', `${ws}/models/churn?${apiVersion}`)).status, 404);
+    const datastores = await h.call('GET', `${ws}/datastores?${apiVersion}`);
+    assert.deepEqual(datastores.body.value.map((d: { name: string }) => d.name).sort(),
+      ['workspaceartifactstore', 'workspaceblobstore', 'workspacefilestore']);
   });
 });

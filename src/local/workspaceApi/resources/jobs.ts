@@ -146,6 +146,8 @@ async function cancel(api: ApiContext, jobs: JobStoreImpl, ctx: RequestContext):
 function operationResult(api: ApiContext, ctx: RequestContext): void {
   checkSubscription(api, ctx.params['subscriptionId']!);
   const raw = ctx.params['operationId']!;
+  // A workspace deletion (see workspaceRoutes) is finished before its operation is first polled.
+  if (raw.startsWith('wd-')) return sendEmpty(ctx.res, 200);
   let ref: { w?: unknown; j?: unknown } = {};
   try {
     ref = raw.startsWith('jc-') ? (JSON.parse(Buffer.from(raw.slice(3), 'base64url').toString('utf8')) as typeof ref) : {};

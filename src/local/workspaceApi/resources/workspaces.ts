@@ -3,9 +3,10 @@ import { checkResourceGroup, checkSubscription, scopeOf, wsPattern, workspaceFro
 import { newAudit, systemDataOf, touchAudit } from '../arm/envelope';
 import { resourceTypes, storageAccountResourceId, workspaceResourceId } from '../arm/ids';
 import { conflict } from '../http/apiError';
-import type { RequestContext } from '../http/requestContext';
+import { queryValue, type RequestContext } from '../http/requestContext';
 import type { RouteDefinition } from '../http/router';
 import { sendEmpty, sendJson } from '../http/respond';
+import { isTerminal } from '../jobs/jobStatus';
 import { pageOf } from '../paging';
 import { storageTargetsOf, type StorageTargets } from '../storage/layout';
 import type { WorkspaceRecord } from '../store/records';
@@ -109,9 +110,25 @@ export function workspaceRoutes(api: ApiContext, hooks: WorkspaceHooks): RouteDe
         checkResourceGroup(api, ctx.params['subscriptionId']!, ctx.params['resourceGroup']!);
         const data = api.store.get(ctx.params['workspace']!);
         if (!data) return sendEmpty(ctx.res, 204);
-        if (data.record.builtIn) throw conflict(`The workspace '${data.record.name}' is the local service's own workspace and cannot be deleted.`);
-        await api.store.remove(data.record.name);
-        sendEmpty(ctx.res, 200);
+        const active = data.jobs.values().filter((j) => !isTerminal(j.status));
+        if (active.length > 0) {
+          throw conflict(`The workspace '${data.record.name}' has ${active.length} job(s) still running (${active.map((j) => j.name).join(', ')}); cancel them before deleting it.`);
+        }
+        const { name, builtIn } = data.record;
+        await api.store.remove(name);
+        // The service always has its own workspace: deleting it deletes its data and starts it anew, empty.
+        if (builtIn) {
+          const fresh = await api.store.create(newWorkspaceRecord(api, name, true));
+          ensureBuiltInDatastores(api, fresh);
+          await api.store.commit();
+          await hooks.storageNeeded(storageTargetsOf([fresh.record.workspaceId]));
+        }
+        // As in Azure, a long-running operation: done by the time its first poll is answered.
+        const version = encodeURIComponent(queryValue(ctx, 'api-version') ?? '');
+        sendEmpty(ctx.res, 202, {
+          Location: `${ctx.baseUrl}/subscriptions/${api.options.subscriptionId}/providers/Microsoft.MachineLearningServices/locations/${data.record.location}/mfeOperationResults/wd-${encodeURIComponent(name)}?api-version=${version}`,
+          'Retry-After': '1',
+        });
       },
     },
   ];
