@@ -19,6 +19,8 @@ export interface FollowerStats {
 }
 
 export const defaultHistoryPageSize = 5000;
+/** A metric's first page is small, so its chart draws before the longer pages arrive. */
+const firstPageSize = 1000;
 /** Metrics whose history is read at the same time (each one's pages stay in order). */
 const metricsInParallel = 4;
 
@@ -67,7 +69,7 @@ export class MetricHistoryFollower {
       if (cursor.latest && cursor.latest.step === latest.step && cursor.latest.timestamp === latest.timestamp
         && Object.is(cursor.latest.value, latest.value)) return [];
       this.cursors.set(key, cursor);
-      return [{ key, latest, cursor, token: cursor.token, size: cursor.held || this.pageSize, done: false }];
+      return [{ key, latest, cursor, token: cursor.token, size: cursor.held || (cursor.latest ? this.pageSize : Math.min(this.pageSize, firstPageSize)), done: false }];
     });
     while (reads.length > 0) {
       const round = [...reads];
