@@ -53,6 +53,10 @@ export class RunMetricsPanel implements vscode.Disposable {
   private readonly runs: TrackedPanelRun[];
   private readonly abort = new AbortController();
   private loading: Promise<void> | undefined;
+  /** Messages go out only once the webview listens; until then what is loaded waits in the followers. */
+  private webviewReady = false;
+  /** The runs' facts are in: the webview may be given them (`init`) and the points held. */
+  private factsLoaded = false;
   private failure: { message: string; retry: boolean } | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private pollDelay: number;
@@ -94,6 +98,8 @@ export class RunMetricsPanel implements vscode.Disposable {
       this.posted,
       this.closed,
     );
+    // The runs are read while the webview starts: both take about a second.
+    if (!existing) this.loading = this.load();
   }
 
   static readonly viewType = 'azureml.runMetrics';
@@ -152,6 +158,7 @@ export class RunMetricsPanel implements vscode.Disposable {
   private async handle(message: MetricsWebviewMessage): Promise<void> {
     switch (message.type) {
       case 'ready':
+        this.webviewReady = true;
         if (!this.loading) {
           this.loading = this.load();
           return this.loading;
@@ -171,7 +178,7 @@ export class RunMetricsPanel implements vscode.Disposable {
   }
 
   private post(message: MetricsHostMessage): void {
-    if (this.disposed) return;
+    if (this.disposed || !this.webviewReady) return;
     this.posted.fire(message);
     void this.panel.webview.postMessage(message);
   }
@@ -192,18 +199,21 @@ export class RunMetricsPanel implements vscode.Disposable {
     return { type: 'init', mode: this.options.mode, title: this.title, runs: this.runs.map((r) => r.summary ?? problemSummary(r.runId, r.job, '')) };
   }
 
-  /** A new webview (the old one was destroyed while hidden) gets everything held, nothing fetched. */
+  /** A new webview (the old one was destroyed while hidden, or it started after the load) gets everything held, nothing fetched. */
   private replay(): void {
     if (this.failure) {
       this.post({ type: 'failed', ...this.failure });
       return;
     }
+    // Still reading the runs: the load posts `init` when it has them.
+    if (!this.factsLoaded) return;
     this.post(this.initMessage());
     for (const r of this.runs) for (const [metric, points] of r.follower.metrics) this.postPoints(r.runId, metric, points);
   }
 
   private async load(): Promise<void> {
     const signal = this.abort.signal;
+    this.factsLoaded = false;
     const tracked = await Promise.all(this.runs.map(async (r) => {
       try {
         const [run] = await Promise.all([
@@ -228,6 +238,7 @@ export class RunMetricsPanel implements vscode.Disposable {
       this.post({ type: 'failed', ...this.failure });
       return;
     }
+    this.factsLoaded = true;
     this.post(this.initMessage());
     await this.fetchNew(tracked);
     this.schedulePoll();

@@ -100,4 +100,33 @@ describe('run metrics panels: the exact history, read page by page from the loca
     const refetched = follower.stats.pointsFetched - 2000 - 250;
     assert.ok(refetched >= 0 && refetched < 300, `${refetched} points fetched again (at most the last page)`);
   });
+  it('a poll fetches the new points plus only the points of the previous read\'s last page, and nothing when nothing is new', async () => {
+    const lossFrom = (from: number, steps: number): MetricPoint[] => history(steps, from).loss;
+    await runWith('metrics_live', { loss: lossFrom(0, 1000) });
+    const follower = new MetricHistoryFollower(clients.workspaceClient.metrics, 'metrics_live', 300);
+    const poll = async (): Promise<{ fetched: number; pages: number; added: number }> => {
+      const before = { ...follower.stats };
+      await follower.update(await clients.workspaceClient.metrics.getRun('metrics_live'));
+      return { fetched: follower.stats.pointsFetched - before.pointsFetched, pages: follower.stats.pagesFetched - before.pagesFetched, added: follower.stats.pointsNew - before.pointsNew };
+    };
+    // Pages of 300, 300, 300 and a last one of 100.
+    assert.deepEqual(await poll(), { fetched: 1000, pages: 4, added: 1000 });
+
+    // Each poll reads the previous read's last page again (its token is the only way to the new points), then the new ones.
+    await log('metrics_live', { loss: lossFrom(1000, 40) });
+    assert.deepEqual(await poll(), { fetched: 100 + 40, pages: 2, added: 40 });
+    await log('metrics_live', { loss: lossFrom(1040, 40) });
+    assert.deepEqual(await poll(), { fetched: 40 + 40, pages: 2, added: 40 }, 'a poll after 40 new points reads those and the 40 of the poll before');
+    await log('metrics_live', { loss: lossFrom(1080, 25) });
+    assert.deepEqual(await poll(), { fetched: 40 + 25, pages: 2, added: 25 });
+
+    assert.deepEqual(await poll(), { fetched: 0, pages: 0, added: 0 }, 'nothing new: no history page fetched');
+
+    // More than a page at once: full pages, then the tail left for the next poll is the last short page.
+    await log('metrics_live', { loss: lossFrom(1105, 700) });
+    assert.deepEqual(await poll(), { fetched: 25 + 700, pages: 4, added: 700 });
+    await log('metrics_live', { loss: lossFrom(1805, 5) });
+    assert.deepEqual(await poll(), { fetched: 100 + 5, pages: 2, added: 5 });
+    assertSame(follower.metrics.get('loss'), [1000, 40, 40, 25, 700, 5].reduce<MetricPoint[]>((all, n) => [...all, ...lossFrom(all.length, n)], []), 'loss');
+  });
 });

@@ -5,6 +5,8 @@ import { mergePoints } from './series';
 interface Cursor {
   /** The page token that started the last (short) page; undefined: the first page. */
   token?: string;
+  /** Points that last page held: asked for again as one page of exactly that size, whose next token then points past them. */
+  held: number;
   /** The latest point `runs/get` reported when this metric was last fetched. */
   latest?: LatestMetric;
 }
@@ -17,15 +19,21 @@ export interface FollowerStats {
 }
 
 export const defaultHistoryPageSize = 5000;
+/** A metric's first page is small, so its chart draws before the longer pages arrive. */
+const firstPageSize = 1000;
 /** Metrics whose history is read at the same time (each one's pages stay in order). */
 const metricsInParallel = 4;
 
 /**
  * Holds the exact history of every metric of one run and fetches what is new. A metric is
  * fetched again only when `runs/get` reports a latest point other than the one seen at its last
- * fetch, and then from the page token of its last page (MLflow's get-history has no "since"),
- * so at most that one short page comes again; points already held are dropped (same step and
- * timestamp), so none appears twice.
+ * fetch. MLflow's get-history has no "since" and its tokens are opaque (Azure's too): a token
+ * exists only where a page ended and the last page has none. So a changed metric is read again
+ * from the token of its last page, asking for exactly the points that page held; that answer
+ * ends where the held points end and its next token starts the new ones, read in full pages.
+ * The points fetched twice per poll are therefore those of the previous read's last page (the
+ * points of the poll before, while a run logs fewer than a page between polls). Points already
+ * held are dropped (same step and timestamp), so none appears twice.
  */
 export class MetricHistoryFollower {
   private readonly series = new Map<string, MetricPoint[]>();
@@ -57,11 +65,11 @@ export class MetricHistoryFollower {
     const changed = new Map<string, MetricPoint[]>();
     let reads: MetricRead[] = Object.keys(run.metrics).sort().flatMap((key) => {
       const latest = run.metrics[key];
-      const cursor = this.cursors.get(key) ?? {};
+      const cursor = this.cursors.get(key) ?? { held: 0 };
       if (cursor.latest && cursor.latest.step === latest.step && cursor.latest.timestamp === latest.timestamp
         && Object.is(cursor.latest.value, latest.value)) return [];
       this.cursors.set(key, cursor);
-      return [{ key, latest, cursor, token: cursor.token, done: false }];
+      return [{ key, latest, cursor, token: cursor.token, size: cursor.held || (cursor.latest ? this.pageSize : Math.min(this.pageSize, firstPageSize)), done: false }];
     });
     while (reads.length > 0) {
       const round = [...reads];
@@ -83,16 +91,18 @@ export class MetricHistoryFollower {
   private async fetchPage(read: MetricRead, signal: AbortSignal | undefined): Promise<MetricPoint[]> {
     let series = this.series.get(read.key);
     if (!series) this.series.set(read.key, (series = []));
-    const page = await this.source.getMetricHistoryPage(this.runId, read.key, { pageToken: read.token, maxResults: this.pageSize, signal });
+    const page = await this.source.getMetricHistoryPage(this.runId, read.key, { pageToken: read.token, maxResults: read.size, signal });
     this.stats.pagesFetched++;
     this.stats.pointsFetched += page.points.length;
     const fresh = mergePoints(series, page.points);
     this.stats.pointsNew += fresh.length;
     if (page.nextPageToken) {
       read.token = page.nextPageToken;
+      read.size = this.pageSize;
     } else {
       // The last page is where the next fetch resumes: the pages before it are complete.
       read.cursor.token = read.token;
+      read.cursor.held = page.points.length;
       read.cursor.latest = read.latest;
       read.done = true;
     }
@@ -106,5 +116,7 @@ interface MetricRead {
   latest: LatestMetric;
   cursor: Cursor;
   token?: string;
+  /** max_results of the next request. */
+  size: number;
   done: boolean;
 }

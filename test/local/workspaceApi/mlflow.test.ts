@@ -89,6 +89,21 @@ describe('workspace API: MLflow tracking', () => {
     assert.deepEqual(run.data.params, [{ key: 'max_depth', value: '6' }]);
   });
 
+  it("runs/get reports each metric's latest point as MLflow orders them (highest step, then latest time; a tie goes to the last logged), before and after a restart", async () => {
+    const latest = async (): Promise<Json> => (await h.call('GET', `${mlflow}/runs/get?run_id=run_a`)).body.run.data.metrics;
+    const logBatch = async (metrics: Json[]): Promise<void> => {
+      assert.equal((await h.call('POST', `${mlflow}/runs/log-batch`, { run_id: 'run_a', metrics })).status, 200);
+    };
+    await logBatch([{ key: 'loss', value: 0.5, timestamp: 2000, step: 5 }, { key: 'loss', value: 0.9, timestamp: 9000, step: 1 }]);
+    assert.deepEqual(await latest(), [{ key: 'loss', value: 0.5, timestamp: '2000', step: '5' }], 'a higher step beats a later time');
+    await logBatch([{ key: 'loss', value: 0.4, timestamp: 1000, step: 5 }]);
+    assert.deepEqual(await latest(), [{ key: 'loss', value: 0.5, timestamp: '2000', step: '5' }], 'the same step logged earlier in time is not the latest');
+    await logBatch([{ key: 'loss', value: 0.3, timestamp: 2000, step: 5 }]);
+    assert.deepEqual(await latest(), [{ key: 'loss', value: 0.3, timestamp: '2000', step: '5' }], 'the same step and time: the one logged last');
+    await h.restart();
+    assert.deepEqual(await latest(), [{ key: 'loss', value: 0.3, timestamp: '2000', step: '5' }], 'after a restart');
+  });
+
   it('refuses bad input with MLflow-shaped errors and stores nothing of a refused batch', async () => {
     const cases: Array<[Json, RegExp]> = [
       [{ run_id: 'run_a', metrics: Array.from({ length: 1001 }, (_, i) => ({ key: 'm', value: 1, timestamp: 1, step: i })) }, /at most 1000 metrics/],

@@ -30,6 +30,8 @@ export class RunTracking {
   readonly params = new Map<string, string>();
   readonly tags = new Map<string, string>();
   private readonly sorted = new Set<string>();
+  /** Each metric's latest point, kept as points arrive: `runs/get` then needs no sort of a long history. */
+  private readonly latestPoints = new Map<string, StoredMetric>();
 
   apply(entry: TrackingEntry): void {
     for (const m of entry.metrics ?? []) {
@@ -37,6 +39,9 @@ export class RunTracking {
       if (points) points.push(m);
       else this.metrics.set(m.key, [m]);
       this.sorted.delete(m.key);
+      const latest = this.latestPoints.get(m.key);
+      // Ties go to the point logged last, as in the stable sort of history().
+      if (!latest || m.step > latest.step || (m.step === latest.step && m.timestamp >= latest.timestamp)) this.latestPoints.set(m.key, m);
     }
     for (const p of entry.params ?? []) this.params.set(p.key, p.value);
     for (const t of entry.tags ?? []) this.tags.set(t.key, t.value);
@@ -54,8 +59,7 @@ export class RunTracking {
 
   /** The point MLflow reports as a metric's latest: highest step, then latest timestamp. */
   latest(key: string): StoredMetric | undefined {
-    const points = this.history(key);
-    return points[points.length - 1];
+    return this.latestPoints.get(key);
   }
 }
 
