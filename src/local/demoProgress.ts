@@ -94,8 +94,9 @@ export function startDemoProgress(options: DemoProgressOptions): DemoProgress {
       metrics.push(...points);
       lines.push(`step ${String(step).padStart(4)}  ${points.map((p) => `${p.key}=${p.key === 'learning_rate' ? p.value.toExponential(3) : fixed(p.value)}`).join('  ')}`);
     }
-    await api.logToRun(ref, { metrics });
+    // The log lines first: whoever sees the new points can already read them in the log.
     await appendLog(job, lines);
+    await api.logToRun(ref, { metrics });
   };
 
   const tick = async (): Promise<void> => {

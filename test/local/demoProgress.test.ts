@@ -40,8 +40,10 @@ describe('the demo while the local workspace runs (dist/local.js)', function () 
     await until(async () => (await readMetricHistory(client.metrics, running, 'val_loss')).length > seeded, 'new points', 60_000);
     const details = await client.runHistory.getRunDetails(running);
     assert.ok(details.logFiles['user_logs/std_log.txt'], 'its log is there for Tail Run');
-    const log = await (await fetch(details.logFiles['user_logs/std_log.txt']!)).text();
-    assert.match(log, /step\s+\d+\s+loss=\d/);
+    const response = await fetch(details.logFiles['user_logs/std_log.txt']!);
+    const log = await response.text();
+    assert.equal(response.status, 200, log);
+    assert.match(log, /step\s+\d+\s+loss=\d/, 'the log holds the steps whose points are logged');
     await local.dispose();
 
     local = await startLocalWorkspace({ seed: 'demo' });
