@@ -13,12 +13,13 @@ import { logsCommand } from './commands/logs';
 import { metricsCommand } from './commands/metrics';
 import { modelsCommand } from './commands/models';
 import { submitCommand } from './commands/submit';
+import { transfersCommand } from './commands/transfers';
 import { uploadCommand } from './commands/upload';
 import { workspacesCommand } from './commands/workspaces';
 import { resolveTarget, targetOptions } from './target';
 import { targetOptionsHelp, UsageError } from './usage';
 
-const commands: readonly CliCommand[] = [workspacesCommand, datastoresCommand, modelsCommand, jobsCommand, submitCommand, logsCommand, cancelCommand, metricsCommand, compareCommand, uploadCommand, downloadCommand];
+const commands: readonly CliCommand[] = [workspacesCommand, datastoresCommand, modelsCommand, jobsCommand, submitCommand, logsCommand, cancelCommand, metricsCommand, compareCommand, uploadCommand, downloadCommand, transfersCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -7,6 +7,7 @@ import type { DatastoreStorage } from '../../azure/datastoreStorage';
 import { abortError, AzureMlError } from '../../azure/errors';
 import { localFileProblem } from '../localFileErrors';
 import { onAbort } from './abortSignals';
+import { journaledOptions, type TransferJournal } from './journal';
 import { md5OfFile } from './localFiles';
 import { isInside, localPathForRemote } from './pathSafety';
 import { readAhead } from './readAhead';
@@ -24,6 +25,8 @@ export interface DownloadRequest {
   /** Local folder the remote folder's contents are written into (created when missing). */
   localRoot: string;
   policy: ExistingFilePolicy;
+  /** Records what is done, so an interrupted download can resume (and, resuming, skips what was done). */
+  journal?: TransferJournal;
 }
 
 /** Names of unfinished uploads to file shares (see ShareStore): never downloaded. */
@@ -37,14 +40,17 @@ const temporaryUploadName = /(^|\/)\.azml-upload-[0-9a-f]{16}$/;
 export async function downloadFromDatastore(request: DownloadRequest, options: TransferOptions = {}): Promise<TransferResult> {
   const localRoot = path.resolve(request.localRoot);
   const remote = normalizeRemoteFolder(request.remotePath);
-  const run = new TransferRun('download', request.storage.datastore, remote, localRoot, options);
-  const download = new FolderDownload(run, request.storage, remoteStoreFor(request.storage, run.tuning), remote, localRoot, request.policy);
+  const { journal } = request;
+  const run = new TransferRun('download', request.storage.datastore, remote, localRoot, journal ? journaledOptions(journal, options) : options);
+  const download = new FolderDownload(run, request.storage, remoteStoreFor(request.storage, run.tuning), remote, localRoot, request.policy, journal);
   try {
     await download.transfer();
   } catch (error) {
     if (!run.stopped) throw error;
   }
-  return run.finish();
+  const result = run.finish();
+  await journal?.finish(result);
+  return result;
 }
 
 /** The code of a download's `fatal` when the remote folder is not there (or is a file). */
@@ -67,7 +73,8 @@ class FolderDownload {
   private listed = 0;
 
   constructor(private readonly run: TransferRun, private readonly storage: DatastoreStorage, private readonly store: RemoteStore,
-    private readonly remote: string, private readonly localRoot: string, private readonly policy: ExistingFilePolicy) {
+    private readonly remote: string, private readonly localRoot: string, private readonly policy: ExistingFilePolicy,
+    private readonly journal?: TransferJournal) {
     this.scheduler = new TransferScheduler({ maxConcurrency: run.tuning.maxConcurrency, maxInFlightBytes: run.tuning.maxInFlightBytes });
   }
 
@@ -175,6 +182,10 @@ class FolderDownload {
       await this.ensureLocalFolder(path.dirname(localPath));
       const local = await fs.stat(localPath).catch(() => undefined);
       if (local?.isDirectory()) throw Object.assign(new Error(l10n.t('a local folder has that name')), { code: 'EISDIR' });
+      if (local && local.size === file.size && this.journal?.isDone(file.name, local.size, local.mtimeMs)) {
+        run.skippedFile('unchanged', file.size);
+        return;
+      }
       if (local && this.policy === 'skip') {
         run.skippedFile('existing', file.size);
         return;
@@ -186,9 +197,11 @@ class FolderDownload {
       if (local && this.policy === 'skipUnchanged' && local.size === file.size && remoteMd5 !== undefined
         && (await md5OfFile(localPath, run.signal)).toString('base64') === remoteMd5) {
         run.skippedFile('unchanged', file.size);
+        this.journal?.fileDone(file.name, local.size, local.mtimeMs);
         return;
       }
       await this.fetch(file, fullName, localPath, remoteMd5);
+      if (this.journal) this.journal.fileDone(file.name, file.size, (await fs.stat(localPath)).mtimeMs);
     } catch (error) {
       run.failedFile(file.name, error, file.size);
     }

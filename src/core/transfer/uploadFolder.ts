@@ -4,6 +4,7 @@ import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DatastoreStorage } from '../../azure/datastoreStorage';
 import { loadIgnoreRules } from './ignoreRules';
+import { journaledOptions, journalLargeUploads, type TransferJournal } from './journal';
 import { BufferPool, md5OfFile, md5OfSmallFile, readWholeFile, syncReadLimit } from './localFiles';
 import { walkLocal, type LocalEntry } from './localWalk';
 import { readAhead } from './readAhead';
@@ -25,6 +26,8 @@ export interface UploadRequest {
   /** Folder inside the datastore (`''` is its root). */
   targetPath: string;
   policy: ExistingFilePolicy;
+  /** Records what is done, so an interrupted upload can resume (and, resuming, skips what was done). */
+  journal?: TransferJournal;
 }
 
 type FileEntry = Extract<LocalEntry, { kind: 'file' }>;
@@ -38,14 +41,19 @@ interface Existing { size: number; md5?: string }
 export async function uploadToDatastore(request: UploadRequest, options: TransferOptions = {}): Promise<TransferResult> {
   const localRoot = path.resolve(request.localRoot);
   const target = normalizeRemoteFolder(request.targetPath);
-  const run = new TransferRun('upload', request.storage.datastore, target, localRoot, options);
-  const upload = new FolderUpload(run, remoteStoreFor(request.storage, run.tuning), target, request.policy);
+  const { journal } = request;
+  const run = new TransferRun('upload', request.storage.datastore, target, localRoot, journal ? journaledOptions(journal, options) : options);
+  const store = remoteStoreFor(request.storage, run.tuning);
+  if (journal) journalLargeUploads(store, journal);
+  const upload = new FolderUpload(run, store, target, request.policy, journal);
   try {
     await upload.transfer(localRoot, request.entries);
   } catch (error) {
     if (!run.stopped) throw error;
   }
-  return run.finish();
+  const result = run.finish();
+  await journal?.finish(result);
+  return result;
 }
 
 class FolderUpload {
@@ -54,7 +62,7 @@ class FolderUpload {
   private existing: Map<string, Existing> | undefined;
 
   constructor(private readonly run: TransferRun, private readonly store: RemoteStore, private readonly target: string,
-    private readonly policy: ExistingFilePolicy) {
+    private readonly policy: ExistingFilePolicy, private readonly journal?: TransferJournal) {
     const { maxConcurrency, maxInFlightBytes } = run.tuning;
     this.scheduler = new TransferScheduler({ maxConcurrency, maxInFlightBytes });
     this.buffers = new BufferPool(store.partSize, Math.ceil(maxInFlightBytes / store.partSize) + 1);
@@ -123,6 +131,7 @@ class FolderUpload {
     const md5 = hashed ?? md5OfSmallFile(file.absolutePath, file.size);
     if (md5 !== known.md5) return false;
     this.run.skippedFile('unchanged', file.size);
+    this.journal?.fileDone(file.relativePath, file.size, file.mtimeMs);
     return true;
   }
 
@@ -183,6 +192,10 @@ class FolderUpload {
       run.failedFile(file.relativePath, new Error(problem), file.size);
       return;
     }
+    if (this.journal?.isDone(file.relativePath, file.size, file.mtimeMs)) {
+      run.skippedFile('unchanged', file.size);
+      return;
+    }
     const known = this.existing?.get(file.relativePath);
     if (known && this.policy === 'skip') {
       run.skippedFile('existing', file.size);
@@ -192,6 +205,7 @@ class FolderUpload {
     try {
       if (file.size <= this.store.singleRequestLimit) await this.uploadSmall(file, fullName, known);
       else await this.uploadLarge(file, fullName, known, moved);
+      this.journal?.fileDone(file.relativePath, file.size, file.mtimeMs);
     } catch (error) {
       run.failedFile(file.relativePath, error, Math.max(0, file.size - moved.bytes));
     }
