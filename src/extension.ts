@@ -8,7 +8,8 @@ import { unregisterDatastore } from './commands/forms/unregisterDatastore';
 import { registerCommands } from './commands/registerCommands';
 import { registerRunCommands, type RunsApi } from './commands/runs/registerRunCommands';
 import { downloadDatastoreFolder } from './commands/transfer/downloadCommand';
-import { cancelTransfers, retryFailedUploads } from './commands/transfer/sessionCommands';
+import { cancelTransfers, resumeTransfer, retryFailedUploads } from './commands/transfer/sessionCommands';
+import { offerResume } from './commands/transfer/transferJournals';
 import { uploadFilesToDatastore, uploadFolderToDatastore, uploadToDatastore } from './commands/transfer/uploadCommands';
 import { loadMore, refreshDatastores, refreshExperiments, refreshModels, refreshWorkspaces, retry, showLog } from './commands/viewCommands';
 import { selectSubscriptions, selectWorkspace, setActiveWorkspace } from './commands/workspaceCommands';
@@ -64,6 +65,7 @@ const commands: Readonly<Record<string, CommandFactory>> = {
   'azureml.downloadDatastoreFolder': downloadDatastoreFolder,
   'azureml.retryFailedUploads': retryFailedUploads,
   'azureml.cancelTransfers': cancelTransfers,
+  'azureml.resumeTransfer': resumeTransfer,
 };
 
 /** Wires the extension together. No network I/O here: connections are restored on first use. */
@@ -85,6 +87,7 @@ export function activate(context: vscode.ExtensionContext): AzureMlExtensionApi 
   const commandContext: CommandContext = {
     connections, views, log, forms,
     workspaceState: context.workspaceState,
+    journalRoot: context.globalStorageUri.fsPath,
     get prompts() {
       return prompts;
     },
@@ -93,6 +96,7 @@ export function activate(context: vscode.ExtensionContext): AzureMlExtensionApi 
   const runs = registerRunCommands(context, commandContext);
   registerActiveWorkspaceStatusBar(context, connections);
 
+  void offerResume(commandContext).catch((error: unknown) => log.warn(`Could not offer to resume an interrupted transfer: ${(error as Error).message}`));
   log.info(`Azure ML activated in ${(performance.now() - started).toFixed(1)} ms.`);
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   return {

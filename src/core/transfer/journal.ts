@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BlobStore } from './blobStore';
+import type { ResumableParts } from './blobStore';
 import type { RemoteStore } from './remoteStore';
 import type { TransferOptions } from './transferRun';
 import type { ExistingFilePolicy, TransferDirection, TransferResult } from './types';
@@ -282,10 +282,11 @@ export function journaledOptions(journal: TransferJournal, options: TransferOpti
  * size, mtime), so that a resumed upload finds the blocks it staged before and sends only the others.
  */
 export function journalLargeUploads(store: RemoteStore, journal: TransferJournal): void {
-  if (!(store instanceof BlobStore)) return;
+  // Only blob containers have staged blocks to find again (journal.ts stays free of the storage SDKs).
+  if (store.kind !== 'blob') return;
   const { localRoot, remotePath } = journal.plan;
   const prefix = remotePath ? `${remotePath}/` : '';
-  store.resumableParts = {
+  (store as RemoteStore & { resumableParts?: ResumableParts }).resumableParts = {
     reuseStaged: journal.resuming,
     identityOf: async (fullName) => {
       if (!fullName.startsWith(prefix)) return undefined;
