@@ -40,7 +40,7 @@ describe('transfer journal: an interrupted upload resumes against the local work
     // One file done before the cancel changes; a crash tore the journal's last line.
     const doneRecords = readFileSync(path.join(journalRoot, 'transfers', pending!.plan.id, 'done.jsonl'), 'utf8');
     const changed = Object.keys(files).find((name) => doneRecords.includes(`"p":"${name}"`));
-    writeFileSync(path.join(root, changed!), 'changed since\n');
+    writeFileSync(path.join(root, changed!), files[changed!]!.toUpperCase()); // same size: only its mtime tells
     const later = new Date(Date.now() + 5_000);
     utimesSync(path.join(root, changed!), later, later);
     appendFileSync(path.join(journalRoot, 'transfers', pending!.plan.id, 'done.jsonl'), '{"p":"f59.txt","s":8');
