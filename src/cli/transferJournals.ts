@@ -50,3 +50,8 @@ export async function resumeJournal(values: TargetValues, positionals: string[],
   }
   return journal;
 }
+
+/** After an interrupted transfer: how to go on with it. */
+export function printResumeHint(journal: TransferJournal | undefined): void {
+  if (journal?.kept) process.stderr.write(`azml: to go on where it stopped: azml ${journal.plan.direction} --resume ${journal.plan.id} (with the same workspace options)\n`);
+}

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -37,6 +37,7 @@ describe('azml upload/download --resume after the CLI was killed midway', functi
   const cliArgs = (args: string[]): string[] => [path.join(repoRoot, 'dist', 'cli.js'), ...args, '--local', '--data', proxiedData];
   const env = (): NodeJS.ProcessEnv => ({ ...process.env, XDG_STATE_HOME: stateHome });
 
+  /** For commands that reach no storage (the proxies live in this process, which spawnSync blocks). */
   const azml = (args: string[]): CliResult => {
     const result = spawnSync(process.execPath, cliArgs(args), { encoding: 'utf8', timeout: 300_000, env: env() });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -218,5 +219,26 @@ describe('azml upload/download --resume after the CLI was killed midway', functi
     assert.equal(remote, await md5OfStream(createReadStream(file)), 'every byte arrived in its place');
     rmSync(folder, { recursive: true, force: true });
     assert.ok(!existsSync(file));
+  });
+
+  it('an upload that failed says how to resume it; azml transfers lists it and --discard forgets it', async () => {
+    const folder = path.join(work, 'broken');
+    mkdirSync(folder);
+    writeFileSync(path.join(folder, 'ok.txt'), 'ok');
+    symlinkSync(path.join(folder, 'missing.txt'), path.join(folder, 'gone.txt'));
+    const up = await azmlAsync(['upload', folder, '--datastore', 'workspaceblobstore']);
+    assert.equal(up.status, 1);
+    const [kept] = pending();
+    assert.equal(kept!.filesDone, 1);
+    assert.match(up.stderr, new RegExp(`^azml: to go on where it stopped: azml upload --resume ${kept!.plan.id} \\(with the same workspace options\\)$`, 'm'));
+    const list = azml(['transfers']);
+    assert.match(list.stdout, new RegExp(`${kept!.plan.id}\\s+upload\\s+broken\\s+workspaceblobstore/broken\\s+0 of 1 files`));
+    const wrong = await azmlAsync(['download', '--resume', kept!.plan.id]);
+    assert.equal(wrong.status, 2);
+    assert.match(wrong.stderr, /is an upload: resume it with azml upload --resume/);
+    const discard = azml(['transfers', '--discard', kept!.plan.id]);
+    assert.equal(discard.status, 0, discard.stderr);
+    assert.deepEqual(pending(), []);
+    assert.match((await azmlAsync(['upload', '--resume'])).stderr, /There is no interrupted upload to resume\./);
   });
 });

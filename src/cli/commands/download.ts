@@ -3,7 +3,7 @@ import { downloadFromDatastore } from '../../core/transfer/downloadFolder';
 import { openDatastoreForTransfer } from '../../core/transfer/openDatastore';
 import { normalizeRemoteFolder, remoteFolderProblem } from '../../core/transfer/remotePaths';
 import type { CliCommand } from '../command';
-import { resumeJournal, startJournal } from '../transferJournals';
+import { printResumeHint, resumeJournal, startJournal } from '../transferJournals';
 import { findDatastore, onExistsHelp, parsePolicy, runTransfer } from '../transferRunner';
 import { UsageError } from '../usage';
 
@@ -31,9 +31,11 @@ export const downloadCommand: CliCommand = {
           await journal.close();
           throw error;
         });
-      return runTransfer(json, (options) => downloadFromDatastore({
+      const code = await runTransfer(json, (options) => downloadFromDatastore({
         storage, remotePath: plan.remotePath, localRoot: plan.localRoot, policy: plan.policy, journal,
       }, options));
+      printResumeHint(journal);
+      return code;
     }
     const remotePath = values['path'];
     const to = values['to'];
@@ -46,6 +48,8 @@ export const downloadCommand: CliCommand = {
     const journal = await startJournal(values, {
       direction: 'download', datastore: datastore.name, remotePath: normalizeRemoteFolder(remotePath), localRoot: path.resolve(to), policy,
     });
-    return runTransfer(json, (options) => downloadFromDatastore({ storage, remotePath, localRoot: to, policy, ...(journal ? { journal } : {}) }, options));
+    const code = await runTransfer(json, (options) => downloadFromDatastore({ storage, remotePath, localRoot: to, policy, ...(journal ? { journal } : {}) }, options));
+    printResumeHint(journal);
+    return code;
   },
 };

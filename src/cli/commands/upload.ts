@@ -6,7 +6,7 @@ import { normalizeRemoteFolder, remoteFolderProblem } from '../../core/transfer/
 import { uploadToDatastore } from '../../core/transfer/uploadFolder';
 import { planUpload } from '../../core/transfer/uploadPlan';
 import type { CliCommand } from '../command';
-import { resumeJournal, startJournal } from '../transferJournals';
+import { printResumeHint, resumeJournal, startJournal } from '../transferJournals';
 import { findDatastore, onExistsHelp, parsePolicy, runTransfer } from '../transferRunner';
 import { UsageError } from '../usage';
 
@@ -54,8 +54,8 @@ export const uploadCommand: CliCommand = {
   },
 };
 
-function upload(storage: DatastoreStorage, plan: Omit<NewTransferPlan, 'workspace'>, journal: TransferJournal | undefined, json: boolean): Promise<number> {
-  return runTransfer(json, (options) => uploadToDatastore({
+async function upload(storage: DatastoreStorage, plan: Omit<NewTransferPlan, 'workspace'>, journal: TransferJournal | undefined, json: boolean): Promise<number> {
+  const code = await runTransfer(json, (options) => uploadToDatastore({
     storage,
     localRoot: plan.localRoot,
     ...(plan.entries ? { entries: plan.entries } : {}),
@@ -63,4 +63,6 @@ function upload(storage: DatastoreStorage, plan: Omit<NewTransferPlan, 'workspac
     policy: plan.policy,
     ...(journal ? { journal } : {}),
   }, options));
+  printResumeHint(journal);
+  return code;
 }

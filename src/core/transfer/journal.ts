@@ -112,6 +112,8 @@ export class TransferJournal {
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private writeError: unknown;
+  /** Set by finish(): the transfer left something to do, so the journal stays for a resume. */
+  kept = false;
 
   private constructor(
     readonly plan: TransferPlan,
@@ -162,6 +164,7 @@ export class TransferJournal {
     await this.close();
     const complete = !result.canceled && !result.fatal && result.failed.length === 0 && result.foundAll;
     if (complete) await fs.rm(this.dir, { recursive: true, force: true });
+    else this.kept = true;
   }
 
   /** Lets go of the journal without finishing it (it stays for a later resume). */
