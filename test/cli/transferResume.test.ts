@@ -177,6 +177,7 @@ describe('azml upload/download --resume after the CLI was killed midway', functi
     assert.ok(fetchedAgain.length <= fileCount - done.size, `${fetchedAgain.length} fetched on resume, ${fileCount - done.size} not confirmed`);
     assert.deepEqual(fetchedAgain.filter((name) => done.has(name)), [], 'no file the journal confirmed was fetched again');
     assert.deepEqual(pending(), []);
+    assert.deepEqual(readdirSync(to).filter((name) => name.startsWith('.azml-download-')), [], 'no temporary file is left');
     for (const name of readdirSync(smallFolder())) {
       assert.ok(readFileSync(path.join(to, name)).equals(readFileSync(path.join(smallFolder(), name))), `${name} downloaded whole`);
     }

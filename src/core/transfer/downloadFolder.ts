@@ -210,7 +210,9 @@ class FolderDownload {
   /** Downloads into a temporary file in the same folder, verifies it, then renames it into place. */
   private async fetch(file: RemoteFile, fullName: string, localPath: string, md5: string | undefined): Promise<void> {
     const { run } = this;
-    const temporary = path.join(path.dirname(localPath), `.azml-download-${randomBytes(8).toString('hex')}`);
+    const temporary = path.join(path.dirname(localPath), `.azml-download-${this.temporaryId(file.name)}`);
+    // What a killed run of this journaled download left of this file: it starts again.
+    if (this.journal?.resuming) await fs.rm(temporary, { force: true });
     const handle = await fs.open(temporary, 'wx');
     let closed = false;
     try {
@@ -234,6 +236,11 @@ class FolderDownload {
       await fs.rm(temporary, { force: true }).catch(() => undefined);
       throw error;
     }
+  }
+
+  /** Random; for a journaled download, the same for a file on every run, so a resume finds what a killed run left. */
+  private temporaryId(name: string): string {
+    return this.journal ? createHash('sha256').update(`${this.journal.plan.id}\n${name}`).digest('hex').slice(0, 16) : randomBytes(8).toString('hex');
   }
 
   private async fetchInParts(handle: fs.FileHandle, file: RemoteFile, fullName: string): Promise<void> {
