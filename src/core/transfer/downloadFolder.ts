@@ -42,7 +42,8 @@ export async function downloadFromDatastore(request: DownloadRequest, options: T
   const remote = normalizeRemoteFolder(request.remotePath);
   const { journal } = request;
   const run = new TransferRun('download', request.storage.datastore, remote, localRoot, journal ? journaledOptions(journal, options) : options);
-  const download = new FolderDownload(run, request.storage, remoteStoreFor(request.storage, run.tuning), remote, localRoot, request.policy, journal);
+  const download = new FolderDownload(run, request.storage, remoteStoreFor(request.storage, run.tuning), remote, localRoot, request.policy);
+  download.journal = journal;
   try {
     await download.transfer();
   } catch (error) {
@@ -71,10 +72,11 @@ class FolderDownload {
   /** The local folder, made when the first entry arrives (or once the remote folder is known to exist). */
   private root: Promise<string> | undefined;
   private listed = 0;
+  /** Records the files done; resuming, files it has done (and unchanged since) are skipped. */
+  journal: TransferJournal | undefined;
 
   constructor(private readonly run: TransferRun, private readonly storage: DatastoreStorage, private readonly store: RemoteStore,
-    private readonly remote: string, private readonly localRoot: string, private readonly policy: ExistingFilePolicy,
-    private readonly journal?: TransferJournal) {
+    private readonly remote: string, private readonly localRoot: string, private readonly policy: ExistingFilePolicy) {
     this.scheduler = new TransferScheduler({ maxConcurrency: run.tuning.maxConcurrency, maxInFlightBytes: run.tuning.maxInFlightBytes });
   }
 

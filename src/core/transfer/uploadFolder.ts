@@ -186,14 +186,14 @@ class FolderUpload {
 
   private async uploadFile(file: FileEntry): Promise<void> {
     const { run } = this;
+    if (this.journal?.isDone(file.relativePath, file.size, file.mtimeMs)) {
+      run.skippedFile('unchanged', file.size);
+      return;
+    }
     const fullName = joinRemote(this.target, file.relativePath);
     const problem = this.nameProblem(file.relativePath, fullName);
     if (problem) {
       run.failedFile(file.relativePath, new Error(problem), file.size);
-      return;
-    }
-    if (this.journal?.isDone(file.relativePath, file.size, file.mtimeMs)) {
-      run.skippedFile('unchanged', file.size);
       return;
     }
     const known = this.existing?.get(file.relativePath);
