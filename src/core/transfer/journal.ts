@@ -111,7 +111,6 @@ export class TransferJournal {
   private pending: string[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
-  private writeError: unknown;
   /** Set by finish(): the transfer left something to do, so the journal stays for a resume. */
   kept = false;
 
@@ -174,11 +173,6 @@ export class TransferJournal {
     await this.handle.close().catch(() => undefined);
   }
 
-  /** Whether every record so far reached the disk (false after a failed write). */
-  get healthy(): boolean {
-    return this.writeError === undefined;
-  }
-
   private append(record: DoneRecord | TotalRecord): void {
     this.pending.push(JSON.stringify(record));
     if (this.pending.length >= batchRecords) this.flush();
@@ -194,8 +188,8 @@ export class TransferJournal {
     this.writing = this.writing.then(async () => {
       await this.handle.write(text);
       await this.handle.datasync();
-    }).catch((error: unknown) => {
-      this.writeError ??= error;
+    }).catch(() => {
+      // A record that could not be written only means a resume checks or sends that file again.
     });
   }
 }
