@@ -51,7 +51,10 @@ export async function resumeJournal(values: TargetValues, positionals: string[],
   return journal;
 }
 
-/** After an interrupted transfer: how to go on with it. */
+/**
+ * After a canceled transfer (Ctrl-C): how to go on with it. Not after an error, whose one line
+ * says what to fix (azml transfers lists what can be resumed then).
+ */
 export function printResumeHint(journal: TransferJournal | undefined): void {
-  if (journal?.kept) process.stderr.write(`azml: to go on where it stopped: azml ${journal.plan.direction} --resume ${journal.plan.id} (with the same workspace options)\n`);
+  if (journal?.outcome === 'canceled') process.stderr.write(`azml: to go on where it stopped: azml ${journal.plan.direction} --resume ${journal.plan.id} (with the same workspace options)\n`);
 }

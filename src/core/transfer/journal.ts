@@ -111,8 +111,8 @@ export class TransferJournal {
   private pending: string[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
-  /** Set by finish(): the transfer left something to do, so the journal stays for a resume. */
-  kept = false;
+  /** Set by finish(): `canceled` and `unfinished` keep the journal for a resume. */
+  outcome: 'complete' | 'canceled' | 'unfinished' | undefined;
 
   private constructor(
     readonly plan: TransferPlan,
@@ -162,8 +162,8 @@ export class TransferJournal {
   async finish(result: TransferResult): Promise<void> {
     await this.close();
     const complete = !result.canceled && !result.fatal && result.failed.length === 0 && result.foundAll;
+    this.outcome = complete ? 'complete' : result.canceled ? 'canceled' : 'unfinished';
     if (complete) await fs.rm(this.dir, { recursive: true, force: true });
-    else this.kept = true;
   }
 
   /** Lets go of the journal without finishing it (it stays for a later resume). */
