@@ -13,7 +13,8 @@ import { backupModel } from './commands/models/backupModel';
 import { downloadModel } from './commands/models/downloadModel';
 import { copySasUrl } from './commands/transfer/copySasUrl';
 import { downloadDatastoreFolder } from './commands/transfer/downloadCommand';
-import { cancelTransfers, retryFailedUploads } from './commands/transfer/sessionCommands';
+import { cancelTransfers, resumeTransfer, retryFailedUploads } from './commands/transfer/sessionCommands';
+import { offerResume } from './commands/transfer/transferJournals';
 import { uploadFilesToDatastore, uploadFolderToDatastore, uploadToDatastore } from './commands/transfer/uploadCommands';
 import { loadMore, refreshDatastores, refreshExperiments, refreshModels, refreshWorkspaces, retry, showLog } from './commands/viewCommands';
 import { exportWorkspaceData } from './commands/exportWorkspaceData';
@@ -77,6 +78,7 @@ const commands: Readonly<Record<string, CommandFactory>> = {
   'azureml.deleteWorkspace': deleteWorkspace,
   'azureml.retryFailedUploads': retryFailedUploads,
   'azureml.cancelTransfers': cancelTransfers,
+  'azureml.resumeTransfer': resumeTransfer,
 };
 
 /** Wires the extension together. No network I/O here: connections are restored on first use. */
@@ -98,6 +100,7 @@ export function activate(context: vscode.ExtensionContext): AzureMlExtensionApi 
   const commandContext: CommandContext = {
     connections, views, log, forms,
     workspaceState: context.workspaceState,
+    journalRoot: context.globalStorageUri.fsPath,
     get prompts() {
       return prompts;
     },
@@ -106,6 +109,7 @@ export function activate(context: vscode.ExtensionContext): AzureMlExtensionApi 
   const runs = registerRunCommands(context, commandContext);
   registerActiveWorkspaceStatusBar(context, connections);
 
+  void offerResume(commandContext).catch((error: unknown) => log.warn(vscode.l10n.t('Could not offer to resume an interrupted transfer: {0}', (error as Error).message)));
   log.info(vscode.l10n.t('Azure ML activated in {0} ms.', (performance.now() - started).toFixed(1)));
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   return {

@@ -19,12 +19,13 @@ import { metricsCommand } from './commands/metrics';
 import { modelsCommand } from './commands/models';
 import { sasCommand } from './commands/sas';
 import { submitCommand } from './commands/submit';
+import { transfersCommand } from './commands/transfers';
 import { uploadCommand } from './commands/upload';
 import { workspacesCommand } from './commands/workspaces';
 import { accessTokenVariable, resolveTarget, targetOptions } from './target';
 import { targetOptionsHelp, UsageError } from './usage';
 
-const commands: readonly CliCommand[] = [workspacesCommand, datastoresCommand, modelsCommand, jobsCommand, submitCommand, logsCommand, cancelCommand, metricsCommand, compareCommand, uploadCommand, downloadCommand, exportCommand, downloadModelCommand, backupModelCommand, sasCommand, archiveRunsCommand, restoreRunsCommand, deleteCommand];
+const commands: readonly CliCommand[] = [workspacesCommand, datastoresCommand, modelsCommand, jobsCommand, submitCommand, logsCommand, cancelCommand, metricsCommand, compareCommand, uploadCommand, downloadCommand, exportCommand, downloadModelCommand, backupModelCommand, sasCommand, archiveRunsCommand, restoreRunsCommand, deleteCommand, transfersCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -25,6 +25,8 @@ export interface CommandContext {
   readonly forms: FormPanels;
   /** Choices remembered for this workspace (e.g. the datastore folder each local folder was uploaded to). */
   readonly workspaceState: Memento;
+  /** Where journals of uploads and downloads are kept, so interrupted ones can resume (the extension's global storage). */
+  readonly journalRoot: string;
 }
 
 export type CommandHandler = (...args: never[]) => Promise<unknown>;

@@ -5,7 +5,8 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { lstatSync, readdirSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { StartedLocalWorkspace } from '../support/localWorkspace';
 import { ensureBuilt, repoRoot } from '../support/repo';
@@ -20,12 +21,28 @@ export interface RunOptions {
   gid?: number;
 }
 
+/** The CLI's state folder (transfer journals) for this test process, not the user's; removed at exit. */
+const stateHome = mkdtempSync(path.join(os.tmpdir(), 'azml-bad-input-state-'));
+chmodSync(stateHome, 0o711);
+process.on('exit', () => rmSync(stateHome, { recursive: true, force: true }));
+
+/** A run as another user keeps its journals in a state folder of its own, which that user may write. */
+function cliEnv(options: RunOptions): NodeJS.ProcessEnv {
+  let state = stateHome;
+  if (options.uid !== undefined) {
+    state = path.join(stateHome, `uid-${options.uid}`);
+    mkdirSync(state, { recursive: true });
+    chownSync(state, options.uid, options.gid ?? options.uid);
+  }
+  return { ...process.env, XDG_STATE_HOME: state, ...options.env };
+}
+
 export function azml(args: readonly string[], options: RunOptions = {}): CliResult {
   ensureBuilt();
   const result = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args], {
     encoding: 'utf8',
     timeout: 60_000,
-    env: { ...process.env, ...options.env },
+    env: cliEnv(options),
     ...(options.cwd ? { cwd: options.cwd } : {}),
     ...(options.uid !== undefined ? { uid: options.uid } : {}),
     ...(options.gid !== undefined ? { gid: options.gid } : {}),
@@ -39,7 +56,7 @@ export function azmlAsync(args: readonly string[], options: RunOptions = {}): Pr
   ensureBuilt();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args], {
-      env: { ...process.env, ...options.env },
+      env: cliEnv(options),
       ...(options.cwd ? { cwd: options.cwd } : {}),
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ContainerSASPermissions, generateBlobSASQueryParameters, StorageSharedKeyCredential } from '@azure/storage-blob';
@@ -26,7 +26,7 @@ describe('azml never prints a secret', function () {
   const azml = (...args: string[]): CliResult => {
     ensureBuilt();
     const result = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args, '--local', '--data', local.dataDir], {
-      encoding: 'utf8', timeout: 120_000, cwd: work,
+      encoding: 'utf8', timeout: 120_000, cwd: work, env: { ...process.env, XDG_STATE_HOME: path.join(work, 'state') },
     });
     return { status: result.status, stdout: result.stdout, output: `${result.stdout}\n${result.stderr}` };
   };
@@ -97,5 +97,16 @@ describe('azml never prints a secret', function () {
     const forged = azml('download', '--datastore', 'forged_store', '--path', 'project', '--to', path.join(work, 'down2'));
     assert.notEqual(forged.status, 0, forged.output);
     assertNoSecret(forged, 'download with a forged SAS');
+
+    // Both are kept to be resumed: their journals hold names only.
+    const journals = path.join(work, 'state', 'azml', 'transfers');
+    const kept = readdirSync(journals);
+    assert.equal(kept.length, 2);
+    for (const id of kept) {
+      for (const file of readdirSync(path.join(journals, id))) {
+        const text = readFileSync(path.join(journals, id, file), 'utf8');
+        assertNoSecret({ status: 0, stdout: text, output: text }, `the journal's ${file}`);
+      }
+    }
   });
 });

@@ -21,7 +21,7 @@ describe('azml upload and download (bundled dist/cli.js) against the local works
   const azml = (args: string[], nodeArgs: string[] = []): CliResult => {
     ensureBuilt();
     const result = spawnSync(process.execPath, [...nodeArgs, path.join(repoRoot, 'dist', 'cli.js'), ...args, '--local', '--data', local.dataDir], {
-      encoding: 'utf8', timeout: 90_000,
+      encoding: 'utf8', timeout: 90_000, env: { ...process.env, XDG_STATE_HOME: path.join(work, 'state') },
     });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   };

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -187,6 +187,21 @@ describe('Upload to and download from datastores in a real extension host', func
     const remote = await readRemoteTree(blob, 'many');
     assert.ok(remote.size < 1501);
     for (const [name, content] of remote) assert.ok(content.equals(files[name]!), `${name} is complete`);
+
+    // The canceled upload's journal (names only) stays in the global storage; resuming sends only what is left.
+    const journals = path.join(api.extensionContext.globalStorageUri.fsPath, 'transfers');
+    const id = readdirSync(journals).find((name) => readFileSync(path.join(journals, name, 'plan.json'), 'utf8').includes(JSON.stringify(root)));
+    assert.ok(id, 'the canceled upload kept its journal');
+    const plan = readFileSync(path.join(journals, id, 'plan.json'), 'utf8');
+    assert.doesNotMatch(plan, /sig=|accountkey|token|secret/i, 'the journal holds no secret');
+    const resumed = await vscode.commands.executeCommand<TransferResult>('azureml.resumeTransfer', id);
+    assert.deepEqual(resumed.failed, []);
+    assert.equal(resumed.skipped.unchanged, result.transferred.files, 'files uploaded before the cancel are not sent again');
+    assert.equal(resumed.transferred.files, 1501 - result.transferred.files);
+    const complete = await readRemoteTree(blob, 'many');
+    assert.equal(complete.size, 1501);
+    for (const [name, content] of complete) assert.ok(content.equals(files[name]!), `${name} is complete`);
+    assert.ok(!existsSync(path.join(journals, id)), 'the journal is removed once the upload is complete');
   });
 
   it('a failing credential stops with a message naming the datastore and what is missing', async () => {

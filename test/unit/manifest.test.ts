@@ -72,6 +72,7 @@ const argumentUse: Record<string, 'item-only' | 'asks' | 'none'> = {
   'azureml.archiveRun': 'asks',
   'azureml.restoreRun': 'asks',
   'azureml.deleteWorkspace': 'asks',
+  'azureml.resumeTransfer': 'asks',
 };
 
 /** Refresh commands belong to their view's title bar; the palette shows the view's own "Refresh" anyway. */

@@ -2,8 +2,11 @@ import * as l10n from '@vscode/l10n';
 import { loadAzureModules } from '../../connection/loadAzureModules';
 import { localPathForRemoteName } from '../../core/transfer/pathSafety';
 import { remoteBaseName } from '../../core/transfer/remotePaths';
-import type { CommandFactory } from '../commandContext';
-import { pickDatastore, targetLabel, targetOfNode } from './datastoreTargets';
+import type { TransferJournal } from '../../core/transfer/journal';
+import type { ExistingFilePolicy, TransferResult } from '../../core/transfer/types';
+import type { CommandContext, CommandFactory } from '../commandContext';
+import { pickDatastore, targetLabel, targetOfNode, type DatastoreTarget } from './datastoreTargets';
+import { startJournal } from './transferJournals';
 import { inputRemoteFolder, pickLocalFolder, pickPolicy } from './transferPrompts';
 import { reportTransfer, withTransferProgress } from './transferProgress';
 
@@ -25,10 +28,22 @@ export const downloadDatastoreFolder: CommandFactory = (context) => async (node?
   if (!place.ok) throw new Error(l10n.t('"{0}" can\'t be a local folder name ({1}); download a folder inside it instead.', folderName, place.reason));
   const localRoot = place.localPath;
   const policy = await pickPolicy(prompts, l10n.t('Download {0}', label), 'local folder');
+  return runDownload(context, target, { remotePath, localRoot, policy });
+};
+
+async function runDownload(context: CommandContext, target: DatastoreTarget,
+  download: { remotePath: string; localRoot: string; policy: ExistingFilePolicy }, resumed?: TransferJournal): Promise<TransferResult> {
   const storage = await target.access.open();
   const sdk = await loadAzureModules();
-  const result = await withTransferProgress(context, l10n.t('Downloading {0}', label), (options) =>
-    sdk.downloadFromDatastore({ storage, remotePath, localRoot, policy }, options));
+  const journal = resumed ?? await startJournal(context, target, { direction: 'download', ...download });
+  const result = await withTransferProgress(context, l10n.t('Downloading {0}', targetLabel(target, download.remotePath)), (options) =>
+    sdk.downloadFromDatastore({ storage, ...download, ...(journal ? { journal } : {}) }, options));
   reportTransfer(context, result);
   return result;
-};
+}
+
+/** Goes on with an interrupted download (from its journal), as it was planned. */
+export function resumeDownload(context: CommandContext, target: DatastoreTarget, journal: TransferJournal): Promise<TransferResult> {
+  const { plan } = journal;
+  return runDownload(context, target, { remotePath: plan.remotePath, localRoot: plan.localRoot, policy: plan.policy }, journal);
+}

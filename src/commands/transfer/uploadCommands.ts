@@ -3,27 +3,35 @@ import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { loadAzureModules } from '../../connection/loadAzureModules';
 import { joinRemote } from '../../core/transfer/remotePaths';
+import type { TransferJournal } from '../../core/transfer/journal';
 import type { TransferResult } from '../../core/transfer/types';
 import { planUpload, type UploadSelection } from '../../core/transfer/uploadPlan';
 import type { CommandContext, CommandFactory } from '../commandContext';
 import { pickDatastore, targetLabel, targetOfNode, type DatastoreTarget } from './datastoreTargets';
 import { inputRemoteFolder, pickLocalFiles, pickLocalFolder, pickPolicy, RememberedTargets } from './transferPrompts';
 import { reportTransfer, withTransferProgress } from './transferProgress';
+import { startJournal } from './transferJournals';
 import { transferSession, type RetryableUpload } from './transferSession';
 
 export const retryFailedUploadsCommand = 'azureml.retryFailedUploads';
 
 /** Runs an upload with progress, reports it, remembers its failures for "Retry Failed" and refreshes the Datastores view. */
-export async function runUpload(context: CommandContext, upload: Omit<RetryableUpload, 'entries'> & { entries?: string[] }): Promise<TransferResult> {
+export async function runUpload(context: CommandContext, upload: Omit<RetryableUpload, 'entries'> & { entries?: string[] },
+  resumed?: TransferJournal): Promise<TransferResult> {
   const { target } = upload;
   const storage = await target.access.open();
   const sdk = await loadAzureModules();
+  const journal = resumed ?? await startJournal(context, target, {
+    direction: 'upload', remotePath: upload.targetPath, localRoot: upload.localRoot,
+    ...(upload.entries ? { entries: upload.entries } : {}), policy: upload.policy,
+  });
   const result = await withTransferProgress(context, l10n.t('Uploading to {0}', targetLabel(target, upload.targetPath)), (options) => sdk.uploadToDatastore({
     storage,
     localRoot: upload.localRoot,
     ...(upload.entries ? { entries: upload.entries } : {}),
     targetPath: upload.targetPath,
     policy: upload.policy,
+    ...(journal ? { journal } : {}),
   }, options));
   const session = transferSession(context);
   await session.setLastFailed(result.failed.length > 0 && !result.fatal
@@ -32,6 +40,14 @@ export async function runUpload(context: CommandContext, upload: Omit<RetryableU
   reportTransfer(context, result, retryFailedUploadsCommand);
   context.views.datastores.refresh();
   return result;
+}
+
+/** Goes on with an interrupted upload (from its journal), as it was planned. */
+export function resumeUpload(context: CommandContext, target: DatastoreTarget, journal: TransferJournal): Promise<TransferResult> {
+  const { plan } = journal;
+  return runUpload(context, {
+    target, localRoot: plan.localRoot, targetPath: plan.remotePath, policy: plan.policy, ...(plan.entries ? { entries: plan.entries } : {}),
+  }, journal);
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
-import { randomBytes } from 'node:crypto';
-import type { ContainerClient } from '@azure/storage-blob';
+import { createHash, randomBytes } from 'node:crypto';
+import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob';
 import { listBlobsQuickly } from './blobListing';
 import { putBlob } from './putBlob';
 import type { LargeUpload, RemoteEntry, RemoteStore, WriteOutcome } from './remoteStore';
@@ -10,6 +10,14 @@ export interface BlobStoreTuning {
   partSize: number;
   /** Blobs per listing request (the service's most is 5,000). */
   listPageSize?: number;
+}
+
+/** How large uploads name their blocks so that an interrupted upload can find them again (see journal.ts). */
+export interface ResumableParts {
+  /** The local file's identity (size and mtime), or undefined to use throwaway block ids. */
+  identityOf(fullName: string): Promise<string | undefined>;
+  /** Ask the service which blocks are staged already (resuming), and send only the others. */
+  reuseStaged: boolean;
 }
 
 /** Put Blob with `If-None-Match: *` answers one of these when the blob is already there. */
@@ -33,6 +41,7 @@ export class BlobStore implements RemoteStore {
   /** Blob listings are in name order (Azure Storage's documented order, UTF-8 bytes). */
   readonly listsInNameOrder = true;
   readonly partSize: number;
+  resumableParts: ResumableParts | undefined;
 
   constructor(private readonly container: ContainerClient, private readonly tuning: BlobStoreTuning) {
     this.singleRequestLimit = tuning.singleRequestLimit;
@@ -76,16 +85,22 @@ export class BlobStore implements RemoteStore {
     return writeUnlessExists(overwrite, (onlyIfAbsent) => putBlob(this.container, fullName, data, { md5, onlyIfAbsent, signal }));
   }
 
-  async startLarge(fullName: string, _size: number, overwrite: boolean): Promise<LargeUpload> {
+  async startLarge(fullName: string, size: number, overwrite: boolean, signal: AbortSignal): Promise<LargeUpload> {
     const blob = this.container.getBlockBlobClient(fullName);
-    // A prefix per upload, so blocks of two uploads of the same name never mix.
-    const prefix = randomBytes(6).toString('hex');
+    // A prefix per upload, so blocks of two uploads of the same name never mix: random, or made
+    // from the file's identity (the same file at the same part size gets the same block ids).
+    const identity = await this.resumableParts?.identityOf(fullName);
+    const prefix = identity === undefined ? randomBytes(6).toString('hex')
+      : createHash('sha256').update(`${fullName}\n${identity}\n${size}\n${this.partSize}`).digest('hex').slice(0, 12);
     const blockId = (index: number): string => Buffer.from(`${prefix}-${index.toString().padStart(6, '0')}`).toString('base64');
+    const staged = identity !== undefined && this.resumableParts?.reuseStaged ? await stagedBlocks(blob, signal) : new Map<string, number>();
     let parts = 0;
     return {
       sendPart: async (index, _offset, data, signal) => {
         parts = Math.max(parts, index + 1);
-        await blob.stageBlock(blockId(index), data, data.length, { abortSignal: signal });
+        const id = blockId(index);
+        if (staged.get(id) === data.length) return;
+        await blob.stageBlock(id, data, data.length, { abortSignal: signal });
       },
       complete: (md5, signal) => writeUnlessExists(overwrite, (onlyIfAbsent) =>
         blob.commitBlockList(Array.from({ length: parts }, (_, i) => blockId(i)), {
@@ -103,6 +118,17 @@ export class BlobStore implements RemoteStore {
     const response = await this.container.getBlobClient(fullName).download(offset, count, { abortSignal: signal });
     if (!response.readableStreamBody) throw new Error(l10n.t('No content received for {0}.', fullName));
     return response.readableStreamBody;
+  }
+}
+
+/** The blocks staged and not yet committed (Get Block List, uncommitted): id and size. */
+async function stagedBlocks(blob: BlockBlobClient, signal: AbortSignal): Promise<Map<string, number>> {
+  try {
+    const list = await blob.getBlockList('uncommitted', { abortSignal: signal });
+    return new Map((list.uncommittedBlocks ?? []).map((block) => [block.name, block.size]));
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode === 404) return new Map();
+    throw e;
   }
 }
 

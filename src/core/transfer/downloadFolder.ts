@@ -7,6 +7,7 @@ import type { DatastoreStorage } from '../../azure/datastoreStorage';
 import { abortError, AzureMlError } from '../../azure/errors';
 import { localFileProblem } from '../localFileErrors';
 import { onAbort } from './abortSignals';
+import { journaledOptions, type TransferJournal } from './journal';
 import { md5OfFile } from './localFiles';
 import { isInside, localPathForRemote } from './pathSafety';
 import { readAhead } from './readAhead';
@@ -24,6 +25,8 @@ export interface DownloadRequest {
   /** Local folder the remote folder's contents are written into (created when missing). */
   localRoot: string;
   policy: ExistingFilePolicy;
+  /** Records what is done, so an interrupted download can resume (and, resuming, skips what was done). */
+  journal?: TransferJournal;
 }
 
 /** Names of unfinished uploads to file shares (see ShareStore): never downloaded. */
@@ -37,14 +40,18 @@ const temporaryUploadName = /(^|\/)\.azml-upload-[0-9a-f]{16}$/;
 export async function downloadFromDatastore(request: DownloadRequest, options: TransferOptions = {}): Promise<TransferResult> {
   const localRoot = path.resolve(request.localRoot);
   const remote = normalizeRemoteFolder(request.remotePath);
-  const run = new TransferRun('download', request.storage.datastore, remote, localRoot, options);
+  const { journal } = request;
+  const run = new TransferRun('download', request.storage.datastore, remote, localRoot, journal ? journaledOptions(journal, options) : options);
   const download = new FolderDownload(run, request.storage, remoteStoreFor(request.storage, run.tuning), remote, localRoot, request.policy);
+  download.journal = journal;
   try {
     await download.transfer();
   } catch (error) {
     if (!run.stopped) throw error;
   }
-  return run.finish();
+  const result = run.finish();
+  await journal?.finish(result);
+  return result;
 }
 
 /** The code of a download's `fatal` when the remote folder is not there (or is a file). */
@@ -65,6 +72,8 @@ class FolderDownload {
   /** The local folder, made when the first entry arrives (or once the remote folder is known to exist). */
   private root: Promise<string> | undefined;
   private listed = 0;
+  /** Records the files done; resuming, files it has done (and unchanged since) are skipped. */
+  journal: TransferJournal | undefined;
 
   constructor(private readonly run: TransferRun, private readonly storage: DatastoreStorage, private readonly store: RemoteStore,
     private readonly remote: string, private readonly localRoot: string, private readonly policy: ExistingFilePolicy) {
@@ -177,6 +186,10 @@ class FolderDownload {
       await this.ensureLocalFolder(path.dirname(localPath));
       const local = await fs.stat(localPath).catch(() => undefined);
       if (local?.isDirectory()) throw Object.assign(new Error(l10n.t('a local folder has that name')), { code: 'EISDIR' });
+      if (local && local.size === file.size && this.journal?.isDone(file.name, local.size, local.mtimeMs)) {
+        run.skippedFile('unchanged', file.size);
+        return;
+      }
       if (local && this.policy === 'skip') {
         run.skippedFile('existing', file.size);
         return;
@@ -188,9 +201,11 @@ class FolderDownload {
       if (local && this.policy === 'skipUnchanged' && local.size === file.size && remoteMd5 !== undefined
         && (await md5OfFile(localPath, run.signal)).toString('base64') === remoteMd5) {
         run.skippedFile('unchanged', file.size);
+        this.journal?.fileDone(file.name, local.size, local.mtimeMs);
         return;
       }
       await this.fetch(file, fullName, localPath, remoteMd5);
+      if (this.journal) this.journal.fileDone(file.name, file.size, (await fs.stat(localPath)).mtimeMs);
     } catch (error) {
       run.failedFile(file.name, error, file.size);
     }
@@ -199,7 +214,9 @@ class FolderDownload {
   /** Downloads into a temporary file in the same folder, verifies it, then renames it into place. */
   private async fetch(file: RemoteFile, fullName: string, localPath: string, md5: string | undefined): Promise<void> {
     const { run } = this;
-    const temporary = path.join(path.dirname(localPath), `.azml-download-${randomBytes(8).toString('hex')}`);
+    const temporary = path.join(path.dirname(localPath), `.azml-download-${this.temporaryId(file.name)}`);
+    // What a killed run of this journaled download left of this file: it starts again.
+    if (this.journal?.resuming) await fs.rm(temporary, { force: true });
     const handle = await fs.open(temporary, 'wx');
     let closed = false;
     try {
@@ -223,6 +240,11 @@ class FolderDownload {
       await fs.rm(temporary, { force: true }).catch(() => undefined);
       throw error;
     }
+  }
+
+  /** Random; for a journaled download, the same for a file on every run, so a resume finds what a killed run left. */
+  private temporaryId(name: string): string {
+    return this.journal ? createHash('sha256').update(`${this.journal.plan.id}\n${name}`).digest('hex').slice(0, 16) : randomBytes(8).toString('hex');
   }
 
   private async fetchInParts(handle: fs.FileHandle, file: RemoteFile, fullName: string): Promise<void> {

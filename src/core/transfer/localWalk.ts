@@ -6,7 +6,7 @@ import { isInside } from './pathSafety';
 
 /** One thing found in the folder to upload. Relative paths are `/`-separated. */
 export type LocalEntry =
-  | { kind: 'file'; relativePath: string; absolutePath: string; size: number }
+  | { kind: 'file'; relativePath: string; absolutePath: string; size: number; mtimeMs: number }
   /** A folder with nothing in it at all. */
   | { kind: 'emptyFolder'; relativePath: string }
   | { kind: 'ignored'; relativePath: string; isDirectory: boolean }
@@ -99,7 +99,7 @@ class Walker {
       else yield* this.folder(absolute, relativePath, [...ancestors, await fs.realpath(absolute)]);
     } else if (stats.isFile()) {
       if (!explicit && this.rules.ignores(relativePath, false)) yield { kind: 'ignored', relativePath, isDirectory: false };
-      else yield { kind: 'file', relativePath, absolutePath: absolute, size: stats.size };
+      else yield { kind: 'file', relativePath, absolutePath: absolute, size: stats.size, mtimeMs: stats.mtimeMs };
     } else {
       yield { kind: 'notUploaded', relativePath, reason: l10n.t('not a regular file') };
     }
@@ -123,7 +123,7 @@ class Walker {
       else yield* this.folder(absolute, relativePath, [...ancestors, real]);
     } else if (stats.isFile()) {
       if (!explicit && this.rules.ignores(relativePath, false)) yield { kind: 'ignored', relativePath, isDirectory: false };
-      else yield { kind: 'file', relativePath, absolutePath: absolute, size: stats.size };
+      else yield { kind: 'file', relativePath, absolutePath: absolute, size: stats.size, mtimeMs: stats.mtimeMs };
     } else {
       yield { kind: 'notUploaded', relativePath, reason: l10n.t('not a regular file') };
     }
@@ -166,13 +166,14 @@ class Walker {
       }
       const file = path.join(absolute, d.name);
       let size: number;
+      let mtimeMs: number;
       try {
-        size = statSync(file).size;
+        ({ size, mtimeMs } = statSync(file));
       } catch (e) {
         yield { kind: 'unreadable', relativePath: child, reason: unreadableNameReason(d.name, e) };
         continue;
       }
-      yield { kind: 'file', relativePath: child, absolutePath: file, size };
+      yield { kind: 'file', relativePath: child, absolutePath: file, size, mtimeMs };
     }
     for (const d of others) {
       const child = joinRelative(relativePath, d.name);

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { DatastoreStorage } from '../../azure/datastoreStorage';
 import { BackgroundMd5 } from './backgroundMd5';
 import { loadIgnoreRules } from './ignoreRules';
+import { journaledOptions, journalLargeUploads, type TransferJournal } from './journal';
 import { BufferPool, md5OfFile, md5OfSmallFile, readWholeFile, syncReadLimit } from './localFiles';
 import { walkLocal, type LocalEntry } from './localWalk';
 import { readAhead } from './readAhead';
@@ -27,6 +28,8 @@ export interface UploadRequest {
   /** Folder inside the datastore (`''` is its root). */
   targetPath: string;
   policy: ExistingFilePolicy;
+  /** Records what is done, so an interrupted upload can resume (and, resuming, skips what was done). */
+  journal?: TransferJournal;
 }
 
 type FileEntry = Extract<LocalEntry, { kind: 'file' }>;
@@ -42,14 +45,19 @@ const maxUndecidedFiles = 2_000;
 export async function uploadToDatastore(request: UploadRequest, options: TransferOptions = {}): Promise<TransferResult> {
   const localRoot = path.resolve(request.localRoot);
   const target = normalizeRemoteFolder(request.targetPath);
-  const run = new TransferRun('upload', request.storage.datastore, target, localRoot, options);
-  const upload = new FolderUpload(run, remoteStoreFor(request.storage, run.tuning), target, request.policy);
+  const { journal } = request;
+  const run = new TransferRun('upload', request.storage.datastore, target, localRoot, journal ? journaledOptions(journal, options) : options);
+  const store = remoteStoreFor(request.storage, run.tuning);
+  if (journal) journalLargeUploads(store, journal);
+  const upload = new FolderUpload(run, store, target, request.policy, journal);
   try {
     await upload.transfer(localRoot, request.entries);
   } catch (error) {
     if (!run.stopped) throw error;
   }
-  return run.finish();
+  const result = run.finish();
+  await journal?.finish(result);
+  return result;
 }
 
 class FolderUpload {
@@ -60,7 +68,7 @@ class FolderUpload {
   private remote: RemoteIndex | undefined;
 
   constructor(private readonly run: TransferRun, private readonly store: RemoteStore, private readonly target: string,
-    private readonly policy: ExistingFilePolicy) {
+    private readonly policy: ExistingFilePolicy, private readonly journal?: TransferJournal) {
     const { maxConcurrency, maxInFlightBytes } = run.tuning;
     this.scheduler = new TransferScheduler({ maxConcurrency, maxInFlightBytes, ...(run.concurrency ? { adaptive: run.concurrency } : {}) });
     this.buffers = new BufferPool(store.partSize, Math.ceil(maxInFlightBytes / store.partSize) + 1);
@@ -159,6 +167,7 @@ class FolderUpload {
     const md5 = hashed ?? md5OfSmallFile(file.absolutePath, file.size);
     if (md5 !== known.md5) return false;
     this.run.skippedFile('unchanged', file.size);
+    this.journal?.fileDone(file.relativePath, file.size, file.mtimeMs);
     return true;
   }
 
@@ -217,6 +226,10 @@ class FolderUpload {
 
   private async uploadFile(file: FileEntry): Promise<void> {
     const { run } = this;
+    if (this.journal?.isDone(file.relativePath, file.size, file.mtimeMs)) {
+      run.skippedFile('unchanged', file.size);
+      return;
+    }
     const fullName = joinRemote(this.target, file.relativePath);
     const problem = this.nameProblem(file.relativePath, fullName);
     if (problem) {
@@ -232,6 +245,7 @@ class FolderUpload {
     try {
       if (file.size <= this.store.singleRequestLimit) await this.uploadSmall(file, fullName, known);
       else await this.uploadLarge(file, fullName, known, moved);
+      this.journal?.fileDone(file.relativePath, file.size, file.mtimeMs);
     } catch (error) {
       run.failedFile(file.relativePath, error, Math.max(0, file.size - moved.bytes));
     }

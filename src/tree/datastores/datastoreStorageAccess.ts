@@ -17,7 +17,7 @@ export class DatastoreStorageAccess {
     private readonly datastore: Datastore,
     private readonly client: WorkspaceClient,
     private readonly connection: Connection,
-    private readonly workspace: ActiveWorkspace,
+    readonly workspace: ActiveWorkspace,
   ) {}
 
   open(): Promise<DatastoreStorage> {

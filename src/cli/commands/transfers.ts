@@ -1,0 +1,40 @@
+import { cliJournalRoot, discardTransfer, pendingTransfers, transferSubject } from '../../core/transfer/journal';
+import type { CliCommand } from '../command';
+import { formatDate, printItems } from '../output';
+import { UsageError } from '../usage';
+
+export const transfersCommand: CliCommand = {
+  name: 'transfers',
+  summary: 'List interrupted uploads and downloads (resume them with --resume)',
+  usage: 'azml transfers [--json]\n       azml transfers --discard <id>\n\n'
+    + 'Interrupted transfers are kept (names only, no keys or tokens) in $XDG_STATE_HOME/azml, else ~/.local/state/azml.\n'
+    + 'azml upload --resume <id> (or download) goes on with one; --discard forgets one (what it transferred stays).',
+  options: { discard: { type: 'string' } },
+  needsWorkspace: false,
+  async run(values, _target, positionals) {
+    if (positionals.length > 0) throw new UsageError(`Unexpected ${positionals.join(' ')}: azml transfers [--discard <id>].`);
+    const root = cliJournalRoot();
+    const discard = values['discard'];
+    if (typeof discard === 'string') {
+      const pending = await pendingTransfers(root);
+      if (!pending.some((p) => p.plan.id === discard)) throw new UsageError(`There is no interrupted transfer "${discard}": azml transfers lists them.`);
+      await discardTransfer(root, discard);
+      process.stdout.write(`Discarded ${discard}.\n`);
+      return;
+    }
+    const pending = await pendingTransfers(root);
+    if (pending.length === 0 && values['json'] !== true) {
+      process.stdout.write('No interrupted transfers.\n');
+      return;
+    }
+    printItems(pending, [
+      { header: 'ID', value: (p) => p.plan.id },
+      { header: 'DIRECTION', value: (p) => p.plan.direction },
+      { header: 'WHAT', value: (p) => transferSubject(p.plan) },
+      { header: 'DATASTORE', value: (p) => `${p.plan.datastore}/${p.plan.remotePath}` },
+      { header: 'LEFT', value: (p) => (p.filesTotal === undefined ? `${p.filesDone} done so far` : `${p.filesTotal - p.filesDone} of ${p.filesTotal} files`) },
+      { header: 'STARTED', value: (p) => formatDate(new Date(p.plan.createdAt)) },
+      { header: 'WORKSPACE', value: (p) => p.plan.workspace },
+    ], values['json'] as boolean | undefined);
+  },
+};

@@ -1,0 +1,73 @@
+import * as l10n from '@vscode/l10n';
+import * as vscode from 'vscode';
+import type { ActiveWorkspace } from '../../connection/connection';
+import {
+  discardTransfer, pendingTransfers, resumeSentence, TransferJournal, type NewTransferPlan,
+} from '../../core/transfer/journal';
+import { DatastoreStorageAccess } from '../../tree/datastores/datastoreStorageAccess';
+import type { CommandContext } from '../commandContext';
+import type { DatastoreTarget } from './datastoreTargets';
+
+/** The workspace a transfer goes to, by name: it resumes only in that workspace. */
+function workspaceLabel(workspace: ActiveWorkspace): string {
+  return `${workspace.connectionKind}:${workspace.subscriptionId}/${workspace.resourceGroup}/${workspace.workspaceName}`;
+}
+
+/**
+ * A journal for a new transfer in the extension's global storage, so that it can resume after a
+ * cancel or a closed window. Without one (storage not writable) the transfer still runs.
+ */
+export async function startJournal(context: CommandContext, target: DatastoreTarget,
+  plan: Omit<NewTransferPlan, 'workspace' | 'datastore'>): Promise<TransferJournal | undefined> {
+  try {
+    return await TransferJournal.start(context.journalRoot, {
+      ...plan, datastore: target.datastore.name, workspace: workspaceLabel(target.access.workspace),
+    });
+  } catch (error) {
+    context.log.warn(vscode.l10n.t('No journal for this transfer (it cannot resume if interrupted): {0}', (error as Error).message));
+    return undefined;
+  }
+}
+
+export type TransferResumer = (target: DatastoreTarget, journal: TransferJournal) => Promise<unknown>;
+
+export const resumeTransferCommand = 'azureml.resumeTransfer';
+
+/**
+ * Goes on with an interrupted transfer (the newest one when no id is given), in the active
+ * workspace, which must be the one it went to.
+ */
+export async function resumeTransfer(context: CommandContext, id: string | undefined,
+  resumers: Record<'upload' | 'download', TransferResumer>): Promise<unknown> {
+  const pending = await pendingTransfers(context.journalRoot);
+  const chosen = id === undefined ? pending[0] : pending.find((p) => p.plan.id === id);
+  if (!chosen) {
+    void vscode.window.showInformationMessage(l10n.t('There is no interrupted upload or download to resume.'));
+    return undefined;
+  }
+  const { plan } = chosen;
+  const { client, connection, workspace } = await context.connections.activeWorkspaceClient();
+  if (workspaceLabel(workspace) !== plan.workspace) {
+    void vscode.window.showWarningMessage(l10n.t('This transfer went to workspace {0}: select that workspace, then resume it.',
+      plan.workspace.split('/').pop() ?? plan.workspace));
+    return undefined;
+  }
+  const datastore = await client.datastores.get(plan.datastore);
+  const journal = await TransferJournal.resume(context.journalRoot, plan.id);
+  const target: DatastoreTarget = { datastore, access: new DatastoreStorageAccess(datastore, client, connection, workspace), folderPath: plan.remotePath };
+  return resumers[plan.direction](target, journal);
+}
+
+/**
+ * On start: the newest interrupted transfer, offered in one notification ("Resume upload of X:
+ * N of M files left") with Resume and Discard. Reads only the journal folder (no network).
+ */
+export async function offerResume(context: CommandContext): Promise<void> {
+  const [newest] = await pendingTransfers(context.journalRoot);
+  if (!newest) return;
+  const resumeLabel = l10n.t('Resume');
+  const discardLabel = l10n.t('Discard');
+  const choice = await vscode.window.showInformationMessage(resumeSentence(newest), resumeLabel, discardLabel);
+  if (choice === resumeLabel) await vscode.commands.executeCommand(resumeTransferCommand, newest.plan.id);
+  else if (choice === discardLabel) await discardTransfer(context.journalRoot, newest.plan.id);
+}

@@ -1,0 +1,259 @@
+import * as assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { connectLocalWorkspace } from '../../src/azure/localWorkspace';
+import type { TransferResult } from '../../src/core/transfer/types';
+import { devStorageAccount } from '../../src/local/devStorageAccount';
+import { writeDiscoveryFile } from '../../src/local/discovery';
+import { startFaultyWorkspace, type FaultyWorkspace } from '../faults/faultyWorkspace';
+import { ensureBuilt, repoRoot } from '../support/repo';
+
+interface CliResult { status: number | null; stdout: string; stderr: string }
+interface PendingRow { plan: { id: string; direction: string }; filesDone: number; filesTotal?: number }
+
+/**
+ * Transfers killed (SIGKILL, as a crash or a closed window) partway, then resumed with --resume.
+ * The CLI reaches the local workspace through a pass-through proxy that counts the storage
+ * requests; the kill happens when the proxy has seen a given request, not after a time.
+ */
+describe('azml upload/download --resume after the CLI was killed midway', function () {
+  this.timeout(600_000);
+  let workspace: FaultyWorkspace;
+  let work: string;
+  /** A data folder whose discovery file points the CLI at the proxies. */
+  let proxiedData: string;
+  let stateHome: string;
+  let blob: ContainerClient;
+  /** Storage requests the proxies saw, as `<service> <METHOD> <path>?<query> <range>`. */
+  let seen: string[] = [];
+  let onRequest: ((key: string) => void) | undefined;
+
+  const cliArgs = (args: string[]): string[] => [path.join(repoRoot, 'dist', 'cli.js'), ...args, '--local', '--data', proxiedData];
+  const env = (): NodeJS.ProcessEnv => ({ ...process.env, XDG_STATE_HOME: stateHome });
+
+  /** For commands that reach no storage (the proxies live in this process, which spawnSync blocks). */
+  const azml = (args: string[]): CliResult => {
+    const result = spawnSync(process.execPath, cliArgs(args), { encoding: 'utf8', timeout: 300_000, env: env() });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+
+  /** Runs the CLI until `killWhen` is true of a request the proxy sees, then kills it (SIGKILL). */
+  const azmlKilled = async (args: string[], killWhen: (key: string) => boolean): Promise<void> => {
+    const child: ChildProcess = spawn(process.execPath, cliArgs(args), { stdio: 'ignore', env: env() });
+    const exited = once(child, 'exit');
+    let killed = false;
+    onRequest = (key) => {
+      if (!killed && killWhen(key)) {
+        killed = true;
+        child.kill('SIGKILL');
+      }
+    };
+    const [code, signal] = await exited as [number | null, string | null];
+    onRequest = undefined;
+    assert.equal(signal, 'SIGKILL', `the CLI ended by itself (exit ${code}) before it was killed`);
+  };
+
+  const azmlAsync = async (args: string[]): Promise<CliResult> => {
+    const child = spawn(process.execPath, cliArgs(args), { env: env() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const [status] = await once(child, 'exit') as [number | null];
+    return { status, stdout, stderr };
+  };
+
+  const pending = (): PendingRow[] => {
+    const list = azml(['transfers', '--json']);
+    assert.equal(list.status, 0, list.stderr);
+    return JSON.parse(list.stdout) as PendingRow[];
+  };
+
+  /** The files a journal records as done (read as the CLI would on resume). */
+  const journaledDone = (id: string): Set<string> => {
+    const text = readFileSync(path.join(stateHome, 'azml', 'transfers', id, 'done.jsonl'), 'utf8');
+    const names = new Set<string>();
+    for (const line of text.split('\n')) {
+      try {
+        const record = JSON.parse(line) as { p?: string };
+        if (record.p) names.add(record.p);
+      } catch {
+        // a torn last line
+      }
+    }
+    return names;
+  };
+
+  const md5OfStream = async (stream: NodeJS.ReadableStream): Promise<string> => {
+    const hash = createHash('md5');
+    for await (const chunk of stream as AsyncIterable<Buffer>) hash.update(chunk);
+    return hash.digest('hex');
+  };
+
+  before(async () => {
+    ensureBuilt();
+    workspace = await startFaultyWorkspace({ seed: 14, rate: 0 });
+    const decide = workspace.schedule.decide.bind(workspace.schedule);
+    workspace.schedule.decide = (key, allowed) => {
+      seen.push(key);
+      onRequest?.(key);
+      return decide(key, allowed);
+    };
+    work = mkdtempSync(path.join(os.tmpdir(), 'azml-resume-'));
+    proxiedData = path.join(work, 'proxied-data');
+    stateHome = path.join(work, 'state');
+    mkdirSync(proxiedData);
+    await writeDiscoveryFile(proxiedData, workspace.connection);
+    const { workspaceClient } = connectLocalWorkspace(workspace.direct);
+    const container = (await workspaceClient.datastores.get('workspaceblobstore')).containerName!;
+    blob = new ContainerClient(`${workspace.direct.blobEndpoint}/${container}`, new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key));
+  });
+  after(async () => {
+    await workspace?.dispose();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  const fileCount = 1000;
+  const smallFolder = (): string => path.join(work, 'thousand');
+
+  it('a 1,000-file upload killed halfway resumes: files confirmed done are not sent again, every byte arrives', async () => {
+    const folder = smallFolder();
+    mkdirSync(folder);
+    for (let i = 0; i < fileCount; i++) writeFileSync(path.join(folder, `f${String(i).padStart(4, '0')}.bin`), randomBytes(1024 + (i % 7) * 512));
+    const isPut = (key: string): boolean => /^blob PUT \/[^?]*\/thousand\/f\d{4}\.bin\?/.test(key);
+    // --on-exists overwrite: without the journal, every file would be sent again.
+    seen = [];
+    await azmlKilled(['upload', folder, '--datastore', 'workspaceblobstore', '--on-exists', 'overwrite'],
+      (key) => isPut(key) && seen.filter(isPut).length >= fileCount / 2);
+
+    const [interrupted, ...others] = pending();
+    assert.equal(others.length, 0);
+    assert.equal(interrupted!.plan.direction, 'upload');
+    const done = journaledDone(interrupted!.plan.id);
+    assert.equal(interrupted!.filesDone, done.size);
+    assert.ok(done.size > 0 && done.size < fileCount, `the journal confirms some files: ${done.size}`);
+
+    seen = [];
+    const resumed = await azmlAsync(['upload', '--resume', interrupted!.plan.id, '--json']);
+    assert.equal(resumed.status, 0, resumed.stderr);
+    const result = JSON.parse(resumed.stdout) as TransferResult;
+    const sentAgain = seen.filter(isPut).map((key) => decodeURIComponent(/\/thousand\/(f\d{4}\.bin)\?/.exec(key)![1]!));
+    assert.ok(sentAgain.length <= fileCount - done.size, `${sentAgain.length} sent on resume, ${fileCount - done.size} not confirmed`);
+    assert.deepEqual(sentAgain.filter((name) => done.has(name)), [], 'no file the journal confirmed was sent again');
+    assert.equal(result.transferred.files + result.skipped.unchanged, fileCount);
+    assert.deepEqual(pending(), [], 'the journal is gone once the upload is complete');
+
+    const names: string[] = [];
+    for await (const item of blob.listBlobsFlat({ prefix: 'thousand/' })) names.push(item.name);
+    assert.equal(names.length, fileCount);
+    for (const name of names) {
+      const local = readFileSync(path.join(folder, name.slice('thousand/'.length)));
+      const remote = await blob.getBlobClient(name).downloadToBuffer();
+      assert.ok(remote.equals(local), `${name} arrived whole`);
+    }
+  });
+
+  it('a download of those files killed halfway resumes: files done are not fetched again, every byte is there', async () => {
+    const to = path.join(work, 'thousand-down');
+    const isGet = (key: string): boolean => /^blob GET \/[^?]*\/thousand\/f\d{4}\.bin\?/.test(key);
+    seen = [];
+    await azmlKilled(['download', '--datastore', 'workspaceblobstore', '--path', 'thousand', '--to', to, '--on-exists', 'overwrite'],
+      (key) => isGet(key) && seen.filter(isGet).length >= fileCount / 2);
+    const [interrupted] = pending();
+    assert.equal(interrupted!.plan.direction, 'download');
+    const done = journaledDone(interrupted!.plan.id);
+    assert.ok(done.size > 0 && done.size < fileCount, `the journal confirms some files: ${done.size}`);
+
+    seen = [];
+    const resumed = await azmlAsync(['download', '--resume', '--json']);
+    assert.equal(resumed.status, 0, resumed.stderr);
+    const fetchedAgain = seen.filter(isGet).map((key) => /\/thousand\/(f\d{4}\.bin)\?/.exec(key)![1]!);
+    assert.ok(fetchedAgain.length <= fileCount - done.size, `${fetchedAgain.length} fetched on resume, ${fileCount - done.size} not confirmed`);
+    assert.deepEqual(fetchedAgain.filter((name) => done.has(name)), [], 'no file the journal confirmed was fetched again');
+    assert.deepEqual(pending(), []);
+    assert.deepEqual(readdirSync(to).filter((name) => name.startsWith('.azml-download-')), [], 'no temporary file is left');
+    for (const name of readdirSync(smallFolder())) {
+      assert.ok(readFileSync(path.join(to, name)).equals(readFileSync(path.join(smallFolder(), name))), `${name} downloaded whole`);
+    }
+  });
+
+  it('a 512 MiB upload killed after some blocks were staged resumes sending only the blocks not staged', async () => {
+    const folder = path.join(work, 'large');
+    mkdirSync(folder);
+    const file = path.join(folder, 'big.bin');
+    const size = 512 * 1024 * 1024;
+    const chunk = randomBytes(1024 * 1024);
+    const handle = await open(file, 'w');
+    for (let offset = 0; offset < size; offset += chunk.length) {
+      chunk.writeUInt32BE(offset / chunk.length, 0); // every MiB differs, so a block sent to the wrong place shows
+      await handle.write(chunk, 0, chunk.length, offset);
+    }
+    await handle.close();
+    const blocks = size / (8 * 1024 * 1024);
+    const isPutBlock = (key: string): boolean => /^blob PUT \/[^?]*\/large\/big\.bin\?.*comp=block(&|\s|$)/.test(key);
+    seen = [];
+    await azmlKilled(['upload', folder, '--datastore', 'workspaceblobstore'],
+      (key) => isPutBlock(key) && seen.filter(isPutBlock).length >= 24);
+    const [interrupted] = pending();
+    assert.equal(interrupted!.plan.direction, 'upload');
+    const stagedBefore = (await blob.getBlockBlobClient('large/big.bin').getBlockList('uncommitted')).uncommittedBlocks ?? [];
+    assert.ok(stagedBefore.length > 0 && stagedBefore.length < blocks, `${stagedBefore.length} blocks staged when killed`);
+    const stagedIds = new Set(stagedBefore.map((b) => b.name));
+
+    seen = [];
+    const resumed = await azmlAsync(['upload', '--resume', 'latest']);
+    assert.equal(resumed.status, 0, resumed.stderr);
+    const sent = seen.filter(isPutBlock).map((key) => decodeURIComponent(/blockid=([^&\s]+)/.exec(key)![1]!));
+    assert.ok(sent.length <= blocks - stagedBefore.length, `${sent.length} blocks sent on resume, ${blocks - stagedBefore.length} were missing`);
+    assert.deepEqual(sent.filter((id) => stagedIds.has(id)), [], 'no staged block was sent again');
+    assert.deepEqual(pending(), []);
+
+    const properties = await blob.getBlobClient('large/big.bin').getProperties();
+    assert.equal(properties.contentLength, size);
+    const remote = await md5OfStream((await blob.getBlobClient('large/big.bin').download()).readableStreamBody!);
+    assert.equal(remote, await md5OfStream(createReadStream(file)), 'every byte arrived in its place');
+    rmSync(folder, { recursive: true, force: true });
+    assert.ok(!existsSync(file));
+  });
+
+  it('a failed upload is kept to resume (its error stays one line); azml transfers lists it, --discard forgets it; Ctrl-C says how to resume', async () => {
+    const folder = path.join(work, 'broken');
+    mkdirSync(folder);
+    writeFileSync(path.join(folder, 'ok.txt'), 'ok');
+    symlinkSync(path.join(folder, 'missing.txt'), path.join(folder, 'gone.txt'));
+    const up = await azmlAsync(['upload', folder, '--datastore', 'workspaceblobstore']);
+    assert.equal(up.status, 1);
+    const [kept] = pending();
+    assert.equal(kept!.filesDone, 1);
+    assert.equal(up.stderr.trim().split('\n').filter((line) => line.startsWith('azml:')).length, 1, up.stderr);
+    const list = azml(['transfers']);
+    assert.match(list.stdout, new RegExp(`${kept!.plan.id}\\s+upload\\s+broken\\s+workspaceblobstore/broken\\s+0 of 1 files`));
+    const wrong = await azmlAsync(['download', '--resume', kept!.plan.id]);
+    assert.equal(wrong.status, 2);
+    assert.match(wrong.stderr, /is an upload: resume it with azml upload --resume/);
+    const discard = azml(['transfers', '--discard', kept!.plan.id]);
+    assert.equal(discard.status, 0, discard.stderr);
+    assert.deepEqual(pending(), []);
+    assert.match((await azmlAsync(['upload', '--resume'])).stderr, /There is no interrupted upload to resume\./);
+
+    const child = spawn(process.execPath, cliArgs(['upload', smallFolder(), '--datastore', 'workspaceblobstore', '--on-exists', 'overwrite']), { env: env() });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = once(child, 'exit');
+    let puts = 0;
+    onRequest = (key) => {
+      if (/^blob PUT /.test(key) && ++puts === 100) child.kill('SIGINT');
+    };
+    await exited;
+    onRequest = undefined;
+    const [canceled] = pending();
+    assert.match(stderr, new RegExp(`^azml: to go on where it stopped: azml upload --resume ${canceled!.plan.id} \\(with the same workspace options\\)$`, 'm'));
+    assert.equal(azml(['transfers', '--discard', canceled!.plan.id]).status, 0);
+  });
+});
