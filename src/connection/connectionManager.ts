@@ -27,6 +27,14 @@ export class NotConnectedError extends Error {
   }
 }
 
+/** The machine setting azureml.customCloud describes no usable cloud; nothing was contacted. */
+export class InvalidCustomCloudSettingError extends Error {
+  readonly code = 'InvalidCustomCloudSetting';
+  constructor(problem: string) {
+    super(vscode.l10n.t('The user setting azureml.customCloud cannot be used: {0} Correct it in your user settings, or remove it to use the cloud named by azureml.cloud.', problem));
+  }
+}
+
 function configuration(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration('azureml');
 }
@@ -125,9 +133,17 @@ export class ConnectionManager implements vscode.Disposable {
 
   private azureCloud(sdk: Awaited<ReturnType<typeof loadAzureModules>>) {
     const custom = adminCustomCloud();
-    if (custom !== undefined && custom !== null) return sdk.withAdditionalStorageSuffixes(sdk.customCloud(custom), adminStorageSuffixes());
+    if (custom !== undefined && custom !== null) return sdk.withAdditionalStorageSuffixes(this.customCloud(sdk, custom), adminStorageSuffixes());
     const name = configuration().get<string>('cloud') ?? 'AzureCloud';
     return sdk.withAdditionalStorageSuffixes(sdk.cloudByName(name) ?? sdk.azureClouds[0]!, adminStorageSuffixes());
+  }
+
+  private customCloud(sdk: Awaited<ReturnType<typeof loadAzureModules>>, setting: unknown) {
+    try {
+      return sdk.customCloud(setting);
+    } catch (error) {
+      throw new InvalidCustomCloudSettingError(error instanceof Error ? error.message : String(error));
+    }
   }
 
   private azureConnection(account: AzureAccount, sdk: Awaited<ReturnType<typeof loadAzureModules>>): AzureConnection {

@@ -20,6 +20,8 @@ export const useLocalWorkspaceRemedy: Remedy = { get title() { return l10n.t('St
 export const selectWorkspaceRemedy: Remedy = { get title() { return l10n.t('Select Workspace'); }, command: 'azureml.selectWorkspace' };
 /** Registering a datastore again under its name replaces its settings and credentials. */
 export const registerDatastoreRemedy: Remedy = { get title() { return l10n.t('Register Datastore…'); }, command: 'azureml.registerDatastore' };
+/** The machine-scoped azureml.customCloud lives in the user's settings, never a folder's. */
+export const openUserSettingsRemedy: Remedy = { get title() { return l10n.t('Open User Settings'); }, command: 'workbench.action.openSettings' };
 
 interface ErrorLike {
   name?: string;
@@ -56,6 +58,7 @@ export function describeError(error: unknown, connectionKind: 'azure' | 'local' 
   const text = maskSecrets(e.message ?? String(error));
   const message = e.name === 'AzureMlError' ? maskSecrets(messageWithAdvice({ message: text, status: e.status, code: e.code ?? '' })) : text;
   if (datastoreSettingCodes.has(e.code ?? '')) return { message, remedy: registerDatastoreRemedy };
+  if (e.code === 'InvalidCustomCloudSetting') return { message, remedy: openUserSettingsRemedy };
   if (e.status === 403 && !e.code?.startsWith('Datastore')) return { message: l10n.t('You don\'t have permission: {0}', message), remedy: selectWorkspaceRemedy };
   return { message };
 }

@@ -1,0 +1,173 @@
+/**
+ * The machine setting azureml.customCloud (Azure Stack Hub) in a real extension host: what Sign in
+ * to Azure does with an invalid one, a valid one, and one a folder's settings try to set.
+ * VS Code's Microsoft providers are stood in for by test providers registered under the same ids,
+ * so the sign-in goes through VS Code's own authentication service without reaching Microsoft.
+ */
+import * as assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { mayReceiveStorageCredential } from '../../src/azure/trustedHosts';
+import type { AzureMlExtensionApi } from '../../src/extension';
+import { watchOutgoingConnections } from './outgoingConnections';
+import { eventually, extensionApi } from './treeAccess';
+import { notificationsInCenter } from './workbenchProbe';
+
+interface SessionRequest {
+  provider: string;
+  scopes: string[];
+  /** microsoft-sovereign-cloud.environment when the request arrived. */
+  environment: string | undefined;
+}
+
+/**
+ * A provider under a built-in id that records what it is asked. Like Microsoft's, once the account
+ * has signed in (createSession) it answers a session for whatever scopes are asked.
+ */
+function registerTestProvider(id: string, requests: SessionRequest[]): vscode.Disposable {
+  const changed = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
+  let signedIn = false;
+  const account = { id: 'tester', label: 'tester@example.com' };
+  const session = (scopes: readonly string[]): vscode.AuthenticationSession => ({ id: `${id}:${[...scopes].sort().join(' ')}`, accessToken: 'test-access-token', account, scopes: [...scopes] });
+  const record = (scopes: readonly string[] | undefined): void => {
+    requests.push({ provider: id, scopes: [...(scopes ?? [])], environment: vscode.workspace.getConfiguration('microsoft-sovereign-cloud').get<string>('environment') });
+  };
+  const registration = vscode.authentication.registerAuthenticationProvider(id, `Test ${id}`, {
+    onDidChangeSessions: changed.event,
+    getSessions: async (scopes) => {
+      record(scopes);
+      return signedIn && scopes ? [session(scopes)] : [];
+    },
+    createSession: async (scopes) => {
+      record(scopes);
+      signedIn = true;
+      const created = session(scopes);
+      changed.fire({ added: [created], removed: [], changed: [] });
+      return created;
+    },
+    removeSession: async () => undefined,
+  });
+  return vscode.Disposable.from(registration, changed);
+}
+
+/**
+ * In extension tests VS Code refuses its consent dialog, so the account signs in and allows the
+ * extension the other way a user can: the sign-in request an extension leaves in the Accounts menu.
+ * (This suite's own `vscode` API is the extension's: its files lie inside the extension.)
+ */
+async function signInThroughAccountsMenu(provider: string, extensionId: string): Promise<void> {
+  assert.equal(await vscode.authentication.getSession(provider, ['openid'], {}), undefined);
+  await eventually(async () => {
+    await vscode.commands.executeCommand(`${provider}:${extensionId}:signIn0`);
+    return true;
+  }, `the Accounts menu's sign-in request for ${provider}`);
+}
+
+const stackHub = {
+  name: 'Test Stack Hub',
+  resourceManagerEndpoint: 'https://management.local.azurestack.external',
+  storageEndpointSuffix: 'local.azurestack.external',
+};
+
+describe('azureml.customCloud in a real extension host', function () {
+  this.timeout(180_000);
+  let api: AzureMlExtensionApi;
+  const requests: SessionRequest[] = [];
+  const providers: vscode.Disposable[] = [];
+  const settings = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('azureml');
+
+  before(async () => {
+    // Before anything asks for a session, so VS Code never activates its own Microsoft providers.
+    providers.push(registerTestProvider('microsoft-sovereign-cloud', requests), registerTestProvider('microsoft', requests));
+    api = await extensionApi();
+    api.setPrompts(undefined);
+    const extensionId = api.extensionContext.extension.id;
+    await signInThroughAccountsMenu('microsoft-sovereign-cloud', extensionId);
+    await signInThroughAccountsMenu('microsoft', extensionId);
+  });
+
+  after(async () => {
+    await settings().update('customCloud', undefined, vscode.ConfigurationTarget.Global);
+    for (const provider of providers) provider.dispose();
+  });
+
+  const invalid: Array<[what: string, value: object, problem: string]> = [
+    ['plain http:// to a host that is not loopback', { ...stackHub, resourceManagerEndpoint: 'http://management.local.azurestack.external' },
+      '"resourceManagerEndpoint" of the cloud configuration must be an https:// address (plain http:// only on 127.0.0.1 or localhost).'],
+    ['a path in the Resource Manager endpoint', { ...stackHub, resourceManagerEndpoint: 'https://management.local.azurestack.external/subscriptions' },
+      '"resourceManagerEndpoint" of the cloud configuration must be only a scheme and host (and port), without a path or query.'],
+    ['no storageEndpointSuffix', { name: stackHub.name, resourceManagerEndpoint: stackHub.resourceManagerEndpoint },
+      '"storageEndpointSuffix" of the cloud configuration must be a host name suffix such as local.azurestack.external.'],
+  ];
+  for (const [what, value, problem] of invalid) {
+    it(`${what}: Sign in says what is wrong with the setting and contacts nothing`, async () => {
+      await settings().update('customCloud', value, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('notifications.clearAll');
+      requests.length = 0;
+      const connections = watchOutgoingConnections();
+      let opened: string[];
+      try {
+        assert.equal(await vscode.commands.executeCommand('azureml.signIn'), undefined);
+      } finally {
+        opened = connections.stop();
+      }
+      assert.deepEqual(opened, []);
+      assert.deepEqual(requests, [], 'no sign-in was asked for');
+      await vscode.commands.executeCommand('notifications.showList');
+      // An error notification is the one with a Show Log button (others, like "Activating Extensions...", come and go).
+      const shown = await eventually(async () => {
+        const errors = (await notificationsInCenter()).filter((t) => t.includes('Show Log'));
+        return errors.length > 0 ? errors : undefined;
+      }, 'the error notification');
+      assert.equal(shown.length, 1, shown.join('\n'));
+      const expected = `The user setting azureml.customCloud cannot be used: ${problem} Correct it in your user settings, or remove it to use the cloud named by azureml.cloud.`;
+      assert.ok(shown[0]!.includes(expected), shown[0]);
+      assert.ok(shown[0]!.includes('Open User Settings'), shown[0]);
+    });
+  }
+
+  it('a valid custom cloud: sign-in asks the sovereign-cloud provider for its own Resource Manager, and storage trust follows its suffix', async () => {
+    await settings().update('customCloud', stackHub, vscode.ConfigurationTarget.Global);
+    requests.length = 0;
+    assert.equal(await vscode.commands.executeCommand('azureml.signIn'), true);
+    assert.ok(requests.length > 0, 'the provider was asked for a session');
+    for (const request of requests) {
+      assert.deepEqual(request, { provider: 'microsoft-sovereign-cloud', scopes: ['https://management.local.azurestack.external/.default'], environment: 'custom' });
+    }
+    const connection = await api.connections.getConnection();
+    assert.equal(connection.kind, 'azure');
+    assert.equal(mayReceiveStorageCredential(connection.cloud, 'https://account1.blob.local.azurestack.external/container'), true);
+    assert.equal(mayReceiveStorageCredential(connection.cloud, 'https://account1.blob.core.windows.net/container'), false);
+  });
+
+  // Two guards hold this: the manifest's machine scope (VS Code drops such values from folder
+  // settings) and adminCustomCloud() reading only the user value; it fails with both removed.
+  it('a folder cannot set it: its value is ignored and sign-in goes to public Azure', async () => {
+    await settings().update('customCloud', undefined, vscode.ConfigurationTarget.Global);
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    assert.ok(folder, 'the suite runs with a folder open');
+    const settingsDir = path.join(folder, '.vscode');
+    mkdirSync(settingsDir, { recursive: true });
+    const marker = 'folder-settings-read';
+    writeFileSync(path.join(settingsDir, 'settings.json'), JSON.stringify({
+      'azureml.customCloud': { name: 'Elsewhere', resourceManagerEndpoint: 'https://management.attacker.example', storageEndpointSuffix: 'attacker.example' },
+      'azureml.subscriptions': [marker],
+    }));
+    try {
+      // A window-scoped setting from the same file shows VS Code has read it.
+      await eventually(async () => (settings().get<string[]>('subscriptions')?.includes(marker) || undefined), 'the folder settings to be read');
+      requests.length = 0;
+      assert.equal(await vscode.commands.executeCommand('azureml.signIn'), true);
+      assert.ok(requests.length > 0, 'the provider was asked for a session');
+      for (const request of requests) {
+        assert.deepEqual({ provider: request.provider, scopes: request.scopes }, { provider: 'microsoft', scopes: ['https://management.azure.com/.default'] });
+      }
+      const connection = await api.connections.getConnection();
+      assert.equal(connection.cloud.name, 'AzureCloud');
+      assert.equal(mayReceiveStorageCredential(connection.cloud, 'https://account1.blob.attacker.example/container'), false);
+    } finally {
+      rmSync(settingsDir, { recursive: true, force: true });
+    }
+  });
+});
