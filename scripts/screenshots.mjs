@@ -213,9 +213,6 @@ async function main() {
     await expandRow(viewRow(page, 'Models', 'fraud-classifier'));
     await viewRow(page, 'Models', 'Version 1').waitFor();
     await capture(page, 'register-model', 'models', LOWER_CROP);
-  } catch (e) {
-    await browser?.page.screenshot({ path: '/tmp/tour-metrics-fail.png' }).catch(() => {});
-    throw e;
   } finally {
     await browser?.close();
     await server?.stop();
