@@ -1,7 +1,7 @@
 // `npm run screenshots`: regenerates every picture of the product from the real thing. The
 // packaged extension runs in code-server on the seeded local workspace and headless Chromium
-// goes through the Get Started flows: connect, upload, submit and watch a run, its log, the
-// models. It writes
+// goes through the Get Started flows: connect, upload, submit and watch a run, a demo run's
+// Run Details and three runs compared, the models. It writes
 //   media/walkthrough/*.png  the walkthrough's step images (in the .vsix: cropped, 800 px wide),
 //   docs/images/*.png        the README's tour (full window; not in the .vsix, vsce links them),
 //   media/icon.png           the marketplace icon, from media/icon.svg.
@@ -22,6 +22,8 @@ const TOUR_DIR = join(repoRoot, 'docs', 'images');
 const CROP = { x: 0, y: 0, width: 800, height: 520 };
 /** The same, lower down: the Experiments and Models views and the panel. */
 const LOWER_CROP = { x: 0, y: 280, width: 800, height: 520 };
+/** The same size over the editor: the right part of the 1280 px window, below the title bar. */
+const EDITOR_CROP = { x: 480, y: 36, width: 800, height: 520 };
 const WALKTHROUGH_IMAGE_LIMIT = 80 * 1024;
 
 const TRAIN_PY = `# A tiny training script: what a run of the local workspace prints, as it prints it.
@@ -35,6 +37,22 @@ print("saved outputs/model.txt")
 `;
 
 const written = [];
+
+/** The page inside the webview of the active editor (the Run Details or Compare Runs panel). */
+function runMetricsFrame(page) {
+  return page.locator('iframe.webview.ready').last().contentFrame().locator('#active-frame').contentFrame();
+}
+
+async function collapseView(page, viewName) {
+  const header = page.locator(`.part.sidebar .pane-header[aria-label^="${viewName} "]`).first();
+  if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
+  await header.and(page.locator('[aria-expanded="false"]')).waitFor();
+}
+
+async function collapseRow(row) {
+  await row.waitFor();
+  if ((await row.getAttribute('aria-expanded')) === 'true') await row.locator('.monaco-tl-twistie').click();
+}
 
 async function shoot(page, file, clip) {
   await moveMouseAway(page);
@@ -160,19 +178,38 @@ async function main() {
     await openViewContainer(page, 'Azure ML');
     await capture(page, 'submit', 'submit-and-watch');
 
-    // Metrics: until the run details panel lands, the submitted run in the Experiments view and its log.
+    // Metrics: a click on a demo run opens Run Details, its charts drawn from the run's logged
+    // metric histories; then three runs selected and compared.
     await closeEditors(page);
-    const experiment = viewRow(page, 'Experiments', 'project');
-    await expandRow(experiment);
-    const run = viewPane(page, 'Experiments').locator('.monaco-list-row[aria-level="2"]', { hasText: ' Completed · ' }).first();
-    await run.click();
-    const tail = await openContextMenu(run);
-    await tail.choose('Tail Run');
-    await page.locator('.part.panel .view-lines', { hasText: 'saved outputs/model.txt' }).first().waitFor();
-    await capture(page, 'metrics', 'run-log', LOWER_CROP);
+    await runCommand(page, 'View: Hide Panel');
+    await collapseRow(viewRow(page, 'Experiments', 'project'));
+    // The Experiments view alone, tall enough to show the runs to pick.
+    for (const view of ['Workspaces', 'Datastores', 'Models']) await collapseView(page, view);
+    const fraudRuns = viewRow(page, 'Experiments', 'fraud-detection');
+    await expandRow(fraudRuns);
+    const completed = viewPane(page, 'Experiments').locator('.monaco-list-row[aria-level="2"]', { hasText: ' Completed · ' });
+    await completed.nth(2).waitFor();
+    await completed.first().click();
+    const details = runMetricsFrame(page);
+    await details.locator('.chart-card.drawn').nth(3).waitFor({ timeout: 60_000 });
+    await capture(page, undefined, 'run-details');
+    // The step's image: the editor with the panel scrolled to its charts.
+    await details.locator('.chart-card').first().evaluate((card) => card.scrollIntoView({ block: 'start' }));
+    await capture(page, 'metrics', undefined, EDITOR_CROP);
+
+    await completed.nth(1).click({ modifiers: ['Control'] });
+    await completed.nth(2).click({ modifiers: ['Control'] });
+    const compare = await openContextMenu(completed.nth(2));
+    await compare.choose('Compare Runs');
+    const compared = runMetricsFrame(page);
+    await compared.locator('h1', { hasText: 'Compare 3 runs' }).waitFor({ timeout: 60_000 });
+    await compared.locator('.chart-card.drawn').nth(3).waitFor({ timeout: 60_000 });
+    await capture(page, undefined, 'compare-runs');
+    await closeEditors(page);
+    await collapseRow(fraudRuns);
+    await expandView(page, 'Models');
 
     // Register a model: the versions of fraud-classifier.
-    await runCommand(page, 'View: Hide Panel');
     await expandRow(viewRow(page, 'Models', 'fraud-classifier'));
     await viewRow(page, 'Models', 'Version 1').waitFor();
     await capture(page, 'register-model', 'models', LOWER_CROP);
