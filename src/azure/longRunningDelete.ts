@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
-import { abortError, AzureMlError } from './errors';
-import { retryAfterMs } from './retryGaps';
+import { AzureMlError } from './errors';
+import { retryAfterMs, wait as pause } from './retryGaps';
 import { sendJson, type AbortSignalLike, type RequestSender } from './serviceCall';
 
 export interface LongRunningOptions {
@@ -14,21 +14,6 @@ export interface LongRunningOptions {
 /** Between polls: what Retry-After asks, within these bounds. */
 const shortestPollMs = 500;
 const longestPollMs = 30_000;
-
-function pause(ms: number, signal: AbortSignalLike | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError());
-    const abort = (): void => {
-      clearTimeout(timer);
-      reject(abortError());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', abort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', abort, { once: true });
-  });
-}
 
 /**
  * `DELETE url` as an ARM long-running operation: 200/204 is done; 202 gives a Location (or

@@ -20,7 +20,8 @@ export function retryAfterMs(header: string | undefined, retry: number, now = Da
   return 1000 * 2 ** retry;
 }
 
-function wait(ms: number, signal: AbortSignalLike | undefined): Promise<void> {
+/** Waits `ms`, or rejects with an AbortError as soon as `signal` aborts. */
+export function wait(ms: number, signal: AbortSignalLike | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     const abort = (): void => {
       clearTimeout(timer);

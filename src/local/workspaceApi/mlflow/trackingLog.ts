@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { StateWriteError } from '../store/jsonFileWriter';
+import { StateWriteError, syncDirectory } from '../store/jsonFileWriter';
 
 /** One logged metric value; `value` may be NaN or ±Infinity. */
 export interface StoredMetric {
@@ -172,15 +172,5 @@ export class TrackingLog {
     const file = this.fileOf(workspaceDir, runUuid);
     this.runs.delete(file);
     await fs.rm(file, { force: true });
-  }
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const handle = await fs.open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }

@@ -107,7 +107,7 @@ export class JsonFileWriter {
 }
 
 /** Makes a rename in `dir` durable. Windows cannot open a folder for this; NTFS journals renames. */
-async function syncDirectory(dir: string): Promise<void> {
+export async function syncDirectory(dir: string): Promise<void> {
   if (process.platform === 'win32') return;
   const handle = await fs.open(dir, 'r');
   try {
