@@ -5,7 +5,7 @@
  * a link on the clipboard that reads the file.
  */
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -157,12 +157,16 @@ describe('Model and run deletion, Download Model and Copy SAS URL in a real exte
     const workspace = await findWorkspace();
     assert.ok(workspace, 'the local workspace in the tree');
     assert.equal(workspace.item.contextValue, 'workspace:active');
-    await run({ confirm: true, inputs: ['locl'] }, 'azureml.deleteWorkspace', workspace.node);
+    const exported = path.join(work, 'before-deletion');
+    mkdirSync(exported);
+    await run({ confirm: true, picks: ['Export the workspace\'s data first', 'Artifact names and sizes'], folders: [exported], inputs: ['locl'] },
+      'azureml.deleteWorkspace', workspace.node);
+    assert.ok(existsSync(path.join(exported, 'index.json')), 'the export offered first was written before the deletion was asked');
     assert.equal((await client.models.get('churn')).name, 'churn', 'a wrong name deletes nothing');
     assert.equal(asked[0]!.message, 'Delete workspace local?');
     assert.match(asked[0]!.detail, /Files in its blob containers and file share stay/);
 
-    await run({ confirm: true, inputs: ['local'] }, 'azureml.deleteWorkspace', workspace.node);
+    await run({ confirm: true, picks: ['Go on without exporting'], inputs: ['local'] }, 'azureml.deleteWorkspace', workspace.node);
     assert.deepEqual(await collectPages((t) => client.models.list(t ? { continuationToken: t } : {})), []);
     await eventually(async () => ((await rows(api.views.models)).some((r) => r.label === 'churn') ? undefined : true), 'the model gone from the tree');
   });

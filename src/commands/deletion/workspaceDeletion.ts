@@ -4,7 +4,7 @@ import { WorkspaceNode } from '../../tree/workspaces/workspaceNode';
 import type { CommandFactory } from '../commandContext';
 import { confirmPlan } from './confirmPlan';
 
-/** The export another part of the extension may offer; offered first only when it is there. */
+/** Export Workspace Data, offered before the deletion. */
 const exportCommand = 'azureml.exportWorkspaceData';
 
 /**
@@ -19,16 +19,12 @@ export const deleteWorkspace: CommandFactory = (context) => async (node?: unknow
   const client = connection.workspaceClient(ref);
   const name = ref.workspaceName;
   const prompts = context.prompts;
-  if ((await vscode.commands.getCommands(true)).includes(exportCommand)) {
-    const exportFirst = await prompts.pick([
-      { label: vscode.l10n.t('Export the workspace\'s data first'), value: true },
-      { label: vscode.l10n.t('Go on without exporting'), value: false },
-    ], { title: vscode.l10n.t('Delete workspace {0}', name), placeHolder: vscode.l10n.t('Keep a copy of its data before it is deleted?') });
-    if (exportFirst) {
-      await vscode.commands.executeCommand(exportCommand, node);
-      return undefined;
-    }
-  }
+  const exportFirst = await prompts.pick([
+    { label: vscode.l10n.t('Export the workspace\'s data first'), value: true },
+    { label: vscode.l10n.t('Go on without exporting'), value: false },
+  ], { title: vscode.l10n.t('Delete workspace {0}', name), placeHolder: vscode.l10n.t('Keep a copy of its data before it is deleted?') });
+  // The export finishes (or its cancel stops everything) before the deletion is confirmed.
+  if (exportFirst) await vscode.commands.executeCommand(exportCommand, node);
   const sdk = await loadAzureModules();
   const plan = sdk.planWorkspaceDeletion(client, ref.connectionKind === 'local');
   await confirmPlan(prompts, plan, sdk.describePlan);
