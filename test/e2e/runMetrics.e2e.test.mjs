@@ -11,7 +11,7 @@ import { launchBrowser, openViewContainer, openWorkbench, expandView, runCommand
 import { startCodeServer } from '../../scripts/vscode-host/codeServer.mjs';
 import { packageExtension } from '../../scripts/package.mjs';
 import { decodePng } from './pngPixels.mjs';
-import { expandRow, viewRow, widenSideBar } from './workbenchViews.mjs';
+import { expandRow, viewPane, viewRow, widenSideBar } from './workbenchViews.mjs';
 
 const require = createRequire(import.meta.url);
 /** @type {typeof import('../support/localWorkspace')} */
@@ -147,9 +147,16 @@ describe('e2e: run metrics, charted in the editor', function () {
 
   it('compares 3 runs selected in the Experiments view: 3 series per chart, a legend that hides a run, and the params that differ', async () => {
     const { page } = browser;
-    await viewRow(page, 'Experiments', 'metrics-a').click();
-    await viewRow(page, 'Experiments', 'metrics-b').click({ modifiers: ['Control'] });
-    await viewRow(page, 'Experiments', 'metrics-c').click({ modifiers: ['Control'] });
+    // Only the compare panel's webview is left to find, and the three rows are seen selected
+    // before the menu opens (a tree refresh between the clicks can drop a selection).
+    await runCommand(page, 'View: Close All Editors');
+    const selected = viewPane(page, 'Experiments').locator('.monaco-list-row.selected');
+    for (let attempt = 0; attempt < 3 && await selected.count() !== 3; attempt++) {
+      await viewRow(page, 'Experiments', 'metrics-a').click();
+      await viewRow(page, 'Experiments', 'metrics-b').click({ modifiers: ['Control'] });
+      await viewRow(page, 'Experiments', 'metrics-c').click({ modifiers: ['Control'] });
+    }
+    assert.equal(await selected.count(), 3, 'three runs selected');
     await viewRow(page, 'Experiments', 'metrics-c').click({ button: 'right' });
     await page.getByRole('menuitem', { name: 'Compare Runs' }).click();
 
