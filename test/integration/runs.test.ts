@@ -99,9 +99,15 @@ describe('Submit and watch runs in a real extension host, against the local work
   let helloScript: string;
 
   it('submits a script that prints and writes an output, streams its log and shows it completed', async () => {
+    // The script waits for this file, written once the watcher has printed a status before the
+    // end, so a slow first poll on a loaded machine cannot see the run already completed.
+    const goAhead = path.join(scratch, 'hello-go-ahead');
     const dir = project('hello-project', {
       'train.py': [
         'import os, time',
+        'deadline = time.time() + 120',
+        `while not os.path.exists(${JSON.stringify(goAhead)}) and time.time() < deadline:`,
+        '    time.sleep(0.05)',
         'for i in range(10):',
         '    print(f"epoch {i}", flush=True)',
         '    time.sleep(0.1)',
@@ -120,7 +126,10 @@ describe('Submit and watch runs in a real extension host, against the local work
 
     const watch = watchOf(firstJob.jobName);
     const running = await runRow('hello-exp', 'hello run');
-    assert.ok(['queued', 'running', 'completed'].includes(String(running.item.contextValue).split(':')[1]!));
+    assert.ok(['queued', 'running'].includes(String(running.item.contextValue).split(':')[1]!), 'the run waits for the test before it ends');
+    await eventually(async () => /Status: (Not started|Preparing|Running)/.test(watch.log.text) || undefined,
+      'a status before the end in the run log', 60_000);
+    writeFileSync(goAhead, '');
     const summary = await watch.done;
     assert.equal(summary?.status, 'Completed');
 
