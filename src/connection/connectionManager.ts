@@ -5,7 +5,9 @@ import type { WorkspaceClient } from '../azure/workspaceClient';
 import type { Log } from '../ui/log';
 import { adminCustomCloud, adminStorageSuffixes } from './adminStorageSuffixes';
 import type { ErrorContext } from '../ui/describeError';
-import { AccessTokenAccount, AccessTokenMissingError, accessTokenFromEnvironmentWanted, environmentAccessToken } from './accessTokenAccount';
+import {
+  AccessTokenAccount, AccessTokenMissingError, accessTokenFromEnvironmentWanted, environmentAccessToken, useAccessTokenSetting,
+} from './accessTokenAccount';
 import { AzureAccount } from './azureAccount';
 import { AzureConnection } from './azureConnection';
 import type { ActiveWorkspace, Connection, ConnectionKind } from './connection';
@@ -63,6 +65,7 @@ export class ConnectionManager implements vscode.Disposable {
     void this.updateContextKeys();
     this.configurationWatch = vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('azureml.local.dataFolder') || e.affectsConfiguration('azureml.local.autoConnect')) this.forgetLocalConnection();
+      if (e.affectsConfiguration(`azureml.${useAccessTokenSetting}`)) this.forgetAzureConnection();
     });
   }
 
@@ -79,6 +82,14 @@ export class ConnectionManager implements vscode.Disposable {
     void this.updateContextKeys();
     this.connectionChanged.fire();
     this.activeWorkspaceChanged.fire();
+  }
+
+  /** The account changes with the token setting: restored, on next use, as the setting now says. */
+  private forgetAzureConnection(): void {
+    if (!(this.connection instanceof AzureConnection)) return;
+    this.connection = undefined;
+    void this.updateContextKeys();
+    this.connectionChanged.fire();
   }
 
   /** The backend chosen last time (or by the autoConnect setting), even before it is reached. */

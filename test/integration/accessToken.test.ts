@@ -129,4 +129,14 @@ describe('the token from AZML_ACCESS_TOKEN as the Azure account, in a real exten
     assert.equal(refused.item.description, 'Reload Window…');
     assert.deepEqual(requests, [], 'no Microsoft sign-in was asked for');
   });
+
+  it('turning the setting off goes back to the Microsoft sign-in, without Sign in again', async () => {
+    process.env['AZML_ACCESS_TOKEN'] = local.connection.token;
+    assert.equal(await vscode.commands.executeCommand('azureml.signIn'), true);
+    await eventually(async () => ((await rows(api.views.workspaces))[0]?.label.startsWith('Access token from') || undefined), 'the token account');
+    await settings().update('auth.useAccessTokenFromEnvironment', false, vscode.ConfigurationTarget.Global);
+    await eventually(async () => ((await rows(api.views.workspaces)).some((r) => r.label.startsWith('Access token from')) ? undefined : true), 'the token account gone');
+    assert.ok(requests.some((r) => r.provider === 'microsoft-sovereign-cloud'), 'the Microsoft session was asked for');
+    assert.equal(api.connections.errorContext, 'azure');
+  });
 });
