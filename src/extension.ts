@@ -93,7 +93,7 @@ export function activate(context: vscode.ExtensionContext): AzureMlExtensionApi 
     if (affectsNetworkSettings(event)) networkSettingsChanged();
   }));
   const views = registerViews(context, connections, log);
-  const forms = new FormPanels(context.extensionUri, log, () => connections.kind);
+  const forms = new FormPanels(context.extensionUri, log, () => connections.errorContext);
   context.subscriptions.push(forms);
 
   let prompts: Prompts = vscodePrompts;

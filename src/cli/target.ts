@@ -4,6 +4,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { azurePublicCloud, cloudByName, azureClouds, type Cloud } from '../azure/cloud';
 import { createFixedTokenCredential } from '../azure/credentials';
 import { customCloud } from '../azure/customCloud';
+import { accessTokenVariable } from '../azure/environmentAccessToken';
 import { connectLocalWorkspace } from '../azure/localWorkspace';
 import { ResourceManagerClient } from '../azure/resourceManagerClient';
 import { transportClientOptions } from '../azure/transport';
@@ -48,8 +49,7 @@ export interface ResolvedTarget {
   tokenFromEnvironment?: boolean;
 }
 
-/** The environment variable that carries a bearer token for Resource Manager instead of a sign-in. */
-export const accessTokenVariable = 'AZML_ACCESS_TOKEN';
+export { accessTokenVariable };
 
 async function cloudFromConfigFile(file: string): Promise<Cloud> {
   let text: string;

@@ -20,7 +20,7 @@ export function registerCommands(
       } catch (error) {
         if (error instanceof UserCancelledError || (error as { name?: string }).name === 'AbortError') return undefined;
         context.log.error(vscode.l10n.t('Command {0} failed', id), error);
-        const described = describeError(error, context.connections.kind);
+        const described = describeError(error, context.connections.errorContext);
         const buttons = described.remedy ? [described.remedy.title, vscode.l10n.t('Show Log')] : [vscode.l10n.t('Show Log')];
         void vscode.window.showErrorMessage(described.message, ...buttons).then((choice) => {
           if (choice === vscode.l10n.t('Show Log')) context.log.show();

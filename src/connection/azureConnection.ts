@@ -1,18 +1,22 @@
 import type { Cloud } from '../azure/cloud';
 import type { ResourceManagerClient } from '../azure/resourceManagerClient';
 import type { WorkspaceClient } from '../azure/workspaceClient';
+import type { AccessTokenAccount } from './accessTokenAccount';
 import type { AzureAccount } from './azureAccount';
 import type { ActiveWorkspace, Connection, SubscriptionListing } from './connection';
 import type { AzureModules } from './loadAzureModules';
 
-/** Azure through the account signed in to VS Code; one Resource Manager client per tenant. */
+/**
+ * Azure through the account signed in to VS Code, or the token from AZML_ACCESS_TOKEN when the
+ * user turned that on; one Resource Manager client per tenant.
+ */
 export class AzureConnection implements Connection {
   readonly kind = 'azure';
   private readonly resourceManagers = new Map<string, ResourceManagerClient>();
 
   constructor(
     readonly cloud: Cloud,
-    private readonly account: AzureAccount,
+    readonly account: AzureAccount | AccessTokenAccount,
     private readonly sdk: AzureModules,
     /** Subscription ids to show; empty shows all. */
     private readonly subscriptionFilter: () => readonly string[],

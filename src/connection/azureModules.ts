@@ -4,6 +4,8 @@
  */
 export { azureClouds, cloudByName, localCloud, type Cloud } from '../azure/cloud';
 export { customCloud } from '../azure/customCloud';
+export { readAccessTokenClaims } from '../azure/accessTokenClaims';
+export { accessTokenVariable, createEnvironmentTokenCredential } from '../azure/environmentAccessToken';
 export { openDatastoreStorage, type DatastoreStorage } from '../azure/datastoreStorage';
 export { datastoreSasUrl, type SasScope } from '../azure/datastoreSas';
 export { checkDatastoreAccess, fixedStorageAccountName } from '../azure/datastoreAccessCheck';

@@ -1,8 +1,13 @@
 import * as vscode from 'vscode';
 import { resolveLocalDataDir } from '../local/discovery';
+import type { Cloud } from '../azure/cloud';
 import type { WorkspaceClient } from '../azure/workspaceClient';
 import type { Log } from '../ui/log';
 import { adminCustomCloud, adminStorageSuffixes } from './adminStorageSuffixes';
+import type { ErrorContext } from '../ui/describeError';
+import {
+  AccessTokenAccount, AccessTokenMissingError, accessTokenFromEnvironmentWanted, environmentAccessToken, useAccessTokenSetting,
+} from './accessTokenAccount';
 import { AzureAccount } from './azureAccount';
 import { AzureConnection } from './azureConnection';
 import type { ActiveWorkspace, Connection, ConnectionKind } from './connection';
@@ -60,6 +65,7 @@ export class ConnectionManager implements vscode.Disposable {
     void this.updateContextKeys();
     this.configurationWatch = vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('azureml.local.dataFolder') || e.affectsConfiguration('azureml.local.autoConnect')) this.forgetLocalConnection();
+      if (e.affectsConfiguration(`azureml.${useAccessTokenSetting}`)) this.forgetAzureConnection();
     });
   }
 
@@ -76,6 +82,14 @@ export class ConnectionManager implements vscode.Disposable {
     void this.updateContextKeys();
     this.connectionChanged.fire();
     this.activeWorkspaceChanged.fire();
+  }
+
+  /** The account changes with the token setting: restored, on next use, as the setting now says. */
+  private forgetAzureConnection(): void {
+    if (!(this.connection instanceof AzureConnection)) return;
+    this.connection = undefined;
+    void this.updateContextKeys();
+    this.connectionChanged.fire();
   }
 
   /** The backend chosen last time (or by the autoConnect setting), even before it is reached. */
@@ -124,8 +138,13 @@ export class ConnectionManager implements vscode.Disposable {
     }
     if (kind === 'azure') {
       const sdk = await loadAzureModules();
-      const account = new AzureAccount(this.azureCloud(sdk));
-      if (!(await account.isSignedIn())) throw new NotConnectedError();
+      const cloud = this.azureCloud(sdk);
+      const tokenAccount = await this.accessTokenAccount(cloud, sdk);
+      if (tokenAccount) return this.use(this.azureConnection(tokenAccount, sdk), false);
+      const account = new AzureAccount(cloud);
+      if (!(await account.isSignedIn())) {
+        throw accessTokenFromEnvironmentWanted() ? new AccessTokenMissingError(sdk.accessTokenVariable) : new NotConnectedError();
+      }
       return this.use(this.azureConnection(account, sdk), false);
     }
     throw new NotConnectedError();
@@ -146,14 +165,47 @@ export class ConnectionManager implements vscode.Disposable {
     }
   }
 
-  private azureConnection(account: AzureAccount, sdk: Awaited<ReturnType<typeof loadAzureModules>>): AzureConnection {
+  /**
+   * The token from AZML_ACCESS_TOKEN as the account, when the user setting asks for it and the
+   * variable holds one; throws when its own expiry has passed. Undefined otherwise.
+   */
+  private async accessTokenAccount(cloud: Cloud, sdk: Awaited<ReturnType<typeof loadAzureModules>>): Promise<AccessTokenAccount | undefined> {
+    if (!accessTokenFromEnvironmentWanted()) return undefined;
+    const token = environmentAccessToken(sdk);
+    if (!token) return undefined;
+    const account = new AccessTokenAccount(cloud, token, sdk);
+    await account.checkUsable();
+    return account;
+  }
+
+  /** What the current connection means for error messages: a refused token is not an expired sign-in. */
+  get errorContext(): ErrorContext {
+    if (this.connection instanceof AzureConnection && this.connection.account instanceof AccessTokenAccount) return 'azureAccessToken';
+    return this.kind;
+  }
+
+  private azureConnection(account: AzureAccount | AccessTokenAccount, sdk: Awaited<ReturnType<typeof loadAzureModules>>): AzureConnection {
     return new AzureConnection(account.cloud, account, sdk, () => configuration().get<string[]>('subscriptions') ?? []);
   }
 
-  /** Interactive sign-in through VS Code's Microsoft account. Returns false when the user declines. */
+  /**
+   * Interactive sign-in through VS Code's Microsoft account, or, when the user setting asks for
+   * it, the token from AZML_ACCESS_TOKEN without a prompt. Returns false when the user declines.
+   */
   async connectAzure(tenantId?: string): Promise<boolean> {
     const sdk = await loadAzureModules();
-    const account = new AzureAccount(this.azureCloud(sdk));
+    const cloud = this.azureCloud(sdk);
+    const tokenAccount = await this.accessTokenAccount(cloud, sdk);
+    if (tokenAccount) {
+      await this.use(this.azureConnection(tokenAccount, sdk), true);
+      return true;
+    }
+    if (accessTokenFromEnvironmentWanted()) {
+      const missing = new AccessTokenMissingError(sdk.accessTokenVariable);
+      this.log.warn(missing.message);
+      void vscode.window.showWarningMessage(missing.message);
+    }
+    const account = new AzureAccount(cloud);
     if (!(await account.signIn(tenantId))) return false;
     await this.use(this.azureConnection(account, sdk), true);
     return true;
@@ -203,7 +255,11 @@ export class ConnectionManager implements vscode.Disposable {
     this.connection = connection;
     if (remember) await this.state.update(connectionKindKey, connection.kind);
     await this.updateContextKeys();
-    this.log.info(vscode.l10n.t('Connected to {0}.', connection.cloud.displayName));
+    if (connection instanceof AzureConnection && connection.account instanceof AccessTokenAccount) {
+      this.log.info(vscode.l10n.t('Connected to {0} as: {1}.', connection.cloud.displayName, connection.account.label));
+    } else {
+      this.log.info(vscode.l10n.t('Connected to {0}.', connection.cloud.displayName));
+    }
     if (remember) {
       this.connectionChanged.fire();
       if (changedKind) this.activeWorkspaceChanged.fire();

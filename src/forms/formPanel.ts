@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { describeError } from '../ui/describeError';
+import { describeError, type ErrorContext } from '../ui/describeError';
 import { UserCancelledError } from '../ui/prompts';
 import type { Log } from '../ui/log';
 import { webviewHtml } from '../ui/webviewHtml';
@@ -54,7 +54,7 @@ export class FormPanel<D, W extends Message, H extends Message> implements vscod
     initialDraft: D,
     private readonly log: Log,
     /** For error messages: which backend the extension talks to. */
-    private readonly connectionKind: () => 'azure' | 'local' | undefined,
+    private readonly connectionKind: () => ErrorContext,
   ) {
     this.currentDraft = initialDraft;
     const media = vscode.Uri.joinPath(extensionUri, 'media');

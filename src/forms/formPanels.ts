@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { Log } from '../ui/log';
+import type { ErrorContext } from '../ui/describeError';
 import { FormPanel, type FormDefinition } from './formPanel';
 
 interface Message {
@@ -20,7 +21,7 @@ export class FormPanels implements vscode.Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: Log,
-    private readonly connectionKind: () => 'azure' | 'local' | undefined,
+    private readonly connectionKind: () => ErrorContext,
   ) {}
 
   /** The form opened or revealed last, while it is open (the integration tests drive it). */

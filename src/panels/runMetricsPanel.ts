@@ -6,7 +6,7 @@ import type { Job } from '../azure/domain';
 import type { MetricPoint, RunMetricsSource, TrackedRun } from '../azure/runMetrics';
 import { MetricHistoryFollower } from '../core/metrics/historyFollower';
 import { metricsCsv } from '../core/metrics/metricsCsv';
-import { describeError } from '../ui/describeError';
+import { describeError, type ErrorContext } from '../ui/describeError';
 import type { Log } from '../ui/log';
 import { UserCancelledError, type Prompts } from '../ui/prompts';
 import { webviewHtml } from '../ui/webviewHtml';
@@ -24,7 +24,7 @@ export interface RunMetricsPanelOptions {
   runs: PanelRun[];
   source: RunMetricsSource;
   getJob(name: string): Promise<Job>;
-  connectionKind: () => 'azure' | 'local' | undefined;
+  connectionKind: () => ErrorContext;
   prompts: () => Prompts;
   log: Log;
   /** How often a running run is asked for new points: `minMs` while points arrive, doubling up to `maxMs` while none do. */

@@ -36,7 +36,7 @@ export class ErrorNode extends TreeNode {
 export class InfoNode extends TreeNode {
   readonly id: string;
 
-  constructor(parent: TreeNode | undefined, private readonly label: string, idSuffix = 'info') {
+  constructor(parent: TreeNode | undefined, private readonly label: string, idSuffix = 'info', private readonly tooltip?: string) {
     super(parent);
     this.id = `${parent?.id ?? 'root'}/${idSuffix}`;
   }
@@ -44,6 +44,7 @@ export class InfoNode extends TreeNode {
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
     item.contextValue = 'info';
+    if (this.tooltip) item.tooltip = this.tooltip;
     return item;
   }
 }

@@ -14,7 +14,7 @@ import { WorkspacesRoot } from './workspaces/workspacesRoot';
 
 /** Creates the four Azure ML views and keeps them in step with the connection and the active workspace. */
 export function registerViews(context: vscode.ExtensionContext, connections: ConnectionManager, log: Log): AzureMlViews {
-  const describe = (error: unknown) => describeError(error, connections.kind);
+  const describe = (error: unknown) => describeError(error, connections.errorContext);
   const provider = (viewId: string, root: (p: AzureMlTreeProvider) => RootNode, canSelectMany = false): AzureMlTreeProvider => {
     const treeProvider = new AzureMlTreeProvider(viewId, root, describe, log);
     context.subscriptions.push(treeProvider, vscode.window.createTreeView(viewId, { treeDataProvider: treeProvider, showCollapseAll: true, canSelectMany }));

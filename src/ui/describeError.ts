@@ -23,6 +23,12 @@ export const registerDatastoreRemedy: Remedy = { get title() { return l10n.t('Re
 /** The machine-scoped azureml.customCloud lives in the user's settings, never a folder's. */
 export const openUserSettingsRemedy: Remedy = { get title() { return l10n.t('Open User Settings'); }, command: 'workbench.action.openSettings' };
 
+/** The environment holds the token: only a new one there and a reload change it. */
+export const reloadWindowRemedy: Remedy = { get title() { return l10n.t('Reload Window'); }, command: 'workbench.action.reloadWindow' };
+
+/** Which connection an error came through: `azureAccessToken` is Azure through the token in AZML_ACCESS_TOKEN. */
+export type ErrorContext = 'azure' | 'azureAccessToken' | 'local' | undefined;
+
 interface ErrorLike {
   name?: string;
   message?: string;
@@ -35,7 +41,7 @@ const unreachableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EH
 const datastoreSettingCodes = new Set(['DatastoreAccessDenied', 'DatastoreCredentialsInvalid', 'DatastoreMisconfigured', 'DatastoreSignInFailed', 'UnsupportedSecretsType']);
 
 /** Turns anything thrown into one readable sentence and, where there is one, the remedy. */
-export function describeError(error: unknown, connectionKind: 'azure' | 'local' | undefined): DescribedError {
+export function describeError(error: unknown, connectionKind: ErrorContext): DescribedError {
   const e = (error ?? {}) as ErrorLike;
   if (e.name === 'LocalWorkspaceNotRunningError') {
     // Names the folder: the data folder is a machine setting, and the user may not know which one is in use.
@@ -44,6 +50,11 @@ export function describeError(error: unknown, connectionKind: 'azure' | 'local' 
   }
   if (connectionKind === 'local' && unreachableCodes.has(e.code ?? '')) {
     return { message: l10n.t('The local workspace is not running.'), remedy: useLocalWorkspaceRemedy };
+  }
+  if (e.code === 'AccessTokenExpired') return { message: maskSecrets(e.message ?? ''), remedy: reloadWindowRemedy };
+  if (e.code === 'AccessTokenMissing') return { message: maskSecrets(e.message ?? ''), remedy: signInRemedy };
+  if (e.status === 401 && connectionKind === 'azureAccessToken') {
+    return { message: l10n.t('The token in AZML_ACCESS_TOKEN was refused (expired, or not for this cloud). Set a new token in AZML_ACCESS_TOKEN in the environment VS Code is started from, then reload the window.'), remedy: reloadWindowRemedy };
   }
   if (e.status === 401 || e.code === 'NotSignedIn') {
     return connectionKind === 'local'

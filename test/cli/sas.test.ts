@@ -6,7 +6,11 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { azurePublicCloud } from '../../src/azure/cloud';
 import { datastoreSasUrl } from '../../src/azure/datastoreSas';
+import type { Datastore } from '../../src/azure/domain';
+import { mayReceiveStorageCredential } from '../../src/azure/trustedHosts';
+import { devStorageAccount } from '../../src/local/devStorageAccount';
 import { connectLocalWorkspace } from '../../src/azure/localWorkspace';
 import { openDatastoreForTransfer } from '../../src/core/transfer/openDatastore';
 import { ensureBuilt, repoRoot } from '../support/repo';
@@ -17,6 +21,7 @@ interface CliResult { status: number | null; stdout: string; stderr: string }
 describe('SAS links to datastore files (azml sas, Copy SAS URL…) against the local workspace', function () {
   this.timeout(120_000);
   let local: StartedLocalWorkspace;
+  let blobContainer: string;
 
   const azml = (args: string[]): CliResult => {
     ensureBuilt();
@@ -32,6 +37,7 @@ describe('SAS links to datastore files (azml sas, Copy SAS URL…) against the l
     for (const name of ['workspaceblobstore', 'workspacefilestore']) {
       const storage = await openDatastoreForTransfer(client, await client.datastores.get(name), undefined);
       if (storage.kind === 'blob') {
+        blobContainer = storage.container.containerName;
         await storage.container.createIfNotExists();
         await storage.container.getBlockBlobClient('shared/report.csv').upload('a,b\n1,2\n', 8);
         await storage.container.getBlockBlobClient('shared/other.csv').upload('secret', 6);
@@ -46,6 +52,11 @@ describe('SAS links to datastore files (azml sas, Copy SAS URL…) against the l
         await other.uploadRange('secret', 0, 6);
       }
     }
+    // ADLS Gen2 over the same container (Azurite has no dfs endpoint: the local cloud's dfs is its blob endpoint).
+    await client.datastores.createOrUpdate({
+      name: 'lake', datastoreType: 'AzureDataLakeGen2', accountName: devStorageAccount.name, filesystem: blobContainer,
+      endpoint: 'local', protocol: 'http', credentials: { credentialsType: 'AccountKey', key: devStorageAccount.key },
+    });
   });
   after(async () => {
     await local?.dispose();
@@ -95,6 +106,49 @@ describe('SAS links to datastore files (azml sas, Copy SAS URL…) against the l
     const listing = await fetch(url);
     assert.equal(listing.status, 200);
     assert.match(await listing.text(), /shared\/report\.csv/);
+  });
+
+  it('a folder of an ADLS Gen2 datastore: prints a directory SAS (sr=d, its depth, read and list) on the account\'s own endpoint', async () => {
+    const before = Date.now();
+    const result = azml(['sas', '--datastore', 'lake', '--path', 'shared/', '--expiry', '1d']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stderr, '', 'nothing on stderr, the URL least of all');
+    const url = new URL(result.stdout.trim());
+    assert.equal(`${url.origin}${url.pathname}`, `${local.connection.blobEndpoint}/${blobContainer}/shared`);
+    const q = url.searchParams;
+    assert.deepEqual([q.get('sr'), q.get('sdd'), q.get('sp')], ['d', '1', 'rl']);
+    const expiresOn = Date.parse(q.get('se')!);
+    assert.ok(expiresOn > before + 86_400_000 - 120_000 && expiresOn <= Date.now() + 86_400_000, `se=${q.get('se')} is a day from now`);
+    assert.ok(q.get('sv')! >= '2020-02-10', `sv=${q.get('sv')} supports directory SAS`);
+    assert.match(q.get('sig') ?? '', /^[A-Za-z0-9+/]{43}=$/, 'an HMAC-SHA256 signature');
+    assert.ok(!result.stdout.includes(devStorageAccount.key) && !result.stdout.includes(encodeURIComponent(devStorageAccount.key)), 'the key itself never appears');
+
+    const file = azml(['sas', '--datastore', 'lake', '--path', 'shared/report.csv']);
+    assert.equal(file.status, 0, file.stderr);
+    assert.equal(new URL(file.stdout.trim()).searchParams.get('sr'), 'b', 'a file keeps its blob SAS');
+    assert.equal(await (await fetch(file.stdout.trim())).text(), 'a,b\n1,2\n');
+  });
+
+  it('a directory SAS in Azure: on the dfs endpoint of the account, each name encoded, the depth counted, no key in it', async () => {
+    const lake = {
+      name: 'lake', datastoreType: 'AzureDataLakeGen2', accountName: 'contosolake', filesystem: 'raw', endpoint: 'core.windows.net', protocol: 'https', credentialsType: 'AccountKey',
+    } as Datastore;
+    const now = new Date('2026-12-05T06:00:00Z');
+    const url = new URL(await datastoreSasUrl({
+      cloud: azurePublicCloud, datastore: lake, secrets: { secretsType: 'AccountKey', key: devStorageAccount.key },
+      scope: { kind: 'directory', path: 'images/2026 december/' }, expiresOn: new Date('2026-12-06T06:00:00Z'), now,
+    }));
+    assert.equal(`${url.origin}${url.pathname}`, 'https://contosolake.dfs.core.windows.net/raw/images/2026%20december');
+    assert.ok(mayReceiveStorageCredential(azurePublicCloud, url.href), 'the account\'s own host in this cloud');
+    const q = url.searchParams;
+    assert.deepEqual([q.get('sr'), q.get('sdd'), q.get('sp'), q.get('spr'), q.get('se'), q.get('st')],
+      ['d', '2', 'rl', 'https', '2026-12-06T06:00:00Z', '2026-12-05T05:55:00Z']);
+    assert.ok(!url.href.includes(encodeURIComponent(devStorageAccount.key)));
+
+    await assert.rejects(datastoreSasUrl({
+      cloud: azurePublicCloud, datastore: { ...lake, datastoreType: 'AzureBlob', containerName: 'raw' } as Datastore,
+      secrets: { secretsType: 'AccountKey', key: devStorageAccount.key }, scope: { kind: 'directory', path: 'images' }, expiresOn: new Date('2026-12-06T06:00:00Z'), now,
+    }), /Datastore "lake" is not an ADLS Gen2 datastore: only a Data Lake directory can have a SAS of its own/);
   });
 
   it('refuses an expiry beyond 7 days and unknown permissions with one clear line', () => {

@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { connectLocalWorkspace } from '../../src/azure/localWorkspace';
+import { devStorageAccount } from '../../src/local/devStorageAccount';
 import type { WorkspaceClient } from '../../src/azure/workspaceClient';
 import { collectPages } from '../../src/core/pages';
 import { openDatastoreForTransfer } from '../../src/core/transfer/openDatastore';
@@ -141,6 +142,53 @@ describe('Model and run deletion, Download Model and Copy SAS URL in a real exte
     await run({ confirm: false }, 'azureml.copySasUrl', v2.node);
     assert.match(asked[0]!.message, /A blob SAS cannot be scoped to the folder "models\/churn\/v2"/);
     assert.equal(await vscode.env.clipboard.readText(), '');
+  });
+
+  it('Copy SAS URL… on a folder: ADLS Gen2 offers a directory SAS of it; a blob container and a file share only the container\'s', async () => {
+    const blob = await openDatastoreForTransfer(client, await client.datastores.get('workspaceblobstore'), undefined);
+    assert.ok(blob.kind === 'blob');
+    await client.datastores.createOrUpdate({
+      name: 'lake', datastoreType: 'AzureDataLakeGen2', accountName: devStorageAccount.name, filesystem: blob.container.containerName,
+      endpoint: 'local', protocol: 'http', credentials: { credentialsType: 'AccountKey', key: devStorageAccount.key },
+    });
+    const share = await openDatastoreForTransfer(client, await client.datastores.get('workspacefilestore'), undefined);
+    assert.ok(share.kind === 'file');
+    await share.share.createIfNotExists();
+    await share.share.getDirectoryClient('shared').createIfNotExists();
+    await vscode.commands.executeCommand('azureml.refreshDatastores');
+    const folderIn = async (datastore: string, ...names: string[]): Promise<Row> => {
+      let current = await eventually(async () => (await rows(api.views.datastores)).find((r) => r.label === datastore), `datastore ${datastore}`);
+      for (const name of names) current = await row(api.views.datastores, name, current.node);
+      return current;
+    };
+
+    const lakeFolder = await folderIn('lake', 'models', 'churn', 'v2');
+    await vscode.env.clipboard.writeText('');
+    const before = Date.now();
+    await run({ picks: ['Only the folder models/churn/v2', '1 hour'] }, 'azureml.copySasUrl', lakeFolder.node);
+    assert.equal(asked.length, 0, 'no container SAS offered instead');
+    const url = new URL(await vscode.env.clipboard.readText());
+    assert.equal(`${url.origin}${url.pathname}`, `${local.connection.blobEndpoint}/${blob.container.containerName}/models/churn/v2`);
+    const q = url.searchParams;
+    assert.deepEqual([q.get('sr'), q.get('sdd'), q.get('sp')], ['d', '3', 'rl']);
+    const expiresOn = Date.parse(q.get('se')!);
+    assert.ok(expiresOn > before + 3_600_000 - 120_000 && expiresOn <= Date.now() + 3_600_000, `se=${q.get('se')} is an hour from now`);
+    assert.ok(q.get('sv') && q.get('sig'));
+    const logged = readdirSync(api.extensionContext.logUri.fsPath, { recursive: true, encoding: 'utf8' })
+      .map((f) => path.join(api.extensionContext.logUri.fsPath, f)).filter((f) => f.endsWith('.log')).map((f) => readFileSync(f, 'utf8')).join('\n');
+    assert.ok(!logged.includes(q.get('sig')!) && !logged.includes(devStorageAccount.key), 'neither the signature nor the key is logged');
+
+    await run({ picks: ['The whole file system of datastore lake', '1 hour'] }, 'azureml.copySasUrl', lakeFolder.node);
+    assert.equal(new URL(await vscode.env.clipboard.readText()).searchParams.get('sr'), 'c');
+
+    for (const [datastore, names, folder] of [['workspaceblobstore', ['models', 'churn', 'v2'], 'models/churn/v2'], ['workspacefilestore', ['shared'], 'shared']] as const) {
+      const node = await folderIn(datastore, ...names);
+      await vscode.env.clipboard.writeText('');
+      await run({ confirm: false }, 'azureml.copySasUrl', node.node);
+      assert.equal(asked[0]?.message, `A blob SAS cannot be scoped to the folder "${folder}".`, datastore);
+      assert.equal(asked[0]?.confirm, 'Copy Container SAS URL');
+      assert.equal(await vscode.env.clipboard.readText(), '', 'refusing copies nothing');
+    }
   });
 
   it('Delete Workspace…: a wrong name deletes nothing; the right one deletes the local workspace\'s data', async () => {

@@ -5,7 +5,7 @@ import { repoRoot } from '../support/repo';
 
 interface Command { command: string; title: string; category?: string; icon?: string }
 interface MenuItem { command: string; when?: string; group?: string }
-interface Setting { type?: string | string[]; scope?: string; default?: unknown; description?: string; markdownDescription?: string }
+interface Setting { type?: string | string[]; scope?: string; default?: unknown; description?: string; markdownDescription?: string; ignoreSync?: boolean }
 interface Manifest {
   contributes: {
     commands: Command[];
@@ -130,6 +130,12 @@ describe('the manifest: commands and settings', () => {
       if (!('default' in setting) && !(name in settingsWithoutDefault)) problems.push(`${name}: no default`);
     }
     assert.deepEqual(problems, []);
+  });
+
+  it('lets only the user turn on the token from AZML_ACCESS_TOKEN, on this machine alone', () => {
+    const setting = manifest.contributes.configuration.properties['azureml.auth.useAccessTokenFromEnvironment'];
+    assert.deepEqual({ type: setting?.type, scope: setting?.scope, default: setting?.default, ignoreSync: setting?.ignoreSync },
+      { type: 'boolean', scope: 'machine', default: false, ignoreSync: true });
   });
 
   it('keeps secrets out of settings', () => {

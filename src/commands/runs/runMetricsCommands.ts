@@ -17,7 +17,7 @@ function panelOptions(context: CommandContext, client: WorkspaceClient, mode: 'd
     runs,
     source: client.metrics,
     getJob: (name: string) => client.jobs.get(name),
-    connectionKind: () => context.connections.kind,
+    connectionKind: () => context.connections.errorContext,
     prompts: () => context.prompts,
     log: context.log,
     poll: livePoll,

@@ -16,8 +16,9 @@ function datastoreOf(node: TreeNode): DatastoreNode | undefined {
 const customExpiry = 'custom';
 
 /**
- * Copies a read-only SAS URL of a datastore file to the clipboard. A blob SAS cannot be scoped
- * to a folder, so for a folder it offers a SAS of the whole container (or share) instead. The
+ * Copies a read-only SAS URL of a datastore file to the clipboard. A folder of an ADLS Gen2
+ * datastore can have a directory SAS (read and list); for a folder of another datastore a blob
+ * SAS cannot be scoped to it, so a SAS of the whole container (or share) is offered instead. The
  * URL goes to the clipboard only: never to the log or a message.
  */
 export const copySasUrl: CommandFactory = (context) => async (node?: unknown) => {
@@ -30,7 +31,13 @@ export const copySasUrl: CommandFactory = (context) => async (node?: unknown) =>
   const prompts = context.prompts;
   let scope: SasScope = { kind: 'file', path: node.entry.path };
   let what = `${datastore.name}/${node.entry.path}`;
-  if (node instanceof StorageFolderNode) {
+  if (node instanceof StorageFolderNode && datastore.datastoreType === 'AzureDataLakeGen2') {
+    scope = await prompts.pick<SasScope>([
+      { label: vscode.l10n.t('Only the folder {0}', node.entry.path), description: vscode.l10n.t('directory SAS: read and list'), value: { kind: 'directory', path: node.entry.path } },
+      { label: vscode.l10n.t('The whole file system of datastore {0}', datastore.name), description: vscode.l10n.t('container SAS: every file in it, read-only'), value: { kind: 'container' } },
+    ], { title: vscode.l10n.t('Copy SAS URL of {0}', `${datastore.name}/${node.entry.path}`), placeHolder: vscode.l10n.t('What the read-only link opens') });
+    if (scope.kind === 'container') what = datastore.name;
+  } else if (node instanceof StorageFolderNode) {
     await (prompts.confirm ?? vscodePrompts.confirm!)({
       message: vscode.l10n.t('A blob SAS cannot be scoped to the folder "{0}".', node.entry.path),
       detail: vscode.l10n.t('A container SAS opens everything in datastore "{0}", not only this folder. Copy a read-only SAS URL of the whole container?', datastore.name),

@@ -1,5 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import type { Connection, SubscriptionListing } from '../../connection/connection';
+import { AccessTokenAccount } from '../../connection/accessTokenAccount';
+import { AzureConnection } from '../../connection/azureConnection';
 import type { ConnectionManager } from '../../connection/connectionManager';
 import { describeError } from '../../ui/describeError';
 import { ErrorNode, InfoNode } from '../messageNodes';
@@ -82,7 +84,7 @@ export class WorkspacesRoot extends RootNode {
       nodes.push(new InfoNode(undefined, l10n.t('Tenant {0}: loading subscriptions…', tenant.displayName ?? tenant.tenantId), `tenant-loading/${tenant.tenantId}`));
     }
     for (const failure of failures) {
-      const described = describeError(failure.error, connection.kind);
+      const described = describeError(failure.error, this.connections.errorContext);
       nodes.push(new ErrorNode(undefined, {
         message: l10n.t('Tenant {0}: {1}', failure.tenant.displayName ?? failure.tenant.tenantId, described.message),
         ...(described.remedy ? { remedy: described.remedy } : {}),
@@ -92,6 +94,10 @@ export class WorkspacesRoot extends RootNode {
       nodes.push(new InfoNode(undefined, connection.kind === 'azure'
         ? l10n.t('No subscriptions to show. Check the azureml.subscriptions setting.')
         : l10n.t('No subscriptions.')));
+    }
+    // Not a sign-in: the account says what it is, so a token left in the environment is noticed.
+    if (connection instanceof AzureConnection && connection.account instanceof AccessTokenAccount) {
+      nodes.unshift(new InfoNode(undefined, connection.account.label, 'access-token-account', connection.account.details));
     }
     return nodes;
   }
