@@ -391,7 +391,7 @@ describe('azml upload/download --resume after the CLI was killed midway', functi
     const size = 64 * 1024 * 1024;
     const ranges = size / (4 * 1024 * 1024);
     await writeLargeFile(file, size, 3);
-    const isPutRange = (key: string): boolean => /^file PUT \/[^?]*\/share-large\/\.azml-upload-[0-9a-f]{16}\?.*comp=range/.test(key);
+    const isPutRange = (key: string): boolean => /^file PUT \/[^?]*\/share-large\/\.azml-upload-[0-9a-f]{24}\?.*comp=range/.test(key);
     stallWhen = (key) => isPutRange(key) && rangeStart(key) >= size / 2;
     const id = await azmlKilledOnceJournaled(['upload', folder, '--datastore', 'workspacefilestore'], 'big.bin', ranges / 2)
       .finally(() => (stallWhen = undefined));
@@ -416,7 +416,7 @@ describe('azml upload/download --resume after the CLI was killed midway', functi
   it('discarding a killed file share upload removes the temporary file it left in the share', async () => {
     const folder = path.join(work, 'share-large');
     const size = 64 * 1024 * 1024;
-    const isPutRange = (key: string): boolean => /^file PUT \/[^?]*\/share-large\/\.azml-upload-[0-9a-f]{16}\?.*comp=range/.test(key);
+    const isPutRange = (key: string): boolean => /^file PUT \/[^?]*\/share-large\/\.azml-upload-[0-9a-f]{24}\?.*comp=range/.test(key);
     stallWhen = (key) => isPutRange(key) && rangeStart(key) >= size / 2;
     const id = await azmlKilledOnceJournaled(['upload', folder, '--datastore', 'workspacefilestore', '--on-exists', 'overwrite'], 'big.bin', 1)
       .finally(() => (stallWhen = undefined));

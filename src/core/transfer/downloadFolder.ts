@@ -31,7 +31,7 @@ export interface DownloadRequest {
 }
 
 /** Names of unfinished uploads to file shares (see ShareStore): never downloaded. */
-const temporaryUploadName = /(^|\/)\.azml-upload-[0-9a-f]{16}$/;
+const temporaryUploadName = /(^|\/)\.azml-upload-[0-9a-f]{16}(?:[0-9a-f]{8})?$/;
 
 /**
  * Downloads a datastore folder into a local folder. Each file is written to a temporary file

@@ -206,9 +206,12 @@ export class TransferJournal {
     return temporaryTagOf(this.plan.id);
   }
 
-  /** The same temporary name for a file on every run of this transfer, so a resume finds what a killed run left. */
+  /**
+   * 24 hex digits: the same temporary name for a file on every run of this transfer, so a resume
+   * finds what a killed run left; the tag first, so a discard finds them all.
+   */
   temporaryName(fullName: string): string {
-    return `${this.temporaryTag}${createHash('sha256').update(`${this.plan.id}\n${fullName}`).digest('hex').slice(0, 8)}`;
+    return `${this.temporaryTag}${createHash('sha256').update(`${this.plan.id}\n${fullName}`).digest('hex').slice(0, 16)}`;
   }
 
   /**
@@ -338,7 +341,7 @@ export async function discardTransfer(root: string, id: string): Promise<void> {
 
 /** The `.azml-download-…` files of one journaled download (named with its tag) below its local folder. */
 async function removeDownloadTemporaries(localRoot: string, tag: string): Promise<void> {
-  const name = new RegExp(`^\\.azml-download-${tag}[0-9a-f]{8}$`);
+  const name = new RegExp(`^\\.azml-download-${tag}[0-9a-f]{16}$`);
   const entries = await fs.readdir(localRoot, { recursive: true, withFileTypes: true }).catch(() => []);
   for (const entry of entries) {
     if (entry.isFile() && name.test(entry.name)) await fs.rm(path.join(entry.parentPath, entry.name), { force: true });

@@ -5,7 +5,7 @@ import type { ShareClient, ShareDirectoryClient, ShareFileClient } from '@azure/
 import type { LargeUpload, RemoteEntry, RemoteStore, RemoteVersion, WriteOutcome } from './remoteStore';
 import { remoteBaseName, remoteParent } from './remotePaths';
 
-/** What the temporary files of uploads are named with (followed by 16 hex digits). */
+/** What the temporary files of uploads are named with (followed by 16 random hex digits, or 24 for a journaled upload). */
 export const temporaryPrefix = '.azml-upload-';
 
 /** Azure Files takes at most 4 MiB per Put Range. */
@@ -27,7 +27,7 @@ function base64(bytes: Uint8Array | undefined): string | undefined {
  * left (see journal.ts). Put Range writes persist: ranges the journal confirmed are not sent again.
  */
 export interface ResumableRanges {
-  /** 16 hex digits naming a file's temporary file, the same on every run of the transfer. */
+  /** 24 hex digits naming a file's temporary file, the same on every run of the transfer. */
   temporaryName(fullName: string): string;
   /** Awaited before the first temporary file is created (so a discard knows to look for them). */
   beforeFirstTemporary(): Promise<void>;
@@ -243,7 +243,7 @@ export class ShareStore implements RemoteStore {
   /** Removes the temporary files named with `tag` (see ResumableRanges) below `folder`; answers how many. */
   async removeTemporaries(folder: string, tag: string, signal: AbortSignal): Promise<number> {
     if (!/^[0-9a-f]{8}$/.test(tag)) return 0;
-    const name = new RegExp(`(^|/)${temporaryPrefix.replace('.', '\\.')}${tag}[0-9a-f]{8}$`);
+    const name = new RegExp(`(^|/)${temporaryPrefix.replace('.', '\\.')}${tag}[0-9a-f]{16}$`);
     let removed = 0;
     for await (const entry of this.list(folder, signal)) {
       if (entry.kind !== 'file' || !name.test(entry.name)) continue;
