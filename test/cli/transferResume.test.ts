@@ -360,7 +360,7 @@ describe('azml upload/download --resume after the CLI was killed midway', functi
       assert.equal(new Set(fetched).size, parts - confirmed.size, 'the other ranges were fetched');
       assert.equal(await md5OfStream(createReadStream(path.join(to, 'big.bin'))), await md5OfStream(createReadStream(source)), 'every byte is in its place');
       assert.deepEqual(readdirSync(to), ['big.bin'], 'no temporary file is left');
-      assert.deepEqual(pending(), []);
+      assert.ok(!pending().some((p) => p.plan.id === id), 'its journal is gone');
 
       // Killed again; the remote file then changes (same size): the resume starts it over and says so.
       rmSync(to, { recursive: true, force: true });
@@ -379,7 +379,7 @@ describe('azml upload/download --resume after the CLI was killed midway', functi
       assert.equal(new Set(seen.filter(isGet).map(rangeStart)).size, parts, 'the changed file is fetched whole');
       assert.equal(await md5OfStream(createReadStream(path.join(to, 'big.bin'))), await md5OfStream(createReadStream(source)), 'the new content arrived');
       assert.deepEqual(readdirSync(to), ['big.bin']);
-      assert.deepEqual(pending(), []);
+      assert.ok(!pending().some((p) => p.plan.id === again), 'its journal is gone');
       rmSync(source, { force: true });
       rmSync(to, { recursive: true, force: true });
     });
@@ -411,7 +411,7 @@ describe('azml upload/download --resume after the CLI was killed midway', functi
     assert.deepEqual(await shareFolderNames('share-large'), ['big.bin'], 'no temporary file is left');
     const remote = await share.getDirectoryClient('share-large').getFileClient('big.bin').download();
     assert.equal(await md5OfStream(remote.readableStreamBody!), await md5OfStream(createReadStream(file)), 'every byte arrived in its place');
-    assert.deepEqual(pending(), []);
+    assert.ok(!pending().some((p) => p.plan.id === id), 'its journal is gone');
   });
 
   it('discarding a killed file share upload removes the temporary file it left in the share', async () => {
@@ -426,7 +426,7 @@ describe('azml upload/download --resume after the CLI was killed midway', functi
     assert.equal(discard.status, 0, discard.stderr);
     assert.match(discard.stdout, /removed 1 temporary file/);
     assert.deepEqual(await shareFolderNames('share-large'), ['big.bin'], 'the temporary file is gone, the file uploaded before is as it was');
-    assert.deepEqual(pending(), []);
+    assert.ok(!pending().some((p) => p.plan.id === id), 'its journal is gone');
     rmSync(folder, { recursive: true, force: true });
   });
 });

@@ -202,7 +202,8 @@ export class ShareStore implements RemoteStore {
       // Create File replaces what a killed run left under this name when none of it can be reused.
       if (confirmed.size === 0) await this.createTemporary(temporary.client, size, undefined, signal);
     } catch (e) {
-      await temporary.client.deleteIfExists().catch(() => undefined);
+      // A journaled upload's temporary file is the resume's (or a discard's) to reuse or remove.
+      if (!resumable || version === undefined) await temporary.client.deleteIfExists().catch(() => undefined);
       throw e;
     }
     return {
