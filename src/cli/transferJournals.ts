@@ -1,8 +1,13 @@
 import { localFileProblem } from '../core/localFileErrors';
-import { cliJournalRoot, pendingTransfers, TransferJournal, type NewTransferPlan } from '../core/transfer/journal';
+import {
+  cliJournalRoot, discardTransfer, pendingTransfers, shareTemporariesOf, TransferJournal, type NewTransferPlan, type TransferPlan,
+} from '../core/transfer/journal';
+import { openDatastoreForTransfer } from '../core/transfer/openDatastore';
+import { removeTemporariesLeft } from '../core/transfer/shareStore';
 import type { TransferDirection } from '../core/transfer/types';
 import { resolveLocalDataDir } from '../local/discovery';
-import type { TargetValues } from './target';
+import type { ResolvedTarget, TargetValues } from './target';
+import { findDatastore } from './transferRunner';
 import { UsageError } from './usage';
 
 /** The workspace a transfer goes to, by name: a resume must name the same one. */
@@ -57,4 +62,24 @@ export async function resumeJournal(values: TargetValues, positionals: string[],
  */
 export function printResumeHint(journal: TransferJournal | undefined): void {
   if (journal?.outcome === 'canceled') process.stderr.write(`azml: to go on where it stopped: azml ${journal.plan.direction} --resume ${journal.plan.id} (with the same workspace options)\n`);
+}
+
+/**
+ * Forgets an interrupted transfer, first removing the temporary files it left in a file share
+ * (that needs its workspace); answers how many were removed.
+ */
+export async function discardJournal(values: TargetValues, target: ResolvedTarget, plan: TransferPlan): Promise<number> {
+  const root = cliJournalRoot();
+  const tag = await shareTemporariesOf(root, plan.id);
+  let removed = 0;
+  if (tag !== undefined) {
+    if (!target.workspaceClient || workspaceLabel(values) !== plan.workspace) {
+      throw new UsageError(`Transfer ${plan.id} left temporary files in ${plan.datastore}/${plan.remotePath}: discard it with the options of workspace ${plan.workspace} (--local, or --subscription, --resource-group and --workspace), so they are removed.`);
+    }
+    const datastore = await findDatastore(target.workspaceClient, plan.datastore);
+    const storage = await openDatastoreForTransfer(target.workspaceClient, datastore, target.credential);
+    removed = await removeTemporariesLeft(storage, plan.remotePath, tag, new AbortController().signal);
+  }
+  await discardTransfer(root, plan.id);
+  return removed;
 }

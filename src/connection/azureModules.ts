@@ -26,6 +26,7 @@ export { downloadFromDatastore } from '../core/transfer/downloadFolder';
 export { downloadModelVersion, modelDownloadFolder } from '../core/models/downloadModel';
 export { backupModelVersion, openBackupDestination } from '../core/models/backupModel';
 export { uploadToDatastore } from '../core/transfer/uploadFolder';
+export { removeTemporariesLeft } from '../core/transfer/shareStore';
 export { RunLogTailer } from '../core/runLogTailer';
 export { snapshotTransfer } from '../core/snapshot/snapshotTransfer';
 export { jobSpecContextOf, submitJob } from '../core/submitJob';

@@ -7,6 +7,7 @@ import { open } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { ShareClient, StorageSharedKeyCredential as FileSharedKeyCredential } from '@azure/storage-file-share';
 import { connectLocalWorkspace } from '../../src/azure/localWorkspace';
 import type { TransferResult } from '../../src/core/transfer/types';
 import { devStorageAccount } from '../../src/local/devStorageAccount';
@@ -33,6 +34,9 @@ describe('azml upload/download --resume after the CLI was killed midway', functi
   /** Storage requests the proxies saw, as `<service> <METHOD> <path>?<query> <range>`. */
   let seen: string[] = [];
   let onRequest: ((key: string) => void) | undefined;
+  /** Requests the proxies hold unanswered (a slow link), so a kill finds some of a file done and some not. */
+  let stallWhen: ((key: string) => boolean) | undefined;
+  let share: ShareClient;
 
   const cliArgs = (args: string[]): string[] => [path.join(repoRoot, 'dist', 'cli.js'), ...args, '--local', '--data', proxiedData];
   const env = (): NodeJS.ProcessEnv => ({ ...process.env, XDG_STATE_HOME: stateHome });
@@ -103,6 +107,7 @@ describe('azml upload/download --resume after the CLI was killed midway', functi
     workspace.schedule.decide = (key, allowed) => {
       seen.push(key);
       onRequest?.(key);
+      if (stallWhen?.(key) && allowed.includes('stall')) return 'stall';
       return decide(key, allowed);
     };
     work = mkdtempSync(path.join(os.tmpdir(), 'azml-resume-'));
@@ -113,6 +118,8 @@ describe('azml upload/download --resume after the CLI was killed midway', functi
     const { workspaceClient } = connectLocalWorkspace(workspace.direct);
     const container = (await workspaceClient.datastores.get('workspaceblobstore')).containerName!;
     blob = new ContainerClient(`${workspace.direct.blobEndpoint}/${container}`, new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key));
+    const shareName = (await workspaceClient.datastores.get('workspacefilestore')).fileShareName!;
+    share = new ShareClient(`${workspace.direct.fileEndpoint}/${shareName}`, new FileSharedKeyCredential(devStorageAccount.name, devStorageAccount.key));
   });
   after(async () => {
     await workspace?.dispose();
@@ -255,5 +262,171 @@ describe('azml upload/download --resume after the CLI was killed midway', functi
     const [canceled] = pending();
     assert.match(stderr, new RegExp(`^azml: to go on where it stopped: azml upload --resume ${canceled!.plan.id} \\(with the same workspace options\\)$`, 'm'));
     assert.equal(azml(['transfers', '--discard', canceled!.plan.id]).status, 0);
+  });
+
+  /** The ranges of one file a journal records as confirmed (offsets), as the CLI would read them on resume. */
+  const journaledRanges = (id: string, name: string): number[] => {
+    const file = path.join(stateHome, 'azml', 'transfers', id, 'done.jsonl');
+    const offsets: number[] = [];
+    for (const line of (existsSync(file) ? readFileSync(file, 'utf8') : '').split('\n')) {
+      try {
+        const record = JSON.parse(line) as { r?: string; o?: number };
+        if (record.r === name && typeof record.o === 'number') offsets.push(record.o);
+      } catch {
+        // a torn last line
+      }
+    }
+    return offsets;
+  };
+
+  const journalIds = (): string[] => {
+    const dir = path.join(stateHome, 'azml', 'transfers');
+    return existsSync(dir) ? readdirSync(dir) : [];
+  };
+
+  /**
+   * Runs the CLI until its (new) journal confirms `ranges` ranges of `name`, then kills it
+   * (SIGKILL); answers the journal's id. Requests the proxies stall keep the rest of the file
+   * from finishing meanwhile. Gives up waiting after a minute (the assertions then say why).
+   */
+  const azmlKilledOnceJournaled = async (args: string[], name: string, ranges: number): Promise<string> => {
+    const before = new Set(journalIds());
+    const child = spawn(process.execPath, cliArgs(args), { stdio: 'ignore', env: env() });
+    const exited = once(child, 'exit');
+    let ended = false;
+    void exited.then(() => (ended = true));
+    const id = (): string | undefined => journalIds().find((name) => !before.has(name));
+    for (let waited = 0; !ended && waited < 60_000; waited += 50) {
+      const current = id();
+      if (current && journaledRanges(current, name).length >= ranges) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    child.kill('SIGKILL');
+    const [code, signal] = await exited as [number | null, string | null];
+    assert.equal(signal, 'SIGKILL', `the CLI ended by itself (exit ${code}) before it was killed`);
+    return id()!;
+  };
+
+  const rangeStart = (key: string): number => Number(/bytes=(\d+)-/.exec(key)?.[1] ?? 0);
+
+  /** A file whose every MiB differs, so a range put in the wrong place shows. */
+  const writeLargeFile = async (file: string, size: number, seed: number): Promise<void> => {
+    const chunk = randomBytes(1024 * 1024);
+    const handle = await open(file, 'w');
+    for (let offset = 0; offset < size; offset += chunk.length) {
+      chunk.writeUInt32BE(offset / chunk.length, 0);
+      chunk.writeUInt32BE(seed, 4);
+      await handle.write(chunk, 0, chunk.length, offset);
+    }
+    await handle.close();
+  };
+
+  const shareFolderNames = async (folder: string): Promise<string[]> => {
+    const names: string[] = [];
+    for await (const item of share.getDirectoryClient(folder).listFilesAndDirectories()) names.push(item.name);
+    return names.sort();
+  };
+
+  const downloadCases = [
+    { datastore: 'workspaceblobstore', service: 'blob', folder: 'resume-down', size: 128 * 1024 * 1024, partSize: 8 * 1024 * 1024 },
+    { datastore: 'workspacefilestore', service: 'file', folder: 'resume-down-share', size: 64 * 1024 * 1024, partSize: 4 * 1024 * 1024 },
+  ];
+  for (const c of downloadCases) {
+    it(`a large download from ${c.datastore} killed midway resumes from the ranges on disk (not fetched again); a file changed since starts over`, async () => {
+      const source = path.join(work, `${c.folder}.bin`);
+      await writeLargeFile(source, c.size, 1);
+      if (c.service === 'blob') await blob.getBlockBlobClient(`${c.folder}/big.bin`).uploadFile(source);
+      else {
+        await share.getDirectoryClient(c.folder).createIfNotExists();
+        await share.getDirectoryClient(c.folder).getFileClient('big.bin').uploadFile(source);
+      }
+      const to = path.join(work, `${c.folder}-local`);
+      const half = c.size / 2;
+      const parts = c.size / c.partSize;
+      const isGet = (key: string): boolean => new RegExp(`^${c.service} GET /[^?]*/${c.folder}/big\\.bin\\?`).test(key);
+      stallWhen = (key) => isGet(key) && rangeStart(key) >= half;
+      const id = await azmlKilledOnceJournaled(['download', '--datastore', c.datastore, '--path', c.folder, '--to', to], 'big.bin', parts / 2)
+        .finally(() => (stallWhen = undefined));
+      const confirmed = new Set(journaledRanges(id, 'big.bin'));
+      assert.equal(confirmed.size, parts / 2, 'the journal confirms the ranges written before the kill');
+      assert.equal(readdirSync(to).filter((name) => name.startsWith('.azml-download-')).length, 1, 'the killed run left its temporary file');
+
+      seen = [];
+      const resumed = await azmlAsync(['download', '--resume', id, '--json']);
+      assert.equal(resumed.status, 0, resumed.stderr);
+      const fetched = seen.filter(isGet).map(rangeStart);
+      assert.deepEqual(fetched.filter((offset) => confirmed.has(offset)), [], 'no range the journal confirmed was fetched again');
+      // Distinct offsets: a request the client retried (a slow machine) is still one range.
+      assert.equal(new Set(fetched).size, parts - confirmed.size, 'the other ranges were fetched');
+      assert.equal(await md5OfStream(createReadStream(path.join(to, 'big.bin'))), await md5OfStream(createReadStream(source)), 'every byte is in its place');
+      assert.deepEqual(readdirSync(to), ['big.bin'], 'no temporary file is left');
+      assert.ok(!pending().some((p) => p.plan.id === id), 'its journal is gone');
+
+      // Killed again; the remote file then changes (same size): the resume starts it over and says so.
+      rmSync(to, { recursive: true, force: true });
+      stallWhen = (key) => isGet(key) && rangeStart(key) >= half;
+      const again = await azmlKilledOnceJournaled(['download', '--datastore', c.datastore, '--path', c.folder, '--to', to], 'big.bin', parts / 2)
+        .finally(() => (stallWhen = undefined));
+      await writeLargeFile(source, c.size, 2);
+      if (c.service === 'blob') await blob.getBlockBlobClient(`${c.folder}/big.bin`).uploadFile(source);
+      else await share.getDirectoryClient(c.folder).getFileClient('big.bin').uploadFile(source);
+      seen = [];
+      const restarted = await azmlAsync(['download', '--resume', again, '--json']);
+      assert.equal(restarted.status, 0, restarted.stderr);
+      const result = JSON.parse(restarted.stdout) as TransferResult;
+      assert.deepEqual(result.restarted?.map((r) => r.path), ['big.bin']);
+      assert.match(result.restarted![0]!.reason, /changed in the datastore/);
+      assert.equal(new Set(seen.filter(isGet).map(rangeStart)).size, parts, 'the changed file is fetched whole');
+      assert.equal(await md5OfStream(createReadStream(path.join(to, 'big.bin'))), await md5OfStream(createReadStream(source)), 'the new content arrived');
+      assert.deepEqual(readdirSync(to), ['big.bin']);
+      assert.ok(!pending().some((p) => p.plan.id === again), 'its journal is gone');
+      rmSync(source, { force: true });
+      rmSync(to, { recursive: true, force: true });
+    });
+  }
+
+  it('a large upload to a file share killed midway resumes: ranges confirmed are not sent again, its temporary file is reused and none is left', async () => {
+    const folder = path.join(work, 'share-large');
+    mkdirSync(folder);
+    const file = path.join(folder, 'big.bin');
+    const size = 64 * 1024 * 1024;
+    const ranges = size / (4 * 1024 * 1024);
+    await writeLargeFile(file, size, 3);
+    const isPutRange = (key: string): boolean => /^file PUT \/[^?]*\/share-large\/\.azml-upload-[0-9a-f]{24}\?.*comp=range/.test(key);
+    stallWhen = (key) => isPutRange(key) && rangeStart(key) >= size / 2;
+    const id = await azmlKilledOnceJournaled(['upload', folder, '--datastore', 'workspacefilestore'], 'big.bin', ranges / 2)
+      .finally(() => (stallWhen = undefined));
+    const confirmed = new Set(journaledRanges(id, 'big.bin'));
+    assert.equal(confirmed.size, ranges / 2, 'the journal confirms the ranges the share answered');
+    const left = (await shareFolderNames('share-large')).filter((name) => name.startsWith('.azml-upload-'));
+    assert.equal(left.length, 1, 'the killed run left its temporary file');
+
+    seen = [];
+    const resumed = await azmlAsync(['upload', '--resume', id]);
+    assert.equal(resumed.status, 0, resumed.stderr);
+    const sent = seen.filter(isPutRange).map(rangeStart);
+    assert.deepEqual(sent.filter((offset) => confirmed.has(offset)), [], 'no confirmed range was sent again');
+    assert.equal(new Set(sent).size, ranges - confirmed.size, 'the other ranges were sent');
+    assert.ok(seen.some((key) => key.includes(`/share-large/${left[0]}?`) && / PUT .*comp=range/.test(key)), 'into the temporary file the killed run left');
+    assert.deepEqual(await shareFolderNames('share-large'), ['big.bin'], 'no temporary file is left');
+    const remote = await share.getDirectoryClient('share-large').getFileClient('big.bin').download();
+    assert.equal(await md5OfStream(remote.readableStreamBody!), await md5OfStream(createReadStream(file)), 'every byte arrived in its place');
+    assert.ok(!pending().some((p) => p.plan.id === id), 'its journal is gone');
+  });
+
+  it('discarding a killed file share upload removes the temporary file it left in the share', async () => {
+    const folder = path.join(work, 'share-large');
+    const size = 64 * 1024 * 1024;
+    const isPutRange = (key: string): boolean => /^file PUT \/[^?]*\/share-large\/\.azml-upload-[0-9a-f]{24}\?.*comp=range/.test(key);
+    stallWhen = (key) => isPutRange(key) && rangeStart(key) >= size / 2;
+    const id = await azmlKilledOnceJournaled(['upload', folder, '--datastore', 'workspacefilestore', '--on-exists', 'overwrite'], 'big.bin', 1)
+      .finally(() => (stallWhen = undefined));
+    assert.equal((await shareFolderNames('share-large')).filter((name) => name.startsWith('.azml-upload-')).length, 1, 'the killed run left its temporary file');
+    const discard = await azmlAsync(['transfers', '--discard', id]);
+    assert.equal(discard.status, 0, discard.stderr);
+    assert.match(discard.stdout, /removed 1 temporary file/);
+    assert.deepEqual(await shareFolderNames('share-large'), ['big.bin'], 'the temporary file is gone, the file uploaded before is as it was');
+    assert.ok(!pending().some((p) => p.plan.id === id), 'its journal is gone');
+    rmSync(folder, { recursive: true, force: true });
   });
 });

@@ -2,7 +2,10 @@ import * as assert from 'node:assert/strict';
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pendingTransfers, resumeSentence, TransferJournal } from '../../src/core/transfer/journal';
+import { randomBytes } from 'node:crypto';
+import { discardTransfer, pendingTransfers, resumeSentence, shareTemporariesOf, TransferJournal } from '../../src/core/transfer/journal';
+import { downloadFromDatastore } from '../../src/core/transfer/downloadFolder';
+import { removeTemporariesLeft } from '../../src/core/transfer/shareStore';
 import { uploadToDatastore } from '../../src/core/transfer/uploadFolder';
 import { readLocalTree, readRemoteTree, startTransferHarness, writeTree, type TransferHarness } from './transferSupport';
 
@@ -60,5 +63,78 @@ describe('transfer journal: an interrupted upload resumes against the local work
 
   it('an id that is not a journal id never names a path', async () => {
     await assert.rejects(TransferJournal.resume(path.join(work, 'journals'), '../../etc'), /There is no interrupted transfer "\.\.\/\.\.\/etc"\./);
+  });
+
+  const MiB = 1024 * 1024;
+
+  it('a large file share upload canceled midway keeps its temporary file for the resume, which completes it; a discard removes it', async () => {
+    const root = path.join(work, 'share-cancel');
+    const big = randomBytes(24 * MiB);
+    writeTree(root, { 'big.bin': big });
+    const journalRoot = path.join(work, 'journals-share');
+    const storage = await h.storage('workspacefilestore');
+    if (storage.kind !== 'file') throw new Error('workspacefilestore is a file share');
+    const temporaries = async (): Promise<string[]> => {
+      const names: string[] = [];
+      for await (const item of storage.share.getDirectoryClient('share-cancel').listFilesAndDirectories()) {
+        if (item.name.startsWith('.azml-upload-')) names.push(item.name);
+      }
+      return names;
+    };
+    const plan = { direction: 'upload' as const, workspace: 'local', datastore: 'workspacefilestore', remotePath: 'share-cancel', localRoot: root, policy: 'overwrite' as const };
+    const cancelAfterTwoRanges = async (): Promise<string> => {
+      const controller = new AbortController();
+      const canceled = await uploadToDatastore({ storage, localRoot: root, targetPath: 'share-cancel', policy: 'overwrite', journal: await TransferJournal.start(journalRoot, plan) },
+        { signal: controller.signal, tuning: { maxConcurrency: 1, adaptiveConcurrency: false }, onProgress: (p) => { if (p.bytesDone >= 8 * MiB) controller.abort(); } });
+      assert.equal(canceled.canceled, true);
+      assert.equal((await temporaries()).length, 1, 'the canceled upload keeps its temporary file');
+      return (await pendingTransfers(journalRoot))[0]!.plan.id;
+    };
+
+    const id = await cancelAfterTwoRanges();
+    const resumed = await uploadToDatastore({ storage, localRoot: root, targetPath: 'share-cancel', policy: 'overwrite',
+      journal: await TransferJournal.resume(journalRoot, id) }, { tuning: { maxConcurrency: 1, adaptiveConcurrency: false } });
+    assert.equal(resumed.transferred.files, 1);
+    assert.ok((await readRemoteTree(storage, 'share-cancel')).get('big.bin')!.equals(big), 'every byte arrived');
+    assert.deepEqual(await temporaries(), []);
+
+    const again = await cancelAfterTwoRanges();
+    const tag = await shareTemporariesOf(journalRoot, again);
+    assert.ok(tag, 'the journal knows the upload made temporary files');
+    assert.equal(await removeTemporariesLeft(storage, 'share-cancel', tag, new AbortController().signal), 1);
+    await discardTransfer(journalRoot, again);
+    assert.deepEqual(await temporaries(), [], 'the discard removed the temporary file');
+    assert.deepEqual(await pendingTransfers(journalRoot), []);
+  });
+
+  it('a large download canceled midway keeps its partial file for the resume, which completes it; a discard removes it', async () => {
+    const storage = await h.storage('workspaceblobstore');
+    if (storage.kind !== 'blob') throw new Error('workspaceblobstore is a blob container');
+    const big = randomBytes(32 * MiB);
+    await storage.container.getBlockBlobClient('down-cancel/big.bin').uploadData(big);
+    const localRoot = path.join(work, 'down-cancel');
+    const journalRoot = path.join(work, 'journals-down');
+    const plan = { direction: 'download' as const, workspace: 'local', datastore: 'workspaceblobstore', remotePath: 'down-cancel', localRoot, policy: 'overwrite' as const };
+    const partial = (): string[] => (existsSync(localRoot) ? readdirSync(localRoot).filter((name) => name.startsWith('.azml-download-')) : []);
+    const cancelAfterOnePart = async (): Promise<string> => {
+      const controller = new AbortController();
+      const canceled = await downloadFromDatastore({ storage, remotePath: 'down-cancel', localRoot, policy: 'overwrite', journal: await TransferJournal.start(journalRoot, plan) },
+        { signal: controller.signal, tuning: { maxConcurrency: 1, adaptiveConcurrency: false }, onProgress: (p) => { if (p.bytesDone >= 8 * MiB) controller.abort(); } });
+      assert.equal(canceled.canceled, true);
+      assert.equal(partial().length, 1, 'the canceled download keeps its partial file');
+      return (await pendingTransfers(journalRoot))[0]!.plan.id;
+    };
+
+    const id = await cancelAfterOnePart();
+    const resumed = await downloadFromDatastore({ storage, remotePath: 'down-cancel', localRoot, policy: 'overwrite', journal: await TransferJournal.resume(journalRoot, id) });
+    assert.equal(resumed.transferred.files, 1);
+    assert.ok(readFileSync(path.join(localRoot, 'big.bin')).equals(big), 'every byte is there');
+    assert.deepEqual(partial(), []);
+
+    rmSync(localRoot, { recursive: true, force: true });
+    const again = await cancelAfterOnePart();
+    await discardTransfer(journalRoot, again);
+    assert.deepEqual(partial(), [], 'the discard removed the partial file');
+    assert.deepEqual(await pendingTransfers(journalRoot), []);
   });
 });

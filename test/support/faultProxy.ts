@@ -255,6 +255,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       res.write(content.subarray(0, Math.floor(content.length / 2)), () => res.destroy());
       return;
     }
+    // A HEAD answer's Content-Length is the size of what a GET would answer (Get Properties says so), not of its empty body.
+    if (req.method === 'HEAD' && answer.headers['content-length'] !== undefined) {
+      res.writeHead(answer.status, { ...headers, 'content-length': answer.headers['content-length'] });
+      res.end();
+      return;
+    }
     send(res, answer.status, headers, content);
   };
 

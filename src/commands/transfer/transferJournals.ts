@@ -1,10 +1,12 @@
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import type { ActiveWorkspace } from '../../connection/connection';
+import { loadAzureModules } from '../../connection/loadAzureModules';
 import {
-  discardTransfer, pendingTransfers, resumeSentence, TransferJournal, type NewTransferPlan,
+  discardTransfer, pendingTransfers, resumeSentence, shareTemporariesOf, TransferJournal, type NewTransferPlan, type TransferPlan,
 } from '../../core/transfer/journal';
 import { DatastoreStorageAccess } from '../../tree/datastores/datastoreStorageAccess';
+import { describeError } from '../../ui/describeError';
 import type { CommandContext } from '../commandContext';
 import type { DatastoreTarget } from './datastoreTargets';
 
@@ -69,5 +71,35 @@ export async function offerResume(context: CommandContext): Promise<void> {
   const discardLabel = l10n.t('Discard');
   const choice = await vscode.window.showInformationMessage(resumeSentence(newest), resumeLabel, discardLabel);
   if (choice === resumeLabel) await vscode.commands.executeCommand(resumeTransferCommand, newest.plan.id);
-  else if (choice === discardLabel) await discardTransfer(context.journalRoot, newest.plan.id);
+  else if (choice === discardLabel) await discardInterrupted(context, newest.plan);
+}
+
+/**
+ * Forgets an interrupted transfer; the temporary files a file share upload left are removed
+ * first, in the active workspace, which must be the one it went to (else it stays, to discard later).
+ */
+async function discardInterrupted(context: CommandContext, plan: TransferPlan): Promise<void> {
+  const tag = await shareTemporariesOf(context.journalRoot, plan.id);
+  if (tag !== undefined) {
+    try {
+      const { client, connection, workspace } = await context.connections.activeWorkspaceClient();
+      if (workspaceLabel(workspace) !== plan.workspace) {
+        void vscode.window.showWarningMessage(vscode.l10n.t('This upload left temporary files in datastore {0} of workspace {1}: select that workspace, then discard it when it is offered again.',
+          plan.datastore, plan.workspace.split('/').pop() ?? plan.workspace));
+        return;
+      }
+      const datastore = await client.datastores.get(plan.datastore);
+      const storage = await new DatastoreStorageAccess(datastore, client, connection, workspace).open();
+      const sdk = await loadAzureModules();
+      await sdk.removeTemporariesLeft(storage, plan.remotePath, tag, new AbortController().signal);
+    } catch (error) {
+      // The journal stays (offered again on the next start) until its temporary files are gone.
+      const described = describeError(error, context.connections.kind);
+      const choice = await vscode.window.showWarningMessage(vscode.l10n.t('The temporary files this upload left in datastore {0} could not be removed: {1} It is offered again on the next start.',
+        plan.datastore, described.message), ...(described.remedy ? [described.remedy.title] : []));
+      if (described.remedy && choice === described.remedy.title) await vscode.commands.executeCommand(described.remedy.command);
+      return;
+    }
+  }
+  await discardTransfer(context.journalRoot, plan.id);
 }

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob';
 import { listBlobsQuickly } from './blobListing';
 import { putBlob } from './putBlob';
-import type { LargeUpload, RemoteEntry, RemoteStore, WriteOutcome } from './remoteStore';
+import type { LargeUpload, RemoteEntry, RemoteStore, RemoteVersion, WriteOutcome } from './remoteStore';
 
 export interface BlobStoreTuning {
   singleRequestLimit: number;
@@ -71,6 +71,16 @@ export class BlobStore implements RemoteStore {
   async md5Of(fullName: string, signal: AbortSignal): Promise<string | undefined> {
     try {
       return base64((await this.container.getBlobClient(fullName).getProperties({ abortSignal: signal })).contentMD5);
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode === 404) return undefined;
+      throw e;
+    }
+  }
+
+  async versionOf(fullName: string, signal: AbortSignal): Promise<RemoteVersion | undefined> {
+    try {
+      const properties = await this.container.getBlobClient(fullName).getProperties({ abortSignal: signal });
+      return { etag: properties.etag ?? '', lastModified: properties.lastModified?.toISOString() ?? '', size: properties.contentLength ?? 0 };
     } catch (e) {
       if ((e as { statusCode?: number }).statusCode === 404) return undefined;
       throw e;

@@ -13,6 +13,7 @@ import { isInside, localPathForRemote } from './pathSafety';
 import { readAhead } from './readAhead';
 import type { RemoteEntry, RemoteFile, RemoteStore } from './remoteStore';
 import { joinRemote, normalizeRemoteFolder } from './remotePaths';
+import { openResumable, type ResumePoint } from './resumedDownload';
 import { JobPool, TransferScheduler } from './scheduler';
 import { TransferRun, type TransferOptions } from './transferRun';
 import { remoteStoreFor } from './tuning';
@@ -30,7 +31,7 @@ export interface DownloadRequest {
 }
 
 /** Names of unfinished uploads to file shares (see ShareStore): never downloaded. */
-const temporaryUploadName = /(^|\/)\.azml-upload-[0-9a-f]{16}$/;
+const temporaryUploadName = /(^|\/)\.azml-upload-[0-9a-f]{16}(?:[0-9a-f]{8})?$/;
 
 /**
  * Downloads a datastore folder into a local folder. Each file is written to a temporary file
@@ -215,17 +216,19 @@ class FolderDownload {
   private async fetch(file: RemoteFile, fullName: string, localPath: string, md5: string | undefined): Promise<void> {
     const { run } = this;
     const temporary = path.join(path.dirname(localPath), `.azml-download-${this.temporaryId(file.name)}`);
+    const single = file.size <= this.store.singleRequestLimit;
+    // A large file of a journaled download records its ranges, and a resume goes on from them.
+    const resume = this.journal && !single ? await this.resumePoint(file, fullName, temporary) : undefined;
     // What a killed run of this journaled download left of this file: it starts again.
-    if (this.journal?.resuming) await fs.rm(temporary, { force: true });
-    const handle = await fs.open(temporary, 'wx');
+    if (!resume && this.journal?.resuming) await fs.rm(temporary, { force: true });
+    const handle = resume?.handle ?? await fs.open(temporary, 'wx');
     let closed = false;
     try {
-      const single = file.size <= this.store.singleRequestLimit;
       const hash = single && md5 !== undefined ? createHash('md5') : undefined;
       if (single) {
         await this.scheduler.run(file.size, () => this.fetchRange(handle, fullName, 0, undefined, hash), run.signal);
       } else {
-        await this.fetchInParts(handle, file, fullName);
+        await this.fetchInParts(handle, file, fullName, resume);
       }
       await handle.close();
       closed = true;
@@ -237,17 +240,28 @@ class FolderDownload {
       run.transferredFile(file.size);
     } catch (error) {
       if (!closed) await handle.close().catch(() => undefined);
-      await fs.rm(temporary, { force: true }).catch(() => undefined);
+      // A journaled large file keeps what it has for a resume (its ranges are recorded).
+      if (!resume || !run.stopped) await fs.rm(temporary, { force: true }).catch(() => undefined);
       throw error;
     }
   }
 
-  /** Random; for a journaled download, the same for a file on every run, so a resume finds what a killed run left. */
-  private temporaryId(name: string): string {
-    return this.journal ? createHash('sha256').update(`${this.journal.plan.id}\n${name}`).digest('hex').slice(0, 16) : randomBytes(8).toString('hex');
+  /** The temporary file of a large file of a journaled download, with what a killed run confirmed of it. */
+  private async resumePoint(file: RemoteFile, fullName: string, temporary: string): Promise<ResumePoint | undefined> {
+    const remote = await this.run.storage('read', (signal) => this.store.versionOf(fullName, signal));
+    // Gone or changed since it was listed: fetched as it is (and failing as it must).
+    if (!remote || remote.size !== file.size) return undefined;
+    const resume = await openResumable(this.journal!, file.name, temporary, remote);
+    if (resume.startedOver) (this.run.result.restarted ??= []).push({ path: file.name, reason: resume.startedOver });
+    return resume;
   }
 
-  private async fetchInParts(handle: fs.FileHandle, file: RemoteFile, fullName: string): Promise<void> {
+  /** Random; for a journaled download, the same for a file on every run, so a resume finds what a killed run left. */
+  private temporaryId(name: string): string {
+    return this.journal ? this.journal.temporaryName(name) : randomBytes(8).toString('hex');
+  }
+
+  private async fetchInParts(handle: fs.FileHandle, file: RemoteFile, fullName: string, resume: ResumePoint | undefined): Promise<void> {
     const partSize = this.store.partSize;
     const parts: Array<Promise<void>> = [];
     const fileAbort = new AbortController();
@@ -257,7 +271,11 @@ class FolderDownload {
       for (let offset = 0; offset < file.size && !failure; offset += partSize) {
         const length = Math.min(partSize, file.size - offset);
         const start = offset;
-        parts.push(this.scheduler.run(length, () => this.fetchRange(handle, fullName, start, length, undefined, fileAbort.signal), fileAbort.signal)
+        if (resume?.done.get(start) === length) {
+          this.run.tracker.alreadyDone(length);
+          continue;
+        }
+        parts.push(this.scheduler.run(length, () => this.fetchPart(handle, file, fullName, start, length, resume, fileAbort.signal), fileAbort.signal)
           .catch((error: unknown) => {
             failure ??= { error };
             fileAbort.abort(error);
@@ -268,6 +286,19 @@ class FolderDownload {
     } finally {
       unsubscribe();
     }
+  }
+
+  /**
+   * One part of a large file; in a journaled download, recorded once it is on disk (fsynced),
+   * with its MD5, so a resume can check it and need not fetch it again.
+   */
+  private async fetchPart(handle: fs.FileHandle, file: RemoteFile, fullName: string, offset: number, length: number,
+    resume: ResumePoint | undefined, signal: AbortSignal): Promise<void> {
+    const hash = resume ? createHash('md5') : undefined;
+    await this.fetchRange(handle, fullName, offset, length, hash, signal);
+    if (!resume || !hash) return;
+    await handle.datasync();
+    this.journal?.rangeDone(file.name, resume.version, offset, length, hash.digest('base64'));
   }
 
   /** Streams one range into the file at its offset (memory holds one chunk at a time). */

@@ -1,10 +1,11 @@
 import * as l10n from '@vscode/l10n';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ResumableParts } from './blobStore';
 import type { RemoteStore } from './remoteStore';
+import type { ResumableRanges } from './shareStore';
 import type { TransferOptions } from './transferRun';
 import type { ExistingFilePolicy, TransferDirection, TransferResult } from './types';
 
@@ -34,6 +35,23 @@ export type NewTransferPlan = Omit<TransferPlan, 'version' | 'id' | 'createdAt'>
 interface DoneRecord { p: string; s: number; t: number }
 /** Written once every file of the transfer has been found. */
 interface TotalRecord { total: number }
+/**
+ * A range of a large file confirmed: written and fsynced into the download's temporary file, or
+ * answered by Put Range in a file share upload's temporary file. `v` is the version of the file it
+ * belongs to (the remote ETag, last-modified and length; or the local size and mtime); `h` the
+ * range's MD5 (base64), to check what is on disk before it is reused.
+ */
+interface RangeRecord { r: string; v: string; o: number; n: number; h?: string }
+/** A file share upload names its temporary files with this tag: written before the first one is created. */
+interface TemporariesRecord { tmp: string }
+
+type JournalRecord = DoneRecord | TotalRecord | RangeRecord | TemporariesRecord;
+
+/** The ranges of one file confirmed by an interrupted run, for one version of it. */
+export interface ConfirmedRanges {
+  version: string;
+  ranges: Array<{ offset: number; length: number; md5?: string }>;
+}
 
 /** A transfer that was interrupted: what is left of it. */
 export interface PendingTransfer {
@@ -81,24 +99,36 @@ async function writeDurably(file: string, text: string): Promise<void> {
   await fs.rename(temporary, file);
 }
 
-function parseRecords(text: string): { done: Map<string, DoneRecord>; total?: number } {
-  const done = new Map<string, DoneRecord>();
-  let total: number | undefined;
+interface ParsedRecords {
+  done: Map<string, DoneRecord>;
+  total?: number;
+  ranges: Map<string, ConfirmedRanges>;
+  temporaries?: string;
+}
+
+function parseRecords(text: string): ParsedRecords {
+  const parsed: ParsedRecords = { done: new Map(), ranges: new Map() };
   // The last line may be torn by a crash: a line that does not parse is skipped.
   for (const line of text.split('\n')) {
     if (!line) continue;
-    let record: Partial<DoneRecord & TotalRecord>;
+    let record: Partial<DoneRecord & TotalRecord & RangeRecord & TemporariesRecord>;
     try {
-      record = JSON.parse(line) as Partial<DoneRecord & TotalRecord>;
+      record = JSON.parse(line) as typeof record;
     } catch {
       continue;
     }
-    if (typeof record.total === 'number') total = record.total;
+    if (typeof record.total === 'number') parsed.total = record.total;
+    else if (typeof record.tmp === 'string') parsed.temporaries = record.tmp;
     else if (typeof record.p === 'string' && typeof record.s === 'number' && typeof record.t === 'number') {
-      done.set(record.p, { p: record.p, s: record.s, t: record.t });
+      parsed.done.set(record.p, { p: record.p, s: record.s, t: record.t });
+    } else if (typeof record.r === 'string' && typeof record.v === 'string' && typeof record.o === 'number' && typeof record.n === 'number') {
+      // Ranges of an older version of the file no longer count.
+      let file = parsed.ranges.get(record.r);
+      if (file?.version !== record.v) parsed.ranges.set(record.r, file = { version: record.v, ranges: [] });
+      file.ranges.push({ offset: record.o, length: record.n, ...(typeof record.h === 'string' ? { md5: record.h } : {}) });
     }
   }
-  return total === undefined ? { done } : { done, total };
+  return parsed;
 }
 
 /**
@@ -121,7 +151,13 @@ export class TransferJournal {
     private readonly done: ReadonlyMap<string, DoneRecord>,
     /** Whether this continues an interrupted transfer. */
     readonly resuming: boolean,
-  ) {}
+    private readonly ranges: ReadonlyMap<string, ConfirmedRanges> = new Map(),
+    temporariesRecorded = false,
+  ) {
+    if (temporariesRecorded) this.temporariesWritten = Promise.resolve();
+  }
+
+  private temporariesWritten: Promise<void> | undefined;
 
   static async start(root: string, plan: NewTransferPlan, now = new Date()): Promise<TransferJournal> {
     const full: TransferPlan = { version: 1, id: newId(now), createdAt: now.toISOString(), ...plan };
@@ -136,9 +172,9 @@ export class TransferJournal {
   static async resume(root: string, id: string): Promise<TransferJournal> {
     const dir = journalDir(root, id);
     const plan = await readPlan(dir);
-    const { done } = parseRecords(await fs.readFile(path.join(dir, doneFile), 'utf8').catch(() => ''));
+    const { done, ranges, temporaries } = parseRecords(await fs.readFile(path.join(dir, doneFile), 'utf8').catch(() => ''));
     const handle = await fs.open(path.join(dir, doneFile), 'a', 0o600);
-    return new TransferJournal(plan, dir, handle, done, true);
+    return new TransferJournal(plan, dir, handle, done, true, ranges, temporaries !== undefined);
   }
 
   /** Whether this file was done by the interrupted run and has not changed since (same size and mtime). */
@@ -155,13 +191,54 @@ export class TransferJournal {
     this.append({ total });
   }
 
+  /** The ranges of a large file that the interrupted run confirmed (each for the version it had then). */
+  confirmedRanges(relativePath: string): ConfirmedRanges | undefined {
+    return this.resuming ? this.ranges.get(relativePath) : undefined;
+  }
+
+  /** Records a range of a large file as confirmed; call it only once the range is durable where it went. */
+  rangeDone(relativePath: string, version: string, offset: number, length: number, md5?: string): void {
+    this.append({ r: relativePath, v: version, o: offset, n: length, ...(md5 !== undefined ? { h: md5 } : {}) });
+  }
+
+  /** What this transfer's temporary files in a file share are named with (see temporaryName). */
+  get temporaryTag(): string {
+    return temporaryTagOf(this.plan.id);
+  }
+
+  /**
+   * 24 hex digits: the same temporary name for a file on every run of this transfer, so a resume
+   * finds what a killed run left; the tag first, so a discard finds them all.
+   */
+  temporaryName(fullName: string): string {
+    return `${this.temporaryTag}${createHash('sha256').update(`${this.plan.id}\n${fullName}`).digest('hex').slice(0, 16)}`;
+  }
+
+  /**
+   * Records, durably and before the first one is created, that this transfer makes temporary
+   * files in a file share: a discard then knows to remove what a killed run left there.
+   */
+  temporariesAhead(): Promise<void> {
+    this.temporariesWritten ??= (() => {
+      this.append({ tmp: this.temporaryTag });
+      this.flush();
+      return this.writing;
+    })();
+    return this.temporariesWritten;
+  }
+
+  /** Whether this transfer made (or may have made) temporary files in a file share. */
+  get madeTemporaries(): boolean {
+    return this.temporariesWritten !== undefined;
+  }
+
   /**
    * Writes what is left; removes the journal when the transfer has nothing left to do, else keeps
    * it for a resume. A journal that can't be written never fails the transfer itself.
    */
   async finish(result: TransferResult): Promise<void> {
     await this.close();
-    const complete = !result.canceled && !result.fatal && result.failed.length === 0 && result.foundAll;
+    const complete = transferComplete(result);
     this.outcome = complete ? 'complete' : result.canceled ? 'canceled' : 'unfinished';
     if (complete) await fs.rm(this.dir, { recursive: true, force: true });
   }
@@ -173,7 +250,7 @@ export class TransferJournal {
     await this.handle.close().catch(() => undefined);
   }
 
-  private append(record: DoneRecord | TotalRecord): void {
+  private append(record: JournalRecord): void {
     this.pending.push(JSON.stringify(record));
     if (this.pending.length >= batchRecords) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), batchDelayMs);
@@ -192,6 +269,24 @@ export class TransferJournal {
       // A record that could not be written only means a resume checks or sends that file again.
     });
   }
+}
+
+/** Whether a transfer has nothing left to do. */
+export function transferComplete(result: TransferResult): boolean {
+  return !result.canceled && !result.fatal && result.failed.length === 0 && result.foundAll;
+}
+
+function temporaryTagOf(id: string): string {
+  return createHash('sha256').update(id).digest('hex').slice(0, 8);
+}
+
+/**
+ * The tag of the temporary files an interrupted transfer may have left in a file share, or
+ * undefined when it made none.
+ */
+export async function shareTemporariesOf(root: string, id: string): Promise<string | undefined> {
+  const dir = journalDir(root, id);
+  return parseRecords(await fs.readFile(path.join(dir, doneFile), 'utf8').catch(() => '')).temporaries;
 }
 
 function journalDir(root: string, id: string): string {
@@ -232,9 +327,25 @@ export async function pendingTransfers(root: string, direction?: TransferDirecti
   return found.sort((a, b) => b.plan.createdAt.localeCompare(a.plan.createdAt));
 }
 
-/** Forgets an interrupted transfer (what it already transferred stays where it is). */
+/**
+ * Forgets an interrupted transfer (what it already transferred stays where it is); a download's
+ * partly fetched large files (kept for a resume) are removed. A file share upload's temporary
+ * files are removed before this, with the datastore (see removeTemporariesLeft).
+ */
 export async function discardTransfer(root: string, id: string): Promise<void> {
-  await fs.rm(journalDir(root, id), { recursive: true, force: true });
+  const dir = journalDir(root, id);
+  const plan = await readPlan(dir).catch(() => undefined);
+  if (plan?.direction === 'download') await removeDownloadTemporaries(plan.localRoot, temporaryTagOf(id));
+  await fs.rm(dir, { recursive: true, force: true });
+}
+
+/** The `.azml-download-…` files of one journaled download (named with its tag) below its local folder. */
+async function removeDownloadTemporaries(localRoot: string, tag: string): Promise<void> {
+  const name = new RegExp(`^\\.azml-download-${tag}[0-9a-f]{16}$`);
+  const entries = await fs.readdir(localRoot, { recursive: true, withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    if (entry.isFile() && name.test(entry.name)) await fs.rm(path.join(entry.parentPath, entry.name), { force: true });
+  }
 }
 
 /** What the transfer works on, as a user knows it: the local folder (upload) or the remote one (download). */
@@ -276,19 +387,32 @@ export function journaledOptions(journal: TransferJournal, options: TransferOpti
 
 /**
  * Gives a blob container's large uploads block ids made from the local file's identity (name,
- * size, mtime), so that a resumed upload finds the blocks it staged before and sends only the others.
+ * size, mtime), so that a resumed upload finds the blocks it staged before and sends only the
+ * others; and a file share's uploads temporary names of their own and the ranges confirmed.
  */
 export function journalLargeUploads(store: RemoteStore, journal: TransferJournal): void {
-  // Only blob containers have staged blocks to find again (journal.ts stays free of the storage SDKs).
-  if (store.kind !== 'blob') return;
   const { localRoot, remotePath } = journal.plan;
   const prefix = remotePath ? `${remotePath}/` : '';
-  (store as RemoteStore & { resumableParts?: ResumableParts }).resumableParts = {
-    reuseStaged: journal.resuming,
-    identityOf: async (fullName) => {
-      if (!fullName.startsWith(prefix)) return undefined;
-      const stats = await fs.stat(path.join(localRoot, ...fullName.slice(prefix.length).split('/'))).catch(() => undefined);
-      return stats ? `${stats.size}:${stats.mtimeMs}` : undefined;
+  const relative = (fullName: string): string | undefined => (fullName.startsWith(prefix) ? fullName.slice(prefix.length) : undefined);
+  const identityOf = async (fullName: string): Promise<string | undefined> => {
+    const name = relative(fullName);
+    if (name === undefined) return undefined;
+    const stats = await fs.stat(path.join(localRoot, ...name.split('/'))).catch(() => undefined);
+    return stats ? `${stats.size}:${stats.mtimeMs}` : undefined;
+  };
+  // journal.ts stays free of the storage SDKs: the stores are reached through these hooks.
+  if (store.kind === 'blob') {
+    (store as RemoteStore & { resumableParts?: ResumableParts }).resumableParts = { reuseStaged: journal.resuming, identityOf };
+    return;
+  }
+  (store as RemoteStore & { resumableRanges?: ResumableRanges }).resumableRanges = {
+    temporaryName: (fullName) => journal.temporaryName(fullName),
+    beforeFirstTemporary: () => journal.temporariesAhead(),
+    versionOf: identityOf,
+    confirmed: (fullName, version) => {
+      const confirmed = journal.confirmedRanges(relative(fullName) ?? fullName);
+      return confirmed?.version === version ? confirmed.ranges : [];
     },
+    rangeDone: (fullName, version, offset, length) => journal.rangeDone(relative(fullName) ?? fullName, version, offset, length),
   };
 }

@@ -51,6 +51,12 @@ export class ProgressTracker {
     this.changed();
   }
 
+  /** Bytes a resumed transfer had already (done, but not moved now: they do not count towards the speed). */
+  alreadyDone(bytes: number): void {
+    this.bytesDone += bytes;
+    this.changed();
+  }
+
   /** A file finished; `bytesNotTransferred` are its bytes that did not move (skipped or failed files). */
   fileDone(bytesNotTransferred = 0): void {
     this.filesDone++;

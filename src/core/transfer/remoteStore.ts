@@ -16,6 +16,13 @@ export interface RemoteFolder {
 
 export type RemoteEntry = RemoteFile | RemoteFolder;
 
+/** One version of a remote file: when any of these differs, the file was replaced or changed. */
+export interface RemoteVersion {
+  etag: string;
+  lastModified: string;
+  size: number;
+}
+
 /** The outcome of a write that must not replace an existing file. */
 export type WriteOutcome = 'written' | 'exists';
 
@@ -43,6 +50,8 @@ export interface RemoteStore {
   list(folder: string, signal: AbortSignal): AsyncIterable<RemoteEntry>;
   /** The stored Content-MD5 of a file (file share listings do not carry it). */
   md5Of(fullName: string, signal: AbortSignal): Promise<string | undefined>;
+  /** The file's version now (its properties), or undefined when it is not there. */
+  versionOf(fullName: string, signal: AbortSignal): Promise<RemoteVersion | undefined>;
   /** Makes sure a folder exists (and its parents): file shares; a no-op for blobs. */
   ensureFolder(fullName: string, signal: AbortSignal): Promise<void>;
   /** Writes a whole small file at once, with its MD5 recorded. */

@@ -177,6 +177,10 @@ export function summaryLines(result: TransferResult): string[] {
       ? l10n.t('  ignored: {0} and {1} (by {2}; .git is always left out)', ignoredFiles, ignoredFolders, result.ignored.rulesFile)
       : l10n.t('  ignored: {0} and {1} (.git is always left out)', ignoredFiles, ignoredFolders));
   }
+  if (result.restarted && result.restarted.length > 0) {
+    lines.push(l10n.t('  started over: {0}', count(result.restarted.length)));
+    lines.push(...listed(result.restarted));
+  }
   if (result.emptyFolders > 0) lines.push(l10n.t('  empty folders created: {0}', count(result.emptyFolders)));
   lines.push(l10n.t('  failed: {0}', count(result.failed.length)));
   lines.push(...listed(result.failed));

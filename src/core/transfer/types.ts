@@ -51,6 +51,8 @@ export interface TransferResult {
   failed: FailedFile[];
   /** Remote names refused on download, links not followed and special files on upload. */
   notTransferred: NotTransferred[];
+  /** Files a resume started over rather than going on with (changed since the interrupted run), and why. */
+  restarted?: FailedFile[];
   canceled: boolean;
   /** The error that stopped the whole transfer (a missing permission, a missing container). */
   fatal?: { message: string; code: string; status?: number };

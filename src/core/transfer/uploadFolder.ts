@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { DatastoreStorage } from '../../azure/datastoreStorage';
 import { BackgroundMd5 } from './backgroundMd5';
 import { loadIgnoreRules } from './ignoreRules';
-import { journaledOptions, journalLargeUploads, type TransferJournal } from './journal';
+import { journaledOptions, journalLargeUploads, transferComplete, type TransferJournal } from './journal';
 import { BufferPool, md5OfFile, md5OfSmallFile, readWholeFile, syncReadLimit } from './localFiles';
 import { walkLocal, type LocalEntry } from './localWalk';
 import { readAhead } from './readAhead';
@@ -15,6 +15,7 @@ import { controlCharacter } from './pathSafety';
 import { joinRemote, normalizeRemoteFolder, remoteParent } from './remotePaths';
 import { JobPool, TransferScheduler } from './scheduler';
 import { sendInParts } from './sendInParts';
+import { ShareStore } from './shareStore';
 import { TransferRun, type TransferOptions } from './transferRun';
 import { partSizeFor, remoteStoreFor } from './tuning';
 import type { ExistingFilePolicy, TransferResult } from './types';
@@ -56,6 +57,10 @@ export async function uploadToDatastore(request: UploadRequest, options: Transfe
     if (!run.stopped) throw error;
   }
   const result = run.finish();
+  // What a killed run left in a file share and this run did not reuse (a file since deleted).
+  if (journal?.resuming && journal.madeTemporaries && store instanceof ShareStore && transferComplete(result)) {
+    await store.removeTemporaries(target, journal.temporaryTag, run.signal).catch(() => 0);
+  }
   await journal?.finish(result);
   return result;
 }
