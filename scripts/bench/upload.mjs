@@ -250,7 +250,7 @@ async function startDistance(ready, dataDir) {
   writeFileSync(path.join(cliData, 'local-workspace.json'), JSON.stringify({ ...discovery, blobEndpoint: proxied }), { mode: 0o600 });
   log(`Storage at a distance: round trip +${rttMs ?? 0} ms${bandwidthMbit ? `, ${bandwidthMbit} Mbit/s each way` : ''}, through the proxy at ${proxied}`);
   return {
-    blobEndpoint: proxied, cliDataDir: cliData,
+    blobEndpoint: proxied, cliDataDir: cliData, cpuS: () => processTreeCpuS(child.pid),
     stop: () => new Promise((resolve) => {
       child.once('exit', resolve);
       process.kill(-child.pid, 'SIGTERM');
@@ -350,9 +350,12 @@ try {
             const target = { ...(await freshTarget(ready, dataDir)), concurrency };
             try {
               const serviceBefore = local.cpuS();
+              const proxyBefore = distance?.cpuS();
               const measured = { ...toolRuns[tool](target), concurrency };
               const serviceAfter = local.cpuS();
+              const proxyAfter = distance?.cpuS();
               if (serviceBefore !== undefined && serviceAfter !== undefined) measured.serviceCpuS = serviceAfter - serviceBefore;
+              if (proxyBefore !== undefined && proxyAfter !== undefined) measured.proxyCpuS = proxyAfter - proxyBefore;
               if (!best || measured.ms < best.ms) best = measured;
             } finally {
               await target.dispose();
@@ -363,7 +366,7 @@ try {
           if (best.cpuS !== undefined) record.cpu.push(best.cpuS);
           if (best.serviceCpuS !== undefined) record.serviceCpu.push(best.serviceCpuS);
           if (best.concurrency) record.best.push(best.concurrency);
-          log(`${w.label} ${tool} run ${i + 1}: ${(best.ms / 1000).toFixed(2)} s${best.cpuS !== undefined ? `, CPU ${best.cpuS.toFixed(2)} s` : ''}${best.serviceCpuS !== undefined ? ` (service ${best.serviceCpuS.toFixed(2)} s)` : ''}${best.rss ? `, peak RSS ${best.rss.toFixed(0)} MiB` : ''}${best.concurrency ? ` (${best.concurrency} in parallel)` : ''}`);
+          log(`${w.label} ${tool} run ${i + 1}: ${(best.ms / 1000).toFixed(2)} s${best.cpuS !== undefined ? `, CPU ${best.cpuS.toFixed(2)} s` : ''}${best.serviceCpuS !== undefined ? ` (service ${best.serviceCpuS.toFixed(2)} s${best.proxyCpuS !== undefined ? `, delaying proxy ${best.proxyCpuS.toFixed(2)} s` : ''})` : ''}${best.rss ? `, peak RSS ${best.rss.toFixed(0)} MiB` : ''}${best.concurrency ? ` (${best.concurrency} in parallel)` : ''}`);
         } catch (error) {
           record.failure = error;
           log(`${w.label} ${tool}: ${error.message}`);
