@@ -4,7 +4,7 @@
 //
 //   node scripts/bench/upload.mjs [--runs N] [--only a,b,c,reupload] [--tools engine,cli,az,azcopy,naive,raw]
 //                                 [--raw-concurrency 16,32,64] [--engine-tuning '{"maxConcurrency":64}']
-//                                 [--rtt <ms>] [--bandwidth <Mbit/s>] [--files-a N] [--files-b N]
+//                                 [--rtt <ms>] [--bandwidth <Mbit/s>] [--files-a N] [--files-b N] [--cpu-prof DIR]
 //
 // --rtt / --bandwidth put the storage endpoint at a distance: every tool reaches Azurite only
 // through one delaying proxy (scripts/bench/delayProxy.mjs, its model described there), given to
@@ -16,7 +16,7 @@
 // .vscode-test/peers from npm (@azure-tools/azcopy-linux, scripts/peers/azcopy.mjs), outside the project's dependencies.
 import { spawnSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +41,8 @@ const bandwidthMbit = Number(option('bandwidth', '0'));
 const atDistance = rttMs !== undefined || bandwidthMbit > 0;
 const filesA = Number(option('files-a', '5000'));
 const filesB = Number(option('files-b', '200'));
+/** --cpu-prof DIR: every engine/naive/raw worker writes a V8 CPU profile there (open it in Chrome's DevTools or VS Code). */
+const cpuProfileDir = option('cpu-prof', undefined);
 
 const benchDir = path.join(root, '.vscode-test', 'bench');
 const devKey = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
@@ -86,7 +88,34 @@ async function startLocalWorkspace(dataDir) {
     });
     child.once('exit', (code) => reject(new Error(`the local workspace exited (${code})`)));
   });
-  return { ready, stop: () => new Promise((resolve) => { child.once('exit', resolve); process.kill(-child.pid, 'SIGTERM'); }) };
+  return { ready, cpuS: () => processTreeCpuS(child.pid), stop: () => new Promise((resolve) => { child.once('exit', resolve); process.kill(-child.pid, 'SIGTERM'); }) };
+}
+
+/**
+ * CPU seconds (user + system, all threads) used so far by a process and its descendants (the
+ * local workspace and the Azurite it starts in a process group of its own), from /proc;
+ * undefined elsewhere.
+ */
+function processTreeCpuS(rootPid) {
+  try {
+    const stats = new Map();
+    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        // After the name: state, ppid, … utime and stime are fields 14 and 15 (11 and 12 here), in clock ticks (100 a second).
+        const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+        stats.set(Number(pid), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+    const inTree = (pid) => pid === rootPid || (stats.has(pid) && pid > 1 && inTree(stats.get(pid).ppid));
+    let ticks = 0;
+    for (const [pid, { ticks: own }] of stats) if (inTree(pid)) ticks += own;
+    return ticks / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Registers a blob datastore (dev account key) for a container of the local workspace. */
@@ -127,19 +156,27 @@ function makeFiles(folder, count, size) {
 // ---- the tools ------------------------------------------------------------------------------
 
 function worker(workerPath, job) {
-  const result = spawnSync(node, [workerPath, JSON.stringify({ ...job, blobEndpoint })], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const profile = cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(cpuProfileDir), '--cpu-prof-name', `${job.mode}-${job.prefix}-${Date.now()}.cpuprofile`] : [];
+  const result = spawnSync(node, [...profile, workerPath, JSON.stringify({ ...job, blobEndpoint })], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (process.env.AZML_BENCH_WORKER_STDERR && result.stderr) log(result.stderr.trim());
   if (result.status !== 0) throw new Error(`worker ${job.mode} failed: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   return JSON.parse(result.stdout.trim().split('\n').pop());
 }
 
+/**
+ * Wall time of a command, and the CPU time (user + system) it and its children used: run by sh,
+ * whose `times` prints its children's CPU last (the shell's own start-up is in the wall time only).
+ */
 function timed(command, commandArgs, env) {
   const started = performance.now();
-  const result = spawnSync(command, commandArgs, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
+  const result = spawnSync('sh', ['-c', '"$0" "$@"; status=$?; times >&2; exit $status', command, ...commandArgs],
+    { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
   const ms = performance.now() - started;
   if (result.error) throw result.error;
-  if (result.status !== 0) throw new Error(`${path.basename(command)} failed (${result.status}): ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ')}`);
-  return ms;
+  if (result.status !== 0) throw new Error(`${path.basename(command)} failed (${result.status}): ${(result.stderr || result.stdout).trim().split('\n').slice(-5, -2).join(' | ')}`);
+  const children = /(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s\s*$/.exec(result.stderr.trim());
+  const cpuS = children ? Number(children[1]) * 60 + Number(children[2]) + Number(children[3]) * 60 + Number(children[4]) : undefined;
+  return { ms, cpuS };
 }
 
 async function containerSas(container) {
@@ -213,7 +250,7 @@ async function startDistance(ready, dataDir) {
   writeFileSync(path.join(cliData, 'local-workspace.json'), JSON.stringify({ ...discovery, blobEndpoint: proxied }), { mode: 0o600 });
   log(`Storage at a distance: round trip +${rttMs ?? 0} ms${bandwidthMbit ? `, ${bandwidthMbit} Mbit/s each way` : ''}, through the proxy at ${proxied}`);
   return {
-    blobEndpoint: proxied, cliDataDir: cliData,
+    blobEndpoint: proxied, cliDataDir: cliData, cpuS: () => processTreeCpuS(child.pid),
     stop: () => new Promise((resolve) => {
       child.once('exit', resolve);
       process.kill(-child.pid, 'SIGTERM');
@@ -281,23 +318,25 @@ try {
       engine: (t) => {
         const measured = worker(workerPath, { mode: 'engine', dataDir, datastore: t.datastore, folder, prefix: 'data', ...(engineTuning ? { tuning: engineTuning } : {}) });
         if (measured.failed) throw new Error(`${measured.failed} files failed (${measured.reasons.join('; ')})`);
-        return { ms: measured.ms, rss: measured.maxRssMiB };
+        return { ms: measured.ms, rss: measured.maxRssMiB, cpuS: measured.cpuS };
       },
-      cli: (t) => ({ ms: timed(node, [path.join(root, 'dist', 'cli.js'), 'upload', folder, '--datastore', t.datastore, '--target', 'data', '--local', '--data', cliDataDir, '--json']) }),
-      az: az && ((t) => ({
-        ms: timed(az, ['storage', 'blob', 'upload-batch', '-d', t.container, '--destination-path', 'data', '-s', folder,
+      cli: (t) => timed(node, [path.join(root, 'dist', 'cli.js'), 'upload', folder, '--datastore', t.datastore, '--target', 'data', '--local', '--data', cliDataDir, '--json']),
+      az: az && ((t) => timed(az, ['storage', 'blob', 'upload-batch', '-d', t.container, '--destination-path', 'data', '-s', folder,
           '--connection-string', connectionString, '--max-connections', '16', '-o', 'none'],
-        { AZURE_CONFIG_DIR: azConfigDir, AZURE_CORE_COLLECT_TELEMETRY: 'no', AZURE_CORE_ONLY_SHOW_ERRORS: 'true' }),
-      })),
-      azcopy: azcopy && ((t) => ({
-        ms: timed(azcopy, ['copy', `${folder}/*`, `${blobEndpoint}/${t.container}/data?${t.sas}`, '--from-to', 'LocalBlob',
-          '--recursive', '--log-level', 'ERROR', '--output-level', 'quiet', '--skip-version-check'], azcopyDirs),
-      })),
-      naive: (t) => ({ ms: worker(workerPath, { mode: 'naive', dataDir, datastore: t.datastore, folder, prefix: 'data' }).ms }),
-      raw: (t) => ({ ms: worker(workerPath, { mode: 'raw', dataDir, datastore: t.datastore, prefix: 'data', concurrency: t.concurrency, rawFiles: w.count, rawSize: w.size }).ms }),
+        { AZURE_CONFIG_DIR: azConfigDir, AZURE_CORE_COLLECT_TELEMETRY: 'no', AZURE_CORE_ONLY_SHOW_ERRORS: 'true' })),
+      azcopy: azcopy && ((t) => timed(azcopy, ['copy', `${folder}/*`, `${blobEndpoint}/${t.container}/data?${t.sas}`, '--from-to', 'LocalBlob',
+          '--recursive', '--log-level', 'ERROR', '--output-level', 'quiet', '--skip-version-check'], azcopyDirs)),
+      naive: (t) => {
+        const measured = worker(workerPath, { mode: 'naive', dataDir, datastore: t.datastore, folder, prefix: 'data' });
+        return { ms: measured.ms, rss: measured.maxRssMiB, cpuS: measured.cpuS };
+      },
+      raw: (t) => {
+        const measured = worker(workerPath, { mode: 'raw', dataDir, datastore: t.datastore, prefix: 'data', concurrency: t.concurrency, rawFiles: w.count, rawSize: w.size });
+        return { ms: measured.ms, rss: measured.maxRssMiB, cpuS: measured.cpuS };
+      },
     };
     const wanted = (only.has(w.id) ? Object.keys(toolRuns).filter((t) => tools.has(t)) : []).filter((t) => toolRuns[t]);
-    const measuredRuns = Object.fromEntries(wanted.map((t) => [t, { times: [], rss: [], best: [], failure: undefined }]));
+    const measuredRuns = Object.fromEntries(wanted.map((t) => [t, { times: [], rss: [], cpu: [], serviceCpu: [], best: [], failure: undefined }]));
     // Round robin (every tool's first run, then every tool's second…), so drift in the machine's
     // load or in Azurite's warm-up does not favour whichever tool comes first.
     for (let i = 0; i < runs; i++) {
@@ -310,7 +349,13 @@ try {
           for (const concurrency of tool === 'raw' ? rawConcurrencies : [undefined]) {
             const target = { ...(await freshTarget(ready, dataDir)), concurrency };
             try {
+              const serviceBefore = local.cpuS();
+              const proxyBefore = distance?.cpuS();
               const measured = { ...toolRuns[tool](target), concurrency };
+              const serviceAfter = local.cpuS();
+              const proxyAfter = distance?.cpuS();
+              if (serviceBefore !== undefined && serviceAfter !== undefined) measured.serviceCpuS = serviceAfter - serviceBefore;
+              if (proxyBefore !== undefined && proxyAfter !== undefined) measured.proxyCpuS = proxyAfter - proxyBefore;
               if (!best || measured.ms < best.ms) best = measured;
             } finally {
               await target.dispose();
@@ -318,8 +363,10 @@ try {
           }
           record.times.push(best.ms);
           if (best.rss) record.rss.push(best.rss);
+          if (best.cpuS !== undefined) record.cpu.push(best.cpuS);
+          if (best.serviceCpuS !== undefined) record.serviceCpu.push(best.serviceCpuS);
           if (best.concurrency) record.best.push(best.concurrency);
-          log(`${w.label} ${tool} run ${i + 1}: ${(best.ms / 1000).toFixed(2)} s${best.rss ? `, peak RSS ${best.rss.toFixed(0)} MiB` : ''}${best.concurrency ? ` (${best.concurrency} in parallel)` : ''}`);
+          log(`${w.label} ${tool} run ${i + 1}: ${(best.ms / 1000).toFixed(2)} s${best.cpuS !== undefined ? `, CPU ${best.cpuS.toFixed(2)} s` : ''}${best.serviceCpuS !== undefined ? ` (service ${best.serviceCpuS.toFixed(2)} s${best.proxyCpuS !== undefined ? `, delaying proxy ${best.proxyCpuS.toFixed(2)} s` : ''})` : ''}${best.rss ? `, peak RSS ${best.rss.toFixed(0)} MiB` : ''}${best.concurrency ? ` (${best.concurrency} in parallel)` : ''}`);
         } catch (error) {
           record.failure = error;
           log(`${w.label} ${tool}: ${error.message}`);
@@ -333,6 +380,8 @@ try {
       rows.push({
         workload: w, tool, ms, filesPerSecond: w.count / (ms / 1000), mbPerSecond: bytes / MiB / (ms / 1000),
         rss: record.rss.length ? Math.max(...record.rss) : undefined,
+        cpuS: record.cpu.length ? median(record.cpu) : undefined,
+        serviceCpuS: record.serviceCpu.length ? median(record.serviceCpu) : undefined,
         note: tool === 'raw' ? `best of ${rawConcurrencies.join('/')} in parallel (won: ${record.best.join(', ')})` : '',
       });
     }
@@ -364,9 +413,10 @@ const names = {
   naive: 'naive loop (SDK uploadFile, one at a time)', raw: 'raw limit (parallel PUTs of buffers)',
 };
 const table = [
-  ['workload', 'tool', 'median s', 'files/s', 'MB/s', 'peak RSS', 'note'],
+  ['workload', 'tool', 'median s', 'files/s', 'MB/s', 'CPU s', 'service CPU s', 'peak RSS', 'note'],
   ...rows.map((r) => [r.workload.label, names[r.tool] ?? r.tool, (r.ms / 1000).toFixed(2), r.workload.count > 1 ? r.filesPerSecond.toFixed(0) : '',
-    r.mbPerSecond === undefined ? '' : r.mbPerSecond.toFixed(1), r.rss ? `${r.rss.toFixed(0)} MiB` : '', r.note]),
+    r.mbPerSecond === undefined ? '' : r.mbPerSecond.toFixed(1), r.cpuS === undefined ? '' : r.cpuS.toFixed(2),
+    r.serviceCpuS === undefined ? '' : r.serviceCpuS.toFixed(2), r.rss ? `${r.rss.toFixed(0)} MiB` : '', r.note]),
 ];
 const widths = table[0].map((_, c) => Math.max(...table.map((row) => String(row[c]).length)));
 const line = (row) => `| ${row.map((cell, c) => String(cell).padEnd(widths[c])).join(' | ')} |`;

@@ -2,7 +2,7 @@
 // file with esbuild (like dist/cli.js) and runs the bundle, so nothing but the upload is measured.
 // argv[2]: JSON { mode: 'engine'|'naive'|'raw', dataDir, datastore, folder, prefix, policy?, concurrency?, rawFiles?, rawSize?, tuning?, blobEndpoint? }
 // blobEndpoint: where storage requests go instead of the local workspace's own (the delaying proxy).
-// Prints one JSON line: { ms, files, bytes, maxRssMiB, failed }.
+// Prints one JSON line: { ms, files, bytes, maxRssMiB, cpuS, failed } (cpuS: user + system CPU of the whole process).
 const { readdirSync, readFileSync, statSync } = require('node:fs');
 const path = require('node:path');
 const { readDiscoveryFile } = require('../../src/local/discovery.ts');
@@ -100,7 +100,8 @@ function peakRssMiB() {
 (async () => {
   const storage = await storageOf();
   const measured = await ({ engine, naive, raw })[job.mode](storage);
-  process.stdout.write(`${JSON.stringify({ ...measured, maxRssMiB: peakRssMiB() })}\n`);
+  const cpu = process.cpuUsage();
+  process.stdout.write(`${JSON.stringify({ ...measured, maxRssMiB: peakRssMiB(), cpuS: (cpu.user + cpu.system) / 1e6 })}\n`);
 })().catch((error) => {
   process.stderr.write(`${error.stack ?? error}\n`);
   process.exit(1);

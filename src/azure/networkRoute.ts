@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import * as https from 'node:https';
 import * as tls from 'node:tls';
 import {
   getDefaultProxySettings, proxyPolicy, type PipelinePolicy, type PipelineRequest, type PipelineResponse, type SendRequest,
@@ -54,21 +55,46 @@ function proxyRoute(proxyUrl: string): PipelinePolicy {
   return route;
 }
 
-function trustedCertificates(extra: readonly string[]): string[] | undefined {
+/** Trust in certificate authorities besides Node's own: one TLS context, and the agent of direct connections made with it. */
+interface ExtraTrust {
+  secureContext: tls.SecureContext;
+  /**
+   * Its own pool of kept-alive connections and TLS sessions, so none made under other trust is
+   * reused (a resumed session is not verified again).
+   */
+  directAgent: https.Agent;
+}
+
+/** One per list of extra certificate authorities (a settings change brings a new list). */
+const extraTrusts = new WeakMap<readonly string[], ExtraTrust>();
+
+/**
+ * The certificate authorities to trust, made into a TLS context once. Given per request as `ca`
+ * instead, they would cost every request a pool key of all their PEM text (hundreds of KB with a
+ * system bundle) and every new connection a parse of them all.
+ */
+function extraTrust(extra: readonly string[]): ExtraTrust | undefined {
   if (extra.length === 0) return undefined;
-  // `ca` replaces Node's store rather than adding to it, so the defaults come along.
-  const defaults = (tls as { getCACertificates?: (type: 'default') => string[] }).getCACertificates?.('default') ?? tls.rootCertificates;
-  return [...defaults, ...extra];
+  let trust = extraTrusts.get(extra);
+  if (!trust) {
+    // `ca` replaces Node's store rather than adding to it, so the defaults come along.
+    const defaults = (tls as { getCACertificates?: (type: 'default') => string[] }).getCACertificates?.('default') ?? tls.rootCertificates;
+    const secureContext = tls.createSecureContext({ ca: [...defaults, ...extra] });
+    trust = { secureContext, directAgent: new https.Agent({ keepAlive: true, secureContext }) };
+    extraTrusts.set(extra, trust);
+  }
+  return trust;
 }
 
 /** Sets the route (proxy or direct) and TLS trust of one attempt; `send` continues with it. */
 export function route(request: PipelineRequest, settings: NetworkSettings, send: SendRequest): Promise<PipelineResponse> {
   // A proxy agent set from HTTPS_PROXY by the SDK's default policy is replaced by ours.
   request.agent = undefined;
-  const ca = trustedCertificates(settings.extraCaCertificates);
+  const trust = request.url.startsWith('https:') ? extraTrust(settings.extraCaCertificates) : undefined;
   const proxied = settings.proxyUrl !== undefined && !bypassesProxy(request.url, settings.noProxy);
   const overrides: Record<string, unknown> = { ...request.requestOverrides };
-  if (ca) overrides['ca'] = ca;
+  if (trust) overrides['secureContext'] = trust.secureContext;
+  if (trust && !proxied) request.agent = trust.directAgent;
   if (proxied && !settings.proxyStrictSsl) overrides['rejectUnauthorized'] = false;
   if (Object.keys(overrides).length > 0) request.requestOverrides = overrides;
   if (!proxied) return send(request);

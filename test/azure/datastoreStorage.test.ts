@@ -5,6 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
+import type { Pipeline } from '@azure/core-rest-pipeline';
 import { azurePublicCloud, azureUsGovernmentCloud, type Cloud } from '../../src/azure/cloud';
 import { checkDatastoreAccess } from '../../src/azure/datastoreAccessCheck';
 import { openDatastoreStorage } from '../../src/azure/datastoreStorage';
@@ -94,6 +95,20 @@ describe('a datastore\'s storage must be the cloud\'s own', () => {
       'UntrustedStorageEndpoint');
     const added = openDatastoreStorage({ cloud: stack, datastore, userCredential: userCredential() });
     assert.equal(added.kind === 'blob' && added.container.url, 'https://sharedacct.blob.local.azurestack.external/data');
+  });
+
+  it('sends storage requests without the SDK\'s tracing policy, which redacts every URL for spans nothing records', () => {
+    const blob = openDatastoreStorage({ cloud: azurePublicCloud, datastore: identityDatastore({}), userCredential: userCredential() });
+    const share = openDatastoreStorage({
+      cloud: azurePublicCloud, datastore: identityDatastore({ datastoreType: 'AzureFile', containerName: undefined, fileShareName: 'share' }), userCredential: userCredential(),
+    });
+    for (const storage of [blob, share]) {
+      const client = storage.kind === 'blob' ? storage.container : storage.share;
+      const context = (client as unknown as { storageClientContext: { pipeline?: Pipeline; client?: { pipeline: Pipeline } } }).storageClientContext;
+      const names = (context.pipeline ?? context.client!.pipeline).getOrderedPolicies().map((policy) => policy.name);
+      assert.ok(names.includes('azmlTransportPolicy'), names.join(', '));
+      assert.ok(!names.includes('tracingPolicy'), names.join(', '));
+    }
   });
 
   describe('in the local workspace', function () {

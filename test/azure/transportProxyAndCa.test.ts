@@ -1,10 +1,13 @@
 import * as assert from 'node:assert/strict';
+import * as tls from 'node:tls';
+import { createDefaultHttpClient, createPipelineRequest } from '@azure/core-rest-pipeline';
 import { BlobSASPermissions, ContainerSASPermissions, generateBlobSASQueryParameters, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { azurePublicCloud, localCloud, type Cloud } from '../../src/azure/cloud';
 import { createLocalWorkspaceCredential } from '../../src/azure/credentials';
 import { checkDatastoreAccess } from '../../src/azure/datastoreAccessCheck';
 import { openDatastoreStorage } from '../../src/azure/datastoreStorage';
 import type { Datastore } from '../../src/azure/domain';
+import { route } from '../../src/azure/networkRoute';
 import { defaultNetworkSettings, networkSettingsFromEnvironment, type NetworkSettings } from '../../src/azure/networkSettings';
 import { ResourceManagerClient } from '../../src/azure/resourceManagerClient';
 import { listFolder } from '../../src/azure/storageListing';
@@ -162,6 +165,24 @@ describe('proxy and private certificate authorities (every client, through a rec
     assert.equal((await resourceManager(viaLoopback).listSubscriptions()).items.length, 1);
     useNetworkSettings(networkSettingsFromEnvironment({ NODE_EXTRA_CA_CERTS: ca.caFile, HTTPS_PROXY: proxy.url }));
     assert.equal((await resourceManager(httpsCloud(named)).listSubscriptions()).items.length, 1);
+  });
+
+  it('gives every HTTPS request the same TLS context of the trusted CAs, never their PEM text (the agent keys its pool on it)', async () => {
+    const client = createDefaultHttpClient();
+    // A system bundle besides the private CA, as NODE_EXTRA_CA_CERTS=/etc/ssl/certs/… gives: a few hundred certificates.
+    const trusted = settings({ extraCaCertificates: [ca.caPem, ...tls.rootCertificates] });
+    const overrides: Array<Record<string, unknown> | undefined> = [];
+    for (let i = 0; i < 3; i++) {
+      const request = createPipelineRequest({ url: `https://localhost:${front.port}/subscriptions?api-version=2022-12-01` });
+      const response = await route(request, trusted, (sent) => {
+        overrides.push(sent.requestOverrides);
+        return client.sendRequest(sent);
+      });
+      // Trusted: the TLS handshake passed, and the service answered (without a token, 401).
+      assert.equal(response.status, 401);
+    }
+    assert.ok(overrides.every((o) => o !== undefined && !('ca' in o) && o['secureContext'] === overrides[0]!['secureContext']));
+    assert.ok(overrides[0]!['secureContext'] instanceof Object);
   });
 
   it('without the CA, says the certificate is not trusted and how to trust it', async () => {
