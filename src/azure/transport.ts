@@ -190,8 +190,8 @@ interface CorePipeline {
 }
 
 interface StorageClientInternals {
-  /** Blob: the core-client ServiceClient; file share: a holder of one (`client`). */
-  storageClientContext?: { pipeline?: CorePipeline; client?: { pipeline?: CorePipeline } };
+  /** Blob: the core-client ServiceClient; file share: a holder of one (`client`); queue: one in `queuesClient`. */
+  storageClientContext?: { pipeline?: CorePipeline; client?: { pipeline?: CorePipeline }; queuesClient?: { pipeline?: CorePipeline } };
 }
 
 /**
@@ -209,7 +209,7 @@ export function withStorageTransport<T extends object>(client: T, service: Servi
  */
 export function withStoragePolicy<T extends object>(client: T, policy: PipelinePolicy): T {
   const context = (client as StorageClientInternals).storageClientContext;
-  const pipeline = context?.pipeline ?? context?.client?.pipeline;
+  const pipeline = context?.pipeline ?? context?.client?.pipeline ?? context?.queuesClient?.pipeline;
   if (!pipeline) throw new AzureMlError(l10n.t('This storage SDK version has no pipeline to add the network settings to.'), undefined, 'UnsupportedSdk');
   if (!pipeline.getOrderedPolicies().some((p) => p.name === policy.name)) {
     pipeline.addPolicy(policy, { phase: 'Sign' });
