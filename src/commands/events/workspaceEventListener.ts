@@ -99,6 +99,8 @@ export class WorkspaceEventListener implements vscode.Disposable {
       queue: queues.queue,
       poisonQueue: queues.poisonQueue,
       signal,
+      // Quicker than a followed run's polls at their slowest (10 s), so events end them first.
+      idleWaitMs: [500, 5000],
       handle: async (event) => {
         failing = false;
         await this.handle(event);

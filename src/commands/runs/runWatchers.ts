@@ -3,7 +3,7 @@ import type { Job } from '../../azure/domain';
 import type { WorkspaceClient } from '../../azure/workspaceClient';
 import type { ActiveWorkspace } from '../../connection/connection';
 import { loadAzureModules } from '../../connection/loadAzureModules';
-import type { RunSummary } from '../../core/runLogTailer';
+import type { RunLogSchedule, RunSummary } from '../../core/runLogTailer';
 import { clockPrefix, runSummaryLines } from '../../core/runSummaryText';
 import { runStatusText } from '../../core/runStatusText';
 import type { Log } from '../../ui/log';
@@ -34,6 +34,8 @@ export class RunWatch {
   readonly followingSince = new Date();
   readonly controller = new AbortController();
   done: Promise<RunSummary | undefined> = Promise.resolve(undefined);
+  /** An event said the run ended (so it stopped waiting for its next poll). */
+  endedByEvent = false;
   /** Asks the run's status now rather than after the current wait. */
   pollNow: () => void = () => undefined;
 
@@ -65,6 +67,8 @@ export class RunWatchers implements vscode.Disposable {
   private readonly watches = new Map<string, RunWatch>();
   readonly statusBar = new RunStatusBar();
   private refreshTimer: NodeJS.Timeout | undefined;
+  /** How often runs are polled (the tailer's defaults unless set; tests stretch it to see events end runs). */
+  tailSchedule: Partial<RunLogSchedule> | undefined;
 
   constructor(
     private readonly state: vscode.Memento,
@@ -115,6 +119,7 @@ export class RunWatchers implements vscode.Disposable {
       runId: jobName,
       source: client.runHistory,
       storageIdentity: client.storageIdentity,
+      ...(this.tailSchedule ? { schedule: this.tailSchedule } : {}),
       listener: {
         onStatus: ({ status, details }) => {
           watch.status = status;
@@ -139,6 +144,7 @@ export class RunWatchers implements vscode.Disposable {
   runEnded(jobName: string): boolean {
     const watch = this.watches.get(jobName);
     if (!watch?.active) return false;
+    watch.endedByEvent = true;
     watch.pollNow();
     return true;
   }
