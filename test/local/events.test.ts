@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
 import { QueueClient, StorageSharedKeyCredential } from '@azure/storage-queue';
 import { connectLocalWorkspace } from '../../src/azure/localWorkspace';
 import type { WorkspaceClient } from '../../src/azure/workspaceClient';
@@ -7,6 +9,7 @@ import { poisonQueueName, receiveEvents, type PoisonedMessage } from '../../src/
 import { parseWorkspaceEvent, type WorkspaceEvent } from '../../src/core/events/workspaceEvent';
 import { devStorageAccount } from '../../src/local/devStorageAccount';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
+import { repoRoot } from '../support/repo';
 
 const environmentId = 'azureml:AzureML-sklearn-1.0-ubuntu20.04-py38-cpu@latest';
 const unique = (prefix: string): string => `${prefix}-${Date.now()}-${randomBytes(3).toString('hex')}`;
@@ -83,6 +86,13 @@ describe('workspace events through the local workspace\'s Azurite queue', functi
 
   const submit = (command: string): Promise<{ name: string }> =>
     client.jobs.createCommandJob({ name: unique('job'), environmentId, experimentName: 'events', command });
+
+  it('refuses, saying what it takes, a queue name whose poison queue could not exist', () => {
+    const result = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'local.js'), '--events-queue', 'Run_Events'], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(result.status, 1);
+    assert.equal(result.stdout, '', 'no ready line');
+    assert.match(result.stderr, /--events-queue takes a queue name of 3 to 56 lower-case letters, digits and single hyphens.*got "Run_Events"/);
+  });
 
   it('names its events queue in the ready line', () => {
     assert.equal(local.readyLine['eventsQueue'], queueName);

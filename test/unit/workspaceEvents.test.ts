@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { EventParseError, parseWorkspaceEvent } from '../../src/core/events/workspaceEvent';
 import { isEventsQueueName } from '../../src/core/events/queueName';
+import { parseEventQueueSetting } from '../../src/azure/eventQueue';
 
 const runData = {
   experimentId: '0fa9dfaa-9fba-4e8a-8bb4-ea9c6c5a1e8a',
@@ -81,5 +82,12 @@ describe('workspace events from a storage queue message', () => {
   it('accepts only queue names whose poison queue is a valid name too', () => {
     for (const name of ['azureml-events', 'abc', 'a'.repeat(56)]) assert.ok(isEventsQueueName(name), name);
     for (const name of ['ab', 'a'.repeat(57), 'Events', '-events', 'events-', 'a--b', 'a_b']) assert.ok(!isEventsQueueName(name), name);
+  });
+
+  it('reads azureml.events.queue as <storage account>/<queue>, or says how to write it', () => {
+    assert.deepEqual(parseEventQueueSetting(' mystorage/azureml-events '), { accountName: 'mystorage', queueName: 'azureml-events' });
+    for (const value of ['azureml-events', 'MyStorage/azureml-events', 'mystorage/Events', 'https://mystorage.queue.core.windows.net/azureml-events']) {
+      assert.throws(() => parseEventQueueSetting(value), (e: Error) => e.message.includes(`is "${value}"; it takes <storage account>/<queue>, for example mystorage/azureml-events`), value);
+    }
   });
 });
