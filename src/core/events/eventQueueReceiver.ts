@@ -69,7 +69,15 @@ class EventQueueReceiver {
   }
 
   private requestSignal(): AbortSignal {
-    return AbortSignal.any([this.options.signal, AbortSignal.timeout(this.options.requestTimeoutMs ?? 30_000)]);
+    return AbortSignal.any([this.options.signal, this.timeoutSignal()]);
+  }
+
+  /**
+   * For what follows a handled message (its delete, its move to the poison queue): stopping
+   * does not cut those short, or a message already acted on would come back and be acted on twice.
+   */
+  private timeoutSignal(): AbortSignal {
+    return AbortSignal.timeout(this.options.requestTimeoutMs ?? 30_000);
   }
 
   async run(): Promise<void> {
@@ -138,17 +146,17 @@ class EventQueueReceiver {
   }
 
   private async delete(message: ReceivedMessage): Promise<void> {
-    await this.options.queue.deleteMessage(message.messageId, message.popReceipt, { abortSignal: this.requestSignal() });
+    await this.options.queue.deleteMessage(message.messageId, message.popReceipt, { abortSignal: this.timeoutSignal() });
   }
 
   private async poison(message: ReceivedMessage, failure: unknown): Promise<void> {
     const { poisonQueue } = this.options;
     if (!this.poisonQueueReady) {
-      await poisonQueue.createIfNotExists({ abortSignal: this.requestSignal() });
+      await poisonQueue.createIfNotExists({ abortSignal: this.timeoutSignal() });
       this.poisonQueueReady = true;
     }
     // Copied first, deleted after: a crash in between leaves a copy too many, never none.
-    await poisonQueue.sendMessage(message.messageText, { messageTimeToLive: -1, abortSignal: this.requestSignal() });
+    await poisonQueue.sendMessage(message.messageText, { messageTimeToLive: -1, abortSignal: this.timeoutSignal() });
     await this.delete(message);
     if (this.reported.has(message.messageId)) return;
     this.reported.add(message.messageId);
