@@ -30,6 +30,7 @@ export class WorkspaceEventListener implements vscode.Disposable {
   private controller: AbortController | undefined;
   private readonly subscriptions: vscode.Disposable[];
   private current: ListeningTo | undefined;
+  private target: { connection: Connection; key: string } | undefined;
   private readonly listeningChanged = new vscode.EventEmitter<ListeningTo | undefined>();
   /** For tests: fires when it starts receiving (or stops). */
   readonly onDidChangeListening = this.listeningChanged.event;
@@ -54,9 +55,13 @@ export class WorkspaceEventListener implements vscode.Disposable {
   }
 
   private restart(): void {
-    this.stop();
     const connection = this.connections.liveConnection;
     const workspace = this.connections.activeWorkspace;
+    // Connecting fires several changes at once: one start for them all.
+    const target = JSON.stringify([workspace, settings()]);
+    if (this.controller && connection === this.target?.connection && target === this.target?.key) return;
+    this.stop();
+    this.target = connection ? { connection, key: target } : undefined;
     if (!connection || !workspace) return;
     const controller = new AbortController();
     this.controller = controller;
