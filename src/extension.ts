@@ -18,6 +18,8 @@ import { offerResume } from './commands/transfer/transferJournals';
 import { uploadFilesToDatastore, uploadFolderToDatastore, uploadToDatastore } from './commands/transfer/uploadCommands';
 import { loadMore, refreshDatastores, refreshExperiments, refreshModels, refreshWorkspaces, retry, showLog } from './commands/viewCommands';
 import { exportWorkspaceData } from './commands/exportWorkspaceData';
+import { WorkspaceEventHandler } from './commands/events/workspaceEventHandler';
+import { WorkspaceEventListener } from './commands/events/workspaceEventListener';
 import { selectSubscriptions, selectWorkspace, setActiveWorkspace } from './commands/workspaceCommands';
 import { ConnectionManager } from './connection/connectionManager';
 import { networkSettingsChanged } from './connection/loadAzureModules';
@@ -41,6 +43,8 @@ export interface AzureMlExtensionApi {
   readonly forms: FormPanels;
   /** Runs being followed (run logs, status bar): tests read their logs and summaries. */
   readonly runs: RunsApi;
+  /** The workspace events receiver: tests wait until it listens. */
+  readonly events: WorkspaceEventListener;
   setPrompts(prompts: Prompts | undefined): void;
   /** The extension's context: tests search its mementos and log folder for secrets. */
   readonly extensionContext: vscode.ExtensionContext;
@@ -108,6 +112,9 @@ export function activate(context: vscode.ExtensionContext): AzureMlExtensionApi 
   registerCommands(context, commandContext, commands);
   const runs = registerRunCommands(context, commandContext);
   registerActiveWorkspaceStatusBar(context, connections);
+  const eventHandler = new WorkspaceEventHandler(runs.watchers, views, () => connections.kind);
+  const events = new WorkspaceEventListener(connections, (event) => eventHandler.handle(event), log);
+  context.subscriptions.push(eventHandler, events);
 
   void offerResume(commandContext).catch((error: unknown) => log.warn(vscode.l10n.t('Could not offer to resume an interrupted transfer: {0}', (error as Error).message)));
   log.info(vscode.l10n.t('Azure ML activated in {0} ms.', (performance.now() - started).toFixed(1)));
@@ -117,6 +124,7 @@ export function activate(context: vscode.ExtensionContext): AzureMlExtensionApi 
     views,
     forms,
     runs,
+    events,
     setPrompts: (p) => {
       prompts = p ?? vscodePrompts;
     },

@@ -191,13 +191,13 @@ interface CorePipeline {
 }
 
 interface StorageClientInternals {
-  /** Blob: the core-client ServiceClient; file share: a holder of one (`client`). */
-  storageClientContext?: { pipeline?: CorePipeline; client?: { pipeline?: CorePipeline } };
+  /** Blob: the core-client ServiceClient; file share: a holder of one (`client`); queue: one in `queuesClient`. */
+  storageClientContext?: { pipeline?: CorePipeline; client?: { pipeline?: CorePipeline }; queuesClient?: { pipeline?: CorePipeline } };
 }
 
 function storagePipelineOf(client: object): CorePipeline {
   const context = (client as StorageClientInternals).storageClientContext;
-  const pipeline = context?.pipeline ?? context?.client?.pipeline;
+  const pipeline = context?.pipeline ?? context?.client?.pipeline ?? context?.queuesClient?.pipeline;
   if (!pipeline) throw new AzureMlError(l10n.t('This storage SDK version has no pipeline to add the network settings to.'), undefined, 'UnsupportedSdk');
   return pipeline;
 }

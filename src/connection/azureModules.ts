@@ -34,3 +34,5 @@ export { networkSettingsFromEnvironment } from '../azure/networkSettings';
 export { refuseNetworkRequests, useNetworkSettings } from '../azure/transport';
 export { config as configureL10n } from '@vscode/l10n';
 export { useNumberLocale } from '../core/format';
+export { openEventQueues, parseEventQueueSetting } from '../azure/eventQueue';
+export { poisonQueueName, receiveEvents } from '../core/events/eventQueueReceiver';

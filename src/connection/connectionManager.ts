@@ -54,7 +54,10 @@ export class ConnectionManager implements vscode.Disposable {
   private restoring: Promise<Connection> | undefined;
   private readonly connectionChanged = new vscode.EventEmitter<void>();
   private readonly activeWorkspaceChanged = new vscode.EventEmitter<void>();
+  private readonly connected = new vscode.EventEmitter<Connection>();
   readonly onDidChangeConnection = this.connectionChanged.event;
+  /** A connection became live: chosen now, or the remembered one restored on first use. */
+  readonly onDidConnect = this.connected.event;
   readonly onDidChangeActiveWorkspace = this.activeWorkspaceChanged.event;
 
   constructor(
@@ -106,6 +109,11 @@ export class ConnectionManager implements vscode.Disposable {
 
   get localDataDir(): string {
     return resolveLocalDataDir(configuration().get<string>('local.dataFolder') || undefined);
+  }
+
+  /** The live connection, if one was made or restored; never restores one. */
+  get liveConnection(): Connection | undefined {
+    return this.connection;
   }
 
   /** The live connection, restoring the remembered one without prompting; throws when there is none. */
@@ -264,6 +272,7 @@ export class ConnectionManager implements vscode.Disposable {
       this.connectionChanged.fire();
       if (changedKind) this.activeWorkspaceChanged.fire();
     }
+    this.connected.fire(connection);
     return connection;
   }
 
@@ -292,5 +301,6 @@ export class ConnectionManager implements vscode.Disposable {
     this.configurationWatch.dispose();
     this.connectionChanged.dispose();
     this.activeWorkspaceChanged.dispose();
+    this.connected.dispose();
   }
 }

@@ -13,6 +13,9 @@ export interface LocalWorkspaceStart {
   seeded: boolean;
 }
 
+/** The Azurite queue a local workspace started by the extension publishes its events to. */
+export const localEventsQueue = 'azureml-events';
+
 /** Connects to a running local workspace service, or starts one as a child of the extension host. */
 export class LocalWorkspaceLauncher {
   private owned: LaunchedLocalService | undefined;
@@ -40,6 +43,8 @@ export class LocalWorkspaceLauncher {
       dataDir,
       ...(isNew ? { seed: 'demo' as const } : {}),
       ...(storage.sharedKeyAccess ? {} : { sharedKeyAccess: false }),
+      // Its events reach the extension through this queue; run watchers then stop polling early.
+      eventsQueue: localEventsQueue,
       ...(azuriteDir ? { env: { AZML_AZURITE_DIR: azuriteDir } } : {}),
       onLog: (line) => this.log.info(l10n.t('Local workspace: {0}', line)),
     });

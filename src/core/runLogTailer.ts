@@ -127,6 +127,8 @@ export class RunLogTailer {
   private detailsRequests = 0;
   private logReads = 0;
   private detailsFailures = 0;
+  private wakeUp = new AbortController();
+  private pollSoon = false;
 
   constructor(private readonly options: RunLogTailerOptions) {
     this.schedule = { ...defaultRunLogSchedule, ...options.schedule };
@@ -135,6 +137,15 @@ export class RunLogTailer {
 
   get currentStatus(): string | undefined {
     return this.status;
+  }
+
+  /**
+   * Asks for the run's details now instead of after the current wait (an event said the run
+   * changed), so a run that ended stops being polled without waiting out the backoff.
+   */
+  pollNow(): void {
+    this.pollSoon = true;
+    this.wakeUp.abort();
   }
 
   /** Follows the run until it reaches a terminal status; rejects with an AbortError when `signal` aborts. */
@@ -146,6 +157,10 @@ export class RunLogTailer {
     let nextLogsAt = 0;
     for (;;) {
       signal?.throwIfAborted();
+      if (this.pollSoon) {
+        this.pollSoon = false;
+        nextDetailsAt = 0;
+      }
       if (Date.now() >= nextDetailsAt) {
         const details = await this.pollDetails(signal);
         let changed = false;
@@ -167,12 +182,23 @@ export class RunLogTailer {
       }
       const wakeAt = this.logs.size > 0 ? Math.min(nextDetailsAt, nextLogsAt) : nextDetailsAt;
       const wait = wakeAt - Date.now();
-      if (wait > 0) await sleep(wait, undefined, signal ? { signal } : {});
+      if (wait > 0 && !this.pollSoon) await this.sleepUnlessWoken(wait, signal);
     }
     // The run has ended: whatever was written before that is read now, partial last lines included.
     await this.readToEnd(signal);
     this.flushPartialLines();
     return this.summary(true);
+  }
+
+  private async sleepUnlessWoken(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    if (this.wakeUp.signal.aborted) this.wakeUp = new AbortController();
+    const woken = this.wakeUp.signal;
+    try {
+      await sleep(ms, undefined, { signal: signal ? AbortSignal.any([signal, woken]) : woken });
+    } catch (error) {
+      signal?.throwIfAborted();
+      if (!woken.aborted) throw error;
+    }
   }
 
   /**

@@ -20,6 +20,8 @@ export interface LocalWorkspaceInfo {
   workspace: string;
   location: string;
   storageAccount: string;
+  /** The queue (in `queueEndpoint`) that gets the workspace's events, when started with `--events-queue`. */
+  eventsQueue?: string;
 }
 
 export interface LocalWorkspaceConnection extends LocalWorkspaceInfo {

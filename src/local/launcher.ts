@@ -12,6 +12,8 @@ export interface LaunchOptions {
   port?: number;
   /** False: its storage refuses account keys and SAS tokens (`--no-shared-key`). */
   sharedKeyAccess?: boolean;
+  /** Publish the workspace's events to this Azurite queue (`--events-queue`). */
+  eventsQueue?: string;
   /** Extra environment for the service (e.g. AZML_AZURITE_DIR). */
   env?: NodeJS.ProcessEnv;
   /** Receives the service's diagnostics (its stderr), line by line. */
@@ -35,6 +37,7 @@ function serviceArguments(options: LaunchOptions): string[] {
   if (options.pageSize) args.push('--page-size', String(options.pageSize));
   if (options.freezeDemo) args.push('--freeze-demo');
   if (options.sharedKeyAccess === false) args.push('--no-shared-key');
+  if (options.eventsQueue) args.push('--events-queue', options.eventsQueue);
   return args;
 }
 

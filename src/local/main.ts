@@ -1,19 +1,20 @@
 /**
- * `npm run local -- [--data <dir>] [--port <port>] [--seed demo] [--no-shared-key]`
+ * `npm run local -- [--data <dir>] [--port <port>] [--seed demo] [--no-shared-key] [--events-queue <name>]`
  * Starts the local workspace service and prints one JSON ready line on stdout.
  */
 import { parseArgs } from 'node:util';
 import { resolveLocalDataDir } from './discovery';
+import { isEventsQueueName } from '../core/events/queueName';
 import { readyLine, startLocalService, type RunningLocalService } from './service';
 
-const usage = 'Usage: npm run local -- [--data <dir>] [--port <port>] [--seed demo] [--page-size <n>] [--freeze-demo] [--no-shared-key]';
+const usage = 'Usage: npm run local -- [--data <dir>] [--port <port>] [--seed demo] [--page-size <n>] [--freeze-demo] [--no-shared-key] [--events-queue <name>]';
 
 function fail(message: string): never {
   process.stderr.write(`azml local: ${message}\n`);
   process.exit(1);
 }
 
-function parseOptions(): { dataDir: string; port: number; seed?: 'demo'; pageSize?: number; freezeDemo?: boolean; sharedKeyAccess?: boolean } {
+function parseOptions(): { dataDir: string; port: number; seed?: 'demo'; pageSize?: number; freezeDemo?: boolean; sharedKeyAccess?: boolean; eventsQueue?: string } {
   let values;
   try {
     ({ values } = parseArgs({
@@ -24,6 +25,7 @@ function parseOptions(): { dataDir: string; port: number; seed?: 'demo'; pageSiz
         'page-size': { type: 'string' },
         'freeze-demo': { type: 'boolean' },
         'no-shared-key': { type: 'boolean' },
+        'events-queue': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -40,6 +42,10 @@ function parseOptions(): { dataDir: string; port: number; seed?: 'demo'; pageSiz
   if (values.seed !== undefined && values.seed !== 'demo') fail(`--seed takes "demo", got "${values.seed}".`);
   const pageSize = values['page-size'] === undefined ? undefined : Number(values['page-size']);
   if (pageSize !== undefined && (!Number.isInteger(pageSize) || pageSize < 1)) fail('--page-size must be a positive whole number.');
+  const eventsQueue = values['events-queue'];
+  if (eventsQueue !== undefined && !isEventsQueueName(eventsQueue)) {
+    fail(`--events-queue takes a queue name of 3 to 56 lower-case letters, digits and single hyphens, starting and ending with a letter or digit (its poison queue adds "-poison"), got "${eventsQueue}".`);
+  }
   return {
     dataDir: resolveLocalDataDir(values.data),
     port,
@@ -47,6 +53,7 @@ function parseOptions(): { dataDir: string; port: number; seed?: 'demo'; pageSiz
     ...(pageSize !== undefined ? { pageSize } : {}),
     ...(values['freeze-demo'] ? { freezeDemo: true } : {}),
     ...(values['no-shared-key'] ? { sharedKeyAccess: false } : {}),
+    ...(eventsQueue !== undefined ? { eventsQueue } : {}),
   };
 }
 

@@ -19,6 +19,7 @@ import type { StorageKeyAccess } from './storageKeyAccess';
 import { createLocalStorageTargets, seedDemoStorage } from './demoStorage';
 import { createWorkspaceApi, trackingPath, trackingToken, type WorkspaceApi } from './workspaceApi';
 import { restDatastoreResolver, startJobRunner } from './jobRunner';
+import { startEventPublisher } from './eventPublisher';
 
 export interface LocalServiceOptions {
   dataDir: string;
@@ -37,6 +38,8 @@ export interface LocalServiceOptions {
    * and takes only the bearer token, like an Azure account with key access disabled. Default true.
    */
   sharedKeyAccess?: boolean;
+  /** Publishes job status changes and model registrations to this Azurite queue (`--events-queue`). */
+  eventsQueue?: string;
 }
 
 export interface RunningLocalService {
@@ -163,11 +166,24 @@ export async function startLocalService(options: LocalServiceOptions): Promise<R
       queueEndpoint: azurite.queueEndpoint,
       ...identity,
       storageAccount: devStorageAccount.name,
+      ...(options.eventsQueue ? { eventsQueue: options.eventsQueue } : {}),
     };
     const connection: LocalWorkspaceConnection = { ...info, token };
     await writeDiscoveryFile(dataDir, connection);
     stops.push(() => removeDiscoveryFile(dataDir));
     options.log(`discovery file: ${discoveryFilePath(dataDir)}`);
+
+    if (options.eventsQueue) {
+      const publisher = await startEventPublisher({
+        api,
+        queueEndpoint: azurite.queueEndpoint,
+        account: devStorageAccount,
+        queueName: options.eventsQueue,
+        workspacesIdPrefix: `/subscriptions/${identity.subscriptionId}/resourceGroups/${identity.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/`,
+        log: options.log,
+      });
+      stops.push(() => publisher.stop());
+    }
 
     // Last to start, first to stop: running jobs end (and their logs are flushed) while storage is still up.
     const runner = await startJobRunner({

@@ -19,6 +19,8 @@ export interface StartOptions {
   dataDir?: string;
   /** False: its storage refuses account keys and SAS tokens (`--no-shared-key`). */
   sharedKeyAccess?: boolean;
+  /** Publish the workspace's events to this Azurite queue (`--events-queue`). */
+  eventsQueue?: string;
 }
 
 /** Runs the bundled local workspace service (`node dist/local.js`) as a user would. */
@@ -34,6 +36,7 @@ export async function startLocalWorkspace(options: StartOptions = {}): Promise<S
       ...(options.pageSize ? { pageSize: options.pageSize } : {}),
       ...(options.demoProgress ? {} : { freezeDemo: true }),
       ...(options.sharedKeyAccess === false ? { sharedKeyAccess: false } : {}),
+      ...(options.eventsQueue ? { eventsQueue: options.eventsQueue } : {}),
     });
   } catch (error) {
     if (!options.dataDir) await fs.rm(dataDir, { recursive: true, force: true });

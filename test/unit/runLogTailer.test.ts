@@ -171,6 +171,24 @@ describe('RunLogTailer', () => {
     assert.ok(run.detailsCalls >= 3);
   });
 
+  it('asked to poll now (an event said the run ended), ends without waiting out a long backoff', async () => {
+    const run = new ScriptedRun();
+    run.status = 'Running';
+    // Ten minutes between polls: only pollNow() can end this follow within the test's time.
+    const tailer = new RunLogTailer({ runId: 'job1', source: run.source, readRange: run.readRange, schedule: { ...fast, detailsMinMs: 600_000, detailsMaxMs: 600_000 } });
+    const controller = new AbortController();
+    const done = tailer.follow(controller.signal);
+    done.catch(() => undefined);
+    while (run.detailsCalls === 0) await tick(5);
+    await tick(20);
+    run.status = 'Completed';
+    tailer.pollNow();
+    // A failing test must not leave a ten-minute wait behind.
+    const summary = await Promise.race([done, tick(10_000).then(() => undefined)]).finally(() => controller.abort());
+    assert.equal(summary?.status, 'Completed', 'the follow ended on the poll it was asked for');
+    assert.equal(run.detailsCalls, 2);
+  });
+
   it('reads once, as the log is now, for a run that has not finished', async () => {
     const run = new ScriptedRun();
     run.status = 'Running';

@@ -3,12 +3,13 @@ import type { Job } from '../../azure/domain';
 import type { WorkspaceClient } from '../../azure/workspaceClient';
 import type { ActiveWorkspace } from '../../connection/connection';
 import { loadAzureModules } from '../../connection/loadAzureModules';
-import type { RunSummary } from '../../core/runLogTailer';
+import type { RunLogSchedule, RunSummary } from '../../core/runLogTailer';
 import { clockPrefix, runSummaryLines } from '../../core/runSummaryText';
 import { runStatusText } from '../../core/runStatusText';
 import type { Log } from '../../ui/log';
 import { RunLog } from '../../ui/runLog';
 import { RunStatusBar } from '../../ui/runStatusBar';
+import { announceRunEnd } from './announceRunEnd';
 
 /** A run being followed, remembered across restarts so it can be followed again. */
 export interface WatchedRunRef {
@@ -33,6 +34,10 @@ export class RunWatch {
   readonly followingSince = new Date();
   readonly controller = new AbortController();
   done: Promise<RunSummary | undefined> = Promise.resolve(undefined);
+  /** An event said the run ended (so it stopped waiting for its next poll). */
+  endedByEvent = false;
+  /** Asks the run's status now rather than after the current wait. */
+  pollNow: () => void = () => undefined;
 
   constructor(readonly jobName: string, readonly workspace: ActiveWorkspace, readonly log: RunLog, public studioUrl: string | undefined) {}
 
@@ -62,6 +67,8 @@ export class RunWatchers implements vscode.Disposable {
   private readonly watches = new Map<string, RunWatch>();
   readonly statusBar = new RunStatusBar();
   private refreshTimer: NodeJS.Timeout | undefined;
+  /** How often runs are polled (the tailer's defaults unless set; tests stretch it to see events end runs). */
+  tailSchedule: Partial<RunLogSchedule> | undefined;
 
   constructor(
     private readonly state: vscode.Memento,
@@ -112,6 +119,7 @@ export class RunWatchers implements vscode.Disposable {
       runId: jobName,
       source: client.runHistory,
       storageIdentity: client.storageIdentity,
+      ...(this.tailSchedule ? { schedule: this.tailSchedule } : {}),
       listener: {
         onStatus: ({ status, details }) => {
           watch.status = status;
@@ -124,8 +132,32 @@ export class RunWatchers implements vscode.Disposable {
         onWarning: (message) => log.appendLines([vscode.l10n.t('{0} Warning: {1}', clockPrefix(), message)]),
       },
     });
+    watch.pollNow = () => tailer.pollNow();
     watch.done = this.follow(client, watch, tailer);
     return watch;
+  }
+
+  /**
+   * An event said the run ended: a run followed here stops waiting for its next poll and
+   * ends (and is announced) on the answer. False when this window does not follow it.
+   */
+  runEnded(jobName: string): boolean {
+    const watch = this.watches.get(jobName);
+    if (!watch?.active) return false;
+    watch.endedByEvent = true;
+    watch.pollNow();
+    return true;
+  }
+
+  /**
+   * Takes a run off the list of followed runs, which all windows share; true when it was on
+   * it. Whoever takes it off announces its end: each end is announced once, in one window.
+   */
+  async claimAnnouncement(jobName: string, kind: ActiveWorkspace['connectionKind']): Promise<boolean> {
+    const ref = this.remembered().find((r) => r.jobName === jobName && r.workspace.connectionKind === kind);
+    if (!ref) return false;
+    await this.remember(ref, false);
+    return true;
   }
 
   private async follow(client: WorkspaceClient, watch: RunWatch, tailer: { follow(signal: AbortSignal): Promise<RunSummary> }): Promise<RunSummary | undefined> {
@@ -146,8 +178,8 @@ export class RunWatchers implements vscode.Disposable {
     watch.log.appendLines(['', ...runSummaryLines(summary, watch.studioUrl)]);
     this.showInStatusBar(watch, summary.endTime ?? new Date());
     this.scheduleTreeRefresh();
-    await this.remember({ jobName: watch.jobName, workspace: watch.workspace }, false);
-    this.announce(watch, summary);
+    // Another window may have announced it already, on the run's event.
+    if (await this.claimAnnouncement(watch.jobName, watch.workspace.connectionKind)) this.announce(watch, summary);
     return summary;
   }
 
@@ -160,11 +192,7 @@ export class RunWatchers implements vscode.Disposable {
   private announce(watch: RunWatch, summary: RunSummary): void {
     const [first] = runSummaryLines(summary);
     const text = summary.error ? `${first} ${summary.error.message}` : first!;
-    const show = (choice: string | undefined): void => {
-      if (choice === vscode.l10n.t('Show Log')) watch.log.show();
-    };
-    if (summary.status === 'Failed') void vscode.window.showErrorMessage(text, vscode.l10n.t('Show Log')).then(show);
-    else void vscode.window.showInformationMessage(text, vscode.l10n.t('Show Log')).then(show);
+    announceRunEnd(text, summary.status === 'Failed', watch.jobName, () => watch.log.show());
   }
 
   private scheduleTreeRefresh(): void {

@@ -29,6 +29,7 @@ export type { JobListFilter, JobRef, JobStore, JobUpdate, JobView } from './jobs
 export { demoJobProperty } from './jobs/jobStore';
 export type { JobError } from './store/records';
 export type { TrackingEntry } from './mlflow/trackingLog';
+export type { RegisteredVersion } from './resources/assets';
 export { demoTrainingOf } from './seed/demoSeed';
 export { isTerminal, jobStatuses, terminalJobStatuses, type JobStatus } from './jobs/jobStatus';
 export { artifactContainer, jobArtifactPrefix, stdLogFile } from './storage/layout';
@@ -109,6 +110,7 @@ export async function createWorkspaceApi(options: WorkspaceApiOptions): Promise<
       await writer.flush();
       await seedDemoMetrics(api, data, runs);
     },
+    onModelRegistered: (listener) => models.onVersionRegistered(listener),
     jobs,
     async logToRun(ref, entry) {
       const found = jobRecordOf(ref);

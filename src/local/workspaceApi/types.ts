@@ -1,6 +1,7 @@
 import type * as http from 'node:http';
 import type { JobRef, JobStore } from './jobs/jobStore';
 import type { TrackingEntry } from './mlflow/trackingLog';
+import type { RegisteredVersion } from './resources/assets';
 import type { StorageTargets } from './storage/layout';
 
 export type { StorageTargets } from './storage/layout';
@@ -46,6 +47,8 @@ export interface WorkspaceApi {
   onStopRequested(listener: () => void): Disposable;
   /** Fills the `local` workspace with demo experiments, runs and models (idempotent). */
   seedDemo(): Promise<void>;
+  /** Called after a client registered a new model version. */
+  onModelRegistered(listener: (model: RegisteredVersion) => void): Disposable;
   /** The job store, for the job runner. */
   jobs: JobStore;
   /** Logs metrics, params or tags to a job's MLflow run, as its script would (the demo's progressing runs). */

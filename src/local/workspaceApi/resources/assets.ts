@@ -9,9 +9,10 @@ import { pageOf } from '../paging';
 import type { AssetContainerRecord, AssetVersionRecord, Audit } from '../store/records';
 import { versionKey, type AssetCollections, type WorkspaceData } from '../store/workspaceStore';
 import {
-  assetVersionPattern, bodyProperties, checkAssetName, clone, jsonEqual, optionalBoolean, optionalString,
+  assetVersionPattern, bodyProperties, checkAssetName, clone, isObject, jsonEqual, optionalBoolean, optionalString,
   optionalStringMap, requireName, type JsonObject,
 } from '../validation';
+import type { Disposable } from '../types';
 import { compareVersions, listViewTypeOf, matchesViewType } from './listFilters';
 
 /** What differs between code and model assets. */
@@ -45,8 +46,26 @@ function validateCommon(props: JsonObject): void {
   optionalBoolean(props, 'isArchived', 'properties.isArchived');
 }
 
+/** A version a client registered through PUT (not one the demo seed made). */
+export interface RegisteredVersion {
+  workspace: string;
+  workspaceId: string;
+  name: string;
+  version: string;
+  tags: Record<string, string>;
+  properties: Record<string, string>;
+}
+
 export class AssetRegistry {
+  private readonly registeredListeners = new Set<(version: RegisteredVersion) => void>();
+
   constructor(private readonly api: ApiContext, private readonly kind: AssetKind) {}
+
+  /** Called after a new version was stored and answered. */
+  onVersionRegistered(listener: (version: RegisteredVersion) => void): Disposable {
+    this.registeredListeners.add(listener);
+    return { dispose: () => this.registeredListeners.delete(listener) };
+  }
 
   private idOf(data: WorkspaceData, name: string, version?: string): string {
     const base = `${workspaceResourceId(scopeOf(this.api, data))}/${this.kind.segment}/${name}`;
@@ -123,6 +142,22 @@ export class AssetRegistry {
     const { record, created } = this.storeVersion(data, ctx.params['name']!, ctx.params['version']!, bodyProperties(ctx.body));
     await this.api.store.commit();
     sendJson(ctx.res, created ? 201 : 200, this.renderVersion(data, record), created ? createdHeaders(ctx) : {});
+    if (!created) return;
+    const registered: RegisteredVersion = {
+      workspace: data.record.name,
+      workspaceId: data.record.workspaceId,
+      name: record.name,
+      version: record.version,
+      tags: stringMapOf(record.properties['tags']),
+      properties: stringMapOf(record.properties['properties']),
+    };
+    for (const listener of this.registeredListeners) {
+      try {
+        listener(registered);
+      } catch {
+        // The API must not fail because an observer did.
+      }
+    }
   }
 
   /**
@@ -263,4 +298,8 @@ function versionOrder(orderBy: string | undefined): (a: AssetVersionRecord, b: A
     default:
       throw badRequest(`Query parameter '$orderBy' must order by createdtime, modifiedtime or version.`, '$orderBy');
   }
+}
+
+function stringMapOf(value: unknown): Record<string, string> {
+  return isObject(value) ? (clone(value) as Record<string, string>) : {};
 }

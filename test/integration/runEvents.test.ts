@@ -1,0 +1,99 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { SubmitResult } from '../../src/commands/runs/submitCurrentFile';
+import type { WatchedRunRef } from '../../src/commands/runs/runWatchers';
+import { connectLocalWorkspace } from '../../src/azure/localWorkspace';
+import type { AzureMlExtensionApi } from '../../src/extension';
+import type { Prompts } from '../../src/ui/prompts';
+import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
+import { eventually, extensionApi } from './treeAccess';
+import { notificationsInCenter } from './workbenchProbe';
+
+const environmentId = 'azureml:AzureML-sklearn-1.0-ubuntu20.04-py38-cpu@latest';
+
+/** Takes the first offer at each pick and the offered value at each input (the experiment: `events-exp`). */
+const firstOffers: Prompts = {
+  pick: async (items) => (await items)[0]!.value,
+  pickMany: async () => assert.fail('unexpected multi-pick'),
+  input: async (options) => (options.title.endsWith(': Experiment') ? 'events-exp' : options.value ?? ''),
+};
+
+describe('Run notifications through the local workspace\'s events queue, in a real extension host', function () {
+  this.timeout(180_000);
+  let local: StartedLocalWorkspace;
+  let api: AzureMlExtensionApi;
+  let scratch: string;
+
+  before(async () => {
+    local = await startLocalWorkspace({ eventsQueue: 'azureml-events' });
+    await vscode.workspace.getConfiguration('azureml').update('local.dataFolder', local.dataDir, vscode.ConfigurationTarget.Global);
+    api = await extensionApi();
+    await vscode.commands.executeCommand('azureml.useLocalWorkspace');
+    await eventually(async () => api.events.listeningTo, 'the extension to receive from the local workspace\'s queue', 30_000);
+    scratch = mkdtempSync(path.join(os.tmpdir(), 'azml-events-host-'));
+  });
+
+  after(async () => {
+    api?.setPrompts(undefined);
+    await local?.dispose();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  const notificationsAbout = async (jobName: string): Promise<string[]> => {
+    await vscode.commands.executeCommand('notifications.showList');
+    return (await notificationsInCenter()).filter((t) => t.includes(`Run ${jobName}:`));
+  };
+
+  it('receives from the queue the local workspace names', () => {
+    assert.deepEqual(api.events.listeningTo, { queue: 'azureml-events', poisonQueue: 'azureml-events-poison' });
+  });
+
+  it('announces, through its event, the end of a run followed in another window', async () => {
+    // Submitted elsewhere and followed by another window: only the shared list of followed runs says so.
+    const client = connectLocalWorkspace(local.connection).workspaceClient;
+    const job = await client.jobs.createCommandJob({ name: `elsewhere-${Date.now()}`, environmentId, experimentName: 'events-exp', command: 'echo from elsewhere' });
+    const workspace = api.connections.activeWorkspace!;
+    const followed: WatchedRunRef[] = [{ jobName: job.name, workspace }];
+    await api.extensionContext.globalState.update('azureml.watchedRuns', followed);
+    assert.equal(api.runs.watchers.get(job.name), undefined, 'this window does not follow it');
+
+    const shown = await eventually(async () => {
+      const found = await notificationsAbout(job.name);
+      return found.length > 0 ? found : undefined;
+    }, `the notification that ${job.name} completed`, 60_000);
+    assert.equal(shown.length, 1, shown.join('\n'));
+    assert.ok(shown[0]!.includes(`Run ${job.name}: Completed.`), shown[0]);
+    assert.ok(shown[0]!.includes('Show Logs') && shown[0]!.includes('Show Details'), shown[0]);
+    const remembered = api.extensionContext.globalState.get<WatchedRunRef[]>('azureml.watchedRuns') ?? [];
+    assert.ok(!remembered.some((r) => r.jobName === job.name), 'taken off the shared list, so no other window announces it again');
+  });
+
+  it('ends the watch of a run submitted here on its event, and announces it once', async () => {
+    const dir = path.join(scratch, 'events-project');
+    rmSync(dir, { recursive: true, force: true });
+    await vscode.workspace.fs.createDirectory(vscode.Uri.file(dir));
+    writeFileSync(path.join(dir, '.amlignore'), '*.tmp\n');
+    writeFileSync(path.join(dir, 'hello.py'), 'print("hello from the events test", flush=True)\n');
+    await vscode.window.showTextDocument(vscode.Uri.file(path.join(dir, 'hello.py')));
+    api.setPrompts(firstOffers);
+    // Its status is asked once, then not for ten minutes: only its event can end the watch in time.
+    api.runs.watchers.tailSchedule = { detailsMinMs: 600_000, detailsMaxMs: 600_000, detailsWhileOutputMs: 600_000 };
+    const result = await vscode.commands.executeCommand<SubmitResult | undefined>('azureml.submitCurrentFile');
+    assert.ok(result?.jobName);
+    const watch = api.runs.watchers.get(result.jobName)!;
+    const summary = await watch.done.finally(() => {
+      api.runs.watchers.tailSchedule = undefined;
+    });
+    assert.equal(summary?.status, 'Completed');
+    assert.equal(watch.endedByEvent, true, 'the RunCompleted event ended the watch');
+    const shown = await eventually(async () => {
+      const found = await notificationsAbout(result.jobName);
+      return found.length > 0 ? found : undefined;
+    }, `the notification that ${result.jobName} completed`, 30_000);
+    assert.equal(shown.length, 1, shown.join('\n'));
+    assert.match(shown[0]!, new RegExp(`Run ${result.jobName}: Completed after \\d+s\\.`));
+  });
+});
