@@ -11,7 +11,7 @@ import { launchBrowser, openViewContainer, openWorkbench, expandView, runCommand
 import { startCodeServer } from '../../scripts/vscode-host/codeServer.mjs';
 import { packageExtension } from '../../scripts/package.mjs';
 import { decodePng } from './pngPixels.mjs';
-import { expandRow, viewPane, viewRow, widenSideBar } from './workbenchViews.mjs';
+import { expandRow, openContextMenu, viewPane, viewRow, widenSideBar } from './workbenchViews.mjs';
 
 const require = createRequire(import.meta.url);
 /** @type {typeof import('../support/localWorkspace')} */
@@ -145,9 +145,7 @@ describe('e2e: run metrics, charted in the editor', function () {
     await setColorTheme(page, 'light');
   });
 
-  // Skipped: in the full CI run the Compare panel did not show within 60 s in two runs of three,
-  // though this file passes on its own; to be found before issue 12 is resolved.
-  it.skip('compares 3 runs selected in the Experiments view: 3 series per chart, a legend that hides a run, and the params that differ', async () => {
+  it('compares 3 runs selected in the Experiments view: 3 series per chart, a legend that hides a run, and the params that differ', async () => {
     const { page } = browser;
     // Only the compare panel's webview is left to find, and the three rows are seen selected
     // before the menu opens (a tree refresh between the clicks can drop a selection).
@@ -159,8 +157,9 @@ describe('e2e: run metrics, charted in the editor', function () {
       await viewRow(page, 'Experiments', 'metrics-c').click({ modifiers: ['Control'] });
     }
     assert.equal(await selected.count(), 3, 'three runs selected');
-    await viewRow(page, 'Experiments', 'metrics-c').click({ button: 'right' });
-    await page.getByRole('menuitem', { name: 'Compare Runs' }).click();
+    // A click on the entry right after the menu opened is sometimes not taken (seen under the full
+    // suite's load: the menu stayed open with Compare Runs highlighted); the helper hovers and presses Enter.
+    await (await openContextMenu(viewRow(page, 'Experiments', 'metrics-c'))).choose('Compare Runs');
 
     const frame = panelFrame(page);
     await frame.locator('h1', { hasText: 'Compare 3 runs' }).waitFor({ timeout: 60_000 });
