@@ -10,18 +10,22 @@ import { describeError } from '../ui/describeError';
 import type { Log } from '../ui/log';
 import { UserCancelledError, type Prompts } from '../ui/prompts';
 import { webviewHtml } from '../ui/webviewHtml';
-import { parseMetricsWebviewMessage, toWire, type MetricsHostMessage, type MetricsWebviewMessage, type RunSummary } from './runMetricsProtocol';
+import { parseMetricsWebviewMessage, toWire, type MetricsHostMessage, type MetricsWebviewMessage, type PanelWorkspace, type RunSummary } from './runMetricsProtocol';
 import { isTerminal, problemSummary, runSummary } from './runSummary';
 
 export interface PanelRun {
   runId: string;
   /** The job as the Experiments view has it (experiment, compute); fetched when not given. */
   job?: Job;
+  /** The name shown until the job is read (a panel restored after a reload). */
+  displayName?: string;
 }
 
 export interface RunMetricsPanelOptions {
   mode: 'details' | 'compare';
   runs: PanelRun[];
+  /** The runs' workspace, kept by the webview so that a window reload brings the panel back. */
+  workspace?: PanelWorkspace;
   source: RunMetricsSource;
   getJob(name: string): Promise<Job>;
   connectionKind: () => 'azure' | 'local' | undefined;
@@ -37,6 +41,7 @@ const pointsPerMessage = 10_000;
 interface TrackedPanelRun {
   runId: string;
   job?: Job;
+  displayName?: string;
   follower: MetricHistoryFollower;
   summary?: RunSummary;
   terminal: boolean;
@@ -70,7 +75,7 @@ export class RunMetricsPanel implements vscode.Disposable {
 
   constructor(extensionUri: vscode.Uri, readonly key: string, private readonly options: RunMetricsPanelOptions, existing?: vscode.WebviewPanel) {
     this.pollDelay = options.poll.minMs;
-    this.runs = options.runs.map((r) => ({ runId: r.runId, job: r.job, follower: new MetricHistoryFollower(options.source, r.runId), terminal: false }));
+    this.runs = options.runs.map((r) => ({ runId: r.runId, job: r.job, displayName: r.displayName, follower: new MetricHistoryFollower(options.source, r.runId), terminal: false }));
     const media = vscode.Uri.joinPath(extensionUri, 'media');
     this.panel = existing ?? vscode.window.createWebviewPanel(RunMetricsPanel.viewType, this.title, vscode.ViewColumn.Active, {
       enableScripts: true,
@@ -98,14 +103,14 @@ export class RunMetricsPanel implements vscode.Disposable {
       this.posted,
       this.closed,
     );
-    // The runs are read while the webview starts: both take about a second.
-    if (!existing) this.loading = this.load();
+    // The runs are read while the webview starts (a restored panel's too): both take about a second.
+    this.loading = this.load();
   }
 
   static readonly viewType = 'azureml.runMetrics';
 
   get title(): string {
-    const names = this.options.runs.map((r) => r.job?.displayName || r.runId);
+    const names = this.runs.map((r) => r.job?.displayName || r.displayName || r.runId);
     return this.options.mode === 'details' ? vscode.l10n.t('Run {0}', names[0]) : vscode.l10n.t('Compare {0} runs', names.length);
   }
 
@@ -159,10 +164,6 @@ export class RunMetricsPanel implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         this.webviewReady = true;
-        if (!this.loading) {
-          this.loading = this.load();
-          return this.loading;
-        }
         this.replay();
         return;
       case 'retry':
@@ -196,7 +197,11 @@ export class RunMetricsPanel implements vscode.Disposable {
   }
 
   private initMessage(): MetricsHostMessage {
-    return { type: 'init', mode: this.options.mode, title: this.title, runs: this.runs.map((r) => r.summary ?? problemSummary(r.runId, r.job, '')) };
+    return {
+      type: 'init', mode: this.options.mode, title: this.title,
+      runs: this.runs.map((r) => r.summary ?? problemSummary(r.runId, r.job, '')),
+      ...(this.options.workspace ? { workspace: this.options.workspace } : {}),
+    };
   }
 
   /** A new webview (the old one was destroyed while hidden, or it started after the load) gets everything held, nothing fetched. */
@@ -239,6 +244,8 @@ export class RunMetricsPanel implements vscode.Disposable {
       return;
     }
     this.factsLoaded = true;
+    // A restored panel knew only the saved names: the jobs just read may name the runs differently.
+    this.panel.title = this.title;
     this.post(this.initMessage());
     await this.fetchNew(tracked);
     this.schedulePoll();
