@@ -60,6 +60,9 @@ export class RunMetricsPanel implements vscode.Disposable {
   private loading: Promise<void> | undefined;
   /** Messages go out only once the webview listens; until then what is loaded waits in the followers. */
   private webviewReady = false;
+  /** Settles when the webview first says it listens (or the panel closes). */
+  private readonly webviewStarted: Promise<void>;
+  private markWebviewStarted: () => void = () => undefined;
   /** The runs' facts are in: the webview may be given them (`init`) and the points held. */
   private factsLoaded = false;
   private failure: { message: string; retry: boolean } | undefined;
@@ -75,6 +78,7 @@ export class RunMetricsPanel implements vscode.Disposable {
 
   constructor(extensionUri: vscode.Uri, readonly key: string, private readonly options: RunMetricsPanelOptions, existing?: vscode.WebviewPanel) {
     this.pollDelay = options.poll.minMs;
+    this.webviewStarted = new Promise((resolve) => { this.markWebviewStarted = resolve; });
     this.runs = options.runs.map((r) => ({ runId: r.runId, job: r.job, displayName: r.displayName, follower: new MetricHistoryFollower(options.source, r.runId), terminal: false }));
     const media = vscode.Uri.joinPath(extensionUri, 'media');
     this.panel = existing ?? vscode.window.createWebviewPanel(RunMetricsPanel.viewType, this.title, vscode.ViewColumn.Active, {
@@ -164,6 +168,7 @@ export class RunMetricsPanel implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         this.webviewReady = true;
+        this.markWebviewStarted();
         this.replay();
         return;
       case 'retry':
@@ -247,7 +252,9 @@ export class RunMetricsPanel implements vscode.Disposable {
     // A restored panel knew only the saved names: the jobs just read may name the runs differently.
     this.panel.title = this.title;
     this.post(this.initMessage());
-    await this.fetchNew(tracked);
+    // Each metric's first page is read while the webview starts; the rest once it has drawn them,
+    // so that reading a long history does not slow the webview's start (they share the machine).
+    await this.fetchNew(tracked, () => this.webviewStarted);
     this.schedulePoll();
   }
 
@@ -256,12 +263,12 @@ export class RunMetricsPanel implements vscode.Disposable {
     return describeError(error, this.options.connectionKind()).message;
   }
 
-  private async fetchNew(tracked: Array<TrackedRun | undefined>): Promise<void> {
+  private async fetchNew(tracked: Array<TrackedRun | undefined>, afterFirstPages?: () => Promise<void>): Promise<void> {
     await Promise.all(this.runs.map(async (r, i) => {
       const run = tracked[i];
       if (!run) return;
       try {
-        await r.follower.update(run, this.abort.signal, (metric, added) => this.postPoints(r.runId, metric, added));
+        await r.follower.update(run, this.abort.signal, (metric, added) => this.postPoints(r.runId, metric, added), afterFirstPages);
       } catch (error) {
         if (this.abort.signal.aborted) return;
         this.options.log.error(vscode.l10n.t('Reading the metrics of run {0} failed', r.runId), error);
@@ -329,6 +336,7 @@ export class RunMetricsPanel implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     this.abort.abort();
+    this.markWebviewStarted();
     if (this.pollTimer) clearTimeout(this.pollTimer);
     this.closed.fire();
     this.panel.dispose();
