@@ -41,7 +41,6 @@ const pointsPerMessage = 10_000;
 interface TrackedPanelRun {
   runId: string;
   job?: Job;
-  displayName?: string;
   follower: MetricHistoryFollower;
   summary?: RunSummary;
   terminal: boolean;
@@ -79,7 +78,7 @@ export class RunMetricsPanel implements vscode.Disposable {
   constructor(extensionUri: vscode.Uri, readonly key: string, private readonly options: RunMetricsPanelOptions, existing?: vscode.WebviewPanel) {
     this.pollDelay = options.poll.minMs;
     this.webviewStarted = new Promise((resolve) => { this.markWebviewStarted = resolve; });
-    this.runs = options.runs.map((r) => ({ runId: r.runId, job: r.job, displayName: r.displayName, follower: new MetricHistoryFollower(options.source, r.runId), terminal: false }));
+    this.runs = options.runs.map((r) => ({ runId: r.runId, job: r.job, follower: new MetricHistoryFollower(options.source, r.runId), terminal: false }));
     const media = vscode.Uri.joinPath(extensionUri, 'media');
     this.panel = existing ?? vscode.window.createWebviewPanel(RunMetricsPanel.viewType, this.title, vscode.ViewColumn.Active, {
       enableScripts: true,
@@ -114,7 +113,7 @@ export class RunMetricsPanel implements vscode.Disposable {
   static readonly viewType = 'azureml.runMetrics';
 
   get title(): string {
-    const names = this.runs.map((r) => r.job?.displayName || r.displayName || r.runId);
+    const names = this.options.runs.map((r) => r.job?.displayName || r.displayName || r.runId);
     return this.options.mode === 'details' ? vscode.l10n.t('Run {0}', names[0]) : vscode.l10n.t('Compare {0} runs', names.length);
   }
 
@@ -249,8 +248,6 @@ export class RunMetricsPanel implements vscode.Disposable {
       return;
     }
     this.factsLoaded = true;
-    // A restored panel knew only the saved names: the jobs just read may name the runs differently.
-    this.panel.title = this.title;
     this.post(this.initMessage());
     // Each metric's first page is read while the webview starts; the rest once it has drawn them,
     // so that reading a long history does not slow the webview's start (they share the machine).

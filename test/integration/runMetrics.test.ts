@@ -150,7 +150,7 @@ describe('Run Details in a real extension host, against the local workspace', fu
     const workspace = api.connections.activeWorkspace;
     assert.ok(workspace);
     // What the webview kept (VS Code hands it to the serializer after the reload): view choices, the runs and their workspace.
-    const saved = (runId: string) => ({ xAxis: 'relative', logScale: true, smoothing: 0.5, hiddenRuns: [], differencesOnly: false, panel: { mode: 'details', runs: [{ runId, displayName: runId }], workspace } });
+    const saved = (runId: string, displayName = runId) => ({ xAxis: 'relative', logScale: true, smoothing: 0.5, hiddenRuns: [], differencesOnly: false, panel: { mode: 'details', runs: [{ runId, displayName }], workspace } });
     const restore = async (state: unknown): Promise<{ webviewPanel: vscode.WebviewPanel; panel?: RunMetricsPanel; posted?: PostedPoints }> => {
       const webviewPanel = vscode.window.createWebviewPanel('azureml.runMetrics', 'restored', vscode.ViewColumn.Active, { enableScripts: true });
       await api.runs.metricsSerializer.deserializeWebviewPanel(webviewPanel, state);
@@ -158,14 +158,14 @@ describe('Run Details in a real extension host, against the local workspace', fu
       return { webviewPanel, panel, posted: panel && new PostedPoints(panel) };
     };
 
-    const restored = await restore(saved('restored_run'));
+    const restored = await restore(saved('restored_run', 'restored-run'));
     assert.ok(restored.panel && restored.posted, 'the restored tab is a Run Details panel again');
     const posted = restored.posted;
     await eventually(async () => (posted.points.length === 300 ? true : undefined), 'every point in the restored panel', 60_000);
     const init = posted.messages.find((m) => m.type === 'init');
     assert.ok(init?.type === 'init');
     assert.equal(init.title, 'Run restored-run');
-    assert.equal(restored.webviewPanel.title, 'Run restored-run', 'the tab titled with the run\'s name as read');
+    assert.equal(restored.webviewPanel.title, 'Run restored-run', 'the tab titled as before the reload');
     assert.deepEqual(init.workspace, workspace, 'the webview is given the workspace again, to keep for the next reload');
     assert.deepEqual(posted.duplicates, []);
 
