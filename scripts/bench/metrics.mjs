@@ -9,7 +9,8 @@
 //  3. A live run logging 50 points a second: delay from a point's log call to the panel having it
 //     (posted to the webview; drawing adds one animation frame), p50/p95, duplicates, refetched points.
 // A measurement, not a test: numbers vary with the machine's load.
-//   node scripts/bench/metrics.mjs [--steps 100000] [--metrics 10] [--live-seconds 20] [--no-browser]
+//   node scripts/bench/metrics.mjs [--steps 100000] [--metrics 10] [--live-seconds 20] [--no-browser] [--no-live]
+//        [--rounds N] [--vsix before.vsix,after.vsix]   (2: N rounds of each .vsix, alternately; medians)
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
@@ -33,6 +34,9 @@ const { values } = parseArgs({
     metrics: { type: 'string', default: '10' },
     'live-seconds': { type: 'string', default: '20' },
     'no-browser': { type: 'boolean', default: false },
+    'no-live': { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '1' },
+    vsix: { type: 'string' },
   },
 });
 const steps = Number(values.steps);
@@ -69,10 +73,82 @@ const t0 = 1_760_000_000_000;
 const metricKeys = Array.from({ length: metricCount }, (_, i) => `metric_${String(i).padStart(2, '0')}`);
 const valueOf = (k, s) => Math.exp(-s / (steps / 4)) * (1 + k / 10) + 0.01 * Math.sin(s / 50 + k);
 
+/**
+ * Opens the big run with a click in a fresh code-server and browser with the given .vsix installed;
+ * times from the click (epoch ms on both sides: Chromium and this process share the clock).
+ */
+async function openInExtension(vsix) {
+  const { startCodeServer } = await import('../vscode-host/codeServer.mjs');
+  const { expandView, launchBrowser, openViewContainer, openWorkbench } = await import('../vscode-host/browser.mjs');
+  const { expandRow, viewRow } = await import('../../test/e2e/workbenchViews.mjs');
+  const scratch = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'azml-bench-metrics-')));
+  mkdirSync(path.join(scratch, 'project'));
+  let server;
+  let browser;
+  try {
+    server = await startCodeServer({
+      folder: path.join(scratch, 'project'), vsixPaths: [vsix], testDriver: false,
+      settings: { 'workbench.colorTheme': 'Light 2026', 'azureml.local.dataFolder': local.dataDir, 'azureml.local.autoConnect': true },
+    });
+    browser = await launchBrowser({ viewport: { width: 1500, height: 1000 } });
+    const { page } = browser;
+    await openWorkbench(page, server.workbenchUrl());
+    await openViewContainer(page, 'Azure ML');
+    await expandView(page, 'Experiments');
+    await expandRow(viewRow(page, 'Experiments', 'bench-metrics'));
+    const hostRss = () => {
+      try {
+        const out = execFileSync('ps', ['-eo', 'pid,pgid,rss,args'], { encoding: 'utf8' });
+        return out.split('\n').filter((l) => l.includes('extensionHost') || l.includes('--type=extensionHost'))
+          .filter((l) => l.trim().split(/\s+/)[1] === String(server.pid)).reduce((n, l) => n + Number(l.trim().split(/\s+/)[2]) * 1024, 0);
+      } catch { return 0; }
+    };
+    let peakRss = hostRss();
+    const rssBefore = peakRss;
+    const rssSampler = setInterval(() => { peakRss = Math.max(peakRss, hostRss()); }, 250);
+    // The user's way in: a click on the run in the Experiments view runs Open Run Details.
+    const runRow = viewRow(page, 'Experiments', 'bench_big').filter({ hasText: 'Completed' });
+    await runRow.waitFor({ timeout: 60_000 });
+    const loadAverage = os.loadavg()[0];
+    const clickedAt = Date.now();
+    await runRow.click();
+    const outer = page.locator('iframe.webview.ready').last();
+    const frame = outer.contentFrame().locator('#active-frame').contentFrame();
+    await frame.locator('h1').waitFor({ timeout: 120_000 });
+    const pageShownMs = Date.now() - clickedAt;
+    await frame.locator('.chart-card.drawn').first().waitFor({ timeout: 120_000 });
+    const firstChartMs = Date.now() - clickedAt;
+    await frame.locator('.chart-card.drawn').nth(metricCount - 1).waitFor({ timeout: 300_000 });
+    const allChartsMs = Date.now() - clickedAt;
+    // Where the webview's start went: when VS Code created its frame, and when the panel's script arrived.
+    const frameCreatedMs = await outer.contentFrame().locator('body').evaluate(() => performance.timeOrigin) - clickedAt;
+    const script = await frame.locator('body').evaluate(() => {
+      const resources = performance.getEntriesByType('resource');
+      const entry = resources.find((e) => e.name.includes('runMetrics.js'));
+      const styles = resources.filter((e) => e.name.endsWith('.css'));
+      return {
+        origin: performance.timeOrigin, start: entry?.startTime ?? NaN, end: entry?.responseEnd ?? NaN,
+        stylesEnd: Math.max(...styles.map((e) => e.responseEnd)),
+      };
+    });
+    // The rest of the points stream in behind the first pages; the heap is read once they have.
+    await page.waitForTimeout(Math.max(5000, results.history.allMs * 1.5));
+    clearInterval(rssSampler);
+    const heap = await frame.locator('body').evaluate(() => performance.memory?.usedJSHeapSize ?? NaN);
+    return {
+      frameCreatedMs, documentStartedMs: script.origin - clickedAt, stylesLoadedMs: script.origin + script.stylesEnd - clickedAt,
+      scriptLoadedMs: script.origin + script.end - clickedAt, scriptFetchMs: script.end - script.start,
+      pageShownMs, firstChartMs, allChartsMs, hostRssPeak: peakRss, hostRssBefore: rssBefore, webviewHeap: heap, loadAverage,
+    };
+  } finally {
+    await browser?.close();
+    await server?.stop();
+    rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
 const local = await startLocalWorkspace();
 const results = {};
-let server;
-let browser;
 try {
   const { workspaceClient } = connectLocalWorkspace(local.connection);
   const client = workspaceClient;
@@ -149,112 +225,85 @@ try {
   // ---- 2. in the real extension ----------------------------------------------------------
   if (!values['no-browser']) {
     const { packageExtension } = await import('../package.mjs');
-    const { startCodeServer } = await import('../vscode-host/codeServer.mjs');
-    const { expandView, launchBrowser, openViewContainer, openWorkbench } = await import('../vscode-host/browser.mjs');
-    const { expandRow, viewRow } = await import('../../test/e2e/workbenchViews.mjs');
-    const vsix = packageExtension({ reuseFresh: true });
-    const scratch = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'azml-bench-metrics-')));
-    mkdirSync(path.join(scratch, 'project'));
-    try {
-      server = await startCodeServer({
-        folder: path.join(scratch, 'project'), vsixPaths: [vsix], testDriver: false,
-        settings: { 'workbench.colorTheme': 'Light 2026', 'azureml.local.dataFolder': local.dataDir, 'azureml.local.autoConnect': true },
-      });
-      browser = await launchBrowser({ viewport: { width: 1500, height: 1000 } });
-      const { page } = browser;
-      await openWorkbench(page, server.workbenchUrl());
-      await openViewContainer(page, 'Azure ML');
-      await expandView(page, 'Experiments');
-      await expandRow(viewRow(page, 'Experiments', 'bench-metrics'));
-      const hostRss = () => {
-        try {
-          const out = execFileSync('ps', ['-eo', 'pid,pgid,rss,args'], { encoding: 'utf8' });
-          return out.split('\n').filter((l) => l.includes('extensionHost') || l.includes('--type=extensionHost'))
-            .filter((l) => l.trim().split(/\s+/)[1] === String(server.pid)).reduce((n, l) => n + Number(l.trim().split(/\s+/)[2]) * 1024, 0);
-        } catch { return 0; }
-      };
-      let peakRss = hostRss();
-      const rssBefore = peakRss;
-      const rssSampler = setInterval(() => { peakRss = Math.max(peakRss, hostRss()); }, 250);
-      // The user's way in: a click on the run in the Experiments view runs Open Run Details.
-      const runRow = viewRow(page, 'Experiments', 'bench_big').filter({ hasText: 'Completed' });
-      await runRow.waitFor({ timeout: 60_000 });
-      const commandAt = performance.now();
-      await runRow.click();
-      const frame = page.locator('iframe.webview.ready').last().contentFrame().locator('#active-frame').contentFrame();
-      await frame.locator('h1').waitFor({ timeout: 120_000 });
-      const pageShownMs = performance.now() - commandAt;
-      await frame.locator('.chart-card.drawn').first().waitFor({ timeout: 120_000 });
-      const firstChartMs = performance.now() - commandAt;
-      await frame.locator('.chart-card.drawn').nth(metricCount - 1).waitFor({ timeout: 300_000 });
-      const allChartsMs = performance.now() - commandAt;
-      // The rest of the points stream in behind the first pages; the heap is read once they have.
-      await page.waitForTimeout(Math.max(5000, results.history.allMs * 1.5));
-      clearInterval(rssSampler);
-      const heap = await frame.locator('body').evaluate(() => performance.memory?.usedJSHeapSize ?? NaN);
-      results.browser = { pageShownMs, firstChartMs, allChartsMs, hostRssPeak: peakRss, hostRssBefore: rssBefore, webviewHeap: heap };
-      console.log('\n2. In the extension (code-server + Chromium):');
-      console.log(`  click on the run to the panel's facts shown (webview loaded, run read): ${ms(pageShownMs)}`);
-      console.log(`  click on the run to first chart drawn: ${ms(firstChartMs)}   (target < 2000 ms: ${firstChartMs < 2000 ? 'met' : 'NOT met'})`);
-      console.log(`  click to all ${metricCount} charts on screen: ${ms(allChartsMs)} (each from its first page; the rest streams in behind)`);
-      console.log(`  extension host RSS: ${mib(rssBefore)} before, ${mib(peakRss)} peak`);
-      console.log(`  webview JS heap:    ${mib(heap)} (performance.memory, after every point arrived)`);
-    } finally {
-      await browser?.close();
-      await server?.stop();
-      rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
+    const variants = values.vsix
+      ? values.vsix.split(',').map((file) => ({ label: path.basename(file, '.vsix'), vsix: path.resolve(file) }))
+      : [{ label: 'this checkout', vsix: packageExtension({ reuseFresh: true }) }];
+    const rounds = Number(values.rounds);
+    const measured = new Map(variants.map((v) => [v.label, []]));
+    console.log(`\n2. In the extension (code-server + Chromium), ${rounds} round(s) of ${variants.map((v) => v.label).join(', ')}, a fresh code-server and browser each:`);
+    for (let round = 0; round < rounds; round++) {
+      // Alternately, so that the machine's load affects each variant alike.
+      for (const variant of round % 2 === 0 ? variants : [...variants].reverse()) {
+        const m = await openInExtension(variant.vsix);
+        measured.get(variant.label).push(m);
+        console.log(`  ${variant.label}: first chart ${ms(m.firstChartMs)}: webview frame created ${ms(m.frameCreatedMs)}, its page started ${ms(m.documentStartedMs)}, styles loaded ${ms(m.stylesLoadedMs)}, script loaded ${ms(m.scriptLoadedMs)} (${ms(m.scriptFetchMs)} fetching it), facts shown ${ms(m.pageShownMs)}, all ${metricCount} charts ${ms(m.allChartsMs)}; load average ${m.loadAverage.toFixed(2)}`);
+      }
+    }
+    const median = (list) => {
+      const sorted = [...list].sort((a, b) => a - b);
+      return sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    };
+    results.browser = {};
+    for (const [label, list] of measured) {
+      const summary = Object.fromEntries(Object.keys(list[0]).map((k) => [k, median(list.map((m) => m[k]))]));
+      results.browser[label] = { rounds: list, median: summary };
+      console.log(`  ${label}, medians of ${list.length}: click to first chart drawn ${ms(summary.firstChartMs)}   (target < 2000 ms: ${summary.firstChartMs < 2000 ? 'met' : 'NOT met'})`);
+      console.log(`    click to: webview frame created ${ms(summary.frameCreatedMs)}, its page started ${ms(summary.documentStartedMs)}, styles loaded ${ms(summary.stylesLoadedMs)}, its script loaded ${ms(summary.scriptLoadedMs)}, facts shown ${ms(summary.pageShownMs)}, first chart ${ms(summary.firstChartMs)}, all ${metricCount} charts ${ms(summary.allChartsMs)}`);
+      console.log(`    extension host RSS ${mib(summary.hostRssBefore)} before, ${mib(summary.hostRssPeak)} peak; webview JS heap ${mib(summary.webviewHeap)} (after every point arrived); load average ${summary.loadAverage.toFixed(2)}`);
     }
   }
 
   // ---- 3. a live run ------------------------------------------------------------------------
-  await client.jobs.createCommandJob({ name: 'bench_live', command: 'sleep 600', environmentId: 'azureml:AzureML-sklearn-1.5@latest', experimentName: 'bench-metrics' });
-  const loggedAt = new Map();
-  const liveFollower = new MetricHistoryFollower(client.metrics, 'bench_live');
-  const delays = [];
-  let duplicates = 0;
-  const seen = new Set();
-  let polling = true;
-  let delay = livePoll.minMs;
-  // The panel's loop: runs/get, then only the new points; 0.5 s while points arrive, backing off while none do.
-  const poller = (async () => {
-    while (polling) {
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      const before = liveFollower.stats.pointsNew;
-      await liveFollower.update(await client.metrics.getRun('bench_live'), undefined, (_key, added) => {
-        const now = Date.now();
-        for (const p of added) {
-          if (seen.has(p.step)) duplicates++;
-          seen.add(p.step);
-          delays.push(now - loggedAt.get(p.step));
-        }
-      });
-      delay = liveFollower.stats.pointsNew > before ? livePoll.minMs : Math.min(livePoll.maxMs, delay * 2);
+  if (!values['no-live']) {
+    await client.jobs.createCommandJob({ name: 'bench_live', command: 'sleep 600', environmentId: 'azureml:AzureML-sklearn-1.5@latest', experimentName: 'bench-metrics' });
+    const loggedAt = new Map();
+    const liveFollower = new MetricHistoryFollower(client.metrics, 'bench_live');
+    const delays = [];
+    let duplicates = 0;
+    const seen = new Set();
+    let polling = true;
+    let delay = livePoll.minMs;
+    // The panel's loop: runs/get, then only the new points; 0.5 s while points arrive, backing off while none do.
+    const poller = (async () => {
+      while (polling) {
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        const before = liveFollower.stats.pointsNew;
+        await liveFollower.update(await client.metrics.getRun('bench_live'), undefined, (_key, added) => {
+          const now = Date.now();
+          for (const p of added) {
+            if (seen.has(p.step)) duplicates++;
+            seen.add(p.step);
+            delays.push(now - loggedAt.get(p.step));
+          }
+        });
+        delay = liveFollower.stats.pointsNew > before ? livePoll.minMs : Math.min(livePoll.maxMs, delay * 2);
+      }
+    })();
+    historyBytes = 0;
+    const total = liveSeconds * 50;
+    const liveStart = Date.now();
+    for (let s = 0; s < total; s++) {
+      const due = liveStart + s * 20;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      loggedAt.set(s, Date.now());
+      await client.metrics.logMetric('bench_live', { key: 'loss', step: s, value: Math.exp(-s / 300), timestamp: Date.now() });
     }
-  })();
-  historyBytes = 0;
-  const total = liveSeconds * 50;
-  const liveStart = Date.now();
-  for (let s = 0; s < total; s++) {
-    const due = liveStart + s * 20;
-    const wait = due - Date.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    loggedAt.set(s, Date.now());
-    await client.metrics.logMetric('bench_live', { key: 'loss', step: s, value: Math.exp(-s / 300), timestamp: Date.now() });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    polling = false;
+    await poller;
+    delays.sort((a, b) => a - b);
+    results.live = {
+      points: seen.size, logged: total, duplicates, p50: percentile(delays, 50), p95: percentile(delays, 95), max: delays.at(-1),
+      pointsFetched: liveFollower.stats.pointsFetched, pointsFetchedTwice: liveFollower.stats.pointsFetched - liveFollower.stats.pointsNew, bytes: historyBytes,
+    };
+    console.log(`\n3. Live run, 50 points/s for ${liveSeconds} s (poll ${livePoll.minMs} ms, backing off to ${livePoll.maxMs} ms while idle):`);
+    console.log(`  delay log → panel has it, p50 / p95 / max: ${ms(results.live.p50)} / ${ms(results.live.p95)} / ${ms(results.live.max)}   (target p95 < 1000 ms: ${results.live.p95 < 1000 ? 'met' : 'NOT met'})`);
+    console.log(`  points ${seen.size} of ${total}, duplicates held ${duplicates}`);
+    console.log(`  points fetched ${results.live.pointsFetched} for ${results.live.points} new`);
+    console.log(`  points fetched twice: ${results.live.pointsFetchedTwice}   (target 0: ${results.live.pointsFetchedTwice === 0 ? 'met' : 'NOT met'}; each poll re-reads the previous read's last page: get-history has no "since" and no token past its last page)`);
+    await client.jobs.cancel('bench_live').catch(() => undefined);
   }
-  await new Promise((resolve) => setTimeout(resolve, 1500));
-  polling = false;
-  await poller;
-  delays.sort((a, b) => a - b);
-  results.live = {
-    points: seen.size, logged: total, duplicates, p50: percentile(delays, 50), p95: percentile(delays, 95), max: delays.at(-1),
-    pointsFetched: liveFollower.stats.pointsFetched, pointsFetchedTwice: liveFollower.stats.pointsFetched - liveFollower.stats.pointsNew, bytes: historyBytes,
-  };
-  console.log(`\n3. Live run, 50 points/s for ${liveSeconds} s (poll ${livePoll.minMs} ms, backing off to ${livePoll.maxMs} ms while idle):`);
-  console.log(`  delay log → panel has it, p50 / p95 / max: ${ms(results.live.p50)} / ${ms(results.live.p95)} / ${ms(results.live.max)}   (target p95 < 1000 ms: ${results.live.p95 < 1000 ? 'met' : 'NOT met'})`);
-  console.log(`  points ${seen.size} of ${total}, duplicates held ${duplicates}`);
-  console.log(`  points fetched ${results.live.pointsFetched} for ${results.live.points} new`);
-  console.log(`  points fetched twice: ${results.live.pointsFetchedTwice}   (target 0: ${results.live.pointsFetchedTwice === 0 ? 'met' : 'NOT met'}; each poll re-reads the previous read's last page: get-history has no "since" and no token past its last page)`);
-  await client.jobs.cancel('bench_live').catch(() => undefined);
 } finally {
   await local.dispose();
 }

@@ -10,18 +10,22 @@ import { describeError, type ErrorContext } from '../ui/describeError';
 import type { Log } from '../ui/log';
 import { UserCancelledError, type Prompts } from '../ui/prompts';
 import { webviewHtml } from '../ui/webviewHtml';
-import { parseMetricsWebviewMessage, toWire, type MetricsHostMessage, type MetricsWebviewMessage, type RunSummary } from './runMetricsProtocol';
+import { parseMetricsWebviewMessage, toWire, type MetricsHostMessage, type MetricsWebviewMessage, type PanelWorkspace, type RunSummary } from './runMetricsProtocol';
 import { isTerminal, problemSummary, runSummary } from './runSummary';
 
 export interface PanelRun {
   runId: string;
   /** The job as the Experiments view has it (experiment, compute); fetched when not given. */
   job?: Job;
+  /** The name shown until the job is read (a panel restored after a reload). */
+  displayName?: string;
 }
 
 export interface RunMetricsPanelOptions {
   mode: 'details' | 'compare';
   runs: PanelRun[];
+  /** The runs' workspace, kept by the webview so that a window reload brings the panel back. */
+  workspace?: PanelWorkspace;
   source: RunMetricsSource;
   getJob(name: string): Promise<Job>;
   connectionKind: () => ErrorContext;
@@ -55,6 +59,9 @@ export class RunMetricsPanel implements vscode.Disposable {
   private loading: Promise<void> | undefined;
   /** Messages go out only once the webview listens; until then what is loaded waits in the followers. */
   private webviewReady = false;
+  /** Settles when the webview first says it listens (or the panel closes). */
+  private readonly webviewStarted: Promise<void>;
+  private markWebviewStarted: () => void = () => undefined;
   /** The runs' facts are in: the webview may be given them (`init`) and the points held. */
   private factsLoaded = false;
   private failure: { message: string; retry: boolean } | undefined;
@@ -70,6 +77,7 @@ export class RunMetricsPanel implements vscode.Disposable {
 
   constructor(extensionUri: vscode.Uri, readonly key: string, private readonly options: RunMetricsPanelOptions, existing?: vscode.WebviewPanel) {
     this.pollDelay = options.poll.minMs;
+    this.webviewStarted = new Promise((resolve) => { this.markWebviewStarted = resolve; });
     this.runs = options.runs.map((r) => ({ runId: r.runId, job: r.job, follower: new MetricHistoryFollower(options.source, r.runId), terminal: false }));
     const media = vscode.Uri.joinPath(extensionUri, 'media');
     this.panel = existing ?? vscode.window.createWebviewPanel(RunMetricsPanel.viewType, this.title, vscode.ViewColumn.Active, {
@@ -98,14 +106,14 @@ export class RunMetricsPanel implements vscode.Disposable {
       this.posted,
       this.closed,
     );
-    // The runs are read while the webview starts: both take about a second.
-    if (!existing) this.loading = this.load();
+    // The runs are read while the webview starts (a restored panel's too): both take about a second.
+    this.loading = this.load();
   }
 
   static readonly viewType = 'azureml.runMetrics';
 
   get title(): string {
-    const names = this.options.runs.map((r) => r.job?.displayName || r.runId);
+    const names = this.options.runs.map((r) => r.job?.displayName || r.displayName || r.runId);
     return this.options.mode === 'details' ? vscode.l10n.t('Run {0}', names[0]) : vscode.l10n.t('Compare {0} runs', names.length);
   }
 
@@ -159,10 +167,7 @@ export class RunMetricsPanel implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         this.webviewReady = true;
-        if (!this.loading) {
-          this.loading = this.load();
-          return this.loading;
-        }
+        this.markWebviewStarted();
         this.replay();
         return;
       case 'retry':
@@ -196,7 +201,11 @@ export class RunMetricsPanel implements vscode.Disposable {
   }
 
   private initMessage(): MetricsHostMessage {
-    return { type: 'init', mode: this.options.mode, title: this.title, runs: this.runs.map((r) => r.summary ?? problemSummary(r.runId, r.job, '')) };
+    return {
+      type: 'init', mode: this.options.mode, title: this.title,
+      runs: this.runs.map((r) => r.summary ?? problemSummary(r.runId, r.job, '')),
+      ...(this.options.workspace ? { workspace: this.options.workspace } : {}),
+    };
   }
 
   /** A new webview (the old one was destroyed while hidden, or it started after the load) gets everything held, nothing fetched. */
@@ -240,7 +249,9 @@ export class RunMetricsPanel implements vscode.Disposable {
     }
     this.factsLoaded = true;
     this.post(this.initMessage());
-    await this.fetchNew(tracked);
+    // Each metric's first page is read while the webview starts; the rest once it has drawn them,
+    // so that reading a long history does not slow the webview's start (they share the machine).
+    await this.fetchNew(tracked, () => this.webviewStarted);
     this.schedulePoll();
   }
 
@@ -249,12 +260,12 @@ export class RunMetricsPanel implements vscode.Disposable {
     return describeError(error, this.options.connectionKind()).message;
   }
 
-  private async fetchNew(tracked: Array<TrackedRun | undefined>): Promise<void> {
+  private async fetchNew(tracked: Array<TrackedRun | undefined>, afterFirstPages?: () => Promise<void>): Promise<void> {
     await Promise.all(this.runs.map(async (r, i) => {
       const run = tracked[i];
       if (!run) return;
       try {
-        await r.follower.update(run, this.abort.signal, (metric, added) => this.postPoints(r.runId, metric, added));
+        await r.follower.update(run, this.abort.signal, (metric, added) => this.postPoints(r.runId, metric, added), afterFirstPages);
       } catch (error) {
         if (this.abort.signal.aborted) return;
         this.options.log.error(vscode.l10n.t('Reading the metrics of run {0} failed', r.runId), error);
@@ -322,6 +333,7 @@ export class RunMetricsPanel implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     this.abort.abort();
+    this.markWebviewStarted();
     if (this.pollTimer) clearTimeout(this.pollTimer);
     this.closed.fire();
     this.panel.dispose();

@@ -21,14 +21,30 @@ export class RunMetricsPanels implements vscode.Disposable {
   }
 
   show(options: RunMetricsPanelOptions): RunMetricsPanel {
-    const key = `${options.mode}:${options.runs.map((r) => r.runId).join('\n')}`;
+    const key = panelKey(options);
     const existing = this.open.get(key);
     if (existing && !existing.isDisposed) {
       existing.reveal();
       this.last = existing;
       return existing;
     }
-    const panel = new RunMetricsPanel(this.extensionUri, key, options);
+    return this.track(key, new RunMetricsPanel(this.extensionUri, key, options));
+  }
+
+  /** A panel VS Code brought back after a window reload, in its webview panel, loading its runs anew. */
+  restore(webviewPanel: vscode.WebviewPanel, options: RunMetricsPanelOptions): RunMetricsPanel {
+    const key = panelKey(options);
+    const existing = this.open.get(key);
+    // Already opened again (a command ran before VS Code restored the tab): the restored tab is a duplicate.
+    if (existing && !existing.isDisposed) {
+      webviewPanel.dispose();
+      existing.reveal();
+      return existing;
+    }
+    return this.track(key, new RunMetricsPanel(this.extensionUri, key, options, webviewPanel));
+  }
+
+  private track(key: string, panel: RunMetricsPanel): RunMetricsPanel {
     this.open.set(key, panel);
     panel.onDidDispose(() => {
       if (this.open.get(key) === panel) this.open.delete(key);
@@ -41,4 +57,8 @@ export class RunMetricsPanels implements vscode.Disposable {
     for (const panel of [...this.open.values()]) panel.dispose();
     this.open.clear();
   }
+}
+
+function panelKey(options: RunMetricsPanelOptions): string {
+  return `${options.mode}:${options.runs.map((r) => r.runId).join('\n')}`;
 }

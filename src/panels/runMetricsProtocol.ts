@@ -43,8 +43,17 @@ export type MetricsWebviewMessage =
   /** `data`: the SVG document, or the PNG as a data: URL. */
   | { type: 'exportImage'; format: ImageFormat; metric: string; data: string };
 
+/** Which workspace the runs are in: names only, never a credential (the webview keeps it on disk). */
+export interface PanelWorkspace {
+  connectionKind: 'azure' | 'local';
+  tenantId?: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  workspaceName: string;
+}
+
 export type MetricsHostMessage =
-  | { type: 'init'; mode: 'details' | 'compare'; title: string; runs: RunSummary[] }
+  | { type: 'init'; mode: 'details' | 'compare'; title: string; runs: RunSummary[]; workspace?: PanelWorkspace }
   | { type: 'points'; runId: string; metric: string; steps: number[]; timestamps: number[]; values: WireValue[] }
   | { type: 'runUpdate'; run: RunSummary }
   /** A problem with the whole panel (nothing to show): one sentence, and whether Retry helps. */
@@ -110,7 +119,8 @@ export function parseMetricsHostMessage(raw: unknown): MetricsHostMessage | unde
   switch (raw.type) {
     case 'init':
       return (raw.mode === 'details' || raw.mode === 'compare') && typeof raw.title === 'string'
-        && Array.isArray(raw.runs) && raw.runs.every(isRunSummary) ? raw as MetricsHostMessage : undefined;
+        && Array.isArray(raw.runs) && raw.runs.every(isRunSummary)
+        && (raw.workspace === undefined || parsePanelWorkspace(raw.workspace) !== undefined) ? raw as MetricsHostMessage : undefined;
     case 'points': {
       const { runId, metric, steps, timestamps, values } = raw;
       if (typeof runId !== 'string' || typeof metric !== 'string' || !Array.isArray(steps) || !Array.isArray(timestamps) || !Array.isArray(values)) return undefined;
@@ -127,4 +137,43 @@ export function parseMetricsHostMessage(raw: unknown): MetricsHostMessage | unde
     default:
       return undefined;
   }
+}
+
+/**
+ * What a panel needs to come back after a window reload: its runs and their workspace. The
+ * webview keeps it with its view choices (VS Code stores that state on disk, so it holds names only).
+ */
+export interface SavedPanel {
+  mode: 'details' | 'compare';
+  runs: Array<{ runId: string; displayName?: string }>;
+  workspace?: PanelWorkspace;
+}
+
+/** The most runs one panel shows (Compare Runs); Run Details shows one. */
+export const maxPanelRuns = 10;
+const nameMax = 255;
+const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= nameMax;
+
+function parsePanelWorkspace(raw: unknown): PanelWorkspace | undefined {
+  if (!isObject(raw)) return undefined;
+  const { connectionKind, tenantId, subscriptionId, resourceGroup, workspaceName } = raw;
+  if ((connectionKind !== 'azure' && connectionKind !== 'local') || !isName(subscriptionId) || !isName(resourceGroup) || !isName(workspaceName)) return undefined;
+  if (tenantId !== undefined && !isName(tenantId)) return undefined;
+  return { connectionKind, ...(tenantId ? { tenantId } : {}), subscriptionId, resourceGroup, workspaceName };
+}
+
+/** A panel's saved state as VS Code hands it back after a reload, checked; undefined when unusable. */
+export function parseSavedPanel(raw: unknown): SavedPanel | undefined {
+  if (!isObject(raw) || !isObject(raw.panel)) return undefined;
+  const { mode, runs, workspace } = raw.panel;
+  if (mode !== 'details' && mode !== 'compare') return undefined;
+  if (!Array.isArray(runs) || runs.length < 1 || runs.length > (mode === 'details' ? 1 : maxPanelRuns)) return undefined;
+  const parsedRuns: SavedPanel['runs'] = [];
+  for (const run of runs) {
+    if (!isObject(run) || !isName(run.runId) || (run.displayName !== undefined && !isName(run.displayName))) return undefined;
+    parsedRuns.push({ runId: run.runId, ...(run.displayName ? { displayName: run.displayName } : {}) });
+  }
+  const parsedWorkspace = workspace === undefined ? undefined : parsePanelWorkspace(workspace);
+  if (workspace !== undefined && !parsedWorkspace) return undefined;
+  return { mode, runs: parsedRuns, ...(parsedWorkspace ? { workspace: parsedWorkspace } : {}) };
 }

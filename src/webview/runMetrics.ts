@@ -13,7 +13,7 @@ import { minMaxIndices } from '../core/metrics/downsample';
 import { smooth } from '../core/metrics/smoothing';
 import {
   fromWire, parseMetricsHostMessage, xAxisKinds,
-  type MetricsHostMessage, type MetricsWebviewMessage, type RunSummary, type XAxisKind,
+  type MetricsHostMessage, type MetricsWebviewMessage, type RunSummary, type SavedPanel, type XAxisKind,
 } from '../panels/runMetricsProtocol';
 import { h, icon } from './dom';
 import { connectToHost } from './host';
@@ -25,6 +25,8 @@ interface ViewState {
   smoothing: number;
   hiddenRuns: string[];
   differencesOnly: boolean;
+  /** The panel's runs and workspace, so that VS Code can bring the panel back after a window reload. */
+  panel?: SavedPanel;
 }
 
 interface RunSeries {
@@ -49,6 +51,7 @@ const state: ViewState = {
   smoothing: typeof saved?.smoothing === 'number' && saved.smoothing >= 0 && saved.smoothing < 1 ? saved.smoothing : 0,
   hiddenRuns: Array.isArray(saved?.hiddenRuns) ? saved.hiddenRuns.filter((r) => typeof r === 'string') : [],
   differencesOnly: saved?.differencesOnly === true,
+  panel: saved?.panel,
 };
 const saveState = (): void => host.saveState({ ...state });
 
@@ -458,6 +461,8 @@ host.listen((raw) => {
     case 'init':
       mode = message.mode;
       runs = message.runs;
+      state.panel = { mode, runs: runs.map((r) => ({ runId: r.runId, displayName: r.displayName })), ...(message.workspace ? { workspace: message.workspace } : {}) };
+      saveState();
       // A fresh init (the panel's webview was rebuilt, or a retry): the host sends every point again.
       data.clear();
       for (const chart of charts.values()) chart.plot?.destroy();

@@ -79,6 +79,34 @@ describe('run metrics panels: the exact history, read page by page from the loca
     assert.equal(follower.stats.pointsFetched, 6000, 'nothing fetched twice on the first read');
   });
 
+  it('reads only each metric\'s first page until the caller is ready for the rest (the panel: until its webview started), then the rest, nothing twice', async () => {
+    const logged = history(2000);
+    await runWith('metrics_first_pages', logged);
+    const run = await clients.workspaceClient.metrics.getRun('metrics_first_pages');
+    const follower = new MetricHistoryFollower(clients.workspaceClient.metrics, 'metrics_first_pages', 300);
+    let release: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => { release = resolve; });
+    let asked = 0;
+    let firstPagesRead: () => void = () => undefined;
+    const gateReached = new Promise<void>((resolve) => { firstPagesRead = resolve; });
+    const reading = follower.update(run, undefined, undefined, () => {
+      asked++;
+      firstPagesRead();
+      return ready;
+    });
+    await Promise.race([gateReached, reading]);
+    assert.equal(asked, 1, 'asked once every metric had its first page');
+    // While the caller is not ready, each metric holds its first page and nothing more is read.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(follower.stats.pagesFetched, 3);
+    assert.deepEqual([...follower.metrics.values()].map((points) => points.length), [300, 300, 300]);
+    release();
+    await reading;
+    assert.equal(asked, 1);
+    for (const key of Object.keys(logged)) assertSame(follower.metrics.get(key), logged[key], key);
+    assert.equal(follower.stats.pointsFetched, 6000, 'nothing fetched twice');
+  });
+
   it('asks a metric again only when it has new points, fetches at most its last page again, and holds none twice', async () => {
     await runWith('metrics_growing', { loss: history(1000).loss, lr: history(1000).lr });
     const follower = new MetricHistoryFollower(clients.workspaceClient.metrics, 'metrics_growing', 300);

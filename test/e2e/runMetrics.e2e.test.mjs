@@ -7,11 +7,11 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchBrowser, openViewContainer, openWorkbench, expandView, runCommand, saveScreenshot, setColorTheme } from '../../scripts/vscode-host/browser.mjs';
+import { launchBrowser, openViewContainer, openWorkbench, expandView, runCommand, saveScreenshot, setColorTheme, waitForWorkbench } from '../../scripts/vscode-host/browser.mjs';
 import { startCodeServer } from '../../scripts/vscode-host/codeServer.mjs';
 import { packageExtension } from '../../scripts/package.mjs';
 import { decodePng } from './pngPixels.mjs';
-import { expandRow, viewPane, viewRow, widenSideBar } from './workbenchViews.mjs';
+import { expandRow, openContextMenu, viewPane, viewRow, widenSideBar } from './workbenchViews.mjs';
 
 const require = createRequire(import.meta.url);
 /** @type {typeof import('../support/localWorkspace')} */
@@ -145,9 +145,7 @@ describe('e2e: run metrics, charted in the editor', function () {
     await setColorTheme(page, 'light');
   });
 
-  // Skipped: in the full CI run the Compare panel did not show within 60 s in two runs of three,
-  // though this file passes on its own; to be found before issue 12 is resolved.
-  it.skip('compares 3 runs selected in the Experiments view: 3 series per chart, a legend that hides a run, and the params that differ', async () => {
+  it('compares 3 runs selected in the Experiments view: 3 series per chart, a legend that hides a run, and the params that differ', async () => {
     const { page } = browser;
     // Only the compare panel's webview is left to find, and the three rows are seen selected
     // before the menu opens (a tree refresh between the clicks can drop a selection).
@@ -159,8 +157,9 @@ describe('e2e: run metrics, charted in the editor', function () {
       await viewRow(page, 'Experiments', 'metrics-c').click({ modifiers: ['Control'] });
     }
     assert.equal(await selected.count(), 3, 'three runs selected');
-    await viewRow(page, 'Experiments', 'metrics-c').click({ button: 'right' });
-    await page.getByRole('menuitem', { name: 'Compare Runs' }).click();
+    // A click on the entry right after the menu opened is sometimes not taken (seen under the full
+    // suite's load: the menu stayed open with Compare Runs highlighted); the helper hovers and presses Enter.
+    await (await openContextMenu(viewRow(page, 'Experiments', 'metrics-c'))).choose('Compare Runs');
 
     const frame = panelFrame(page);
     await frame.locator('h1', { hasText: 'Compare 3 runs' }).waitFor({ timeout: 60_000 });
@@ -188,5 +187,34 @@ describe('e2e: run metrics, charted in the editor', function () {
     await frame.locator('.chart-card.drawn').nth(1).waitFor();
     await saveScreenshot(page, 'run-metrics-compare-dark');
     await setColorTheme(page, 'light');
+  });
+
+  it('brings Compare Runs and Run Details back after a window reload, with their runs and view choices', async () => {
+    const { page } = browser;
+    const frame = panelFrame(page);
+    await frame.getByLabel('Log scale').check();
+    await frame.getByLabel('metrics-b').uncheck();
+    await frame.locator('.chart-card.drawn').nth(1).waitFor();
+
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+    await runCommand(page, 'Developer: Reload Window');
+    await reloaded;
+    await waitForWorkbench(page);
+    // The tab shown comes back drawn, from the runs read anew, with the choices made before.
+    await frame.locator('h1', { hasText: 'Compare 3 runs' }).waitFor({ timeout: 60_000 });
+    await frame.locator('.chart-card.drawn').nth(1).waitFor({ timeout: 60_000 });
+    assert.equal(await frame.getByLabel('Log scale').isChecked(), true, 'log scale kept');
+    assert.equal(await frame.getByLabel('metrics-b').isChecked(), false, 'the hidden run stays hidden');
+    assert.equal(await frame.getByLabel('Differences only').isChecked(), true, 'differences only kept');
+    assert.equal(await frame.locator('#params-table tbody tr').count(), 1);
+    const loss = frame.locator('.chart-card[data-metric="loss"]');
+    assert.deepEqual((await loss.locator('.u-legend .u-series .u-label').allInnerTexts()).slice(1), ['metrics-a', 'metrics-c']);
+    assert.ok(await curvePixels(loss.locator('canvas')) > 500, 'curves drawn');
+
+    // The other tab, Run Details, comes back when it is shown.
+    await page.locator('.tabs-container .tab', { hasText: 'Run metrics-a' }).click();
+    await frame.locator('h1', { hasText: 'Run metrics-a' }).waitFor({ timeout: 60_000 });
+    await frame.locator('.chart-card.drawn').nth(1).waitFor({ timeout: 60_000 });
+    assert.match(await frame.locator('.params table').innerText(), /lr\s+0\.1/);
   });
 });

@@ -144,6 +144,45 @@ describe('Run Details in a real extension host, against the local workspace', fu
     assert.equal(failed.retry, true);
   });
 
+  it('comes back after a window reload: the runs named in the saved state are read anew, a deleted one shows as deleted, an unusable state closes the tab', async () => {
+    await client.jobs.createCommandJob({ name: 'restored_run', displayName: 'restored-run', command: 'echo done', environmentId: 'azureml:AzureML-sklearn-1.5@latest', experimentName: 'live' });
+    await client.metrics.logBatch('restored_run', { metrics: points(0, 300).map((p) => ({ key: 'loss', ...p })) });
+    const workspace = api.connections.activeWorkspace;
+    assert.ok(workspace);
+    // What the webview kept (VS Code hands it to the serializer after the reload): view choices, the runs and their workspace.
+    const saved = (runId: string, displayName = runId) => ({ xAxis: 'relative', logScale: true, smoothing: 0.5, hiddenRuns: [], differencesOnly: false, panel: { mode: 'details', runs: [{ runId, displayName }], workspace } });
+    const restore = async (state: unknown): Promise<{ webviewPanel: vscode.WebviewPanel; panel?: RunMetricsPanel; posted?: PostedPoints }> => {
+      const webviewPanel = vscode.window.createWebviewPanel('azureml.runMetrics', 'restored', vscode.ViewColumn.Active, { enableScripts: true });
+      await api.runs.metricsSerializer.deserializeWebviewPanel(webviewPanel, state);
+      const panel = api.runs.metricsPanels.all.find((p) => p.panel === webviewPanel);
+      return { webviewPanel, panel, posted: panel && new PostedPoints(panel) };
+    };
+
+    const restored = await restore(saved('restored_run', 'restored-run'));
+    assert.ok(restored.panel && restored.posted, 'the restored tab is a Run Details panel again');
+    const posted = restored.posted;
+    await eventually(async () => (posted.points.length === 300 ? true : undefined), 'every point in the restored panel', 60_000);
+    const init = posted.messages.find((m) => m.type === 'init');
+    assert.ok(init?.type === 'init');
+    assert.equal(init.title, 'Run restored-run');
+    assert.equal(restored.webviewPanel.title, 'Run restored-run', 'the tab titled as before the reload');
+    assert.deepEqual(init.workspace, workspace, 'the webview is given the workspace again, to keep for the next reload');
+    assert.deepEqual(posted.duplicates, []);
+
+    const deleted = await restore(saved('run_deleted_since'));
+    assert.ok(deleted.posted);
+    const deletedPosted = deleted.posted;
+    const failed = await eventually(async () => deletedPosted.messages.find((m) => m.type === 'failed'), 'the deleted run shown as such', 60_000);
+    assert.ok(failed.type === 'failed');
+    assert.match(failed.message, /run_deleted_since.*was not found.*it may have been deleted/);
+
+    let closed = false;
+    const unusable = vscode.window.createWebviewPanel('azureml.runMetrics', 'unusable', vscode.ViewColumn.Active, { enableScripts: true });
+    unusable.onDidDispose(() => { closed = true; });
+    await api.runs.metricsSerializer.deserializeWebviewPanel(unusable, { logScale: true, panel: { mode: 'details', runs: [] } });
+    assert.equal(closed, true, 'a tab whose state names no run is closed, not left blank');
+  });
+
   it('shows the latest value of the primary metric next to each run when azureml.runs.primaryMetric names one', async () => {
     await client.jobs.createCommandJob({ name: 'primary_run', displayName: 'primary-run', command: 'echo done', environmentId: 'azureml:AzureML-sklearn-1.5@latest', experimentName: 'primary' });
     await client.metrics.logBatch('primary_run', { metrics: [0.9, 0.5, 0.123456].map((value, step) => ({ key: 'val_loss', value, step, timestamp: 1_760_000_000_000 + step })) });

@@ -97,4 +97,15 @@ describe('run metrics panel messages', () => {
     assert.equal(protocol.parseMetricsHostMessage({ ...points, values: [1, 2, 3, 'oops'] }), undefined);
     assert.equal(protocol.parseMetricsHostMessage({ type: 'init', mode: 'details', title: 't', runs: [{ runId: 'r' }] }), undefined);
   });
+
+  it('restores a panel after a reload only from a saved state that names its runs and workspace, and keeps nothing else from it', () => {
+    const workspace = { connectionKind: 'azure', tenantId: 't', subscriptionId: 's', resourceGroup: 'rg', workspaceName: 'ws' };
+    const saved = { logScale: true, panel: { mode: 'compare', runs: [{ runId: 'a', displayName: 'A' }, { runId: 'b' }], workspace: { ...workspace, accountKey: 'secret' } } };
+    assert.deepEqual(protocol.parseSavedPanel(saved), { mode: 'compare', runs: [{ runId: 'a', displayName: 'A' }, { runId: 'b' }], workspace });
+    assert.equal(protocol.parseSavedPanel({ logScale: true }), undefined, 'saved by a version that kept no runs');
+    assert.equal(protocol.parseSavedPanel({ panel: { mode: 'details', runs: [{ runId: 'a' }, { runId: 'b' }] } }), undefined, 'Run Details shows one run');
+    assert.equal(protocol.parseSavedPanel({ panel: { mode: 'compare', runs: Array.from({ length: 11 }, (_, i) => ({ runId: `r${i}` })) } }), undefined);
+    assert.equal(protocol.parseSavedPanel({ panel: { mode: 'details', runs: [{ runId: '' }] } }), undefined);
+    assert.equal(protocol.parseSavedPanel({ panel: { mode: 'details', runs: [{ runId: 'a' }], workspace: { connectionKind: 'other' } } }), undefined);
+  });
 });

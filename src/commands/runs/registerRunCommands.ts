@@ -4,9 +4,10 @@ import { registerCommands } from '../registerCommands';
 import { archiveRun, deleteRun, restoreRun } from '../deletion/runDeletion';
 import { cancelRun } from './cancelRun';
 import { downloadRunOutputs } from './downloadRunOutputs';
+import { RunMetricsPanel } from '../../panels/runMetricsPanel';
 import { RunMetricsPanels } from '../../panels/runMetricsPanels';
 import { openRunInStudio } from './openRunInStudio';
-import { compareRuns, openRunDetails } from './runMetricsCommands';
+import { compareRuns, openRunDetails, runMetricsPanelSerializer } from './runMetricsCommands';
 import { RunWatchers, type RunWatch } from './runWatchers';
 import { submitCurrentFile } from './submitCurrentFile';
 import { SubmitMemory } from './submitMemory';
@@ -17,6 +18,8 @@ export interface RunsApi {
   readonly watchers: RunWatchers;
   /** The open Run Details and Compare Runs panels. */
   readonly metricsPanels: RunMetricsPanels;
+  /** Brings the panels back after a window reload (tests hand it a new webview panel and a saved state). */
+  readonly metricsSerializer: vscode.WebviewPanelSerializer;
   /** Follows again the runs that were followed when the window closed. */
   reattach(): Promise<RunWatch[]>;
 }
@@ -30,7 +33,8 @@ export function registerRunCommands(extensionContext: vscode.ExtensionContext, c
   const watchers = new RunWatchers(extensionContext.globalState, () => context.views.experiments.refresh(), context.log);
   const memory = new SubmitMemory(extensionContext.workspaceState, extensionContext.globalState);
   const metricsPanels = new RunMetricsPanels(extensionContext.extensionUri);
-  extensionContext.subscriptions.push(watchers, metricsPanels);
+  const metricsSerializer = runMetricsPanelSerializer(metricsPanels, context);
+  extensionContext.subscriptions.push(watchers, metricsPanels, vscode.window.registerWebviewPanelSerializer(RunMetricsPanel.viewType, metricsSerializer));
   registerCommands(extensionContext, context, {
     'azureml.submitCurrentFile': submitCurrentFile(watchers, memory),
     'azureml.tailRun': tailRun(watchers),
@@ -67,5 +71,5 @@ export function registerRunCommands(extensionContext: vscode.ExtensionContext, c
         });
       });
   }
-  return { watchers, metricsPanels, reattach };
+  return { watchers, metricsPanels, metricsSerializer, reattach };
 }

@@ -55,12 +55,14 @@ export class MetricHistoryFollower {
    * Fetches the points of `run`'s metrics not held yet and returns them per metric (only
    * metrics with new points). `onPage` sees each metric's new points page by page, so a caller
    * can pass them on before the whole history is in. The metrics take turns, a page each (a few
-   * at a time), so every chart gets its first page before any metric's tail.
+   * at a time), so every chart gets its first page before any metric's tail. `afterFirstPages`,
+   * when given, is awaited once every metric has its first page, before the rest is read.
    */
   async update(
     run: TrackedRun,
     signal?: AbortSignal,
     onPage?: (key: string, added: MetricPoint[]) => void,
+    afterFirstPages?: () => Promise<void>,
   ): Promise<Map<string, MetricPoint[]>> {
     const changed = new Map<string, MetricPoint[]>();
     let reads: MetricRead[] = Object.keys(run.metrics).sort().flatMap((key) => {
@@ -83,6 +85,8 @@ export class MetricHistoryFollower {
       };
       await Promise.all(Array.from({ length: metricsInParallel }, worker));
       reads = reads.filter((r) => !r.done);
+      if (afterFirstPages && reads.length > 0) await afterFirstPages();
+      afterFirstPages = undefined;
     }
     return changed;
   }
