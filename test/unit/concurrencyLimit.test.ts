@@ -42,13 +42,36 @@ describe('adaptive concurrency limit', () => {
     assert.equal(limit.limit, 32);
   });
 
-  it('holds when latency is somewhat inflated (between 1.5× and 2× the lowest)', () => {
-    const { limit, window } = limitWith();
-    window(20);
-    const before = limit.limit;
-    window(38);
-    window(45);
-    assert.equal(limit.limit, before);
+  /**
+   * A link 80 ms away on a loaded machine: one answer in 8 comes at the round trip, the others
+   * 2–3× later (the median of a window varying from 160 to 240 ms), and the service answers at
+   * most `perSecond`, so past that requests queue there (Little's law: latency = in flight / rate).
+   */
+  function loadedLink(perSecond: number, windows: number) {
+    const { limit, clock } = limitWith();
+    const seen = [limit.limit];
+    for (let w = 0; w < windows; w++) {
+      const count = Math.max(8, limit.limit);
+      const queueing = (1000 * limit.limit) / perSecond;
+      for (let i = 0; i < count; i++) {
+        const latencyMs = Math.max(queueing, i % 8 === 0 ? 80 : 80 * (2 + (w % 3) / 2));
+        clock.now += latencyMs / limit.limit;
+        limit.sample({ latencyMs, inFlight: limit.limit });
+      }
+      seen.push(limit.limit);
+    }
+    return seen;
+  }
+
+  it('80 ms away on a loaded machine (most answers 2–3× the round trip), grows quickly while that raises the answers per second', () => {
+    const seen = loadedLink(Infinity, 12);
+    assert.equal(seen.at(-1), 256, `it reached the ceiling within 12 windows: ${seen.join(' → ')}`);
+  });
+
+  it('on a loaded machine, stops growing where more in flight no longer raises the answers per second', () => {
+    const seen = loadedLink(500, 60);
+    const settled = seen.slice(-30);
+    assert.ok(Math.min(...settled) >= 64 && Math.max(...settled) <= 160, `between ${Math.min(...settled)} and ${Math.max(...settled)}: ${seen.join(' → ')}`);
   });
 
   it('with requests queueing, keeps growing while that raises the answers per second, and undoes a growth that does not', () => {
@@ -56,13 +79,13 @@ describe('adaptive concurrency limit', () => {
     window(20, 1000);
     assert.equal(limit.limit, 125);
     window(100, 1500);
-    assert.equal(limit.limit, 137, 'latency inflated but 50% more answers per second: grows by a tenth');
+    assert.equal(limit.limit, 156, 'latency inflated but 50% more answers per second: grows by a quarter');
     window(150, 1550);
-    assert.equal(limit.limit, 110, 'only 3% more: that growth is undone');
+    assert.equal(limit.limit, 125, 'only 3% more: that growth is undone');
     for (let i = 0; i < 9; i++) window(150, 1550);
-    assert.equal(limit.limit, 110, 'and it holds there');
+    assert.equal(limit.limit, 125, 'and it holds there');
     window(150, 1550);
-    assert.equal(limit.limit, 121, 'trying a tenth more after 10 windows');
+    assert.equal(limit.limit, 156, 'trying a quarter more after 10 windows');
   });
 
   it('queueing that does not come from its own growth (a loaded machine at loopback) never takes it below where it started', () => {
@@ -73,19 +96,22 @@ describe('adaptive concurrency limit', () => {
     assert.ok(limit.limit >= 32, `limit ${limit.limit}`);
   });
 
-  it('shrinks by twice the share of throttled attempts (at most half), down to 1 when throttling persists, and grows again once it stops', () => {
+  it('tolerates a tenth of attempts throttled; past that shrinks by twice the share above it (at most half), down to 1 when throttling persists, and grows again once it stops', () => {
     const { limit, window } = limitWith({ initial: 100 });
     window(20);
     assert.equal(limit.limit, 125);
     for (let i = 0; i < 5; i++) limit.throttled();
     window(20);
-    // 5 of 130 attempts throttled: 125 × (1 - 10/130).
-    assert.equal(limit.limit, 115);
+    assert.equal(limit.limit, 125, '5 of 130 attempts throttled: no growth, no shrinking');
+    for (let i = 0; i < 26; i++) limit.throttled();
+    window(20);
+    // 26 of 151 attempts throttled: 125 × (1 - 2 × (26/151 - 0.1)).
+    assert.equal(limit.limit, 106);
     for (let i = 0; i < 200; i++) limit.throttled();
     window(20);
-    assert.equal(limit.limit, 57, 'at most half per window');
+    assert.equal(limit.limit, 53, 'at most half per window');
     for (let round = 0; round < 10; round++) {
-      for (let i = 0; i < 4; i++) limit.throttled();
+      for (let i = 0; i < Math.max(8, limit.limit) / 2; i++) limit.throttled();
       window(20);
     }
     assert.equal(limit.limit, 1, 'a third of attempts throttled, window after window: one at a time');
@@ -93,20 +119,34 @@ describe('adaptive concurrency limit', () => {
     assert.equal(limit.limit, 2, 'a clean window: grows again');
   });
 
-  it('settles at a handful in flight when throttling is scattered (6% of attempts)', () => {
-    const { limit, window } = limitWith({ initial: 64 });
+  it('keeps a useful number in flight when throttling is scattered (6% of attempts, each retried after a second\'s wait)', () => {
+    const { limit, clock } = limitWith({ initial: 64 });
     let attempts = 0;
     const seen: number[] = [];
     for (let round = 0; round < 300; round++) {
       const count = Math.max(8, limit.limit);
       for (let i = 0; i < count; i++) {
-        // Every 17th attempt throttled, spread evenly.
-        if (++attempts % 17 === 0) limit.throttled();
+        clock.now += 1;
+        // Every 17th attempt throttled, spread evenly; its request answers after the retry's wait.
+        const retried = ++attempts % 17 === 0;
+        if (retried) limit.throttled();
+        limit.sample({ latencyMs: retried ? 1020 : 20, inFlight: limit.limit, retried });
       }
-      window(20);
       if (round >= 200) seen.push(limit.limit);
     }
-    assert.ok(Math.min(...seen) >= 4 && Math.max(...seen) <= 32, `between ${Math.min(...seen)} and ${Math.max(...seen)}`);
+    assert.ok(Math.min(...seen) >= 32, `between ${Math.min(...seen)} and ${Math.max(...seen)}`);
+  });
+
+  it('does not take the back-off waits of a few slow answers (retries after a dropped connection) for queueing', () => {
+    const { limit, clock } = limitWith();
+    for (let round = 0; round < 6; round++) {
+      const count = Math.max(8, limit.limit);
+      for (let i = 0; i < count; i++) {
+        clock.now += 1;
+        limit.sample({ latencyMs: i % 10 === 0 ? 2000 : 20, inFlight: limit.limit });
+      }
+    }
+    assert.ok(limit.limit > 64, `limit ${limit.limit}`);
   });
 
   it('halves when the machine runs short of memory', () => {

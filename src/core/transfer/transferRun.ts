@@ -93,19 +93,22 @@ export class TransferRun {
   /**
    * Tells the concurrency limit what a request saw: every 429/503 attempt (the SDK's retries
    * included), and the latency of reads and writes that succeeded (a listing page is not a
-   * request of the transfer's kind).
+   * request of the transfer's kind), marked when a throttled attempt was retried.
    */
   private async observed<T>(access: StorageAccess, own: AbortSignal, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const limit = this.concurrency;
     if (!limit) return call(own);
+    let retried = false;
     observeAttempts(own, (status) => {
-      if (status === 429 || status === 503) limit.throttled();
+      if (status !== 429 && status !== 503) return;
+      retried = true;
+      limit.throttled();
     });
     const inFlight = ++this.requestsInFlight;
     const started = performance.now();
     try {
       const answer = await call(own);
-      if (access !== 'list') limit.sample({ latencyMs: performance.now() - started, inFlight });
+      if (access !== 'list') limit.sample({ latencyMs: performance.now() - started, inFlight, retried });
       return answer;
     } finally {
       this.requestsInFlight--;
