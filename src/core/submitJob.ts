@@ -41,7 +41,7 @@ export async function submitJob(options: SubmitJobOptions): Promise<SubmittedJob
   let snapshot: CodeSnapshot | undefined;
   let codeId = draft.codeId;
   if (draft.codeFolder) {
-    snapshot = await createCodeSnapshot({
+    snapshot = await refusedBeforeTheJob(createCodeSnapshot({
       codes: client.codes,
       folder: draft.codeFolder,
       listFiles: options.transfer.listFiles,
@@ -49,13 +49,34 @@ export async function submitJob(options: SubmitJobOptions): Promise<SubmittedJob
       ...(client.storageIdentity ? { storageIdentity: client.storageIdentity } : {}),
       ...(signal ? { signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    });
+    }));
     codeId = snapshot.codeId;
   }
   signal?.throwIfAborted();
   options.onProgress?.({ phase: 'submitting' });
   const job = await createJobOnce(client.jobs, { ...draft.job, name, ...(codeId ? { codeId } : {}) });
   return snapshot ? { job, snapshot } : { job };
+}
+
+/**
+ * A service's refusal (or a lost answer) before the job's PUT: no job exists, and the message says
+ * so. Errors of ours (a bad folder, a cancel) are already clear and pass unchanged.
+ */
+async function refusedBeforeTheJob<T>(step: Promise<T>): Promise<T> {
+  try {
+    return await step;
+  } catch (error) {
+    throw isServiceError(error) ? notSubmitted(error) : error;
+  }
+}
+
+function isServiceError(error: unknown): boolean {
+  return error instanceof AzureMlError || (error instanceof Error && error.name === 'RestError');
+}
+
+function notSubmitted(error: unknown): AzureMlError {
+  const e = toAzureMlError(error);
+  return new AzureMlError(l10n.t('The job was not submitted, and nothing was created: {0}', e.message), e.status, e.code, e.target);
 }
 
 /** No answer, or the service failed while handling it: the job may or may not have been created. */
@@ -73,7 +94,8 @@ async function createJobOnce(jobs: WorkspaceClient['jobs'], input: CommandJobInp
   try {
     return await jobs.createCommandJob(input);
   } catch (error) {
-    if (!outcomeUnknown(error)) throw error;
+    // The service answered and refused (an expired token, a bad request): nothing was created.
+    if (!outcomeUnknown(error)) throw isServiceError(error) ? notSubmitted(error) : error;
     try {
       return await jobs.get(input.name);
     } catch (lookup) {

@@ -114,6 +114,18 @@ describe('runs through a faulty network', function () {
     assert.deepEqual(await jobsOfExperiment('never-received'), []);
   });
 
+  it('a submit refused by the service (an expired token on the job or on its code snapshot) says no job was created', async () => {
+    for (const [experiment, target] of [['refused-job', jobPut], ['refused-code', /^arm (GET|PUT|POST) \/subscriptions\/[^ ]*\/codes\//]] as const) {
+      const dir = project(experiment, 'print("refused")\n');
+      const error = await w.schedule.withOptions({ rate: 1, kinds: ['expiredToken'], maxFaultsInARow: 1000, target },
+        () => submitJob({ client: faulty, draft: draftFor(dir), transfer: snapshotTransfer, nameStem: 'refused' }))
+        .then(() => undefined, (e: unknown) => e as Error);
+      assert.match(error?.message ?? '', /^The job was not submitted, and nothing was created: The access token expiry/, experiment);
+      assert.equal((error as { status?: number } | undefined)?.status, 401, 'the status stays, so the message can advise signing in');
+      assert.deepEqual(await jobsOfExperiment(experiment), []);
+    }
+  });
+
   it('the run tailer neither loses nor repeats a line', async () => {
     const count = 400;
     const dir = project('chatty', [
