@@ -135,9 +135,20 @@ export function treeRow(page, text) {
  * @param {string} label
  */
 export async function runCommand(page, label, { timeoutMs = 30_000 } = {}) {
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  const deadline = Date.now() + timeoutMs;
+  // F1 goes where the keyboard focus is: a webview that was just closed (a form's Cancel) can keep
+  // it, and the key is then lost. Such a press is retried with the focus given back to the workbench.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ state: 'visible', timeout: Math.max(1, Math.min(5_000 * attempt, deadline - Date.now())) });
+      break;
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+      await page.evaluate(() => { if (document.activeElement instanceof HTMLElement) document.activeElement.blur(); });
+    }
+  }
   await input.fill(`>${label}`);
   // Click the exact entry: the first (focused) match is often a longer, similar command.
   const row = quickPickRow(page, label);
