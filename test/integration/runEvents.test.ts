@@ -76,7 +76,17 @@ describe('Run notifications through the local workspace\'s events queue, in a re
     rmSync(dir, { recursive: true, force: true });
     await vscode.workspace.fs.createDirectory(vscode.Uri.file(dir));
     writeFileSync(path.join(dir, '.amlignore'), '*.tmp\n');
-    writeFileSync(path.join(dir, 'hello.py'), 'print("hello from the events test", flush=True)\n');
+    // The script waits for this file, written once the watcher has asked the run's status (its one
+    // ask for ten minutes): on a loaded machine the run could otherwise end before that ask.
+    const goAhead = path.join(scratch, 'events-go-ahead');
+    rmSync(goAhead, { force: true });
+    writeFileSync(path.join(dir, 'hello.py'), [
+      'import os, time',
+      'deadline = time.time() + 120',
+      `while not os.path.exists(${JSON.stringify(goAhead)}) and time.time() < deadline:`,
+      '    time.sleep(0.05)',
+      'print("hello from the events test", flush=True)',
+    ].join('\n') + '\n');
     await vscode.window.showTextDocument(vscode.Uri.file(path.join(dir, 'hello.py')));
     api.setPrompts(firstOffers);
     // Its status is asked once, then not for ten minutes: only its event can end the watch in time.
@@ -84,6 +94,9 @@ describe('Run notifications through the local workspace\'s events queue, in a re
     const result = await vscode.commands.executeCommand<SubmitResult | undefined>('azureml.submitCurrentFile');
     assert.ok(result?.jobName);
     const watch = api.runs.watchers.get(result.jobName)!;
+    await eventually(async () => /Status: (Not started|Queued|Preparing|Starting|Running)/.test(watch.log.text) || undefined,
+      'the watcher\'s first status of the run', 60_000);
+    writeFileSync(goAhead, '');
     const summary = await watch.done.finally(() => {
       api.runs.watchers.tailSchedule = undefined;
     });
