@@ -10,24 +10,16 @@ import { connectLocalWorkspace } from '../../src/azure/localWorkspace';
 import type { WorkspaceClient } from '../../src/azure/workspaceClient';
 import { collectPages } from '../../src/core/pages';
 import { openDatastoreForTransfer } from '../../src/core/transfer/openDatastore';
-import { ensureBuilt, repoRoot } from '../support/repo';
+import { azmlOnLocal, type CliResult } from '../support/azmlCli';
+import { repoRoot } from '../support/repo';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
-
-interface CliResult { status: number | null; stdout: string; stderr: string }
 
 describe('azml delete, archive and restore against the local workspace', function () {
   this.timeout(120_000);
   let local: StartedLocalWorkspace;
   let client: WorkspaceClient;
 
-  const azml = (args: string[]): CliResult => {
-    ensureBuilt();
-    // stdin is not a terminal here, as in a script.
-    const result = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args, '--local', '--data', local.dataDir], {
-      encoding: 'utf8', timeout: 90_000, stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-  };
+  const azml = (args: string[]): CliResult => azmlOnLocal(local, args);
   const versions = async (name: string): Promise<string[]> =>
     (await collectPages((t) => client.models.listVersions(name, t ? { continuationToken: t } : {}))).map((v) => v.version).sort();
   const blobExists = async (name: string): Promise<boolean> => {

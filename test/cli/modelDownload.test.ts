@@ -3,29 +3,20 @@
  * engine, or a one-file model) land in a local folder with the version's metadata as model.json.
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { connectLocalWorkspace } from '../../src/azure/localWorkspace';
 import { openDatastoreForTransfer } from '../../src/core/transfer/openDatastore';
-import { ensureBuilt, repoRoot } from '../support/repo';
+import { azmlOnLocal, type CliResult } from '../support/azmlCli';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
-
-interface CliResult { status: number | null; stdout: string; stderr: string }
 
 describe('azml download-model against the local workspace', function () {
   this.timeout(120_000);
   let local: StartedLocalWorkspace;
   let work: string;
 
-  const azml = (args: string[]): CliResult => {
-    ensureBuilt();
-    const result = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args, '--local', '--data', local.dataDir], {
-      encoding: 'utf8', timeout: 90_000,
-    });
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-  };
+  const azml = (args: string[]): CliResult => azmlOnLocal(local, args);
 
   before(async () => {
     local = await startLocalWorkspace();

@@ -4,8 +4,6 @@
  * nothing, a folder is refused with the container alternative, and the URL goes to stdout only.
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import * as path from 'node:path';
 import { azurePublicCloud } from '../../src/azure/cloud';
 import { datastoreSasUrl } from '../../src/azure/datastoreSas';
 import type { Datastore } from '../../src/azure/domain';
@@ -13,23 +11,15 @@ import { mayReceiveStorageCredential } from '../../src/azure/trustedHosts';
 import { devStorageAccount } from '../../src/local/devStorageAccount';
 import { connectLocalWorkspace } from '../../src/azure/localWorkspace';
 import { openDatastoreForTransfer } from '../../src/core/transfer/openDatastore';
-import { ensureBuilt, repoRoot } from '../support/repo';
+import { azmlOnLocal, type CliResult } from '../support/azmlCli';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
-
-interface CliResult { status: number | null; stdout: string; stderr: string }
 
 describe('SAS links to datastore files (azml sas, Copy SAS URL…) against the local workspace', function () {
   this.timeout(120_000);
   let local: StartedLocalWorkspace;
   let blobContainer: string;
 
-  const azml = (args: string[]): CliResult => {
-    ensureBuilt();
-    const result = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args, '--local', '--data', local.dataDir], {
-      encoding: 'utf8', timeout: 90_000,
-    });
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-  };
+  const azml = (args: string[]): CliResult => azmlOnLocal(local, args);
 
   before(async () => {
     local = await startLocalWorkspace();

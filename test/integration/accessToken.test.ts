@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AzureMlExtensionApi } from '../../src/extension';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
-import { watchOutgoingConnections } from './outgoingConnections';
+import { connectionsOpenedDuring } from './outgoingConnections';
 import { registerTestProvider, signInThroughAccountsMenu, type SessionRequest } from './testAuthProviders';
 import { eventually, extensionApi, row, rows } from './treeAccess';
 import { notificationsInCenter } from './workbenchProbe';
@@ -72,13 +72,8 @@ describe('the token from AZML_ACCESS_TOKEN as the Azure account, in a real exten
 
   it('an expired token: Sign in says so and how to replace it, sends nothing and asks no sign-in', async () => {
     process.env['AZML_ACCESS_TOKEN'] = expired;
-    const connections = watchOutgoingConnections();
-    let opened: string[];
-    try {
-      assert.equal(await vscode.commands.executeCommand('azureml.signIn'), undefined);
-    } finally {
-      opened = connections.stop();
-    }
+    const { result, opened } = await connectionsOpenedDuring(() => vscode.commands.executeCommand('azureml.signIn'));
+    assert.equal(result, undefined);
     assert.deepEqual(opened, []);
     assert.deepEqual(requests, []);
     const shown = await shownNotification('expired');

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { mayReceiveStorageCredential } from '../../src/azure/trustedHosts';
 import type { AzureMlExtensionApi } from '../../src/extension';
-import { watchOutgoingConnections } from './outgoingConnections';
+import { connectionsOpenedDuring } from './outgoingConnections';
 import { registerTestProvider, signInThroughAccountsMenu, type SessionRequest } from './testAuthProviders';
 import { eventually, extensionApi } from './treeAccess';
 import { notificationsInCenter } from './workbenchProbe';
@@ -56,13 +56,8 @@ describe('azureml.customCloud in a real extension host', function () {
       await settings().update('customCloud', value, vscode.ConfigurationTarget.Global);
       await vscode.commands.executeCommand('notifications.clearAll');
       requests.length = 0;
-      const connections = watchOutgoingConnections();
-      let opened: string[];
-      try {
-        assert.equal(await vscode.commands.executeCommand('azureml.signIn'), undefined);
-      } finally {
-        opened = connections.stop();
-      }
+      const { result, opened } = await connectionsOpenedDuring(() => vscode.commands.executeCommand('azureml.signIn'));
+      assert.equal(result, undefined);
       assert.deepEqual(opened, []);
       assert.deepEqual(requests, [], 'no sign-in was asked for');
       await vscode.commands.executeCommand('notifications.showList');

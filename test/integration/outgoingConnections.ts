@@ -19,6 +19,18 @@ export function watchOutgoingConnections(): { stop(): string[] } {
   };
 }
 
+/** The outgoing connections opened while `action` runs, and what it returned. */
+export async function connectionsOpenedDuring<T>(action: () => Thenable<T>): Promise<{ result: T; opened: string[] }> {
+  const connections = watchOutgoingConnections();
+  try {
+    const result = await action();
+    return { result, opened: connections.stop() };
+  } catch (error) {
+    connections.stop();
+    throw error;
+  }
+}
+
 function describeTarget(first: unknown, second: unknown): string {
   const options = (Array.isArray(first) ? first[0] : first) as { host?: string; port?: number; path?: string } | number | string;
   if (typeof options === 'number') return `${typeof second === 'string' ? second : 'localhost'}:${options}`;

@@ -9,6 +9,7 @@ import { connectLocalWorkspace } from '../../src/azure/localWorkspace';
 import type { AzureMlExtensionApi } from '../../src/extension';
 import type { Prompts } from '../../src/ui/prompts';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
+import { pythonWaitingFor } from './goAhead';
 import { eventually, extensionApi } from './treeAccess';
 import { notificationsInCenter } from './workbenchProbe';
 
@@ -81,10 +82,7 @@ describe('Run notifications through the local workspace\'s events queue, in a re
     const goAhead = path.join(scratch, 'events-go-ahead');
     rmSync(goAhead, { force: true });
     writeFileSync(path.join(dir, 'hello.py'), [
-      'import os, time',
-      'deadline = time.time() + 120',
-      `while not os.path.exists(${JSON.stringify(goAhead)}) and time.time() < deadline:`,
-      '    time.sleep(0.05)',
+      ...pythonWaitingFor(goAhead),
       'print("hello from the events test", flush=True)',
     ].join('\n') + '\n');
     await vscode.window.showTextDocument(vscode.Uri.file(path.join(dir, 'hello.py')));

@@ -8,6 +8,7 @@ import type { RunWatch } from '../../src/commands/runs/runWatchers';
 import type { AzureMlExtensionApi } from '../../src/extension';
 import type { Prompts } from '../../src/ui/prompts';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
+import { pythonWaitingFor } from './goAhead';
 import { eventually, extensionApi, iconId, rows, type Row } from './treeAccess';
 
 /** Answers the submit picks by the step in their title; records which steps were asked. */
@@ -104,10 +105,7 @@ describe('Submit and watch runs in a real extension host, against the local work
     const goAhead = path.join(scratch, 'hello-go-ahead');
     const dir = project('hello-project', {
       'train.py': [
-        'import os, time',
-        'deadline = time.time() + 120',
-        `while not os.path.exists(${JSON.stringify(goAhead)}) and time.time() < deadline:`,
-        '    time.sleep(0.05)',
+        ...pythonWaitingFor(goAhead),
         'for i in range(10):',
         '    print(f"epoch {i}", flush=True)',
         '    time.sleep(0.1)',
