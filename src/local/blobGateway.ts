@@ -135,12 +135,11 @@ export async function startBlobGateway(azuriteBlobEndpoint: string, options: Blo
     });
     // Idle, not total: a large upload may take long, a stalled one must not hold the request forever.
     forwarded.setTimeout(upstreamIdleTimeoutMs, () => forwarded.destroy(new Error('Azurite did not answer in time.')));
-    forwarded.once('error', () => {
+    forwarded.once('error', (error: NodeJS.ErrnoException) => {
       if (res.headersSent) res.destroy();
-      else {
-        res.writeHead(502, { 'Content-Length': 0 });
-        res.end();
-      }
+      // 503 as Azure Storage answers when its front end cannot reach the back end: clients retry it.
+      else refuse(req, res, `The local workspace could not reach its Azurite (${error.message || error.code || 'no answer'}). ` +
+        'Try again; if this keeps happening, restart the local workspace.', 503, 'ServerBusy');
     });
     req.once('error', () => forwarded.destroy());
     req.pipe(forwarded);

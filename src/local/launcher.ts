@@ -87,8 +87,8 @@ export async function launchLocalService(options: LaunchOptions): Promise<Launch
       });
       void exited.then((code) => {
         clearTimeout(timer);
-        const reason = recentErrors.filter((l) => l.startsWith('azml local:')).pop()?.replace(/^azml local: /, '');
-        reject(new Error(reason ?? `The local workspace exited with code ${code} before it was ready.`));
+        const reason = recentErrors.filter((l) => l.startsWith('azml local:')).pop()?.replace(/^azml local:\s*/, '');
+        reject(new Error(reason || `The local workspace exited with code ${code} before it was ready.`));
       });
     });
     const connection = await readDiscoveryFile(options.dataDir);

@@ -57,6 +57,15 @@ function parseOptions(): { dataDir: string; port: number; seed?: 'demo'; pageSiz
   };
 }
 
+/** Never an empty line: an AggregateError (every address refused) or a bare status has no message of its own. */
+function startFailureText(error: unknown): string {
+  const { message, code, statusCode, errors } = error as Error & { code?: string; statusCode?: number; errors?: unknown[] };
+  if (message) return message;
+  if (Array.isArray(errors) && errors.length > 0) return errors.map(startFailureText).join('; ');
+  if (code || statusCode) return `The start failed: ${[code, statusCode].filter(Boolean).join(', ')}.`;
+  return `The start failed: ${String(error)}.`;
+}
+
 async function main(): Promise<void> {
   const options = parseOptions();
   const log = (line: string): void => {
@@ -82,7 +91,7 @@ async function main(): Promise<void> {
     service = await startLocalService({ ...options, log, signal: starting.signal });
   } catch (e) {
     if (stopping) process.exit(0);
-    fail((e as Error).message);
+    fail(startFailureText(e));
   }
   if (stopping) {
     await service.stop();
