@@ -40,8 +40,74 @@ export function md5OfSmallFile(file: string, size: number): string | undefined {
   }
 }
 
-/** The whole content of a file that fits in one request (but not in syncReadLimit). */
-export function readWholeFile(file: string, signal?: AbortSignal): Promise<Buffer> {
+/**
+ * Buffers for whole files that fit in one request, by power-of-two size, reused: thousands of
+ * files each read into a buffer of its own left those buffers to the garbage collector, and
+ * peak memory grew with its lag rather than with what was in flight. At most `keepBytes` wait
+ * free; only buffers this pool made come back into it.
+ */
+export class WholeFileBuffers {
+  private readonly free = new Map<number, ArrayBuffer[]>();
+  private readonly ours = new WeakSet<ArrayBuffer>();
+  private freeBytes = 0;
+
+  constructor(private readonly keepBytes: number, private readonly smallestSize = 128 * 1024) {}
+
+  /** A buffer of exactly `length` bytes (a view of a pooled one). */
+  take(length: number): Buffer {
+    let size = this.smallestSize;
+    while (size < length) size *= 2;
+    const backing = this.free.get(size)?.pop();
+    if (backing) {
+      this.freeBytes -= size;
+      return Buffer.from(backing, 0, length);
+    }
+    const made = Buffer.allocUnsafeSlow(size).buffer as ArrayBuffer;
+    this.ours.add(made);
+    return Buffer.from(made, 0, length);
+  }
+
+  /** Gives back a buffer of `take` once nothing uses it any more. */
+  give(buffer: Buffer): void {
+    const backing = buffer.buffer as ArrayBuffer;
+    if (!this.ours.has(backing) || this.freeBytes + backing.byteLength > this.keepBytes) return;
+    const list = this.free.get(backing.byteLength) ?? [];
+    if (list.includes(backing)) return;
+    list.push(backing);
+    this.free.set(backing.byteLength, list);
+    this.freeBytes += backing.byteLength;
+  }
+}
+
+const growthProbe = Buffer.alloc(1);
+
+/**
+ * The whole content of a file that fits in one request (but not in syncReadLimit), `size` bytes
+ * when it was found, read into a buffer of `buffers`. A file that has grown since is read as it
+ * is now, into a buffer of its own.
+ */
+export async function readWholeFile(file: string, size: number, buffers: WholeFileBuffers, signal?: AbortSignal): Promise<Buffer> {
+  const data = buffers.take(size);
+  let grown = false;
+  let length = 0;
+  try {
+    const handle = await fs.open(file, 'r');
+    try {
+      for (let read = -1; read !== 0 && length < size;) {
+        signal?.throwIfAborted();
+        ({ bytesRead: read } = await handle.read(data, length, size - length, length));
+        length += read;
+      }
+      grown = length === size && (await handle.read(growthProbe, 0, 1, size)).bytesRead > 0;
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    buffers.give(data);
+    throw error;
+  }
+  if (!grown) return data.subarray(0, length);
+  buffers.give(data);
   return fs.readFile(file, signal ? { signal } : {});
 }
 

@@ -6,7 +6,7 @@ import type { DatastoreStorage } from '../../azure/datastoreStorage';
 import { BackgroundMd5 } from './backgroundMd5';
 import { loadIgnoreRules } from './ignoreRules';
 import { journaledOptions, journalLargeUploads, transferComplete, type TransferJournal } from './journal';
-import { BufferPool, md5OfFile, md5OfSmallFile, readWholeFile, syncReadLimit } from './localFiles';
+import { BufferPool, md5OfFile, md5OfSmallFile, readWholeFile, syncReadLimit, WholeFileBuffers } from './localFiles';
 import { walkLocal, type LocalEntry } from './localWalk';
 import { readAhead } from './readAhead';
 import { RemoteIndex, type Existing } from './remoteIndex';
@@ -68,6 +68,7 @@ export async function uploadToDatastore(request: UploadRequest, options: Transfe
 class FolderUpload {
   private readonly scheduler: TransferScheduler;
   private readonly buffers: BufferPool;
+  private readonly wholeFileBuffers: WholeFileBuffers;
   private readonly md5 = new BackgroundMd5();
   /** What the listing found so far; undefined when overwriting (nothing to compare). */
   private remote: RemoteIndex | undefined;
@@ -77,6 +78,7 @@ class FolderUpload {
     const { maxConcurrency, maxInFlightBytes } = run.tuning;
     this.scheduler = new TransferScheduler({ maxConcurrency, maxInFlightBytes, ...(run.concurrency ? { adaptive: run.concurrency } : {}) });
     this.buffers = new BufferPool(store.partSize, Math.ceil(maxInFlightBytes / store.partSize) + 1);
+    this.wholeFileBuffers = new WholeFileBuffers(maxInFlightBytes);
   }
 
   async transfer(localRoot: string, entries: readonly string[] | undefined): Promise<void> {
@@ -268,21 +270,28 @@ class FolderUpload {
   private async uploadSmall(file: FileEntry, fullName: string, known: Existing | undefined): Promise<void> {
     const { run, store } = this;
     await this.scheduler.run(file.size, async () => {
-      const data = file.size <= syncReadLimit ? readFileSync(file.absolutePath) : await readWholeFile(file.absolutePath, run.signal);
-      const md5 = createHash('md5').update(data).digest();
-      if (known && this.policy === 'skipUnchanged' && known.size === data.length
-        && (await this.remoteMd5(fullName, known)) === md5.toString('base64')) {
-        run.skippedFile('unchanged', data.length);
-        return;
+      const data = file.size <= syncReadLimit ? readFileSync(file.absolutePath)
+        : await readWholeFile(file.absolutePath, file.size, this.wholeFileBuffers, run.signal);
+      try {
+        const md5 = createHash('md5').update(data).digest();
+        if (known && this.policy === 'skipUnchanged' && known.size === data.length
+          && (await this.remoteMd5(fullName, known)) === md5.toString('base64')) {
+          run.skippedFile('unchanged', data.length);
+          return;
+        }
+        if (store.kind === 'file') await run.storage('write', (signal) => store.ensureFolder(remoteParent(fullName), signal));
+        const outcome = await run.storage('write', (signal) => store.putSmall(fullName, data, md5, this.overwrite, signal));
+        if (outcome === 'exists') {
+          run.skippedFile('existing', data.length);
+          return;
+        }
+        run.tracker.transferred(data.length);
+        run.transferredFile(data.length);
+      } finally {
+        // Settled, so no request holds it. One cut short cannot land what it wrote: a blob's Content-MD5
+        // would not match, and a share's temporary file is never published.
+        this.wholeFileBuffers.give(data);
       }
-      if (store.kind === 'file') await run.storage('write', (signal) => store.ensureFolder(remoteParent(fullName), signal));
-      const outcome = await run.storage('write', (signal) => store.putSmall(fullName, data, md5, this.overwrite, signal));
-      if (outcome === 'exists') {
-        run.skippedFile('existing', data.length);
-        return;
-      }
-      run.tracker.transferred(data.length);
-      run.transferredFile(data.length);
     }, run.signal);
   }
 
