@@ -3,9 +3,9 @@
 //     panel uses it): time to the first page and to every point, bytes of get-history answers
 //     against the history's JSON size, points fetched twice; the webview's per-draw work
 //     (smoothing + min/max downsampling of all 10 series, the same modules it bundles).
-//  2. The same run in the real extension in code-server + Chromium: time from the command
-//     (run name entered) to the first chart drawn and to all 10, peak RSS of the extension host,
-//     the webview's JS heap.
+//  2. The same run in the real extension in code-server + Chromium: time from the click on the
+//     run to the first chart drawn and to all 10, for the window's first webview and opened again
+//     in that window; peak RSS of the extension host, the webview's JS heap.
 //  3. A live run logging 50 points a second: delay from a point's log call to the panel having it
 //     (posted to the webview; drawing adds one animation frame), p50/p95, duplicates, refetched points.
 // A measurement, not a test: numbers vary with the machine's load.
@@ -74,12 +74,50 @@ const metricKeys = Array.from({ length: metricCount }, (_, i) => `metric_${Strin
 const valueOf = (k, s) => Math.exp(-s / (steps / 4)) * (1 + k / 10) + 0.01 * Math.sin(s / 50 + k);
 
 /**
+ * Clicks the run and times, from the click, the panel's start: VS Code's webview frame, the
+ * panel's page and script, and (from the page's own performance marks, exact where polling for
+ * the elements is not) its facts and first chart; all 10 charts by polling.
+ */
+async function timeOpening(page, runRow) {
+  const clickedAt = Date.now();
+  await runRow.click();
+  const outer = page.locator('iframe.webview.ready').last();
+  const frame = outer.contentFrame().locator('#active-frame').contentFrame();
+  await frame.locator('h1').waitFor({ timeout: 120_000 });
+  const polledPageShownMs = Date.now() - clickedAt;
+  await frame.locator('.chart-card.drawn').first().waitFor({ timeout: 120_000 });
+  const polledFirstChartMs = Date.now() - clickedAt;
+  await frame.locator('.chart-card.drawn').nth(metricCount - 1).waitFor({ timeout: 300_000 });
+  const allChartsMs = Date.now() - clickedAt;
+  const frameCreatedMs = await outer.contentFrame().locator('body').evaluate(() => performance.timeOrigin) - clickedAt;
+  const inner = await frame.locator('body').evaluate(() => {
+    const resources = performance.getEntriesByType('resource');
+    const entry = resources.find((e) => e.name.includes('runMetrics.js'));
+    const styles = resources.filter((e) => e.name.endsWith('.css'));
+    const mark = (name) => performance.getEntriesByName(name, 'mark')[0]?.startTime ?? NaN;
+    return {
+      origin: performance.timeOrigin, start: entry?.startTime ?? NaN, end: entry?.responseEnd ?? NaN,
+      stylesEnd: Math.max(...styles.map((e) => e.responseEnd)), factsShown: mark('azml-facts-shown'), firstChart: mark('azml-chart-drawn'),
+    };
+  });
+  const fromOrigin = (t, polled) => (Number.isNaN(t) ? polled : inner.origin + t - clickedAt);
+  return {
+    frame,
+    times: {
+      frameCreatedMs, documentStartedMs: inner.origin - clickedAt, stylesLoadedMs: inner.origin + inner.stylesEnd - clickedAt,
+      scriptLoadedMs: inner.origin + inner.end - clickedAt, scriptFetchMs: inner.end - inner.start,
+      pageShownMs: fromOrigin(inner.factsShown, polledPageShownMs), firstChartMs: fromOrigin(inner.firstChart, polledFirstChartMs), allChartsMs,
+    },
+  };
+}
+
+/**
  * Opens the big run with a click in a fresh code-server and browser with the given .vsix installed;
  * times from the click (epoch ms on both sides: Chromium and this process share the clock).
  */
 async function openInExtension(vsix) {
   const { startCodeServer } = await import('../vscode-host/codeServer.mjs');
-  const { expandView, launchBrowser, openViewContainer, openWorkbench } = await import('../vscode-host/browser.mjs');
+  const { expandView, launchBrowser, openViewContainer, openWorkbench, runCommand } = await import('../vscode-host/browser.mjs');
   const { expandRow, viewRow } = await import('../../test/e2e/workbenchViews.mjs');
   const scratch = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'azml-bench-metrics-')));
   mkdirSync(path.join(scratch, 'project'));
@@ -110,35 +148,19 @@ async function openInExtension(vsix) {
     const runRow = viewRow(page, 'Experiments', 'bench_big').filter({ hasText: 'Completed' });
     await runRow.waitFor({ timeout: 60_000 });
     const loadAverage = os.loadavg()[0];
-    const clickedAt = Date.now();
-    await runRow.click();
-    const outer = page.locator('iframe.webview.ready').last();
-    const frame = outer.contentFrame().locator('#active-frame').contentFrame();
-    await frame.locator('h1').waitFor({ timeout: 120_000 });
-    const pageShownMs = Date.now() - clickedAt;
-    await frame.locator('.chart-card.drawn').first().waitFor({ timeout: 120_000 });
-    const firstChartMs = Date.now() - clickedAt;
-    await frame.locator('.chart-card.drawn').nth(metricCount - 1).waitFor({ timeout: 300_000 });
-    const allChartsMs = Date.now() - clickedAt;
-    // Where the webview's start went: when VS Code created its frame, and when the panel's script arrived.
-    const frameCreatedMs = await outer.contentFrame().locator('body').evaluate(() => performance.timeOrigin) - clickedAt;
-    const script = await frame.locator('body').evaluate(() => {
-      const resources = performance.getEntriesByType('resource');
-      const entry = resources.find((e) => e.name.includes('runMetrics.js'));
-      const styles = resources.filter((e) => e.name.endsWith('.css'));
-      return {
-        origin: performance.timeOrigin, start: entry?.startTime ?? NaN, end: entry?.responseEnd ?? NaN,
-        stylesEnd: Math.max(...styles.map((e) => e.responseEnd)),
-      };
-    });
+    const cold = await timeOpening(page, runRow);
     // The rest of the points stream in behind the first pages; the heap is read once they have.
     await page.waitForTimeout(Math.max(5000, results.history.allMs * 1.5));
     clearInterval(rssSampler);
-    const heap = await frame.locator('body').evaluate(() => performance.memory?.usedJSHeapSize ?? NaN);
+    const heap = await cold.frame.locator('body').evaluate(() => performance.memory?.usedJSHeapSize ?? NaN);
+    // Opened again in the same window: VS Code's webview start-up (its service worker, its own
+    // scripts) is done once per window, so this is what every later Run Details costs.
+    await runCommand(page, 'View: Close All Editors');
+    await page.locator('iframe.webview.ready').waitFor({ state: 'detached', timeout: 30_000 });
+    const warm = await timeOpening(page, runRow);
     return {
-      frameCreatedMs, documentStartedMs: script.origin - clickedAt, stylesLoadedMs: script.origin + script.stylesEnd - clickedAt,
-      scriptLoadedMs: script.origin + script.end - clickedAt, scriptFetchMs: script.end - script.start,
-      pageShownMs, firstChartMs, allChartsMs, hostRssPeak: peakRss, hostRssBefore: rssBefore, webviewHeap: heap, loadAverage,
+      ...cold.times, hostRssPeak: peakRss, hostRssBefore: rssBefore, webviewHeap: heap, loadAverage,
+      ...Object.fromEntries(Object.entries(warm.times).map(([k, v]) => [`again_${k}`, v])),
     };
   } finally {
     await browser?.close();
@@ -237,6 +259,7 @@ try {
         const m = await openInExtension(variant.vsix);
         measured.get(variant.label).push(m);
         console.log(`  ${variant.label}: first chart ${ms(m.firstChartMs)}: webview frame created ${ms(m.frameCreatedMs)}, its page started ${ms(m.documentStartedMs)}, styles loaded ${ms(m.stylesLoadedMs)}, script loaded ${ms(m.scriptLoadedMs)} (${ms(m.scriptFetchMs)} fetching it), facts shown ${ms(m.pageShownMs)}, all ${metricCount} charts ${ms(m.allChartsMs)}; load average ${m.loadAverage.toFixed(2)}`);
+        console.log(`    opened again in that window: first chart ${ms(m.again_firstChartMs)}: its page started ${ms(m.again_documentStartedMs)}, script loaded ${ms(m.again_scriptLoadedMs)}, facts shown ${ms(m.again_pageShownMs)}, all ${metricCount} charts ${ms(m.again_allChartsMs)}`);
       }
     }
     const median = (list) => {
@@ -247,8 +270,9 @@ try {
     for (const [label, list] of measured) {
       const summary = Object.fromEntries(Object.keys(list[0]).map((k) => [k, median(list.map((m) => m[k]))]));
       results.browser[label] = { rounds: list, median: summary };
-      console.log(`  ${label}, medians of ${list.length}: click to first chart drawn ${ms(summary.firstChartMs)}   (target < 2000 ms: ${summary.firstChartMs < 2000 ? 'met' : 'NOT met'})`);
+      console.log(`  ${label}, medians of ${list.length}: click to first chart drawn, the window's first webview ${ms(summary.firstChartMs)}   (target < 2000 ms: ${summary.firstChartMs < 2000 ? 'met' : 'NOT met'})`);
       console.log(`    click to: webview frame created ${ms(summary.frameCreatedMs)}, its page started ${ms(summary.documentStartedMs)}, styles loaded ${ms(summary.stylesLoadedMs)}, its script loaded ${ms(summary.scriptLoadedMs)}, facts shown ${ms(summary.pageShownMs)}, first chart ${ms(summary.firstChartMs)}, all ${metricCount} charts ${ms(summary.allChartsMs)}`);
+      console.log(`    opened again in the same window: first chart ${ms(summary.again_firstChartMs)}   (target < 2000 ms: ${summary.again_firstChartMs < 2000 ? 'met' : 'NOT met'}); its page started ${ms(summary.again_documentStartedMs)}, script loaded ${ms(summary.again_scriptLoadedMs)}, facts shown ${ms(summary.again_pageShownMs)}, all ${metricCount} charts ${ms(summary.again_allChartsMs)}`);
       console.log(`    extension host RSS ${mib(summary.hostRssBefore)} before, ${mib(summary.hostRssPeak)} peak; webview JS heap ${mib(summary.webviewHeap)} (after every point arrived); load average ${summary.loadAverage.toFixed(2)}`);
     }
   }
