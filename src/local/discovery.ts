@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { isProcessAlive } from '../core/pidLockFile';
 
 /**
  * What a running local workspace service tells its clients. Written to
@@ -50,15 +51,6 @@ export async function writeDiscoveryFile(dataDir: string, connection: LocalWorks
 
 export async function removeDiscoveryFile(dataDir: string): Promise<void> {
   await fs.rm(discoveryFilePath(dataDir), { force: true });
-}
-
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export class LocalWorkspaceNotRunningError extends Error {

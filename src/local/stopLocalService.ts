@@ -1,4 +1,5 @@
-import { discoveryFilePath, isProcessAlive, type LocalWorkspaceConnection } from './discovery';
+import { isProcessAlive } from '../core/pidLockFile';
+import { discoveryFilePath, type LocalWorkspaceConnection } from './discovery';
 import { stopServicePath } from './workspaceApi/resources/serviceControl';
 
 /** Stop found nothing it could prove to be the local workspace, so it signalled nothing. */
