@@ -14,7 +14,7 @@ import type { AzureMlExtensionApi } from '../../src/extension';
 import { devStorageAccount } from '../../src/local/devStorageAccount';
 import { writeDiscoveryFile } from '../../src/local/discovery';
 import type { Log } from '../../src/ui/log';
-import type { PickItem, Prompts } from '../../src/ui/prompts';
+import { vscodePrompts, type PickItem, type Prompts } from '../../src/ui/prompts';
 import { writeTree } from '../core/transferSupport';
 import { startFaultyWorkspace, type FaultyWorkspace } from '../faults/faultyWorkspace';
 import { createWorkspace } from '../support/localWorkspace';
@@ -84,22 +84,21 @@ describe('The offer to resume an interrupted transfer, in a real extension host'
    */
   const offer = async (answer: 'Resume' | 'Discard' | undefined): Promise<string[]> => {
     const offered: string[] = [];
-    const prompts: Prompts = {
+    await offerResume(contextWith({
       ...answering([]),
       offer: async (message, actions) => {
         assert.deepEqual(actions, ['Resume', 'Discard']);
         offered.push(message);
         return answer;
       },
-    };
-    const context: CommandContext = {
-      connections: api.connections, views: api.views, forms: api.forms, log, prompts,
-      workspaceState: api.extensionContext.workspaceState,
-      journalRoot: api.extensionContext.globalStorageUri.fsPath,
-    };
-    await offerResume(context);
+    }));
     return offered;
   };
+  const contextWith = (prompts: Prompts): CommandContext => ({
+    connections: api.connections, views: api.views, forms: api.forms, log, prompts,
+    workspaceState: api.extensionContext.workspaceState,
+    journalRoot: api.extensionContext.globalStorageUri.fsPath,
+  });
 
   /** Starts an upload of `root` with the Explorer command and cancels it once `ready` holds of its journal. */
   const interruptedUpload = async (root: string, datastore: string, ready: (records: JournalLine[]) => boolean): Promise<{ id: string; result: TransferResult }> => {
@@ -182,6 +181,19 @@ describe('The offer to resume an interrupted transfer, in a real extension host'
     assert.equal(result.transferred.files, 30);
     const before = await blobEtags('offer-blob/');
     assert.deepEqual([...before.keys()].sort(), Object.keys(files).filter((n) => n.startsWith('done-')).sort(), 'the held files did not arrive');
+
+    // The notification itself, with its two buttons; closing it leaves the transfer to resume later.
+    const closed = offerResume(contextWith(vscodePrompts));
+    await eventually(async () => {
+      await vscode.commands.executeCommand('notifications.showList');
+      // An item's text lists its source, its buttons and its message, one a line.
+      const lines = (await notificationsInCenter()).map((text) => text.split('\n'))
+        .find((item) => item.includes('Resume upload of offer-blob: 2 of 32 files left'));
+      return lines?.includes('Resume') && lines.includes('Discard') ? lines : undefined;
+    }, 'the offer in the notification center');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await closed;
+    assert.ok(existsSync(path.join(journalsDir(), id)), 'closing the notification keeps the journal');
 
     const sentFrom = seen.length;
     assert.deepEqual(await offer('Resume'), ['Resume upload of offer-blob: 2 of 32 files left']);
