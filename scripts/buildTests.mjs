@@ -1,6 +1,6 @@
 // Bundles the suites that run inside the VS Code extension host into out/integration/.
 import * as esbuild from 'esbuild';
-import { globSync } from 'node:fs';
+import { globSync, writeFileSync } from 'node:fs';
 
 await esbuild.build({
   entryPoints: ['test/integration/index.ts', ...globSync('test/integration/**/*.test.ts')],
@@ -16,3 +16,7 @@ await esbuild.build({
   banner: { js: 'const __importMetaUrl = require("url").pathToFileURL(__filename).href;' },
   define: { 'import.meta.url': '__importMetaUrl' },
 });
+
+// Code of src/ that a suite calls itself (not through a command) loads the SDK layer from next to
+// its bundle, as the extension does from dist/: this hands it the extension's own, already loaded.
+writeFileSync('out/integration/azureModules.js', "module.exports = require('../../dist/azureModules.js');\n");

@@ -45,6 +45,11 @@ export interface Prompts {
   openExternal?(url: string): Promise<void>;
   /** Where to save a file (absolute path). Scripted prompts may leave it out. */
   pickSaveFile?(options: SaveDialogOptions): Promise<string>;
+  /**
+   * A notification offering a choice (not modal): the action chosen, or undefined when it is
+   * closed. Scripted prompts may leave it out.
+   */
+  offer?(message: string, actions: string[]): Promise<string | undefined>;
 }
 
 export interface SaveDialogOptions {
@@ -86,6 +91,9 @@ export const vscodePrompts: Prompts = {
     const picked = await vscode.window.showSaveDialog({ title: options.title, defaultUri: vscode.Uri.file(options.defaultPath), filters: options.filters });
     if (!picked) throw new UserCancelledError();
     return picked.fsPath;
+  },
+  async offer(message, actions) {
+    return vscode.window.showInformationMessage(message, ...actions);
   },
 };
 

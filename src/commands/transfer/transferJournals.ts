@@ -7,6 +7,7 @@ import {
 } from '../../core/transfer/journal';
 import { DatastoreStorageAccess } from '../../tree/datastores/datastoreStorageAccess';
 import { describeError } from '../../ui/describeError';
+import { vscodePrompts } from '../../ui/prompts';
 import type { CommandContext } from '../commandContext';
 import type { DatastoreTarget } from './datastoreTargets';
 
@@ -69,7 +70,7 @@ export async function offerResume(context: CommandContext): Promise<void> {
   if (!newest) return;
   const resumeLabel = l10n.t('Resume');
   const discardLabel = l10n.t('Discard');
-  const choice = await vscode.window.showInformationMessage(resumeSentence(newest), resumeLabel, discardLabel);
+  const choice = await (context.prompts.offer ?? vscodePrompts.offer!)(resumeSentence(newest), [resumeLabel, discardLabel]);
   if (choice === resumeLabel) await vscode.commands.executeCommand(resumeTransferCommand, newest.plan.id);
   else if (choice === discardLabel) await discardInterrupted(context, newest.plan);
 }
