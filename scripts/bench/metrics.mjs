@@ -4,8 +4,9 @@
 //     against the history's JSON size, points fetched twice; the webview's per-draw work
 //     (smoothing + min/max downsampling of all 10 series, the same modules it bundles).
 //  2. The same run in the real extension in code-server + Chromium: time from the click on the
-//     run to the first chart drawn and to all 10, for the window's first webview and opened again
-//     in that window; peak RSS of the extension host, the webview's JS heap.
+//     run to the first chart drawn and to all 10: the first webview of a fresh browser profile, then
+//     in a new window of that browser, and opened again in that window; peak RSS of the extension
+//     host, the webview's JS heap.
 //  3. A live run logging 50 points a second: delay from a point's log call to the panel having it
 //     (posted to the webview; drawing adds one animation frame), p50/p95, duplicates, refetched points.
 // A measurement, not a test: numbers vary with the machine's load.
@@ -122,7 +123,7 @@ async function timeOpening(page, runRow) {
  */
 async function openInExtension(vsix) {
   const { startCodeServer } = await import('../vscode-host/codeServer.mjs');
-  const { expandView, launchBrowser, openViewContainer, openWorkbench, runCommand } = await import('../vscode-host/browser.mjs');
+  const { activityBarItem, expandView, launchBrowser, openViewContainer, openWorkbench, runCommand, waitForWorkbench } = await import('../vscode-host/browser.mjs');
   const { expandRow, viewRow } = await import('../../test/e2e/workbenchViews.mjs');
   const scratch = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'azml-bench-metrics-')));
   mkdirSync(path.join(scratch, 'project'));
@@ -163,9 +164,23 @@ async function openInExtension(vsix) {
     await runCommand(page, 'View: Close All Editors');
     await page.locator('iframe.webview.ready').waitFor({ state: 'detached', timeout: 30_000 });
     const warm = await timeOpening(page, runRow);
+    // A new window in the browser the user already has (the window reloaded; the browser keeps its
+    // profile, and so VS Code's webview service worker, as a user's browser does from day to day).
+    await runCommand(page, 'View: Close All Editors');
+    await page.locator('iframe.webview.ready').waitFor({ state: 'detached', timeout: 30_000 });
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await waitForWorkbench(page);
+    // The reloaded window shows the side bar it had once its views are back: open it only if not.
+    const sideBar = page.locator('.part.sidebar:not(.empty)');
+    await sideBar.waitFor({ state: 'visible', timeout: 15_000 }).catch(() => activityBarItem(page, 'Azure ML').click());
+    await expandView(page, 'Experiments');
+    if ((await runRow.count()) === 0) await expandRow(viewRow(page, 'Experiments', 'bench-metrics'));
+    await runRow.waitFor({ timeout: 60_000 });
+    const reloaded = await timeOpening(page, runRow);
     return {
       ...cold.times, hostRssPeak: peakRss, hostRssBefore: rssBefore, webviewHeap: heap, loadAverage,
       ...Object.fromEntries(Object.entries(warm.times).map(([k, v]) => [`again_${k}`, v])),
+      ...Object.fromEntries(Object.entries(reloaded.times).map(([k, v]) => [`reloaded_${k}`, v])),
     };
   } finally {
     await browser?.close();
@@ -264,6 +279,7 @@ try {
         const m = await openInExtension(variant.vsix);
         measured.get(variant.label).push(m);
         console.log(`  ${variant.label}: first chart ${ms(m.firstChartMs)}: webview frame created ${ms(m.frameCreatedMs)}, VS Code waited ${ms(m.serviceWorkerWaitMs)} for its webview service worker, its page started ${ms(m.documentStartedMs)}, styles loaded ${ms(m.stylesLoadedMs)}, script loaded ${ms(m.scriptLoadedMs)} (${ms(m.scriptFetchMs)} fetching it), facts shown ${ms(m.pageShownMs)}, all ${metricCount} charts ${ms(m.allChartsMs)}; load average ${m.loadAverage.toFixed(2)}`);
+        console.log(`    in a new window of that browser: first chart ${ms(m.reloaded_firstChartMs)}: VS Code waited ${ms(m.reloaded_serviceWorkerWaitMs)} for its webview service worker, its page started ${ms(m.reloaded_documentStartedMs)}, facts shown ${ms(m.reloaded_pageShownMs)}, all ${metricCount} charts ${ms(m.reloaded_allChartsMs)}`);
         console.log(`    opened again in that window: first chart ${ms(m.again_firstChartMs)}: VS Code waited ${ms(m.again_serviceWorkerWaitMs)} for its webview service worker, its page started ${ms(m.again_documentStartedMs)}, script loaded ${ms(m.again_scriptLoadedMs)}, facts shown ${ms(m.again_pageShownMs)}, all ${metricCount} charts ${ms(m.again_allChartsMs)}`);
       }
     }
@@ -275,8 +291,9 @@ try {
     for (const [label, list] of measured) {
       const summary = Object.fromEntries(Object.keys(list[0]).map((k) => [k, median(list.map((m) => m[k]))]));
       results.browser[label] = { rounds: list, median: summary };
-      console.log(`  ${label}, medians of ${list.length}: click to first chart drawn, the window's first webview ${ms(summary.firstChartMs)}   (target < 2000 ms: ${summary.firstChartMs < 2000 ? 'met' : 'NOT met'})`);
+      console.log(`  ${label}, medians of ${list.length}: click to first chart drawn, the first webview of a fresh browser profile ${ms(summary.firstChartMs)}   (target < 2000 ms: ${summary.firstChartMs < 2000 ? 'met' : 'NOT met'})`);
       console.log(`    click to: webview frame created ${ms(summary.frameCreatedMs)} (then VS Code waited ${ms(summary.serviceWorkerWaitMs)} for its webview service worker), its page started ${ms(summary.documentStartedMs)}, styles loaded ${ms(summary.stylesLoadedMs)}, its script loaded ${ms(summary.scriptLoadedMs)}, facts shown ${ms(summary.pageShownMs)}, first chart ${ms(summary.firstChartMs)}, all ${metricCount} charts ${ms(summary.allChartsMs)}`);
+      console.log(`    in a new window of the same browser (its profile kept): first chart ${ms(summary.reloaded_firstChartMs)}   (target < 2000 ms: ${summary.reloaded_firstChartMs < 2000 ? 'met' : 'NOT met'}); VS Code waited ${ms(summary.reloaded_serviceWorkerWaitMs)} for its webview service worker, its page started ${ms(summary.reloaded_documentStartedMs)}, facts shown ${ms(summary.reloaded_pageShownMs)}, all ${metricCount} charts ${ms(summary.reloaded_allChartsMs)}`);
       console.log(`    opened again in the same window: first chart ${ms(summary.again_firstChartMs)}   (target < 2000 ms: ${summary.again_firstChartMs < 2000 ? 'met' : 'NOT met'}); its page started ${ms(summary.again_documentStartedMs)}, script loaded ${ms(summary.again_scriptLoadedMs)}, facts shown ${ms(summary.again_pageShownMs)}, all ${metricCount} charts ${ms(summary.again_allChartsMs)}`);
       console.log(`    extension host RSS ${mib(summary.hostRssBefore)} before, ${mib(summary.hostRssPeak)} peak; webview JS heap ${mib(summary.webviewHeap)} (after every point arrived); load average ${summary.loadAverage.toFixed(2)}`);
     }
@@ -330,7 +347,7 @@ try {
     console.log(`  delay log → panel has it, p50 / p95 / max: ${ms(results.live.p50)} / ${ms(results.live.p95)} / ${ms(results.live.max)}   (target p95 < 1000 ms: ${results.live.p95 < 1000 ? 'met' : 'NOT met'})`);
     console.log(`  points ${seen.size} of ${total}, duplicates held ${duplicates}`);
     console.log(`  points fetched ${results.live.pointsFetched} for ${results.live.points} new`);
-    console.log(`  points fetched twice: ${results.live.pointsFetchedTwice}   (target 0: ${results.live.pointsFetchedTwice === 0 ? 'met' : 'NOT met'}; each poll re-reads the previous read's last page: get-history has no "since" and no token past its last page)`);
+    console.log(`  points fetched twice: ${results.live.pointsFetchedTwice}   (target 0: ${results.live.pointsFetchedTwice === 0 ? 'met' : 'NOT met'}; get-history has no "since" and no token past its last page, so each poll re-reads that page, one point when the steps count the points)`);
     await client.jobs.cancel('bench_live').catch(() => undefined);
   }
 } finally {

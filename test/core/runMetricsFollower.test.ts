@@ -128,7 +128,7 @@ describe('run metrics panels: the exact history, read page by page from the loca
     const refetched = follower.stats.pointsFetched - 2000 - 250;
     assert.ok(refetched >= 0 && refetched < 300, `${refetched} points fetched again (at most the last page)`);
   });
-  it('a poll fetches the new points plus only the points of the previous read\'s last page, and nothing when nothing is new', async () => {
+  it('a poll fetches the new points and one point held already (the step gap sizes the pages), and nothing when nothing is new', async () => {
     const lossFrom = (from: number, steps: number): MetricPoint[] => history(steps, from).loss;
     await runWith('metrics_live', { loss: lossFrom(0, 1000) });
     const follower = new MetricHistoryFollower(clients.workspaceClient.metrics, 'metrics_live', 300);
@@ -140,21 +140,42 @@ describe('run metrics panels: the exact history, read page by page from the loca
     // Pages of 300, 300, 300 and a last one of 100.
     assert.deepEqual(await poll(), { fetched: 1000, pages: 4, added: 1000 });
 
-    // Each poll reads the previous read's last page again (its token is the only way to the new points), then the new ones.
+    // The first poll reads the last page of 100 again (its token is the only way to the new points), ending one point
+    // before the end; the single point after it is where every later poll starts.
     await log('metrics_live', { loss: lossFrom(1000, 40) });
     assert.deepEqual(await poll(), { fetched: 100 + 40, pages: 2, added: 40 });
     await log('metrics_live', { loss: lossFrom(1040, 40) });
-    assert.deepEqual(await poll(), { fetched: 40 + 40, pages: 2, added: 40 }, 'a poll after 40 new points reads those and the 40 of the poll before');
+    assert.deepEqual(await poll(), { fetched: 1 + 40, pages: 2, added: 40 }, 'a poll after 40 new points reads those and one point it had');
     await log('metrics_live', { loss: lossFrom(1080, 25) });
-    assert.deepEqual(await poll(), { fetched: 40 + 25, pages: 2, added: 25 });
+    assert.deepEqual(await poll(), { fetched: 1 + 25, pages: 2, added: 25 });
 
     assert.deepEqual(await poll(), { fetched: 0, pages: 0, added: 0 }, 'nothing new: no history page fetched');
 
-    // More than a page at once: full pages, then the tail left for the next poll is the last short page.
+    // More than a page at once: pages of 300, 300, 100, then the last point.
     await log('metrics_live', { loss: lossFrom(1105, 700) });
-    assert.deepEqual(await poll(), { fetched: 25 + 700, pages: 4, added: 700 });
+    assert.deepEqual(await poll(), { fetched: 1 + 700, pages: 4, added: 700 });
     await log('metrics_live', { loss: lossFrom(1805, 5) });
-    assert.deepEqual(await poll(), { fetched: 100 + 5, pages: 2, added: 5 });
+    assert.deepEqual(await poll(), { fetched: 1 + 5, pages: 2, added: 5 });
     assertSame(follower.metrics.get('loss'), [1000, 40, 40, 25, 700, 5].reduce<MetricPoint[]>((all, n) => [...all, ...lossFrom(all.length, n)], []), 'loss');
+  });
+
+  it('a metric whose steps do not count its points (logged every 10th step) is read as before: its last page again, then the new points', async () => {
+    const everyTenth = (from: number, count: number): MetricPoint[] => history(count * 10, from * 10).loss.filter((p) => p.step % 10 === 0);
+    await runWith('metrics_sparse', { loss: everyTenth(0, 100) });
+    const follower = new MetricHistoryFollower(clients.workspaceClient.metrics, 'metrics_sparse', 300);
+    const poll = async (): Promise<{ fetched: number; added: number }> => {
+      const before = { ...follower.stats };
+      await follower.update(await clients.workspaceClient.metrics.getRun('metrics_sparse'));
+      return { fetched: follower.stats.pointsFetched - before.pointsFetched, added: follower.stats.pointsNew - before.pointsNew };
+    };
+    assert.deepEqual(await poll(), { fetched: 100, added: 100 });
+    // The gap says 200 new, there are 20: the read ends early, and the steps are not trusted again.
+    await log('metrics_sparse', { loss: everyTenth(100, 20) });
+    assert.deepEqual(await poll(), { fetched: 100 + 20, added: 20 });
+    await log('metrics_sparse', { loss: everyTenth(120, 20) });
+    assert.deepEqual(await poll(), { fetched: 120 + 20, added: 20 }, 'read as before: the last page again (what the previous read ended with), then the new points');
+    await log('metrics_sparse', { loss: everyTenth(140, 20) });
+    assert.deepEqual(await poll(), { fetched: 20 + 20, added: 20 }, 'and from then on only the previous poll\'s points again');
+    assertSame(follower.metrics.get('loss'), [...everyTenth(0, 100), ...everyTenth(100, 20), ...everyTenth(120, 20), ...everyTenth(140, 20)], 'loss');
   });
 });

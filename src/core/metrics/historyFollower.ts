@@ -9,6 +9,8 @@ interface Cursor {
   held: number;
   /** The latest point `runs/get` reported when this metric was last fetched. */
   latest?: LatestMetric;
+  /** Its steps were seen not to count its points (a read ended before the step gap said): no more estimates. */
+  stepsMislead?: boolean;
 }
 
 /** Counts for the benchmark and the tests: how much was asked for and how much was new. */
@@ -28,12 +30,14 @@ const metricsInParallel = 4;
  * Holds the exact history of every metric of one run and fetches what is new. A metric is
  * fetched again only when `runs/get` reports a latest point other than the one seen at its last
  * fetch. MLflow's get-history has no "since" and its tokens are opaque (Azure's too): a token
- * exists only where a page ended and the last page has none. So a changed metric is read again
- * from the token of its last page, asking for exactly the points that page held; that answer
- * ends where the held points end and its next token starts the new ones, read in full pages.
- * The points fetched twice per poll are therefore those of the previous read's last page (the
- * points of the poll before, while a run logs fewer than a page between polls). Points already
- * held are dropped (same step and timestamp), so none appears twice.
+ * exists only where a page ended with more to come, and the last page has none. So a changed
+ * metric is read again from the token of its last page. What is fetched twice is that page, and
+ * it is kept to one point: the step gap that `runs/get` reports (a run logs step 1, 2, 3, …) says
+ * how many points are new, and the pages are sized to end one point before the end, so the last
+ * page, where the next read starts, holds a single point. Where the steps do not count the points
+ * (a read ends before the gap said), the metric is read as before: its last page again, asking
+ * for exactly the points it held, then full pages. Points already held are dropped (same step
+ * and timestamp), so none appears twice.
  */
 export class MetricHistoryFollower {
   private readonly series = new Map<string, MetricPoint[]>();
@@ -71,7 +75,11 @@ export class MetricHistoryFollower {
       if (cursor.latest && cursor.latest.step === latest.step && cursor.latest.timestamp === latest.timestamp
         && Object.is(cursor.latest.value, latest.value)) return [];
       this.cursors.set(key, cursor);
-      return [{ key, latest, cursor, token: cursor.token, size: cursor.held || (cursor.latest ? this.pageSize : Math.min(this.pageSize, firstPageSize)), done: false }];
+      const newPoints = this.newPointsByStep(key, latest, cursor);
+      const beforeLast = newPoints === undefined ? undefined : cursor.held + newPoints - 1;
+      const size = beforeLast !== undefined ? Math.min(this.pageSize, beforeLast)
+        : cursor.held || (cursor.latest ? this.pageSize : Math.min(this.pageSize, firstPageSize));
+      return [{ key, latest, cursor, token: cursor.token, size, ...(beforeLast !== undefined ? { beforeLast } : {}), done: false }];
     });
     while (reads.length > 0) {
       const round = [...reads];
@@ -91,6 +99,14 @@ export class MetricHistoryFollower {
     return changed;
   }
 
+  /** How many points are new by the step gap since the last point held; undefined where that cannot be told. */
+  private newPointsByStep(key: string, latest: LatestMetric, cursor: Cursor): number | undefined {
+    const last = this.series.get(key)?.at(-1);
+    if (!cursor.latest || cursor.held === 0 || cursor.stepsMislead || !last) return undefined;
+    const gap = latest.step - last.step;
+    return Number.isSafeInteger(gap) && gap >= 1 ? gap : undefined;
+  }
+
   /** One page of one metric; its new points. */
   private async fetchPage(read: MetricRead, signal: AbortSignal | undefined): Promise<MetricPoint[]> {
     let series = this.series.get(read.key);
@@ -103,7 +119,13 @@ export class MetricHistoryFollower {
     if (page.nextPageToken) {
       read.token = page.nextPageToken;
       read.size = this.pageSize;
+      if (read.beforeLast !== undefined) {
+        read.beforeLast -= page.points.length;
+        if (read.beforeLast > 0) read.size = Math.min(this.pageSize, read.beforeLast);
+        else delete read.beforeLast;
+      }
     } else {
+      if (read.beforeLast !== undefined) read.cursor.stepsMislead = true;
       // The last page is where the next fetch resumes: the pages before it are complete.
       read.cursor.token = read.token;
       read.cursor.held = page.points.length;
@@ -122,5 +144,7 @@ interface MetricRead {
   token?: string;
   /** max_results of the next request. */
   size: number;
+  /** Points still to read before the last one (by the step gap): the pages end there, so the last page holds one point. */
+  beforeLast?: number;
   done: boolean;
 }
