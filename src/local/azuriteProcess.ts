@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { findFreePort } from './freePort';
+import { findFreePorts } from './freePort';
 
 export interface RunningAzurite {
   blobEndpoint: string;
@@ -19,6 +19,8 @@ export interface AzuriteOptions {
   startTimeoutMs?: number;
   /** Aborting stops Azurite, also while it is still starting. */
   signal?: AbortSignal;
+  /** Its blob, queue and table ports; by default three that are free when asked. */
+  choosePorts?: () => Promise<number[]>;
 }
 
 export class AzuriteNotFoundError extends Error {}
@@ -44,10 +46,31 @@ function azuriteEntryPoint(): string {
   }
 }
 
+/** Azurite exited before it listened; `portTaken` when one of its ports was taken meanwhile. */
+class AzuriteExitedError extends Error {
+  constructor(code: number | null, lastLine: string | undefined, readonly portTaken: boolean) {
+    super(`Azurite exited with code ${code} before it was ready${lastLine ? `: ${lastLine}` : ''}`);
+  }
+}
+
+/** Ports are free when chosen but Azurite binds them later: something may take one in between. */
+const startAttempts = 3;
+
 /** Starts Azurite's blob and queue services (and table, which it always starts) on loopback. */
 export async function startAzurite(options: AzuriteOptions): Promise<RunningAzurite> {
-  const [blobPort, queuePort, tablePort] = [await findFreePort(), await findFreePort(), await findFreePort()];
   const entryPoint = azuriteEntryPoint();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startAzuriteOnce(entryPoint, options);
+    } catch (error) {
+      if (!(error instanceof AzuriteExitedError && error.portTaken) || attempt === startAttempts || options.signal?.aborted) throw error;
+      options.log(`azurite: ${error.message}; starting it again on other ports`);
+    }
+  }
+}
+
+async function startAzuriteOnce(entryPoint: string, options: AzuriteOptions): Promise<RunningAzurite> {
+  const [blobPort, queuePort, tablePort] = await (options.choosePorts ?? (() => findFreePorts(3)))();
   options.log(`azurite: starting ${entryPoint}`);
   const child = spawn(process.execPath, [
     entryPoint,
@@ -93,11 +116,24 @@ function waitUntilListening(child: ChildProcess, exited: Promise<number | null>,
         resolve();
       }
     };
-    splitLines(child.stdout!, onLine);
-    splitLines(child.stderr!, (line) => options.log(`azurite: ${line}`));
-    void exited.then((code) => {
+    let lastLine: string | undefined;
+    let portTaken = false;
+    const heard = (line: string): void => {
+      if (line) lastLine = line;
+      if (/EADDRINUSE/.test(line)) portTaken = true;
+    };
+    splitLines(child.stdout!, (line) => {
+      heard(line);
+      onLine(line);
+    });
+    splitLines(child.stderr!, (line) => {
+      heard(line);
+      options.log(`azurite: ${line}`);
+    });
+    // 'close', not 'exit': by then its last words (the reason) have been read.
+    child.once('close', (code: number | null) => {
       clearTimeout(timer);
-      reject(new Error(`Azurite exited with code ${code} before it was ready`));
+      reject(new AzuriteExitedError(code, lastLine, portTaken));
     });
   });
 }
