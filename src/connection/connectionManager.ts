@@ -188,8 +188,7 @@ export class ConnectionManager implements vscode.Disposable {
 
   /** What the current connection means for error messages: a refused token is not an expired sign-in. */
   get errorContext(): ErrorContext {
-    if (this.connection instanceof AzureConnection && this.connection.account instanceof AccessTokenAccount) return 'azureAccessToken';
-    return this.kind;
+    return this.connection && tokenAccountOf(this.connection) ? 'azureAccessToken' : this.kind;
   }
 
   private azureConnection(account: AzureAccount | AccessTokenAccount, sdk: Awaited<ReturnType<typeof loadAzureModules>>): AzureConnection {
@@ -263,8 +262,9 @@ export class ConnectionManager implements vscode.Disposable {
     this.connection = connection;
     if (remember) await this.state.update(connectionKindKey, connection.kind);
     await this.updateContextKeys();
-    if (connection instanceof AzureConnection && connection.account instanceof AccessTokenAccount) {
-      this.log.info(vscode.l10n.t('Connected to {0} as: {1}.', connection.cloud.displayName, connection.account.label));
+    const tokenAccount = tokenAccountOf(connection);
+    if (tokenAccount) {
+      this.log.info(vscode.l10n.t('Connected to {0} as: {1}.', connection.cloud.displayName, tokenAccount.label));
     } else {
       this.log.info(vscode.l10n.t('Connected to {0}.', connection.cloud.displayName));
     }
@@ -303,4 +303,9 @@ export class ConnectionManager implements vscode.Disposable {
     this.activeWorkspaceChanged.dispose();
     this.connected.dispose();
   }
+}
+
+/** The token from AZML_ACCESS_TOKEN, when that is what the connection signs in with. */
+function tokenAccountOf(connection: Connection): AccessTokenAccount | undefined {
+  return connection instanceof AzureConnection && connection.account instanceof AccessTokenAccount ? connection.account : undefined;
 }

@@ -53,8 +53,8 @@ export class FormPanel<D, W extends Message, H extends Message> implements vscod
     readonly definition: FormDefinition<D, W, H>,
     initialDraft: D,
     private readonly log: Log,
-    /** For error messages: which backend the extension talks to. */
-    private readonly connectionKind: () => ErrorContext,
+    /** What error messages are written for (the connection, and how it signs in). */
+    private readonly errorContext: () => ErrorContext,
   ) {
     this.currentDraft = initialDraft;
     const media = vscode.Uri.joinPath(extensionUri, 'media');
@@ -157,7 +157,7 @@ export class FormPanel<D, W extends Message, H extends Message> implements vscod
       }
       this.log.error(vscode.l10n.t('{0} failed', this.definition.title), error);
       this.post({ type: 'idle' } as H);
-      this.post({ type: 'status', kind: 'error', message: describeError(error, this.connectionKind()).message } as unknown as H);
+      this.post({ type: 'status', kind: 'error', message: describeError(error, this.errorContext()).message } as unknown as H);
     }
   }
 

@@ -21,7 +21,7 @@ export class FormPanels implements vscode.Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: Log,
-    private readonly connectionKind: () => ErrorContext,
+    private readonly errorContext: () => ErrorContext,
   ) {}
 
   /** The form opened or revealed last, while it is open (the integration tests drive it). */
@@ -56,7 +56,7 @@ export class FormPanels implements vscode.Disposable {
       this.last = existing;
       return existing;
     }
-    const panel = new FormPanel(this.extensionUri, definition, update ? update(initialDraft) : initialDraft, this.log, this.connectionKind);
+    const panel = new FormPanel(this.extensionUri, definition, update ? update(initialDraft) : initialDraft, this.log, this.errorContext);
     this.open.set(definition.viewType, panel);
     panel.onDidDispose(() => {
       if (this.open.get(definition.viewType) === panel) this.open.delete(definition.viewType);

@@ -28,7 +28,8 @@ export interface RunMetricsPanelOptions {
   workspace?: PanelWorkspace;
   source: RunMetricsSource;
   getJob(name: string): Promise<Job>;
-  connectionKind: () => ErrorContext;
+  /** What error messages are written for (the connection, and how it signs in). */
+  errorContext: () => ErrorContext;
   prompts: () => Prompts;
   log: Log;
   /** How often a running run is asked for new points: `minMs` while points arrive, doubling up to `maxMs` while none do. */
@@ -159,7 +160,7 @@ export class RunMetricsPanel implements vscode.Disposable {
     } catch (error) {
       if (error instanceof UserCancelledError) return;
       this.options.log.error(vscode.l10n.t('{0}: handling the webview message "{1}" failed', this.title, message.type), error);
-      this.post({ type: 'notice', message: describeError(error, this.options.connectionKind()).message });
+      this.post({ type: 'notice', message: describeError(error, this.options.errorContext()).message });
     }
   }
 
@@ -257,7 +258,7 @@ export class RunMetricsPanel implements vscode.Disposable {
 
   /** The client's own sentence: a run it does not know is "not found … may have been deleted". */
   private problemText(error: unknown): string {
-    return describeError(error, this.options.connectionKind()).message;
+    return describeError(error, this.options.errorContext()).message;
   }
 
   private async fetchNew(tracked: Array<TrackedRun | undefined>, afterFirstPages?: () => Promise<void>): Promise<void> {
@@ -269,7 +270,7 @@ export class RunMetricsPanel implements vscode.Disposable {
       } catch (error) {
         if (this.abort.signal.aborted) return;
         this.options.log.error(vscode.l10n.t('Reading the metrics of run {0} failed', r.runId), error);
-        this.post({ type: 'notice', message: vscode.l10n.t('Could not read all metrics of run {0}: {1}', r.runId, describeError(error, this.options.connectionKind()).message) });
+        this.post({ type: 'notice', message: vscode.l10n.t('Could not read all metrics of run {0}: {1}', r.runId, describeError(error, this.options.errorContext()).message) });
       }
     }));
   }

@@ -15,6 +15,11 @@ export interface ListeningTo {
   poisonQueue: string;
 }
 
+function warnNotReceived(error: unknown, connection: Connection): void {
+  const described = describeError(error, connection.kind);
+  void vscode.window.showWarningMessage(vscode.l10n.t('Azure ML does not receive the workspace\'s events: {0} Runs are still followed by polling.', described.message));
+}
+
 function settings(): { queue: string; datastore: string } {
   const configuration = vscode.workspace.getConfiguration('azureml.events');
   return { queue: configuration.get<string>('queue')?.trim() ?? '', datastore: configuration.get<string>('datastore')?.trim() ?? '' };
@@ -67,9 +72,8 @@ export class WorkspaceEventListener implements vscode.Disposable {
     this.controller = controller;
     void this.listen(connection, workspace, controller.signal).catch((error: unknown) => {
       if (controller.signal.aborted) return;
-      const described = describeError(error, connection.kind);
       this.log.error(vscode.l10n.t('Workspace events are not received'), error);
-      void vscode.window.showWarningMessage(vscode.l10n.t('Azure ML does not receive the workspace\'s events: {0} Runs are still followed by polling.', described.message));
+      warnNotReceived(error, connection);
     });
   }
 
@@ -120,8 +124,7 @@ export class WorkspaceEventListener implements vscode.Disposable {
         // Once per outage, not once per retry.
         if (failing) return;
         failing = true;
-        const described = describeError(error, connection.kind);
-        void vscode.window.showWarningMessage(vscode.l10n.t('Azure ML does not receive the workspace\'s events: {0} Runs are still followed by polling.', described.message));
+        warnNotReceived(error, connection);
       },
     });
   }

@@ -26,7 +26,7 @@ function panelOptions(context: CommandContext, client: () => Promise<WorkspaceCl
     ...(workspace ? { workspace } : {}),
     source,
     getJob: async (name: string) => (await client()).jobs.get(name),
-    connectionKind: () => context.connections.errorContext,
+    errorContext: () => context.connections.errorContext,
     prompts: () => context.prompts,
     log: context.log,
     poll: livePoll,

@@ -1,13 +1,13 @@
 import * as l10n from '@vscode/l10n';
+import { stringMap } from '../../azure/mappers';
 
 /**
  * Azure ML workspace events as Event Grid delivers them to a storage queue: the Event Grid
  * schema or CloudEvents 1.0, as JSON text or base64 of it.
  */
-export const eventTypePrefix = 'Microsoft.MachineLearningServices.';
+const eventTypePrefix = 'Microsoft.MachineLearningServices.';
 
 export type RunEventType = 'RunCompleted' | 'RunStatusChanged';
-export type ModelEventType = 'ModelRegistered' | 'ModelDeployed';
 
 interface EventBase {
   id: string;
@@ -67,11 +67,6 @@ function text(data: Json, field: string, required = true): string {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (!required && value === undefined) return '';
   throw new EventParseError(l10n.t('The event has no "{0}".', field));
-}
-
-function stringMap(value: unknown): Record<string, string> {
-  if (!isObject(value)) return {};
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
 }
 
 /** The one event in a message (Event Grid may batch into an array of one). */
