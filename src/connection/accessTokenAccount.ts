@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import type { AccessTokenClaims } from '../azure/accessTokenClaims';
 import type { Cloud } from '../azure/cloud';
 import { formatTimestamp } from '../core/format';
+import { AzureConnection } from './azureConnection';
+import type { Connection } from './connection';
 import type { AzureModules } from './loadAzureModules';
 
 /** The machine-scoped, unsynced switch (package.json) that makes AZML_ACCESS_TOKEN the Azure account. */
@@ -70,4 +72,9 @@ export class AccessTokenAccount {
       vscode.l10n.t('(read from the token, not verified)'),
     ].filter((line) => line !== undefined).join('\n');
   }
+}
+
+/** The token from AZML_ACCESS_TOKEN, when that is what the connection signs in with. */
+export function tokenAccountOf(connection: Connection): AccessTokenAccount | undefined {
+  return connection instanceof AzureConnection && connection.account instanceof AccessTokenAccount ? connection.account : undefined;
 }

@@ -6,7 +6,7 @@ import type { Log } from '../ui/log';
 import { adminCustomCloud, adminStorageSuffixes } from './adminStorageSuffixes';
 import type { ErrorContext } from '../ui/describeError';
 import {
-  AccessTokenAccount, AccessTokenMissingError, accessTokenFromEnvironmentWanted, environmentAccessToken, useAccessTokenSetting,
+  AccessTokenAccount, AccessTokenMissingError, accessTokenFromEnvironmentWanted, environmentAccessToken, tokenAccountOf, useAccessTokenSetting,
 } from './accessTokenAccount';
 import { AzureAccount } from './azureAccount';
 import { AzureConnection } from './azureConnection';
@@ -303,9 +303,4 @@ export class ConnectionManager implements vscode.Disposable {
     this.activeWorkspaceChanged.dispose();
     this.connected.dispose();
   }
-}
-
-/** The token from AZML_ACCESS_TOKEN, when that is what the connection signs in with. */
-function tokenAccountOf(connection: Connection): AccessTokenAccount | undefined {
-  return connection instanceof AzureConnection && connection.account instanceof AccessTokenAccount ? connection.account : undefined;
 }

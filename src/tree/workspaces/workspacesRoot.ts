@@ -1,7 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import type { Connection, SubscriptionListing } from '../../connection/connection';
-import { AccessTokenAccount } from '../../connection/accessTokenAccount';
-import { AzureConnection } from '../../connection/azureConnection';
+import { tokenAccountOf } from '../../connection/accessTokenAccount';
 import type { ConnectionManager } from '../../connection/connectionManager';
 import { describeError } from '../../ui/describeError';
 import { ErrorNode, InfoNode } from '../messageNodes';
@@ -96,9 +95,8 @@ export class WorkspacesRoot extends RootNode {
         : l10n.t('No subscriptions.')));
     }
     // Not a sign-in: the account says what it is, so a token left in the environment is noticed.
-    if (connection instanceof AzureConnection && connection.account instanceof AccessTokenAccount) {
-      nodes.unshift(new InfoNode(undefined, connection.account.label, 'access-token-account', connection.account.details));
-    }
+    const tokenAccount = tokenAccountOf(connection);
+    if (tokenAccount) nodes.unshift(new InfoNode(undefined, tokenAccount.label, 'access-token-account', tokenAccount.details));
     return nodes;
   }
 }
