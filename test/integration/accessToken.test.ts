@@ -6,11 +6,10 @@
  * reads it at sign-in. VS Code's Microsoft providers are stood in for, to see whether they are asked.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AzureMlExtensionApi } from '../../src/extension';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
+import { filesUnder } from './logFiles';
 import { connectionsOpenedDuring } from './outgoingConnections';
 import { registerTestProvider, signInThroughAccountsMenu, type SessionRequest } from './testAuthProviders';
 import { eventually, extensionApi, row, rows } from './treeAccess';
@@ -20,14 +19,6 @@ import { notificationsInCenter } from './workbenchProbe';
 function jwt(claims: Record<string, unknown>): string {
   const part = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
   return `${part({ typ: 'JWT', alg: 'RS256' })}.${part(claims)}.c2lnbmF0dXJl`;
-}
-
-function filesUnder(dir: string): Array<[string, string]> {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .map((relative) => path.join(dir, relative))
-    .filter((file) => statSync(file).isFile())
-    .map((file) => [file, readFileSync(file, 'utf8')]);
 }
 
 async function shownNotification(text: string): Promise<string> {

@@ -6,7 +6,7 @@
  * Browse, upload, download, submit (snapshot upload) and the run's log all go as the identity.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -16,6 +16,7 @@ import type { AzureMlExtensionApi } from '../../src/extension';
 import { devStorageAccount } from '../../src/local/devStorageAccount';
 import { readDiscoveryFile, type LocalWorkspaceConnection } from '../../src/local/discovery';
 import type { PickItem, PickOptions, Prompts } from '../../src/ui/prompts';
+import { filesUnder } from './logFiles';
 import { eventually, extensionApi, row, rows } from './treeAccess';
 
 function scripted(answers: { picks?: string[]; inputs?: Record<string, string>; folder?: string }): Prompts {
@@ -35,14 +36,6 @@ function scripted(answers: { picks?: string[]; inputs?: Record<string, string>; 
     },
     pickFolder: async () => answers.folder ?? assert.fail('unexpected folder dialog'),
   };
-}
-
-function filesUnder(dir: string): Array<[string, string]> {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .map((relative) => path.join(dir, relative))
-    .filter((file) => statSync(file).isFile())
-    .map((file) => [file, readFileSync(file, 'latin1')]);
 }
 
 describe('storage with key access disabled, in a real extension host', function () {

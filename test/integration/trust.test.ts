@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ContainerSASPermissions, generateBlobSASQueryParameters, StorageSharedKeyCredential } from '@azure/storage-blob';
@@ -21,6 +21,7 @@ import { devStorageAccount } from '../../src/local/devStorageAccount';
 import type { PickItem, PickOptions, Prompts } from '../../src/ui/prompts';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
 import { FormDriver, one } from './formDriver';
+import { filesUnder } from './logFiles';
 import { eventually, extensionApi, rows } from './treeAccess';
 
 type DatastoreForm = FormDriver<DatastoreDraft, DatastoreWebviewMessage, DatastoreHostMessage>;
@@ -49,14 +50,6 @@ function scripted(answers: { picks?: string[]; inputs?: Record<string, string>; 
 }
 
 /** Every file under `dir`, as text (missing folders are empty). */
-function filesUnder(dir: string): Array<[string, string]> {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .map((relative) => path.join(dir, relative))
-    .filter((file) => statSync(file).isFile())
-    .map((file) => [file, readFileSync(file, 'latin1')]);
-}
-
 describe('trust, in a real extension host against the local workspace', function () {
   this.timeout(240_000);
   let local: StartedLocalWorkspace;
