@@ -112,7 +112,7 @@ export function activate(context: vscode.ExtensionContext): AzureMlExtensionApi 
   registerCommands(context, commandContext, commands);
   const runs = registerRunCommands(context, commandContext);
   registerActiveWorkspaceStatusBar(context, connections);
-  const eventHandler = new WorkspaceEventHandler(runs.watchers, views, () => connections.kind);
+  const eventHandler = new WorkspaceEventHandler(runs.watchers, views, () => connections.activeWorkspace, log);
   const events = new WorkspaceEventListener(connections, (event) => eventHandler.handle(event), log);
   context.subscriptions.push(eventHandler, events);
 

@@ -8,8 +8,9 @@ import type { WatchedRunRef } from '../../src/commands/runs/runWatchers';
 import { connectLocalWorkspace } from '../../src/azure/localWorkspace';
 import type { AzureMlExtensionApi } from '../../src/extension';
 import type { Prompts } from '../../src/ui/prompts';
-import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
+import { createWorkspace, startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
 import { pythonWaitingFor } from './goAhead';
+import { filesUnder } from './logFiles';
 import { eventually, extensionApi } from './treeAccess';
 import { notificationsInCenter } from './workbenchProbe';
 
@@ -70,6 +71,23 @@ describe('Run notifications through the local workspace\'s events queue, in a re
     assert.ok(shown[0]!.includes('Show Logs') && shown[0]!.includes('Show Details'), shown[0]);
     const remembered = api.extensionContext.globalState.get<WatchedRunRef[]>('azureml.watchedRuns') ?? [];
     assert.ok(!remembered.some((r) => r.jobName === job.name), 'taken off the shared list, so no other window announces it again');
+  });
+
+  it('leaves alone the events of another workspace that reach the same queue: its window announces its runs', async () => {
+    // A run of another workspace, followed in a window that shows that workspace.
+    await createWorkspace(local, 'events-other-ws');
+    const other = connectLocalWorkspace({ ...local.connection, workspace: 'events-other-ws' }).workspaceClient;
+    const job = await other.jobs.createCommandJob({ name: `other-ws-${Date.now()}`, environmentId, experimentName: 'events-exp', command: 'echo from the other workspace' });
+    const otherWorkspace = { ...api.connections.activeWorkspace!, workspaceName: 'events-other-ws' };
+    await api.extensionContext.globalState.update('azureml.watchedRuns', [{ jobName: job.name, workspace: otherWorkspace }] satisfies WatchedRunRef[]);
+
+    const logFolder = api.extensionContext.logUri.fsPath;
+    await eventually(async () => filesUnder(logFolder).some(([, text]) => /Ignored a RunCompleted event of another workspace \(\/subscriptions\/.*\/workspaces\/events-other-ws\)/.test(text)) || undefined,
+      `the RunCompleted event of ${job.name} received and ignored`, 90_000);
+    assert.deepEqual(await notificationsAbout(job.name), [], 'not announced here');
+    const remembered = api.extensionContext.globalState.get<WatchedRunRef[]>('azureml.watchedRuns') ?? [];
+    assert.ok(remembered.some((r) => r.jobName === job.name), 'still on the shared list, for the window that shows its workspace');
+    await api.extensionContext.globalState.update('azureml.watchedRuns', []);
   });
 
   it('ends the watch of a run submitted here on its event, and announces it once', async () => {

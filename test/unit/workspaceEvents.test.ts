@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { EventParseError, parseWorkspaceEvent } from '../../src/core/events/workspaceEvent';
+import { EventParseError, isEventOf, parseWorkspaceEvent } from '../../src/core/events/workspaceEvent';
 import { isEventsQueueName } from '../../src/core/events/queueName';
 import { parseEventQueueSetting } from '../../src/azure/eventQueue';
 
@@ -49,6 +49,26 @@ describe('workspace events from a storage queue message', () => {
     }));
     assert.ok(event.kind === 'run');
     assert.deepEqual([event.type, event.id, event.runId, event.runStatus, event.time], ['RunCompleted', 'c1', 'brave_kiwi_1', undefined, '2026-01-01T10:05:00Z']);
+  });
+
+  it('knows which workspace raised an event (Event Grid topic, CloudEvents source), ignoring case as Resource Manager does', () => {
+    const ws = { subscriptionId: 's', resourceGroup: 'rg', workspaceName: 'ws' };
+    const gridEvent = parseWorkspaceEvent(JSON.stringify(eventGrid));
+    assert.equal(gridEvent.workspaceId, eventGrid.topic);
+    assert.equal(isEventOf(gridEvent, ws), true);
+    assert.equal(isEventOf(gridEvent, { subscriptionId: 'S', resourceGroup: 'RG', workspaceName: 'WS' }), true);
+    assert.equal(isEventOf(gridEvent, { ...ws, workspaceName: 'ws2' }), false);
+    assert.equal(isEventOf(gridEvent, { ...ws, resourceGroup: 'rg2' }), false);
+    assert.equal(isEventOf(gridEvent, { ...ws, subscriptionId: 's2' }), false);
+    const cloudEvent = parseWorkspaceEvent(JSON.stringify({
+      specversion: '1.0', id: 'c2', type: 'Microsoft.MachineLearningServices.RunCompleted', source: eventGrid.topic.replace('/ws', '/other'),
+      subject: eventGrid.subject, data: runData,
+    }));
+    assert.equal(isEventOf(cloudEvent, ws), false);
+    // Naming no workspace, or one in a form not known here: acted on, as before.
+    const { topic: _topic, ...noTopic } = eventGrid;
+    assert.equal(isEventOf(parseWorkspaceEvent(JSON.stringify(noTopic)), ws), true);
+    assert.equal(isEventOf(parseWorkspaceEvent(JSON.stringify({ ...eventGrid, topic: 'ws2' })), ws), true);
   });
 
   it('takes ModelVersion as a string or a number', () => {

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import type { ConnectionKind } from '../../connection/connection';
-import type { RunEvent, WorkspaceEvent } from '../../core/events/workspaceEvent';
+import type { ActiveWorkspace } from '../../connection/connection';
+import { isEventOf, type RunEvent, type WorkspaceEvent } from '../../core/events/workspaceEvent';
 import { runStatusText } from '../../core/runStatusText';
+import type { Log } from '../../ui/log';
 import type { AzureMlViews } from '../commandContext';
 import { announceRunEnd } from '../runs/announceRunEnd';
 import type { RunWatchers } from '../runs/runWatchers';
@@ -16,9 +17,11 @@ export function runEndOf(event: RunEvent): string | undefined {
 }
 
 /**
- * What the extension does with one workspace event: a run that ends and that the user follows
- * (in this window or another) is announced once; a run followed here stops waiting for its
- * next poll; the Experiments view refreshes on run events, the Models view on registrations.
+ * What the extension does with one event of the active workspace: a run that ends and that the
+ * user follows (in this window or another) is announced once; a run followed here stops waiting
+ * for its next poll; the Experiments view refreshes on run events, the Models view on
+ * registrations. Another workspace's event (its subscription delivers to the same queue) is
+ * logged and left alone: its runs' own polls end them, in the window that shows it.
  */
 export class WorkspaceEventHandler implements vscode.Disposable {
   private refreshTimer: NodeJS.Timeout | undefined;
@@ -26,10 +29,17 @@ export class WorkspaceEventHandler implements vscode.Disposable {
   constructor(
     private readonly watchers: RunWatchers,
     private readonly views: AzureMlViews,
-    private readonly connectionKind: () => ConnectionKind | undefined,
+    private readonly activeWorkspace: () => ActiveWorkspace | undefined,
+    private readonly log: Log,
   ) {}
 
   async handle(event: WorkspaceEvent): Promise<void> {
+    const workspace = this.activeWorkspace();
+    if (!workspace) return;
+    if (!isEventOf(event, workspace)) {
+      this.log.info(vscode.l10n.t('Ignored a {0} event of another workspace ({1}): this window shows workspace {2}.', event.type, event.workspaceId ?? '', workspace.workspaceName));
+      return;
+    }
     if (event.kind === 'model') {
       this.views.models.refresh();
       return;
@@ -39,10 +49,9 @@ export class WorkspaceEventHandler implements vscode.Disposable {
     const ended = runEndOf(event);
     if (!ended) return;
     // Followed here: the watch asks now, ends, and announces with its summary.
-    if (this.watchers.runEnded(event.runId)) return;
-    const kind = this.connectionKind();
+    if (this.watchers.runEnded(event.runId, workspace)) return;
     // Followed in another window (the list is shared): announced here, once.
-    if (kind && (await this.watchers.claimAnnouncement(event.runId, kind))) {
+    if (await this.watchers.claimAnnouncement(event.runId, workspace)) {
       const text = vscode.l10n.t('Run {0}: {1}.', event.runId, runStatusText(ended));
       announceRunEnd(text, ended === 'Failed', event.runId);
     }

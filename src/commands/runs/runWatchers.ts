@@ -141,9 +141,9 @@ export class RunWatchers implements vscode.Disposable {
    * An event said the run ended: a run followed here stops waiting for its next poll and
    * ends (and is announced) on the answer. False when this window does not follow it.
    */
-  runEnded(jobName: string): boolean {
+  runEnded(jobName: string, workspace: ActiveWorkspace): boolean {
     const watch = this.watches.get(jobName);
-    if (!watch?.active) return false;
+    if (!watch?.active || !sameWorkspace(watch.workspace, workspace)) return false;
     watch.endedByEvent = true;
     watch.pollNow();
     return true;
@@ -153,8 +153,8 @@ export class RunWatchers implements vscode.Disposable {
    * Takes a run off the list of followed runs, which all windows share; true when it was on
    * it. Whoever takes it off announces its end: each end is announced once, in one window.
    */
-  async claimAnnouncement(jobName: string, kind: ActiveWorkspace['connectionKind']): Promise<boolean> {
-    const ref = this.remembered().find((r) => r.jobName === jobName && r.workspace.connectionKind === kind);
+  async claimAnnouncement(jobName: string, workspace: ActiveWorkspace): Promise<boolean> {
+    const ref = this.remembered().find((r) => r.jobName === jobName && sameWorkspace(r.workspace, workspace));
     if (!ref) return false;
     await this.remember(ref, false);
     return true;
@@ -179,7 +179,7 @@ export class RunWatchers implements vscode.Disposable {
     this.showInStatusBar(watch, summary.endTime ?? new Date());
     this.scheduleTreeRefresh();
     // Another window may have announced it already, on the run's event.
-    if (await this.claimAnnouncement(watch.jobName, watch.workspace.connectionKind)) this.announce(watch, summary);
+    if (await this.claimAnnouncement(watch.jobName, watch.workspace)) this.announce(watch, summary);
     return summary;
   }
 

@@ -13,6 +13,8 @@ interface EventBase {
   id: string;
   subject: string;
   time: string | undefined;
+  /** The workspace that raised it: Event Grid's `topic`, CloudEvents' `source` (its resource id). */
+  workspaceId: string | undefined;
 }
 
 export interface RunEvent extends EventBase {
@@ -92,6 +94,7 @@ export function parseWorkspaceEvent(messageText: string): WorkspaceEvent {
     id: text(envelope, 'id'),
     subject: text(envelope, 'subject', false),
     time: typeof envelope[cloudEvent ? 'time' : 'eventTime'] === 'string' ? envelope[cloudEvent ? 'time' : 'eventTime'] as string : undefined,
+    workspaceId: text(envelope, cloudEvent ? 'source' : 'topic', false) || undefined,
   };
   if (!fullType.startsWith(eventTypePrefix)) {
     throw new EventParseError(l10n.t('The event type "{0}" is not an Azure Machine Learning event.', fullType));
@@ -129,6 +132,28 @@ export function parseWorkspaceEvent(messageText: string): WorkspaceEvent {
 }
 
 /** An Event Grid-schema event as Azure ML publishes it (what the local workspace sends). */
+export interface WorkspaceAddress {
+  subscriptionId: string;
+  resourceGroup: string;
+  workspaceName: string;
+}
+
+const workspaceIdPattern = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.MachineLearningServices\/workspaces\/([^/]+)\/?$/i;
+
+/**
+ * Whether an event was raised by this workspace. Several workspaces' subscriptions may deliver to
+ * one queue. An event that names no workspace, or names it in a form not known here, counts as
+ * this workspace's: it is acted on as before rather than ignored.
+ */
+export function isEventOf(event: WorkspaceEvent, workspace: WorkspaceAddress): boolean {
+  const match = event.workspaceId ? workspaceIdPattern.exec(event.workspaceId) : null;
+  if (!match) return true;
+  const [, subscriptionId, resourceGroup, workspaceName] = match;
+  // Resource ids compare without regard to case, as Resource Manager treats them.
+  const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+  return same(subscriptionId!, workspace.subscriptionId) && same(resourceGroup!, workspace.resourceGroup) && same(workspaceName!, workspace.workspaceName);
+}
+
 export function eventGridEvent(options: { id: string; topic: string; subject: string; type: string; time: Date; data: Json }): Json {
   return {
     id: options.id,
