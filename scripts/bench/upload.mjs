@@ -5,7 +5,7 @@
 //   node scripts/bench/upload.mjs [--runs N] [--only a,b,c,reupload] [--tools engine,cli,az,azcopy,naive,raw]
 //                                 [--raw-concurrency 16,32,64] [--engine-tuning '{"maxConcurrency":64}']
 //                                 [--rtt <ms>] [--bandwidth <Mbit/s>] [--files-a N] [--files-b N] [--cpu-prof DIR]
-//                                 [--worker-node-flags '--max-semi-space-size=8']
+//                                 [--worker-node-flags '--max-semi-space-size=8'] [--worker-node /usr/bin/node]
 //
 // --rtt / --bandwidth put the storage endpoint at a distance: every tool reaches Azurite only
 // through one delaying proxy (scripts/bench/delayProxy.mjs, its model described there), given to
@@ -46,6 +46,8 @@ const filesB = Number(option('files-b', '200'));
 const cpuProfileDir = option('cpu-prof', undefined);
 /** --worker-node-flags '--max-semi-space-size=8': V8 flags for the engine, naive and raw workers (how Node's heap sizing shows in their peak memory). */
 const workerNodeFlags = option('worker-node-flags', '').split(/\s+/).filter(Boolean);
+/** --worker-node <path>: another Node for the engine, naive and raw workers (its V8 sizes the heap its own way). */
+const workerNode = option('worker-node', process.execPath);
 
 const benchDir = path.join(root, '.vscode-test', 'bench');
 const devKey = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
@@ -160,7 +162,7 @@ function makeFiles(folder, count, size) {
 
 function worker(workerPath, job) {
   const profile = cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(cpuProfileDir), '--cpu-prof-name', `${job.mode}-${job.prefix}-${Date.now()}.cpuprofile`] : [];
-  const result = spawnSync(node, [...workerNodeFlags, ...profile, workerPath, JSON.stringify({ ...job, blobEndpoint })], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const result = spawnSync(workerNode, [...workerNodeFlags, ...profile, workerPath, JSON.stringify({ ...job, blobEndpoint })], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (process.env.AZML_BENCH_WORKER_STDERR && result.stderr) log(result.stderr.trim());
   if (result.status !== 0) throw new Error(`worker ${job.mode} failed: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   return JSON.parse(result.stdout.trim().split('\n').pop());
@@ -212,6 +214,7 @@ const dataDir = path.join(work, 'local-data');
 const filesRoot = path.join(tmpdir(), 'azml-bench-files');
 log(`Load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (2 shared cores; other work makes numbers noisy)`);
 if (workerNodeFlags.length) log(`Engine, naive and raw workers run with the Node flags: ${workerNodeFlags.join(' ')}`);
+if (workerNode !== process.execPath) log(`Engine, naive and raw workers run on ${workerNode} (${spawnSync(workerNode, ['--version'], { encoding: 'utf8' }).stdout.trim()}); the rest on Node ${process.version}`);
 const workerPath = buildWorker();
 const local = await startLocalWorkspace(dataDir);
 const { ready } = local;
