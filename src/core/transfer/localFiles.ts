@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, openSync, promises as fs, readSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, promises as fs, readFileSync, readSync } from 'node:fs';
 import { withChildSignal } from './abortSignals';
 
 /** The MD5 of a local file, read as a stream (memory does not grow with the file). */
@@ -109,6 +109,32 @@ export async function readWholeFile(file: string, size: number, buffers: WholeFi
   if (!grown) return data.subarray(0, length);
   buffers.give(data);
   return fs.readFile(file, signal ? { signal } : {});
+}
+
+/**
+ * readWholeFile for a file up to syncReadLimit, read synchronously (see syncReadLimit) into a
+ * buffer of `buffers`: thousands of 4 KiB files each read into a buffer of its own left as much
+ * garbage as they had bytes. A file that has grown since it was found is read as it is now.
+ */
+export function readSmallFile(file: string, size: number, buffers: WholeFileBuffers): Buffer {
+  const data = buffers.take(size);
+  let length = 0;
+  let grown = false;
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      for (let read = -1; read !== 0 && length < size; length += read) read = readSync(fd, data, length, size - length, length);
+      grown = length === size && readSync(fd, growthProbe, 0, 1, size) > 0;
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    buffers.give(data);
+    throw error;
+  }
+  if (!grown) return data.subarray(0, length);
+  buffers.give(data);
+  return readFileSync(file);
 }
 
 /** Reads exactly `length` bytes at `position` into `buffer`; fewer means the file got shorter since it was measured. */

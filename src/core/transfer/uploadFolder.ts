@@ -1,12 +1,12 @@
 import * as l10n from '@vscode/l10n';
 import { createHash } from 'node:crypto';
-import { promises as fs, readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { DatastoreStorage } from '../../azure/datastoreStorage';
 import { BackgroundMd5 } from './backgroundMd5';
 import { loadIgnoreRules } from './ignoreRules';
 import { journaledOptions, journalLargeUploads, transferComplete, type TransferJournal } from './journal';
-import { BufferPool, md5OfFile, md5OfSmallFile, readWholeFile, syncReadLimit, WholeFileBuffers } from './localFiles';
+import { BufferPool, md5OfFile, md5OfSmallFile, readSmallFile, readWholeFile, syncReadLimit, WholeFileBuffers } from './localFiles';
 import { walkLocal, type LocalEntry } from './localWalk';
 import { readAhead } from './readAhead';
 import { RemoteIndex, type Existing } from './remoteIndex';
@@ -78,7 +78,7 @@ class FolderUpload {
     const { maxConcurrency, maxInFlightBytes } = run.tuning;
     this.scheduler = new TransferScheduler({ maxConcurrency, maxInFlightBytes, ...(run.concurrency ? { adaptive: run.concurrency } : {}) });
     this.buffers = new BufferPool(store.partSize, Math.ceil(maxInFlightBytes / store.partSize) + 1);
-    this.wholeFileBuffers = new WholeFileBuffers(maxInFlightBytes);
+    this.wholeFileBuffers = new WholeFileBuffers(maxInFlightBytes, 4 * 1024);
   }
 
   async transfer(localRoot: string, entries: readonly string[] | undefined): Promise<void> {
@@ -270,7 +270,7 @@ class FolderUpload {
   private async uploadSmall(file: FileEntry, fullName: string, known: Existing | undefined): Promise<void> {
     const { run, store } = this;
     await this.scheduler.run(file.size, async () => {
-      const data = file.size <= syncReadLimit ? readFileSync(file.absolutePath)
+      const data = file.size <= syncReadLimit ? readSmallFile(file.absolutePath, file.size, this.wholeFileBuffers)
         : await readWholeFile(file.absolutePath, file.size, this.wholeFileBuffers, run.signal);
       try {
         const md5 = createHash('md5').update(data).digest();
