@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readSmallFile, readWholeFile, WholeFileBuffers } from '../../src/core/transfer/localFiles';
+import { readWholeFile, WholeFileBuffers } from '../../src/core/transfer/localFiles';
 
 describe('transfer: files read whole into reused buffers', () => {
   let dir: string;
@@ -42,24 +42,24 @@ describe('transfer: files read whole into reused buffers', () => {
     assert.ok((await readWholeFile(shrunk, 150_000, buffers)).equals(content(150_000, 4).subarray(0, 100_000)));
   });
 
-  it('reads small files synchronously into reused buffers, exactly, also when they grew, shrank or are empty', () => {
+  it('reads small files synchronously into reused buffers, exactly, also when they grew, shrank or are empty', async () => {
     const buffers = new WholeFileBuffers(64 * 1024 * 1024, 4 * 1024);
     const first = content(4096, 6);
-    const a = readSmallFile(file('s1.bin', first), first.length, buffers);
+    const a = await readWholeFile(file('s1.bin', first), first.length, buffers);
     assert.ok(a.equals(first));
     buffers.give(a);
     const second = content(3000, 7);
-    const b = readSmallFile(file('s2.bin', second), second.length, buffers);
+    const b = await readWholeFile(file('s2.bin', second), second.length, buffers);
     assert.ok(b.buffer === a.buffer, 'the buffer was reused');
     assert.ok(b.equals(second), 'nothing of the earlier file shows through');
     const grown = file('s3.bin', content(2000, 8));
     appendFileSync(grown, Buffer.from('more'));
-    assert.equal(readSmallFile(grown, 2000, buffers).length, 2004);
+    assert.equal((await readWholeFile(grown, 2000, buffers)).length, 2004);
     const shrunk = file('s4.bin', content(2000, 9));
     truncateSync(shrunk, 1500);
-    assert.ok(readSmallFile(shrunk, 2000, buffers).equals(content(2000, 9).subarray(0, 1500)));
-    assert.equal(readSmallFile(file('empty.bin', Buffer.alloc(0)), 0, buffers).length, 0);
-    assert.throws(() => readSmallFile(path.join(dir, 'gone.bin'), 10, buffers), { code: 'ENOENT' });
+    assert.ok((await readWholeFile(shrunk, 2000, buffers)).equals(content(2000, 9).subarray(0, 1500)));
+    assert.equal((await readWholeFile(file('empty.bin', Buffer.alloc(0)), 0, buffers)).length, 0);
+    await assert.rejects(readWholeFile(path.join(dir, 'gone.bin'), 10, buffers), { code: 'ENOENT' });
   });
 
   it('keeps at most its limit free, and never takes in a buffer it did not make', async () => {

@@ -81,52 +81,42 @@ export class WholeFileBuffers {
 
 const growthProbe = Buffer.alloc(1);
 
-/**
- * The whole content of a file that fits in one request (but not in syncReadLimit), `size` bytes
- * when it was found, read into a buffer of `buffers`. A file that has grown since is read as it
- * is now, into a buffer of its own.
- */
-export async function readWholeFile(file: string, size: number, buffers: WholeFileBuffers, signal?: AbortSignal): Promise<Buffer> {
-  const data = buffers.take(size);
-  let grown = false;
-  let length = 0;
-  try {
-    const handle = await fs.open(file, 'r');
-    try {
-      for (let read = -1; read !== 0 && length < size;) {
-        signal?.throwIfAborted();
-        ({ bytesRead: read } = await handle.read(data, length, size - length, length));
-        length += read;
-      }
-      grown = length === size && (await handle.read(growthProbe, 0, 1, size)).bytesRead > 0;
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    buffers.give(data);
-    throw error;
-  }
-  if (!grown) return data.subarray(0, length);
-  buffers.give(data);
-  return fs.readFile(file, signal ? { signal } : {});
+/** The reads readWholeFile needs, synchronous or not. */
+interface OpenFile {
+  read(buffer: Buffer, offset: number, length: number, position: number): number | Promise<number>;
+  close(): void | Promise<void>;
+}
+
+function openSynchronously(file: string): OpenFile {
+  const fd = openSync(file, 'r');
+  return { read: (buffer, offset, length, position) => readSync(fd, buffer, offset, length, position), close: () => closeSync(fd) };
+}
+
+async function openAsynchronously(file: string): Promise<OpenFile> {
+  const handle = await fs.open(file, 'r');
+  return { read: async (buffer, offset, length, position) => (await handle.read(buffer, offset, length, position)).bytesRead, close: () => handle.close() };
 }
 
 /**
- * readWholeFile for a file up to syncReadLimit, read synchronously (see syncReadLimit) into a
- * buffer of `buffers`: thousands of 4 KiB files each read into a buffer of its own left as much
- * garbage as they had bytes. A file that has grown since it was found is read as it is now.
+ * The whole content of a file that fits in one request, `size` bytes when it was found, read into
+ * a buffer of `buffers` (synchronously up to syncReadLimit). A file that has grown since is read
+ * as it is now, into a buffer of its own; one that shrank, as far as it goes.
  */
-export function readSmallFile(file: string, size: number, buffers: WholeFileBuffers): Buffer {
+export async function readWholeFile(file: string, size: number, buffers: WholeFileBuffers, signal?: AbortSignal): Promise<Buffer> {
+  const synchronously = size <= syncReadLimit;
   const data = buffers.take(size);
-  let length = 0;
   let grown = false;
+  let length = 0;
   try {
-    const fd = openSync(file, 'r');
+    const open = synchronously ? openSynchronously(file) : await openAsynchronously(file);
     try {
-      for (let read = -1; read !== 0 && length < size; length += read) read = readSync(fd, data, length, size - length, length);
-      grown = length === size && readSync(fd, growthProbe, 0, 1, size) > 0;
+      for (let read = -1; read !== 0 && length < size; length += read) {
+        signal?.throwIfAborted();
+        read = await open.read(data, length, size - length, length);
+      }
+      grown = length === size && (await open.read(growthProbe, 0, 1, size)) > 0;
     } finally {
-      closeSync(fd);
+      await open.close();
     }
   } catch (error) {
     buffers.give(data);
@@ -134,7 +124,7 @@ export function readSmallFile(file: string, size: number, buffers: WholeFileBuff
   }
   if (!grown) return data.subarray(0, length);
   buffers.give(data);
-  return readFileSync(file);
+  return synchronously ? readFileSync(file) : fs.readFile(file, signal ? { signal } : {});
 }
 
 /** Reads exactly `length` bytes at `position` into `buffer`; fewer means the file got shorter since it was measured. */

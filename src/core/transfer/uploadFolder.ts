@@ -6,7 +6,7 @@ import type { DatastoreStorage } from '../../azure/datastoreStorage';
 import { BackgroundMd5 } from './backgroundMd5';
 import { loadIgnoreRules } from './ignoreRules';
 import { journaledOptions, journalLargeUploads, transferComplete, type TransferJournal } from './journal';
-import { BufferPool, md5OfFile, md5OfSmallFile, readSmallFile, readWholeFile, syncReadLimit, WholeFileBuffers } from './localFiles';
+import { BufferPool, md5OfFile, md5OfSmallFile, readWholeFile, syncReadLimit, WholeFileBuffers } from './localFiles';
 import { walkLocal, type LocalEntry } from './localWalk';
 import { readAhead } from './readAhead';
 import { RemoteIndex, type Existing } from './remoteIndex';
@@ -270,8 +270,7 @@ class FolderUpload {
   private async uploadSmall(file: FileEntry, fullName: string, known: Existing | undefined): Promise<void> {
     const { run, store } = this;
     await this.scheduler.run(file.size, async () => {
-      const data = file.size <= syncReadLimit ? readSmallFile(file.absolutePath, file.size, this.wholeFileBuffers)
-        : await readWholeFile(file.absolutePath, file.size, this.wholeFileBuffers, run.signal);
+      const data = await readWholeFile(file.absolutePath, file.size, this.wholeFileBuffers, run.signal);
       try {
         const md5 = createHash('md5').update(data).digest();
         if (known && this.policy === 'skipUnchanged' && known.size === data.length
