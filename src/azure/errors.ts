@@ -58,6 +58,14 @@ export function errorFromResponse(status: number, bodyText: string | undefined):
   return new AzureMlError(message, status, code, body?.error?.target);
 }
 
+/** What the storage SDKs say when they did not take the service's message as theirs. */
+const sdkStatusMessage = /^Unexpected status code: \d+$/;
+
+/** A storage service's error message without its RequestId and Time lines. */
+function storageServiceMessage(text: string | undefined): string | undefined {
+  return text?.split('\n').filter((line) => !/^(RequestId|Time):/.test(line)).join(' ').trim() || undefined;
+}
+
 /**
  * Normalizes anything thrown by the SDKs (RestError, StorageError, AuthenticationError,
  * network errors) into an AzureMlError, masking secrets on the way.
@@ -77,7 +85,8 @@ export function toAzureMlError(error: unknown): AzureMlError {
     }
     const details = e.details as { errorCode?: string; message?: string } | undefined;
     const code = details?.errorCode ?? e.code ?? codeForStatus(status);
-    const message = e.message || details?.message || String(error);
+    const ownWords = e.message && !sdkStatusMessage.test(e.message) ? e.message : undefined;
+    const message = ownWords || storageServiceMessage(details?.message) || e.message || String(error);
     return new AzureMlError(message, status, code);
   }
   return new AzureMlError(String(error), undefined, 'Unknown');
