@@ -151,6 +151,37 @@ describe('workspace events through the local workspace\'s Azurite queue', functi
     assert.deepEqual(kept.peekedMessageItems.map((m) => m.messageText), ['this is not an event'], 'kept, unchanged, in the poison queue');
   });
 
+  it('says when an outage is over, so the next one is reported again: a queue gone, back, then gone again', async () => {
+    const missing = queueClient(local, unique('outage'));
+    const seen: string[] = [];
+    const controller = new AbortController();
+    const running = receiveEvents({
+      queue: missing,
+      poisonQueue: queueClient(local, poisonQueueName(missing.name)),
+      signal: controller.signal,
+      idleWaitMs: [100, 200],
+      handle: () => undefined,
+      onPoisoned: () => undefined,
+      onReceiveError: (error) => seen.push(`error: ${error.message}`),
+      onReceiveRecovered: () => seen.push('recovered'),
+    });
+    try {
+      await waitUntil(() => seen.length > 0, 'the first failed receive');
+      await missing.create();
+      await waitUntil(() => seen.includes('recovered'), 'a receive after the queue was created');
+      await missing.delete();
+      await waitUntil(() => seen.at(-1)!.startsWith('error'), 'a failed receive after the queue was deleted');
+    } finally {
+      controller.abort();
+      await running;
+      await missing.deleteIfExists();
+    }
+    const kinds = seen.map((entry) => (entry.startsWith('error') ? 'error' : entry));
+    const outages = kinds.filter((kind, i) => kind !== kinds[i - 1]);
+    assert.deepEqual(outages, ['error', 'recovered', 'error'], seen.join('\n'));
+    assert.equal(seen[0], 'error: The specified queue does not exist.', 'the service\'s own words, without its request id');
+  });
+
   it('redelivers an event received by a window that crashed before deleting it: nothing is lost', async () => {
     const job = await submit('echo crash');
     // The "crashed" window: receives (hiding the messages for 2 s) and never deletes.

@@ -110,10 +110,7 @@ export class WorkspaceEventListener implements vscode.Disposable {
       signal,
       // Quicker than a followed run's polls at their slowest (10 s), so events end them first.
       idleWaitMs: [500, 5000],
-      handle: async (event) => {
-        failing = false;
-        await this.handle(event);
-      },
+      handle: (event) => this.handle(event),
       onPoisoned: (message) => {
         const text = vscode.l10n.t('An event in queue {0} could not be read or handled after 5 deliveries; it was moved to queue {1}: {2}', listening.queue, message.poisonQueue, message.reason);
         this.log.warn(text);
@@ -125,6 +122,11 @@ export class WorkspaceEventListener implements vscode.Disposable {
         if (failing) return;
         failing = true;
         warnNotReceived(error, connection);
+      },
+      onReceiveRecovered: () => {
+        // The next outage warns again.
+        failing = false;
+        this.log.info(vscode.l10n.t('Receiving workspace events from queue {0} again.', listening.queue));
       },
     });
   }

@@ -28,6 +28,8 @@ export interface EventReceiverOptions {
   onPoisoned(message: PoisonedMessage): void;
   /** A receive that failed (the loop goes on after a pause, longer each time). */
   onReceiveError?(error: Error): void;
+  /** The first receive that succeeded after one or more failed: the outage is over. */
+  onReceiveRecovered?(): void;
   signal: AbortSignal;
   /** How long a received message stays hidden from other receivers while it is handled. Default 60 s. */
   visibilityTimeoutSeconds?: number;
@@ -84,13 +86,19 @@ class EventQueueReceiver {
     const [idleMin, idleMax] = this.options.idleWaitMs ?? [1000, 30_000];
     const idle = new Backoff(idleMin, idleMax, 2);
     const failing = new Backoff(1000, 60_000, 2);
+    let inOutage = false;
     while (!this.options.signal.aborted) {
       let messages: ReceivedMessage[];
       try {
         messages = await this.receive();
         failing.reset();
+        if (inOutage) {
+          inOutage = false;
+          this.options.onReceiveRecovered?.();
+        }
       } catch (error) {
         if (this.options.signal.aborted) return;
+        inOutage = true;
         this.options.onReceiveError?.(toAzureMlError(error));
         if (!(await this.pause(failing.currentMs))) return;
         failing.next(false);
