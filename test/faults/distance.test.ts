@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DatastoreStorage } from '../../src/azure/datastoreStorage';
+import type { TransferProgress, TransferResult } from '../../src/core/transfer/types';
 import { uploadToDatastore } from '../../src/core/transfer/uploadFolder';
 import { readLocalTree, readRemoteTree, transferHarnessFor, writeTree, type TransferHarness } from '../core/transferSupport';
 import { startFaultyWorkspace, type FaultyWorkspace } from './faultyWorkspace';
@@ -65,6 +67,67 @@ describe('transfers at a distance: the listing pipelined with the upload, backin
     const local = readLocalTree(source);
     assert.equal(remote.size, count);
     for (const [name, data] of local) assert.ok(remote.get(name)?.equals(data), `${name} differs`);
+  });
+
+  it('sends a large file\'s first blocks while the listing is still on its way, commits only once the listing has reached it, and leaves a file it must keep alone', async () => {
+    const MiB = 1024 * 1024;
+    // 1 MiB blocks, at most 3 MiB in flight: so also at most 3 MiB sent ahead of the listing.
+    const tuning = { blobListPageSize: 2, blobBlockSize: MiB, blobSingleRequestLimit: MiB, maxInFlightBytes: 3 * MiB };
+    const source = path.join(work, 'ahead');
+    const small = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`a/f${String(i).padStart(3, '0')}.txt`, `small ${i}\n`]));
+    let big = randomBytes(6 * MiB + 5);
+    writeTree(source, small);
+    const storage: DatastoreStorage = await faulty.storage('workspaceblobstore');
+    const checked = await direct.storage('workspaceblobstore');
+    if (checked.kind !== 'blob') throw new Error('workspaceblobstore is a blob datastore');
+    // 100 names the listing goes through (50 pages) before it reaches z/big.bin.
+    assert.equal((await uploadToDatastore({ storage, localRoot: source, targetPath: 'ahead', policy: 'overwrite' })).transferred.files, 100);
+    writeTree(source, { 'z/big.bin': big });
+    const bigBlob = checked.container.getBlockBlobClient('ahead/z/big.bin');
+    const upload = async (policy: 'skip' | 'skipUnchanged'): Promise<{ result: TransferResult; progress: TransferProgress[]; lists: number[]; blocks: number[]; commits: number[] }> => {
+      w.schedule.requestLog = [];
+      const progress: TransferProgress[] = [];
+      const result = await uploadToDatastore({ storage, localRoot: source, targetPath: 'ahead', policy }, { tuning, onProgress: (p) => progress.push(p) });
+      const log = { lists: blobRequests(/ GET [^ ]*comp=list/), blocks: blobRequests(/big\.bin\?[^ ]*comp=block(&| |$)/), commits: blobRequests(/big\.bin\?[^ ]*comp=blocklist/) };
+      w.schedule.requestLog = undefined;
+      assert.deepEqual(result.failed, []);
+      for (const p of progress) assert.ok(p.bytesDone <= (p.bytesTotal ?? Infinity), `progress past the total: ${JSON.stringify(p)}`);
+      return { result, progress, ...log };
+    };
+
+    const first = await upload('skipUnchanged');
+    assert.equal(first.lists.length, 50, 'the listing took 50 pages');
+    assert.deepEqual([first.result.transferred.files, first.result.skipped.unchanged], [1, 100]);
+    assert.ok(first.blocks[0]! < first.lists.at(-1)!, `the first block (#${first.blocks[0]}) went before the last listing page (#${first.lists.at(-1)})`);
+    assert.ok(first.commits[0]! > first.lists.at(-1)!, `the commit (#${first.commits[0]}) waited for the listing to reach the file (last page #${first.lists.at(-1)})`);
+    assert.ok((await bigBlob.downloadToBuffer()).equals(big));
+    assert.equal((await bigBlob.getProperties()).contentMD5 && Buffer.from((await bigBlob.getProperties()).contentMD5!).toString('base64'), createHash('md5').update(big).digest('base64'));
+    assert.equal(first.progress.at(-1)!.bytesDone, first.progress.at(-1)!.bytesTotal);
+
+    // Unchanged: whatever went ahead is never committed; the blob is the one uploaded before.
+    const etag = (await bigBlob.getProperties()).etag;
+    const again = await upload('skipUnchanged');
+    assert.deepEqual([again.result.transferred.files, again.result.skipped.unchanged], [0, 101]);
+    assert.deepEqual(again.commits, [], 'nothing committed to the unchanged file');
+    assert.equal((await bigBlob.getProperties()).etag, etag);
+    const staged = (await bigBlob.getBlockList('uncommitted')).uncommittedBlocks ?? [];
+    assert.ok(staged.reduce((sum: number, block: { size: number }) => sum + block.size, 0) <= 3 * MiB, `${staged.length} blocks left uncommitted: at most the 3 MiB allowance`);
+    assert.equal(again.progress.at(-1)!.bytesDone, again.progress.at(-1)!.bytesTotal, 'done counts each byte once');
+
+    // Same size, other content: the MD5s are compared first, then it is sent.
+    big = Buffer.from(big);
+    big[5] = (big[5]! + 1) % 256;
+    writeTree(source, { 'z/big.bin': big });
+    const changed = await upload('skipUnchanged');
+    assert.deepEqual([changed.result.transferred.files, changed.result.skipped.unchanged], [1, 100]);
+    assert.ok((await bigBlob.downloadToBuffer()).equals(big));
+
+    // "Skip" keeps what is there, even changed: nothing committed.
+    writeTree(source, { 'z/big.bin': randomBytes(6 * MiB + 5) });
+    const skip = await upload('skip');
+    assert.deepEqual([skip.result.transferred.files, skip.result.skipped.existing], [0, 101]);
+    assert.deepEqual(skip.commits, []);
+    assert.ok((await bigBlob.downloadToBuffer()).equals(big), '"skip" left the file as it was');
   });
 
   it('backs off when the service throttles (fewer requests in flight) and still uploads every byte right', async () => {

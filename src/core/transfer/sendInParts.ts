@@ -18,6 +18,8 @@ export interface PartsToSend {
   sent(bytes: number): void;
   /** The transfer's signal (cancel, or an error that stops everything). */
   signal: AbortSignal;
+  /** Awaited before each part is read; a throw stops this file's parts (as a failed part does). */
+  beforePart?(bytes: number): Promise<void>;
 }
 
 /**
@@ -38,6 +40,7 @@ export async function sendInParts(parts: PartsToSend): Promise<void> {
   try {
     for (let index = 0, offset = 0; offset < parts.size && !failure; index++, offset += parts.partSize) {
       const length = Math.min(parts.partSize, parts.size - offset);
+      await parts.beforePart?.(length);
       const release = await parts.scheduler.acquire(length, fileAbort.signal);
       const buffer = parts.buffers.take(length);
       const done = (): void => {

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { DatastoreStorage } from '../../azure/datastoreStorage';
+import { AheadAllowance, AheadOfListing, DecidedOtherwise } from './aheadOfListing';
 import { BackgroundMd5 } from './backgroundMd5';
 import { loadIgnoreRules } from './ignoreRules';
 import { journaledOptions, journalLargeUploads, transferComplete, type TransferJournal } from './journal';
@@ -72,6 +73,8 @@ class FolderUpload {
   private readonly md5 = new BackgroundMd5();
   /** What the listing found so far; undefined when overwriting (nothing to compare). */
   private remote: RemoteIndex | undefined;
+  /** Bytes of large blobs that may go before the listing reaches their names. */
+  private readonly aheadAllowance: AheadAllowance;
 
   constructor(private readonly run: TransferRun, private readonly store: RemoteStore, private readonly target: string,
     private readonly policy: ExistingFilePolicy, private readonly journal?: TransferJournal) {
@@ -79,6 +82,7 @@ class FolderUpload {
     this.scheduler = new TransferScheduler({ maxConcurrency, maxInFlightBytes, ...(run.concurrency ? { adaptive: run.concurrency } : {}) });
     this.buffers = new BufferPool(store.partSize, Math.ceil(maxInFlightBytes / store.partSize) + 1);
     this.wholeFileBuffers = new WholeFileBuffers(maxInFlightBytes, 4 * 1024);
+    this.aheadAllowance = new AheadAllowance(maxInFlightBytes);
   }
 
   async transfer(localRoot: string, entries: readonly string[] | undefined): Promise<void> {
@@ -124,6 +128,7 @@ class FolderUpload {
           case 'file':
             await startDecided();
             if (!remote || remote.decided(entry.relativePath)) await this.startFile(entry, jobs);
+            else if (this.sendsAheadOfListing(entry)) await jobs.add(() => this.uploadFile(entry, remote));
             else undecided.push(entry);
             while (remote && undecided.length >= maxUndecidedFiles && !run.stopped) {
               await remote.next();
@@ -231,7 +236,16 @@ class FolderUpload {
     return this.store.nameProblem(fullName);
   }
 
-  private async uploadFile(file: FileEntry): Promise<void> {
+  /**
+   * A large blob need not wait for the listing: its blocks stay invisible until committed, so they
+   * go meanwhile (see AheadOfListing). A file share's ranges land in the file, so those wait.
+   */
+  private sendsAheadOfListing(file: FileEntry): boolean {
+    return this.store.kind === 'blob' && file.size > this.store.singleRequestLimit;
+  }
+
+  /** `undecidedIn`: the listing has not reached this file yet (a large blob, sent ahead of it). */
+  private async uploadFile(file: FileEntry, undecidedIn?: RemoteIndex): Promise<void> {
     const { run } = this;
     if (this.journal?.isDone(file.relativePath, file.size, file.mtimeMs)) {
       run.skippedFile('unchanged', file.size);
@@ -243,7 +257,7 @@ class FolderUpload {
       run.failedFile(file.relativePath, new Error(problem), file.size);
       return;
     }
-    const known = this.remote?.known.get(file.relativePath);
+    const known = undecidedIn ? undefined : this.remote?.known.get(file.relativePath);
     if (known && this.policy === 'skip') {
       run.skippedFile('existing', file.size);
       return;
@@ -251,6 +265,7 @@ class FolderUpload {
     const moved = { bytes: 0 };
     try {
       if (file.size <= this.store.singleRequestLimit) await this.uploadSmall(file, fullName, known);
+      else if (undecidedIn) await this.uploadLargeAheadOfListing(file, fullName, undecidedIn, moved);
       else await this.uploadLarge(file, fullName, known, moved);
       this.journal?.fileDone(file.relativePath, file.size, file.mtimeMs);
     } catch (error) {
@@ -294,8 +309,31 @@ class FolderUpload {
     }, run.signal);
   }
 
+  /**
+   * A large blob started before the listing reached its name. If the listing then finds it there
+   * to keep (skip) or with the same size (to compare first), nothing is committed, the blocks
+   * sent are left uncommitted (the service discards them), and the file takes the usual path.
+   */
+  private async uploadLargeAheadOfListing(file: FileEntry, fullName: string, remote: RemoteIndex, moved: { bytes: number }): Promise<void> {
+    const decision = whenDecided(remote, file.relativePath);
+    const send = decision.then((known) => !known || (this.policy !== 'skip' && known.size !== file.size));
+    const ahead = new AheadOfListing(send, this.aheadAllowance, (bytes) => {
+      moved.bytes += bytes;
+      this.run.tracker.transferred(bytes);
+    });
+    try {
+      await this.uploadLarge(file, fullName, undefined, moved, ahead);
+      return;
+    } catch (error) {
+      if (!(error instanceof DecidedOtherwise)) throw error;
+    }
+    const known = await decision;
+    if (this.policy === 'skip') this.run.skippedFile('existing', file.size);
+    else await this.uploadLarge(file, fullName, known, moved);
+  }
+
   /** A file larger than one request: staged in parts (see sendInParts), then completed with its whole MD5. */
-  private async uploadLarge(file: FileEntry, fullName: string, known: Existing | undefined, moved: { bytes: number }): Promise<void> {
+  private async uploadLarge(file: FileEntry, fullName: string, known: Existing | undefined, moved: { bytes: number }, ahead?: AheadOfListing): Promise<void> {
     const { run, store } = this;
     let md5: Buffer | undefined;
     if (known && this.policy === 'skipUnchanged' && known.size === file.size) {
@@ -318,15 +356,21 @@ class FolderUpload {
           file: handle, size: file.size, partSize: partSizeFor(store, file.size), scheduler: this.scheduler, buffers: this.buffers, hash,
           send: (index, offset, data, signal) => run.storage('write', (own) => upload.sendPart(index, offset, data, own), signal),
           sent: (bytes) => {
+            if (ahead) {
+              ahead.sent(bytes);
+              return;
+            }
             moved.bytes += bytes;
             run.tracker.transferred(bytes);
           },
           signal: run.signal,
+          ...(ahead ? { beforePart: (bytes: number) => ahead.beforePart(bytes) } : {}),
         });
         if ((await handle.stat()).size !== file.size) {
           throw Object.assign(new Error(l10n.t('the file changed while it was uploaded')), { code: 'FileChanged' });
         }
         const whole = md5 ?? await hash!.digest();
+        await ahead?.beforeComplete();
         const outcome = await run.storage('write', (signal) => upload.complete(whole, signal));
         if (outcome === 'exists') run.skippedFile('existing', 0);
         else run.transferredFile(file.size);
@@ -340,4 +384,10 @@ class FolderUpload {
       await handle.close();
     }
   }
+}
+
+/** What the listing says of `name`, once it has reached it (rejects with the listing's failure). */
+async function whenDecided(remote: RemoteIndex, name: string): Promise<Existing | undefined> {
+  while (!remote.decided(name)) await remote.next();
+  return remote.known.get(name);
 }
