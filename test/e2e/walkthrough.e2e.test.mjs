@@ -84,6 +84,8 @@ describe('e2e: Get Started walkthrough', function () {
     const { page } = browser;
     await walkthroughButton(page, 'connect', 'Use Local Workspace').click();
     await walkthroughStepCheck(page, 'connect').and(page.locator('[aria-checked="true"]')).waitFor({ timeout: 60_000 });
+    // The step's check follows the connection; the status bar, the active workspace picked just after it.
+    await activeWorkspaceStatus(page).filter({ hasText: /^\s*local\s*$/ }).waitFor({ timeout: 30_000 }).catch(() => undefined);
     assert.equal((await activeWorkspaceStatus(page).innerText()).trim(), 'local', 'the local workspace is the active one');
     for (const [id, title] of STEPS.slice(1)) {
       assert.equal(await walkthroughStepCheck(page, id).getAttribute('aria-checked'), 'false', `"${title}" is still to do`);
