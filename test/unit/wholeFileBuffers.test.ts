@@ -18,6 +18,16 @@ describe('transfer: files read whole into reused buffers', () => {
   };
   const content = (size: number, seed: number): Buffer => Buffer.from(Array.from({ length: size }, (_, i) => (i * 31 + seed) % 251));
 
+  /** A file that grew since it was found is read as it is now; one that shrank, as far as it goes. */
+  async function assertReadAsItIsNow(buffers: WholeFileBuffers, name: string, size: number, shrunkTo: number, seed: number): Promise<void> {
+    const grown = file(`${name}-grown.bin`, content(size, seed));
+    appendFileSync(grown, Buffer.from('more'));
+    assert.equal((await readWholeFile(grown, size, buffers)).length, size + 4);
+    const shrunk = file(`${name}-shrunk.bin`, content(size, seed + 1));
+    truncateSync(shrunk, shrunkTo);
+    assert.ok((await readWholeFile(shrunk, size, buffers)).equals(content(size, seed + 1).subarray(0, shrunkTo)));
+  }
+
   it('reads each file exactly, also into a buffer given back after an earlier, larger file', async () => {
     const buffers = new WholeFileBuffers(64 * 1024 * 1024);
     const first = content(300_000, 1);
@@ -33,13 +43,7 @@ describe('transfer: files read whole into reused buffers', () => {
   });
 
   it('a file that grew since it was found is read as it is now; one that shrank, as far as it goes', async () => {
-    const buffers = new WholeFileBuffers(64 * 1024 * 1024);
-    const grown = file('grown.bin', content(150_000, 3));
-    appendFileSync(grown, Buffer.from('more'));
-    assert.equal((await readWholeFile(grown, 150_000, buffers)).length, 150_004);
-    const shrunk = file('shrunk.bin', content(150_000, 4));
-    truncateSync(shrunk, 100_000);
-    assert.ok((await readWholeFile(shrunk, 150_000, buffers)).equals(content(150_000, 4).subarray(0, 100_000)));
+    await assertReadAsItIsNow(new WholeFileBuffers(64 * 1024 * 1024), 'large', 150_000, 100_000, 3);
   });
 
   it('reads small files synchronously into reused buffers, exactly, also when they grew, shrank or are empty', async () => {
@@ -52,12 +56,7 @@ describe('transfer: files read whole into reused buffers', () => {
     const b = await readWholeFile(file('s2.bin', second), second.length, buffers);
     assert.ok(b.buffer === a.buffer, 'the buffer was reused');
     assert.ok(b.equals(second), 'nothing of the earlier file shows through');
-    const grown = file('s3.bin', content(2000, 8));
-    appendFileSync(grown, Buffer.from('more'));
-    assert.equal((await readWholeFile(grown, 2000, buffers)).length, 2004);
-    const shrunk = file('s4.bin', content(2000, 9));
-    truncateSync(shrunk, 1500);
-    assert.ok((await readWholeFile(shrunk, 2000, buffers)).equals(content(2000, 9).subarray(0, 1500)));
+    await assertReadAsItIsNow(buffers, 'small', 2000, 1500, 8);
     assert.equal((await readWholeFile(file('empty.bin', Buffer.alloc(0)), 0, buffers)).length, 0);
     await assert.rejects(readWholeFile(path.join(dir, 'gone.bin'), 10, buffers), { code: 'ENOENT' });
   });

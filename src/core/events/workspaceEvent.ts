@@ -131,7 +131,6 @@ export function parseWorkspaceEvent(messageText: string): WorkspaceEvent {
   return { ...base, kind: 'other', type };
 }
 
-/** An Event Grid-schema event as Azure ML publishes it (what the local workspace sends). */
 export interface WorkspaceAddress {
   subscriptionId: string;
   resourceGroup: string;
@@ -154,6 +153,7 @@ export function isEventOf(event: WorkspaceEvent, workspace: WorkspaceAddress): b
   return same(subscriptionId!, workspace.subscriptionId) && same(resourceGroup!, workspace.resourceGroup) && same(workspaceName!, workspace.workspaceName);
 }
 
+/** An Event Grid-schema event as Azure ML publishes it (what the local workspace sends). */
 export function eventGridEvent(options: { id: string; topic: string; subject: string; type: string; time: Date; data: Json }): Json {
   return {
     id: options.id,

@@ -45,7 +45,7 @@ export class AheadOfListing {
   /** Before a part is read: goes on within the allowance, else waits for the decision. */
   async beforePart(bytes: number): Promise<void> {
     if (this.decided === undefined && this.allowance.take(bytes)) return;
-    if (!(await this.send)) throw new DecidedOtherwise();
+    await this.beforeComplete();
   }
 
   sent(bytes: number): void {
@@ -53,7 +53,7 @@ export class AheadOfListing {
     else this.unreported += bytes;
   }
 
-  /** Before the upload is committed. */
+  /** Before the upload is committed: waits for the decision; throws DecidedOtherwise unless it is to be sent. */
   async beforeComplete(): Promise<void> {
     if (!(await this.send)) throw new DecidedOtherwise();
   }

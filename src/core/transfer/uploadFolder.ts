@@ -128,7 +128,7 @@ class FolderUpload {
           case 'file':
             await startDecided();
             if (!remote || remote.decided(entry.relativePath)) await this.startFile(entry, jobs);
-            else if (this.sendsAheadOfListing(entry)) await jobs.add(() => this.uploadFile(entry, remote));
+            else if (this.sendsAheadOfListing(entry)) await jobs.add(() => this.uploadFile(entry, true));
             else undecided.push(entry);
             while (remote && undecided.length >= maxUndecidedFiles && !run.stopped) {
               await remote.next();
@@ -244,8 +244,8 @@ class FolderUpload {
     return this.store.kind === 'blob' && file.size > this.store.singleRequestLimit;
   }
 
-  /** `undecidedIn`: the listing has not reached this file yet (a large blob, sent ahead of it). */
-  private async uploadFile(file: FileEntry, undecidedIn?: RemoteIndex): Promise<void> {
+  /** `aheadOfListing`: the listing has not reached this file yet (a large blob, sent ahead of it). */
+  private async uploadFile(file: FileEntry, aheadOfListing = false): Promise<void> {
     const { run } = this;
     if (this.journal?.isDone(file.relativePath, file.size, file.mtimeMs)) {
       run.skippedFile('unchanged', file.size);
@@ -257,7 +257,7 @@ class FolderUpload {
       run.failedFile(file.relativePath, new Error(problem), file.size);
       return;
     }
-    const known = undecidedIn ? undefined : this.remote?.known.get(file.relativePath);
+    const known = aheadOfListing ? undefined : this.remote?.known.get(file.relativePath);
     if (known && this.policy === 'skip') {
       run.skippedFile('existing', file.size);
       return;
@@ -265,7 +265,7 @@ class FolderUpload {
     const moved = { bytes: 0 };
     try {
       if (file.size <= this.store.singleRequestLimit) await this.uploadSmall(file, fullName, known);
-      else if (undecidedIn) await this.uploadLargeAheadOfListing(file, fullName, undecidedIn, moved);
+      else if (aheadOfListing) await this.uploadLargeAheadOfListing(file, fullName, moved);
       else await this.uploadLarge(file, fullName, known, moved);
       this.journal?.fileDone(file.relativePath, file.size, file.mtimeMs);
     } catch (error) {
@@ -314,15 +314,11 @@ class FolderUpload {
    * to keep (skip) or with the same size (to compare first), nothing is committed, the blocks
    * sent are left uncommitted (the service discards them), and the file takes the usual path.
    */
-  private async uploadLargeAheadOfListing(file: FileEntry, fullName: string, remote: RemoteIndex, moved: { bytes: number }): Promise<void> {
-    const decision = whenDecided(remote, file.relativePath);
+  private async uploadLargeAheadOfListing(file: FileEntry, fullName: string, moved: { bytes: number }): Promise<void> {
+    const decision = whenDecided(this.remote!, file.relativePath);
     const send = decision.then((known) => !known || (this.policy !== 'skip' && known.size !== file.size));
-    const ahead = new AheadOfListing(send, this.aheadAllowance, (bytes) => {
-      moved.bytes += bytes;
-      this.run.tracker.transferred(bytes);
-    });
     try {
-      await this.uploadLarge(file, fullName, undefined, moved, ahead);
+      await this.uploadLarge(file, fullName, undefined, moved, send);
       return;
     } catch (error) {
       if (!(error instanceof DecidedOtherwise)) throw error;
@@ -332,9 +328,18 @@ class FolderUpload {
     else await this.uploadLarge(file, fullName, known, moved);
   }
 
-  /** A file larger than one request: staged in parts (see sendInParts), then completed with its whole MD5. */
-  private async uploadLarge(file: FileEntry, fullName: string, known: Existing | undefined, moved: { bytes: number }, ahead?: AheadOfListing): Promise<void> {
+  /**
+   * A file larger than one request: staged in parts (see sendInParts), then completed with its whole
+   * MD5. `aheadOfListing`: whether the listing, not there yet, will let it be sent (AheadOfListing).
+   */
+  private async uploadLarge(file: FileEntry, fullName: string, known: Existing | undefined, moved: { bytes: number },
+    aheadOfListing?: Promise<boolean>): Promise<void> {
     const { run, store } = this;
+    const count = (bytes: number): void => {
+      moved.bytes += bytes;
+      run.tracker.transferred(bytes);
+    };
+    const ahead = aheadOfListing && new AheadOfListing(aheadOfListing, this.aheadAllowance, count);
     let md5: Buffer | undefined;
     if (known && this.policy === 'skipUnchanged' && known.size === file.size) {
       const remote = await this.remoteMd5(fullName, known);
@@ -355,14 +360,7 @@ class FolderUpload {
         await sendInParts({
           file: handle, size: file.size, partSize: partSizeFor(store, file.size), scheduler: this.scheduler, buffers: this.buffers, hash,
           send: (index, offset, data, signal) => run.storage('write', (own) => upload.sendPart(index, offset, data, own), signal),
-          sent: (bytes) => {
-            if (ahead) {
-              ahead.sent(bytes);
-              return;
-            }
-            moved.bytes += bytes;
-            run.tracker.transferred(bytes);
-          },
+          sent: ahead ? (bytes) => ahead.sent(bytes) : count,
           signal: run.signal,
           ...(ahead ? { beforePart: (bytes: number) => ahead.beforePart(bytes) } : {}),
         });
