@@ -40,12 +40,13 @@ function runMochaSuite(name, globs) {
     '--reporter', path.join(root, 'test', 'support', 'countingReporter.js'),
     ...globs,
   ], { cwd: root, stdio: 'inherit', env: { ...process.env, AZML_TEST_COUNTS_FILE: countsFile, AZML_TEST_SKIP_BUILD: '1' } });
-  let counts = { passed: 0, failed: 0, skipped: 0 };
-  if (existsSync(countsFile)) counts = JSON.parse(readFileSync(countsFile, 'utf8'));
+  let counts = { passed: 0, failed: 0, skipped: 0, failures: [] };
+  if (existsSync(countsFile)) counts = { ...counts, ...JSON.parse(readFileSync(countsFile, 'utf8')) };
   rmSync(countsDir, { recursive: true, force: true });
   if (result.status !== 0 && counts.failed === 0) {
     console.log(`${name}: mocha exited with ${result.status ?? result.signal} before reporting a failure; counted as 1 failed.`);
     counts.failed = 1;
+    counts.failures.push({ title: `${name} (mocha)`, message: `exited with ${result.status ?? result.signal}` });
   }
   return counts;
 }
@@ -72,7 +73,7 @@ for (const [name, globs] of mochaSuites) {
 /** Suites that run inside a real VS Code extension host (code-server), driven by headless Chromium. */
 async function runHostSuite(name, extensionTestsPath) {
   const { runMochaInHost } = await import('./vscode-host/runMochaInHost.mjs');
-  const counts = { passed: 0, failed: 0, skipped: 0 };
+  const counts = { passed: 0, failed: 0, skipped: 0, failures: [] };
   // Each test file gets its own extension host and a fresh VS Code profile.
   for (const file of globSync('*.test.js', { cwd: path.join(root, path.dirname(extensionTestsPath)) }).sort()) {
     console.log(`\n== ${name}: ${file}`);
@@ -86,7 +87,11 @@ async function runHostSuite(name, extensionTestsPath) {
     counts.passed += result.passed ?? 0;
     counts.skipped += result.skipped ?? 0;
     counts.failed += result.failed ?? 0;
-    if (result.exitCode !== 0 && !result.failed) counts.failed += 1;
+    counts.failures.push(...(result.failures ?? []));
+    if (result.exitCode !== 0 && !result.failed) {
+      counts.failed += 1;
+      counts.failures.push({ title: file, message: result.error ?? `exited with ${result.exitCode}` });
+    }
   }
   return counts;
 }
@@ -112,6 +117,16 @@ for (const [name, globs] of wantedE2eSuites) {
   const counts = runMochaSuite(name, globs);
   perSuite.push([name, counts]);
   for (const key of Object.keys(totals)) totals[key] += counts[key];
+}
+
+// Repeated here because a long run's log is often read from its tail.
+const failures = perSuite.flatMap(([name, c]) => c.failures.map((f) => ({ suite: name, ...f })));
+if (failures.length > 0) {
+  console.log('\nFailed:');
+  for (const { suite, title, message } of failures) {
+    console.log(`  ${suite}: ${title}`);
+    for (const line of message.split('\n').slice(0, 6)) console.log(`      ${line}`);
+  }
 }
 
 console.log('\nSuites:');

@@ -39,6 +39,7 @@ const DEFAULT_TIMEOUT_MS = 10 * 60_000;
  * @property {number} passed
  * @property {number} failed
  * @property {number} skipped
+ * @property {{ title: string, message: string }[]} failures The failed tests' full titles and messages.
  * @property {number} durationMs
  * @property {string} [error] Why the run ended without a result, or why counts are missing.
  */
@@ -120,6 +121,7 @@ export async function runMochaInHost(options) {
       passed: counts?.passed ?? 0,
       failed: counts?.failed ?? 0,
       skipped: counts?.skipped ?? 0,
+      failures: counts?.failures ?? [],
       durationMs: Date.now() - started,
       ...(error ? { error } : {}),
     };
@@ -162,8 +164,13 @@ const WORKBENCH_FRAME = /^\s+at .*\/static\/out\/vs\//;
 
 function readCounts(resultsFile) {
   try {
-    const { passed, failed, skipped } = JSON.parse(readFileSync(resultsFile, 'utf8'));
-    return { passed: Number(passed) || 0, failed: Number(failed) || 0, skipped: Number(skipped) || 0 };
+    const { passed, failed, skipped, failures } = JSON.parse(readFileSync(resultsFile, 'utf8'));
+    return {
+      passed: Number(passed) || 0,
+      failed: Number(failed) || 0,
+      skipped: Number(skipped) || 0,
+      failures: Array.isArray(failures) ? failures : [],
+    };
   } catch {
     return undefined;
   }
