@@ -278,6 +278,54 @@ describe('azml upload/download --resume after the CLI was killed midway', functi
     assert.equal(azml(['transfers', '--discard', canceled!.plan.id]).status, 0);
   });
 
+  it('a transfer another process runs is not listed, resumed or discarded (two runs would overwrite each other); once that process is gone it resumes', async () => {
+    const folder = path.join(work, 'running');
+    mkdirSync(folder);
+    for (let i = 0; i < 20; i++) writeFileSync(path.join(folder, `f${i}.bin`), randomBytes(2048));
+    const isPut = (key: string): boolean => /^blob PUT \/[^?]*\/running\/f\d+\.bin\?/.test(key);
+    // Every Put Blob held unanswered: the upload goes on running until it is killed.
+    stallWhen = isPut;
+    const before = new Set(journalIds());
+    const child = spawn(process.execPath, cliArgs(['upload', folder, '--datastore', 'workspaceblobstore']), { stdio: 'ignore', env: env() });
+    const exited = once(child, 'exit');
+    try {
+      let id: string | undefined;
+      for (let waited = 0; waited < 60_000 && !(id && seen.some(isPut)); waited += 50) {
+        id = journalIds().find((name) => !before.has(name));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.ok(id && seen.some(isPut), 'the upload started and keeps a journal');
+      const running = new RegExp(`Transfer ${id} is running now \\(process ${child.pid}\\): let it finish, or cancel it where it runs\\.`);
+
+      assert.deepEqual(pending(), [], 'a running transfer is not listed as interrupted');
+      const resumeIt = await azmlAsync(['upload', '--resume', id]);
+      assert.equal(resumeIt.status, 2);
+      assert.match(resumeIt.stderr, running);
+      const resumeLatest = await azmlAsync(['upload', '--resume']);
+      assert.equal(resumeLatest.status, 2);
+      assert.match(resumeLatest.stderr, /There is no interrupted upload to resume\./);
+      const discard = azml(['transfers', '--discard', id]);
+      assert.equal(discard.status, 2);
+      assert.match(discard.stderr, running);
+      assert.ok(existsSync(path.join(stateHome, 'azml', 'transfers', id, 'plan.json')), 'its journal is still there');
+
+      child.kill('SIGKILL');
+      await exited;
+      stallWhen = undefined;
+      await untilQuiet();
+      assert.deepEqual(pending().map((p) => p.plan.id), [id], 'killed, it is interrupted: listed to resume');
+      const resumed = await azmlAsync(['upload', '--resume', id, '--json']);
+      assert.equal(resumed.status, 0, resumed.stderr);
+      const names: string[] = [];
+      for await (const item of blob.listBlobsFlat({ prefix: 'running/' })) names.push(item.name);
+      assert.equal(names.length, 20);
+      assert.deepEqual(pending(), []);
+    } finally {
+      stallWhen = undefined;
+      child.kill('SIGKILL');
+    }
+  });
+
   /** The ranges of one file a journal records as confirmed (offsets), as the CLI would read them on resume. */
   const journaledRanges = (id: string, name: string): number[] => {
     const file = path.join(stateHome, 'azml', 'transfers', id, 'done.jsonl');

@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { discardTransfer, pendingTransfers, resumeSentence, shareTemporariesOf, TransferJournal } from '../../src/core/transfer/journal';
+import { discardTransfer, pendingTransfers, resumeSentence, shareTemporariesOf, TransferJournal, transferRunningIn } from '../../src/core/transfer/journal';
 import { downloadFromDatastore } from '../../src/core/transfer/downloadFolder';
 import { removeTemporariesLeft } from '../../src/core/transfer/shareStore';
 import { uploadToDatastore } from '../../src/core/transfer/uploadFolder';
@@ -63,6 +64,30 @@ describe('transfer journal: an interrupted upload resumes against the local work
 
   it('an id that is not a journal id never names a path', async () => {
     await assert.rejects(TransferJournal.resume(path.join(work, 'journals'), '../../etc'), /There is no interrupted transfer "\.\.\/\.\.\/etc"\./);
+  });
+
+  it('a journal a process runs is not pending, and is neither resumed nor discarded; a lock left by a process that is gone is taken over', async () => {
+    const journalRoot = path.join(work, 'journals-running');
+    const plan = { direction: 'upload' as const, workspace: 'local', datastore: 'workspaceblobstore', remotePath: 'r', localRoot: work, policy: 'overwrite' as const };
+    const running = await TransferJournal.start(journalRoot, plan);
+    const { id } = running.plan;
+    assert.deepEqual(await pendingTransfers(journalRoot), []);
+    const heldHere = new RegExp(`Transfer ${id} is running now \\(process ${process.pid}\\)`);
+    await assert.rejects(TransferJournal.resume(journalRoot, id), heldHere);
+    await assert.rejects(discardTransfer(journalRoot, id), heldHere);
+    assert.equal(await transferRunningIn(journalRoot, id), process.pid);
+    await running.close();
+    assert.deepEqual((await pendingTransfers(journalRoot)).map((p) => p.plan.id), [id]);
+
+    // A process that ran it and died (a crash, a killed window) left its lock behind.
+    const gone = spawnSync(process.execPath, ['-e', '']).pid!;
+    writeFileSync(path.join(journalRoot, 'transfers', id, 'running.lock'), String(gone));
+    assert.deepEqual((await pendingTransfers(journalRoot)).map((p) => p.plan.id), [id]);
+    const resumed = await TransferJournal.resume(journalRoot, id);
+    assert.equal(readFileSync(path.join(journalRoot, 'transfers', id, 'running.lock'), 'utf8'), String(process.pid));
+    await resumed.close();
+    await discardTransfer(journalRoot, id);
+    assert.deepEqual(readdirSync(path.join(journalRoot, 'transfers')), []);
   });
 
   const MiB = 1024 * 1024;

@@ -211,6 +211,38 @@ describe('The offer to resume an interrupted transfer, in a real extension host'
     assert.deepEqual(await offer(undefined), [], 'nothing is offered on the next start');
   });
 
+  it('offers no upload that is running, and Resume Transfer on one says that it runs instead of running it twice', async () => {
+    const root = path.join(work, 'offer-running');
+    writeTree(root, { 'a.bin': randomBytes(1024), 'b.bin': randomBytes(1024) });
+    const isPut = (key: string): boolean => /^blob PUT [^?]*\/offer-running\//.test(key);
+    stallWhen = isPut;
+    api.setPrompts(answering(['workspaceblobstore', 'Overwrite']));
+    const upload = vscode.commands.executeCommand<TransferResult>('azureml.uploadToDatastore', vscode.Uri.file(root));
+    const id = await eventually(async () => {
+      const found = (() => {
+        try {
+          return journalOf(root);
+        } catch {
+          return undefined; // its plan is being written
+        }
+      })();
+      return found && seen.some(isPut) ? found : undefined;
+    }, 'the upload to start', 60_000);
+
+    assert.deepEqual(await offer(undefined), [], 'a running upload is not offered');
+    await vscode.commands.executeCommand('azureml.resumeTransfer', id);
+    await eventually(async () => {
+      await vscode.commands.executeCommand('notifications.showList');
+      return (await notificationsInCenter()).find((text) => text.includes(`Transfer ${id} is running now (process ${process.pid}): let it finish, or cancel it where it runs.`));
+    }, 'the message that it runs');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    assert.equal(await vscode.commands.executeCommand<number>('azureml.cancelTransfers'), 1);
+    assert.equal((await upload).canceled, true);
+    stallWhen = undefined;
+    assert.deepEqual(await offer('Discard'), ['Resume upload of offer-running: 2 of 2 files left'], 'canceled, it is offered');
+    assert.ok(!existsSync(path.join(journalsDir(), id)));
+  });
+
   describe('Discard of a file share upload that left a temporary file', () => {
     const size = 16 * MiB;
     let root: string;

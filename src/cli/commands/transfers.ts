@@ -1,4 +1,4 @@
-import { cliJournalRoot, pendingTransfers, transferSubject } from '../../core/transfer/journal';
+import { cliJournalRoot, pendingTransfers, TransferRunningError, transferRunningIn, transferSubject } from '../../core/transfer/journal';
 import type { CliCommand } from '../command';
 import { formatDate, printItems } from '../output';
 import { discardJournal } from '../transferJournals';
@@ -19,7 +19,11 @@ export const transfersCommand: CliCommand = {
     const discard = values['discard'];
     if (typeof discard === 'string') {
       const chosen = (await pendingTransfers(root)).find((p) => p.plan.id === discard);
-      if (!chosen) throw new UsageError(`There is no interrupted transfer "${discard}": azml transfers lists them.`);
+      if (!chosen) {
+        const running = await transferRunningIn(root, discard).catch(() => undefined);
+        if (running !== undefined) throw new UsageError(new TransferRunningError(discard, running).message);
+        throw new UsageError(`There is no interrupted transfer "${discard}": azml transfers lists them.`);
+      }
       const removed = await discardJournal(values, target, chosen.plan);
       const where = `${chosen.plan.datastore}/${chosen.plan.remotePath}`.replace(/\/$/, '');
       process.stdout.write(removed === 0 ? `Discarded ${discard}.\n`

@@ -33,8 +33,10 @@ export const downloadDatastoreFolder: CommandFactory = (context) => async (node?
 
 async function runDownload(context: CommandContext, target: DatastoreTarget,
   download: { remotePath: string; localRoot: string; policy: ExistingFilePolicy }, resumed?: TransferJournal): Promise<TransferResult> {
-  const storage = await target.access.open();
-  const sdk = await loadAzureModules();
+  const [storage, sdk] = await Promise.all([target.access.open(), loadAzureModules()]).catch(async (error: unknown) => {
+    await resumed?.close();
+    throw error;
+  });
   const journal = resumed ?? await startJournal(context, target, { direction: 'download', ...download });
   const result = await withTransferProgress(context, l10n.t('Downloading {0}', targetLabel(target, download.remotePath)), (options) =>
     sdk.downloadFromDatastore({ storage, ...download, ...(journal ? { journal } : {}) }, options));

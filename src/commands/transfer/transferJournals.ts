@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import type { ActiveWorkspace } from '../../connection/connection';
 import { loadAzureModules } from '../../connection/loadAzureModules';
 import {
-  discardTransfer, pendingTransfers, resumeSentence, shareTemporariesOf, TransferJournal, type NewTransferPlan, type TransferPlan,
+  discardTransfer, pendingTransfers, resumeSentence, shareTemporariesOf, TransferJournal, TransferRunningError, transferRunningIn,
+  type NewTransferPlan, type TransferPlan,
 } from '../../core/transfer/journal';
 import { DatastoreStorageAccess } from '../../tree/datastores/datastoreStorageAccess';
 import { describeError } from '../../ui/describeError';
@@ -45,7 +46,10 @@ export async function resumeTransfer(context: CommandContext, id: string | undef
   const pending = await pendingTransfers(context.journalRoot);
   const chosen = id === undefined ? pending[0] : pending.find((p) => p.plan.id === id);
   if (!chosen) {
-    void vscode.window.showInformationMessage(l10n.t('There is no interrupted upload or download to resume.'));
+    const running = id === undefined ? undefined : await transferRunningIn(context.journalRoot, id);
+    void vscode.window.showInformationMessage(running === undefined
+      ? l10n.t('There is no interrupted upload or download to resume.')
+      : new TransferRunningError(id!, running).message);
     return undefined;
   }
   const { plan } = chosen;

@@ -19,8 +19,10 @@ export const retryFailedUploadsCommand = 'azureml.retryFailedUploads';
 export async function runUpload(context: CommandContext, upload: Omit<RetryableUpload, 'entries'> & { entries?: string[] },
   resumed?: TransferJournal): Promise<TransferResult> {
   const { target } = upload;
-  const storage = await target.access.open();
-  const sdk = await loadAzureModules();
+  const [storage, sdk] = await Promise.all([target.access.open(), loadAzureModules()]).catch(async (error: unknown) => {
+    await resumed?.close();
+    throw error;
+  });
   const journal = resumed ?? await startJournal(context, target, {
     direction: 'upload', remotePath: upload.targetPath, localRoot: upload.localRoot,
     ...(upload.entries ? { entries: upload.entries } : {}), policy: upload.policy,

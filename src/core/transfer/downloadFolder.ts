@@ -48,7 +48,10 @@ export async function downloadFromDatastore(request: DownloadRequest, options: T
   try {
     await download.transfer();
   } catch (error) {
-    if (!run.stopped) throw error;
+    if (!run.stopped) {
+      await journal?.close();
+      throw error;
+    }
   }
   const result = run.finish();
   await journal?.finish(result);

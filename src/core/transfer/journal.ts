@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { isProcessAlive, LockHeldError, takePidLockFile } from '../pidLockFile';
 import type { ResumableParts } from './blobStore';
 import type { RemoteStore } from './remoteStore';
 import type { ResumableRanges } from './shareStore';
@@ -63,6 +64,8 @@ export interface PendingTransfer {
 
 const planFile = 'plan.json';
 const doneFile = 'done.jsonl';
+/** Holds the id of the process running the transfer: another window or CLI must not run it too. */
+const runningFile = 'running.lock';
 /** Done records written at once: a crash loses at most these (they are then checked again, not trusted). */
 const batchRecords = 200;
 const batchDelayMs = 500;
@@ -148,6 +151,7 @@ export class TransferJournal {
     readonly plan: TransferPlan,
     private readonly dir: string,
     private readonly handle: fs.FileHandle,
+    private readonly releaseRunning: () => Promise<void>,
     private readonly done: ReadonlyMap<string, DoneRecord>,
     /** Whether this continues an interrupted transfer. */
     readonly resuming: boolean,
@@ -163,18 +167,29 @@ export class TransferJournal {
     const full: TransferPlan = { version: 1, id: newId(now), createdAt: now.toISOString(), ...plan };
     const dir = path.join(transfersDir(root), full.id);
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    const releaseRunning = await takePidLockFile(path.join(dir, runningFile));
     await writeDurably(path.join(dir, planFile), `${JSON.stringify(full, null, 2)}\n`);
     const handle = await fs.open(path.join(dir, doneFile), 'a', 0o600);
-    return new TransferJournal(full, dir, handle, new Map(), false);
+    return new TransferJournal(full, dir, handle, releaseRunning, new Map(), false);
   }
 
-  /** Opens an interrupted transfer's journal to go on with it. */
+  /**
+   * Opens an interrupted transfer's journal to go on with it. Throws TransferRunningError while
+   * another run of it (another window, another `azml`) goes on: two would overwrite each other's
+   * temporary files.
+   */
   static async resume(root: string, id: string): Promise<TransferJournal> {
     const dir = journalDir(root, id);
     const plan = await readPlan(dir);
-    const { done, ranges, temporaries } = parseRecords(await fs.readFile(path.join(dir, doneFile), 'utf8').catch(() => ''));
-    const handle = await fs.open(path.join(dir, doneFile), 'a', 0o600);
-    return new TransferJournal(plan, dir, handle, done, true, ranges, temporaries !== undefined);
+    const releaseRunning = await takeRunning(dir, id);
+    try {
+      const { done, ranges, temporaries } = parseRecords(await fs.readFile(path.join(dir, doneFile), 'utf8').catch(() => ''));
+      const handle = await fs.open(path.join(dir, doneFile), 'a', 0o600);
+      return new TransferJournal(plan, dir, handle, releaseRunning, done, true, ranges, temporaries !== undefined);
+    } catch (error) {
+      await releaseRunning();
+      throw error;
+    }
   }
 
   /** Whether this file was done by the interrupted run and has not changed since (same size and mtime). */
@@ -237,14 +252,30 @@ export class TransferJournal {
    * it for a resume. A journal that can't be written never fails the transfer itself.
    */
   async finish(result: TransferResult): Promise<void> {
-    await this.close();
+    await this.stopWriting();
     const complete = transferComplete(result);
     this.outcome = complete ? 'complete' : result.canceled ? 'canceled' : 'unfinished';
+    // Removed while still held, so no one finds it unheld and resumes it meanwhile.
     if (complete) await fs.rm(this.dir, { recursive: true, force: true });
+    await this.release();
   }
 
-  /** Lets go of the journal without finishing it (it stays for a later resume). */
+  /** Lets go of the journal without finishing it (it stays for a later resume). Once is enough. */
   async close(): Promise<void> {
+    await this.stopWriting();
+    await this.release();
+  }
+
+  private released = false;
+
+  /** Once only: after that the lock may be another process's. */
+  private async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    await this.releaseRunning().catch(() => undefined);
+  }
+
+  private async stopWriting(): Promise<void> {
     this.flush();
     await this.writing;
     await this.handle.close().catch(() => undefined);
@@ -306,6 +337,36 @@ async function readPlan(dir: string): Promise<TransferPlan> {
   return plan;
 }
 
+/** Another process runs this transfer now (it is not interrupted). */
+export class TransferRunningError extends Error {
+  override readonly name = 'TransferRunningError';
+  constructor(readonly id: string, readonly holder: number | undefined) {
+    super(holder === undefined
+      ? l10n.t('Transfer {0} is running now: let it finish, or cancel it where it runs.', id)
+      : l10n.t('Transfer {0} is running now (process {1}): let it finish, or cancel it where it runs.', id, holder));
+  }
+}
+
+async function takeRunning(dir: string, id: string): Promise<() => Promise<void>> {
+  try {
+    return await takePidLockFile(path.join(dir, runningFile));
+  } catch (error) {
+    if (error instanceof LockHeldError) throw new TransferRunningError(id, error.holder);
+    throw error;
+  }
+}
+
+/** The process that runs this transfer now, if one does. */
+async function runningIn(dir: string): Promise<number | undefined> {
+  const holder = Number((await fs.readFile(path.join(dir, runningFile), 'utf8').catch(() => '')).trim());
+  return Number.isInteger(holder) && holder > 0 && isProcessAlive(holder) ? holder : undefined;
+}
+
+/** The process running transfer `id` now, or undefined when none does (it is interrupted, or gone). */
+export async function transferRunningIn(root: string, id: string): Promise<number | undefined> {
+  return runningIn(journalDir(root, id));
+}
+
 export class JournalNotFoundError extends Error {
   override readonly name = 'JournalNotFoundError';
   constructor(readonly id: string) {
@@ -313,7 +374,7 @@ export class JournalNotFoundError extends Error {
   }
 }
 
-/** Interrupted transfers under the journal root, newest first. */
+/** Interrupted transfers under the journal root, newest first (not those a process runs now). */
 export async function pendingTransfers(root: string, direction?: TransferDirection): Promise<PendingTransfer[]> {
   const names = await fs.readdir(transfersDir(root)).catch(() => [] as string[]);
   const found: PendingTransfer[] = [];
@@ -321,6 +382,7 @@ export async function pendingTransfers(root: string, direction?: TransferDirecti
     const dir = path.join(transfersDir(root), name);
     const plan = await readPlan(dir).catch(() => undefined);
     if (!plan || (direction && plan.direction !== direction)) continue;
+    if (await runningIn(dir) !== undefined) continue;
     const { done, total } = parseRecords(await fs.readFile(path.join(dir, doneFile), 'utf8').catch(() => ''));
     found.push({ plan, filesDone: done.size, ...(total !== undefined ? { filesTotal: total } : {}) });
   }
@@ -334,6 +396,9 @@ export async function pendingTransfers(root: string, direction?: TransferDirecti
  */
 export async function discardTransfer(root: string, id: string): Promise<void> {
   const dir = journalDir(root, id);
+  if (!(await fs.stat(dir).then((stats) => stats.isDirectory(), () => false))) return;
+  // Held until the folder is gone, so no run of it starts meanwhile; throws while one runs.
+  await takeRunning(dir, id);
   const plan = await readPlan(dir).catch(() => undefined);
   if (plan?.direction === 'download') await removeDownloadTemporaries(plan.localRoot, temporaryTagOf(id));
   await fs.rm(dir, { recursive: true, force: true });

@@ -55,7 +55,10 @@ export async function uploadToDatastore(request: UploadRequest, options: Transfe
   try {
     await upload.transfer(localRoot, request.entries);
   } catch (error) {
-    if (!run.stopped) throw error;
+    if (!run.stopped) {
+      await journal?.close();
+      throw error;
+    }
   }
   const result = run.finish();
   // What a killed run left in a file share and this run did not reuse (a file since deleted).
