@@ -22,6 +22,7 @@ import type {
   ModelVersionInput, PendingUpload, ResourceGroup, RunDetails, Subscription, Tags, Tenant, Workspace,
 } from './domain';
 import { AzureMlError } from './errors';
+import { maskSecrets } from './secrets';
 
 // ---- helpers --------------------------------------------------------------------------------
 
@@ -464,10 +465,11 @@ export function mapRunDetails(raw: unknown): RunDetails {
     logFiles: stringMap(r['logFiles']),
     warnings: warnings.map((w) => {
       const o = asObject(w) ?? {};
-      return withoutUndefined({ source: str(o['source']), message: str(o['message']) ?? '' });
+      return withoutUndefined({ source: str(o['source']), message: maskSecrets(str(o['message']) ?? '') });
     }),
+    // A script's exception may quote a connection string or a SAS URL: shown in notifications and tooltips.
     error: error && (str(error['message']) || str(error['code']))
-      ? withoutUndefined({ code: str(error['code']), message: str(error['message']) ?? '' })
+      ? withoutUndefined({ code: str(error['code']), message: maskSecrets(str(error['message']) ?? '') })
       : undefined,
     properties: stringMap(r['properties']),
     tags: stringMap(r['tags']),

@@ -2,6 +2,7 @@ import * as l10n from '@vscode/l10n';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunDetails, RunError, RunWarning } from '../azure/domain';
 import { isTerminalJobStatus } from '../azure/jobs';
+import { maskSecrets } from '../azure/secrets';
 import { Backoff } from './backoff';
 import { LineSplitter } from './lineSplitter';
 import type { StorageIdentity } from '../azure/identityFallback';
@@ -302,8 +303,10 @@ export class RunLogTailer {
     for (const log of this.logs.values()) this.emitLines(log, log.splitter.flush());
   }
 
-  private emitLines(log: FollowedLog, lines: string[]): void {
-    if (lines.length === 0) return;
+  private emitLines(log: FollowedLog, read: string[]): void {
+    if (read.length === 0) return;
+    // A script may print a connection string or a SAS URL; no reader of the log (a terminal, a CI log) should get it.
+    const lines = read.map(maskSecrets);
     const keep = this.options.failingLineCount ?? 20;
     this.lastLines.push(...lines.slice(-keep));
     if (this.lastLines.length > keep) this.lastLines.splice(0, this.lastLines.length - keep);
@@ -311,7 +314,7 @@ export class RunLogTailer {
   }
 
   private warn(message: string): void {
-    this.options.listener?.onWarning?.(message);
+    this.options.listener?.onWarning?.(maskSecrets(message));
   }
 
   private summary(finished: boolean): RunSummary {

@@ -24,6 +24,10 @@ describe('azml submit, logs and cancel against the local workspace', function ()
     project = mkdtempSync(path.join(os.tmpdir(), 'azml-cli-runs-'));
     writeFileSync(path.join(project, 'ok.py'), 'for i in range(3):\n    print(f"hello {i}")\n');
     writeFileSync(path.join(project, 'fail.py'), 'import sys\nprint("failing now")\nsys.exit(3)\n');
+    writeFileSync(path.join(project, 'leak.py'), [
+      'print("DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=bGVha2VkLWtleQ==;EndpointSuffix=core.windows.net")',
+      'raise SystemExit("could not read https://acct.blob.core.windows.net/c/x.csv?sv=2024-01-01&sig=bGVha2VkLXNpZw%3D")',
+    ].join('\n') + '\n');
     writeFileSync(path.join(project, 'slow.py'), 'import time\nfor i in range(600):\n    print(i, flush=True)\n    time.sleep(0.1)\n');
   });
   after(async () => {
@@ -52,6 +56,20 @@ describe('azml submit, logs and cancel against the local workspace', function ()
     assert.match(result.stdout, /failing now/);
     assert.match(result.stderr, /Failed/);
     assert.match(result.stderr, /\| failing now/);
+  });
+
+  it('submit --follow and logs mask a key or SAS signature the script prints, in the log and in the failure summary', () => {
+    const result = azml('submit', 'leak.py', '--follow');
+    assert.equal(result.status, 1, result.stderr);
+    const jobName = result.stdout.split('\n')[0]!;
+    const logs = azml('logs', jobName);
+    assert.equal(logs.status, 0, logs.stderr);
+    for (const output of [result.stdout, result.stderr, logs.stdout]) {
+      assert.ok(!output.includes('bGVha2VkLWtleQ==') && !output.includes('bGVha2VkLXNpZw'), output);
+    }
+    assert.match(result.stdout, /AccountName=acct;AccountKey=\*\*\*;EndpointSuffix=core\.windows\.net/);
+    assert.match(logs.stdout, /AccountKey=\*\*\*;/);
+    assert.match(result.stderr, /x\.csv\?sv=2024-01-01&sig=\*\*\*/);
   });
 
   it('cancel stops a running job; logs --follow then ends and exits 1', () => {

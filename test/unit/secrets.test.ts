@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { maskSecrets } from '../../src/azure/secrets';
 import { errorFromResponse } from '../../src/azure/errors';
+import { mapRunDetails } from '../../src/azure/mappers';
 
 describe('maskSecrets', () => {
   it('hides SAS signatures, account keys, bearer tokens and client secrets', () => {
@@ -29,5 +30,18 @@ describe('errorFromResponse', () => {
     const error = errorFromResponse(404, 'nope');
     assert.equal(error.code, 'NotFound');
     assert.equal(error.message, 'nope');
+  });
+});
+
+describe('mapRunDetails', () => {
+  it('masks secrets in a failed run\'s error and warnings, which notifications and tooltips show', () => {
+    const details = mapRunDetails({
+      runId: 'r1',
+      status: 'Failed',
+      error: { error: { code: 'UserError', message: 'Could not read https://acct.blob.core.windows.net/c/data.csv?sv=2024-01-01&sig=s1gn4ture%3D' } },
+      warnings: [{ source: 'script', message: 'connecting with DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=a2V5a2V5==;' }],
+    });
+    assert.equal(details.error?.message, 'Could not read https://acct.blob.core.windows.net/c/data.csv?sv=2024-01-01&sig=***');
+    assert.equal(details.warnings[0]?.message, 'connecting with DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=***;');
   });
 });
