@@ -43,7 +43,30 @@ describe('download path safety', () => {
       assert.equal(target.localPath, path.join(root, ...name.split('/')));
     }
     assert.match(unsafeRemoteNameReason('x:y.txt')!, /drive letter/, 'drive-relative on Windows');
-    assert.equal(unsafeRemoteNameReason('name:with:colons.txt'), undefined);
+    assert.equal(unsafeRemoteNameReason('name:with:colons.txt', 'linux'), undefined);
+  });
+
+  it('on Windows, refuses names it would take for a stream of another file, a device or another name; elsewhere they are ordinary', () => {
+    const windowsOnly: Array<[string, RegExp]> = [
+      ['data/a.txt:hidden', /stream of another file/],
+      ['name:with:colons.txt', /stream of another file/],
+      ['logs/NUL.txt', /device name Windows reserves \(NUL\.txt\)/],
+      ['nul.tar.gz', /device name/],
+      ['con', /device name/],
+      ['out/com1/x.bin', /device name/],
+      ['lpt¹.log', /device name/],
+      ['report.', /ends with a dot or a space/],
+      ['folder /a.txt', /ends with a dot or a space/],
+      ['what?.txt', /Windows does not allow/],
+      ['a<b>.txt', /Windows does not allow/],
+    ];
+    for (const [name, reason] of windowsOnly) {
+      assert.match(unsafeRemoteNameReason(name, 'win32') ?? '', reason, JSON.stringify(name));
+      assert.equal(unsafeRemoteNameReason(name, 'linux'), undefined, `${JSON.stringify(name)} is an ordinary name on Linux`);
+    }
+    for (const name of ['console.log', 'nul-results.txt', 'com10.txt', 'aux2/x', 'a.b.txt', '..hidden']) {
+      assert.equal(unsafeRemoteNameReason(name, 'win32'), undefined, name);
+    }
   });
 
   it('takes a job, output or datastore name as one folder name only', () => {

@@ -31,8 +31,27 @@ export function localPathForRemoteName(localRoot: string, name: string): LocalTa
 /** Control characters (C0 and DEL): invisible in listings and terminals, refused in any name. */
 export const controlCharacter = /[\u0000-\u001f\u007f]/;
 
-/** Why a remote relative name is unsafe to write locally, or undefined. */
-export function unsafeRemoteNameReason(name: string): string | undefined {
+/** Device names Windows reserves in every folder, with or without an extension ("nul.txt" too). */
+const windowsDeviceName = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
+
+/**
+ * What Windows can't take in a file or folder name, or takes as something else: a ":" names a
+ * stream of another file (`a.txt:x` writes into a.txt), device names reach the device, and a
+ * trailing dot or space is dropped (`a.` becomes `a`, another file's name).
+ */
+function windowsNameReason(segment: string): string | undefined {
+  if (segment.includes(':')) return l10n.t('the name contains ":", which names a stream of another file on Windows');
+  if (/[<>"|?*]/.test(segment)) return l10n.t('the name contains a character Windows does not allow in file names (< > " | ? *)');
+  if (windowsDeviceName.test(segment)) return l10n.t('the name is a device name Windows reserves ({0})', segment);
+  if (/[. ]$/.test(segment)) return l10n.t('a file or folder name in it ends with a dot or a space, which Windows drops');
+  return undefined;
+}
+
+/**
+ * Why a remote relative name is unsafe to write locally, or undefined. On Windows (`platform`),
+ * names it would take for a stream, a device or another file are refused too.
+ */
+export function unsafeRemoteNameReason(name: string, platform: NodeJS.Platform = process.platform): string | undefined {
   if (name === '') return l10n.t('the name is empty');
   if (name.includes('\\')) return l10n.t('the name contains a backslash');
   if (name.startsWith('/')) return l10n.t('the name is an absolute path');
@@ -45,6 +64,12 @@ export function unsafeRemoteNameReason(name: string): string | undefined {
   if (name.length > 1024) return l10n.t('the name is longer than 1,024 characters');
   // Local file systems take at most 255 bytes per file or folder name.
   if (segments.some((s) => Buffer.byteLength(s) > 255)) return l10n.t('a file or folder name in it is longer than 255 bytes');
+  if (platform === 'win32') {
+    for (const segment of segments) {
+      const reason = windowsNameReason(segment);
+      if (reason) return reason;
+    }
+  }
   return undefined;
 }
 
