@@ -91,6 +91,29 @@ describe('azml delete, archive and restore against the local workspace', functio
     assert.equal(await blobExists('models/churn/v1/model.pkl'), true, 'files of a version deleted earlier without its files are not touched');
   });
 
+  it('--delete-files keeps files another version or another model uses, even written as another path to them', async () => {
+    const storage = await openDatastoreForTransfer(client, await client.datastores.get('workspaceblobstore'), undefined);
+    if (storage.kind !== 'blob') throw new Error('blob expected');
+    for (const name of ['models/shared/model.pkl', 'models/shared/conf.yaml']) await storage.container.getBlockBlobClient(name).upload('x', 1);
+    const at = (path: string): { modelUri: string } => ({ modelUri: `azureml://datastores/workspaceblobstore/paths/${path}` });
+    await client.models.createOrUpdate('twice', {});
+    await client.models.createOrUpdateVersion('twice', '1', at('models/shared/'));
+    await client.models.createOrUpdateVersion('twice', '2', at('models/shared'));
+    await client.models.createOrUpdate('inside', {});
+    await client.models.createOrUpdateVersion('inside', '1', at('models/shared/model.pkl'));
+
+    const one = azml(['delete', 'model', '--name', 'twice', '--version', '1', '--delete-files', '--yes']);
+    assert.equal(one.status, 0, one.stderr);
+    assert.match(one.stderr, /The files of version 1 \(workspaceblobstore\/models\/shared\) stay: model twice version 2 uses them too \(workspaceblobstore\/models\/shared\)\./);
+    assert.doesNotMatch(one.stderr, /file workspaceblobstore\/models\/shared\//);
+    const whole = azml(['delete', 'model', '--name', 'twice', '--delete-files', '--yes']);
+    assert.equal(whole.status, 0, whole.stderr);
+    assert.match(whole.stderr, /stay: model inside version 1 uses them too \(workspaceblobstore\/models\/shared\/model\.pkl\)/);
+    assert.equal(await client.models.get('twice').then(() => 200, (e: { status?: number }) => e.status), 404);
+    assert.equal(await blobExists('models/shared/model.pkl'), true);
+    assert.equal(await blobExists('models/shared/conf.yaml'), true, 'the folder holding a file another model uses stays whole');
+  });
+
   it('archives a run (gone from the active list, kept), restores it, then deletes it; an active run is refused', async () => {
     const jobs = await collectPages((t) => client.jobs.list(t ? { continuationToken: t } : {}));
     const done = jobs.find((j) => j.status === 'Completed')!;

@@ -70,24 +70,46 @@ async function deleteFiles(files: ModelFiles): Promise<void> {
   }
 }
 
-function filesPlace(version: ModelVersion): string {
+/** Where a version's files are: its datastore, and its path without a trailing "/" (a folder or a file). */
+interface FilesPlace { datastore: string; path: string }
+
+function filesPlace(version: ModelVersion): FilesPlace {
   const location = modelFilesLocation(version);
-  return `${location.datastoreName}/${location.path}`;
+  return { datastore: location.datastoreName, path: location.path.replace(/\/+$/, '') };
 }
 
-/** Model versions whose files are at the same place: their files are never deleted with another version. */
-function sharedPlaces(all: ModelVersion[], deleted: ModelVersion[]): Set<string> {
-  const gone = new Set(deleted.map((v) => `${v.name}:${v.version}`));
-  const shared = new Set<string>();
-  for (const v of all) {
-    if (gone.has(`${v.name}:${v.version}`)) continue;
-    try {
-      shared.add(filesPlace(v));
-    } catch {
-      // A version stored elsewhere shares nothing with these.
+function describePlace(place: FilesPlace): string {
+  return `${place.datastore}/${place.path}`;
+}
+
+/** Whether two places share files: the same path, or one inside the other (by whole folder names). */
+function overlap(a: FilesPlace, b: FilesPlace): boolean {
+  if (a.datastore !== b.datastore) return false;
+  const inside = (inner: string, outer: string): boolean => outer === '' || inner === outer || inner.startsWith(`${outer}/`);
+  return inside(a.path, b.path) || inside(b.path, a.path);
+}
+
+/**
+ * The model versions that stay, with where their files are: the model's other versions and every
+ * version of the workspace's other models (one may be registered from the same job output).
+ */
+async function keptPlaces(client: WorkspaceClient, name: string, all: ModelVersion[], deleted: ModelVersion[]): Promise<Array<{ version: ModelVersion; place: FilesPlace }>> {
+  const gone = new Set(deleted.map((v) => v.version));
+  const others = (await collectPages((t) => client.models.list(t ? { continuationToken: t } : {}))).filter((m) => m.name !== name);
+  const kept = all.filter((v) => !gone.has(v.version));
+  for (let next = 0; next < others.length;) {
+    const batch = others.slice(next, next += 8);
+    for (const versions of await Promise.all(batch.map((m) => collectPages((t) => client.models.listVersions(m.name, t ? { continuationToken: t } : {}))))) {
+      kept.push(...versions);
     }
   }
-  return shared;
+  return kept.flatMap((version) => {
+    try {
+      return [{ version, place: filesPlace(version) }];
+    } catch {
+      return []; // stored elsewhere: shares nothing with these
+    }
+  });
 }
 
 export interface ModelDeletionRequest {
@@ -112,11 +134,13 @@ export async function planModelDeletion(request: ModelDeletionRequest): Promise<
   if (lastVersion) removed.push(l10n.t('model {0} itself (this is its only version)', name));
   const kept: string[] = [];
   if (request.deleteFiles) {
-    const shared = sharedPlaces(all, versions);
+    const stay = await keptPlaces(client, name, all, versions);
     for (const v of versions) {
       const place = filesPlace(v);
-      if (shared.has(place)) {
-        kept.push(l10n.t('The files of version {0} ({1}) stay: another version uses them too.', v.version, place));
+      const user = stay.find((other) => overlap(other.place, place));
+      if (user) {
+        kept.push(l10n.t('The files of version {0} ({1}) stay: model {2} version {3} uses them too ({4}).',
+          v.version, describePlace(place), user.version.name, user.version.version, describePlace(user.place)));
         continue;
       }
       const found = await listModelFiles(client, v, request.userCredential);
