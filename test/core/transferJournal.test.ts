@@ -151,6 +151,11 @@ describe('transfer journal: an interrupted upload resumes against the local work
     };
 
     const id = await cancelAfterOnePart();
+    // Sized as the whole file already: uploading the folder meanwhile must not send it as data.
+    const [left] = partial();
+    const uploadedMeanwhile = await uploadToDatastore({ storage, localRoot, targetPath: 'down-cancel-copy', policy: 'overwrite' });
+    assert.deepEqual(uploadedMeanwhile.notTransferred, [{ path: left, reason: 'a partly downloaded file (an interrupted download keeps it to resume)' }]);
+    assert.equal((await readRemoteTree(storage, 'down-cancel-copy')).size, 0);
     const resumed = await downloadFromDatastore({ storage, remotePath: 'down-cancel', localRoot, policy: 'overwrite', journal: await TransferJournal.resume(journalRoot, id) });
     assert.equal(resumed.transferred.files, 1);
     assert.ok(readFileSync(path.join(localRoot, 'big.bin')).equals(big), 'every byte is there');

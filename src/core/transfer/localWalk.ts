@@ -31,6 +31,16 @@ export interface WalkOptions {
  */
 const maxMsWithoutBreak = 10;
 
+/**
+ * A download's temporary file (see downloadFolder): sized as the whole file from the start, so
+ * sent as data it would look complete. Kept after an interrupted download, to resume it.
+ */
+const partlyDownloaded = /^\.azml-download-[0-9a-f]{16}(?:[0-9a-f]{8})?$/;
+
+function partlyDownloadedFile(relativePath: string): LocalEntry {
+  return { kind: 'notUploaded', relativePath, reason: l10n.t('a partly downloaded file (an interrupted download keeps it to resume)') };
+}
+
 function errorReason(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
   return e.code ?? e.message ?? String(error);
@@ -98,7 +108,8 @@ class Walker {
       if (!explicit && this.rules.ignores(relativePath, true)) yield { kind: 'ignored', relativePath, isDirectory: true };
       else yield* this.folder(absolute, relativePath, [...ancestors, await fs.realpath(absolute)]);
     } else if (stats.isFile()) {
-      if (!explicit && this.rules.ignores(relativePath, false)) yield { kind: 'ignored', relativePath, isDirectory: false };
+      if (partlyDownloaded.test(path.basename(absolute))) yield partlyDownloadedFile(relativePath);
+      else if (!explicit && this.rules.ignores(relativePath, false)) yield { kind: 'ignored', relativePath, isDirectory: false };
       else yield { kind: 'file', relativePath, absolutePath: absolute, size: stats.size, mtimeMs: stats.mtimeMs };
     } else {
       yield { kind: 'notUploaded', relativePath, reason: l10n.t('not a regular file') };
@@ -122,7 +133,8 @@ class Walker {
       else if (ancestors.includes(real)) yield { kind: 'notUploaded', relativePath, reason: l10n.t('symbolic link to a folder that contains it (not followed)') };
       else yield* this.folder(absolute, relativePath, [...ancestors, real]);
     } else if (stats.isFile()) {
-      if (!explicit && this.rules.ignores(relativePath, false)) yield { kind: 'ignored', relativePath, isDirectory: false };
+      if (partlyDownloaded.test(path.basename(absolute))) yield partlyDownloadedFile(relativePath);
+      else if (!explicit && this.rules.ignores(relativePath, false)) yield { kind: 'ignored', relativePath, isDirectory: false };
       else yield { kind: 'file', relativePath, absolutePath: absolute, size: stats.size, mtimeMs: stats.mtimeMs };
     } else {
       yield { kind: 'notUploaded', relativePath, reason: l10n.t('not a regular file') };
@@ -160,6 +172,10 @@ class Walker {
         this.signal?.throwIfAborted();
       }
       const child = joinRelative(relativePath, d.name);
+      if (partlyDownloaded.test(d.name)) {
+        yield partlyDownloadedFile(child);
+        continue;
+      }
       if (this.rules.ignores(child, false)) {
         yield { kind: 'ignored', relativePath: child, isDirectory: false };
         continue;
