@@ -78,7 +78,8 @@ export async function downloadRunOutputs(options: RunOutputsDownloadOptions): Pr
       continue;
     }
     if (result.fatal) throw new AzureMlError(result.fatal.message, result.fatal.status, result.fatal.code);
-    parts.push({ name: part.name, folder: part.folder, files: result.transferred.files, bytes: result.transferred.bytes, failed: result.failed });
+    // A file refused for its name is not downloaded either: the user is told, as of a failure.
+    parts.push({ name: part.name, folder: part.folder, files: result.transferred.files, bytes: result.transferred.bytes, failed: [...result.failed, ...result.notTransferred] });
   }
   return parts;
 }

@@ -97,6 +97,8 @@ describe('submitting and following runs against the local workspace', function (
     const store = new ContainerClient(`${local.connection.blobEndpoint}/${(await clients.workspaceClient.datastores.get('workspaceblobstore')).containerName}`,
       new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key));
     await store.getBlockBlobClient('run-output/result.txt').upload('result', 6);
+    const tooLong = `${'n'.repeat(300)}.txt`;
+    await store.getBlockBlobClient(`run-output/${tooLong}`).upload('no local file system takes this name', 36);
     const uri = 'azureml://datastores/workspaceblobstore/paths/run-output/';
     const hostile = ['../../evil', '/tmp/absolute-evil', 'back\\..\\..\\evil', 'nested/../../evil'];
     const outputs = Object.fromEntries([...hostile, 'good'].map((name) => [name, { type: 'uri_folder' as const, uri }]));
@@ -113,6 +115,9 @@ describe('submitting and following runs against the local workspace', function (
       assert.equal(byName.get(name)?.files, 0);
     }
     assert.equal(byName.get('good')?.skipped, undefined);
+    assert.equal(byName.get('good')?.files, 1);
+    assert.deepEqual(byName.get('good')?.failed.map((f) => f.path), [tooLong], 'a file refused inside an output is reported, not dropped');
+    assert.match(byName.get('good')!.failed[0]!.reason, /longer than 255 bytes/);
     assert.equal(readFileSync(path.join(target, 'named-outputs', 'good', 'result.txt'), 'utf8'), 'result');
     const written = readdirSync(sandbox, { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('result.txt'));
     assert.deepEqual(written, [path.join('a', 'b', job.name, 'named-outputs', 'good', 'result.txt')], 'nothing was written anywhere else');
