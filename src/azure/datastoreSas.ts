@@ -73,7 +73,8 @@ export async function datastoreSasUrl(options: DatastoreSasOptions): Promise<str
   });
   // Allow for clocks a little apart, as the service does.
   const startsOn = new Date(now.getTime() - 5 * 60_000);
-  const protocol = datastore.protocol === 'http' ? SASProtocol.HttpsAndHttp : SASProtocol.Https;
+  // A link for Azure works over HTTPS only, whatever the datastore says; the local workspace's Azurite serves HTTP.
+  const protocol = options.cloud.storageEndpoints && datastore.protocol === 'http' ? SASProtocol.HttpsAndHttp : SASProtocol.Https;
   const accountName = datastore.accountName!;
 
   if (secrets?.secretsType === 'Sas') {
@@ -143,7 +144,7 @@ async function directorySasUrl(
   };
   const accountName = datastore.accountName!;
   const suffix = (datastore.endpoint ?? cloud.storageEndpointSuffix).toLowerCase();
-  const url = `${storageAccountUrl(cloud, accountName, 'dfs', suffix, datastore.protocol ?? 'https')}/${encodeURIComponent(container.containerName)}/${encodePath(pathName)}`;
+  const url = `${storageAccountUrl(cloud, accountName, 'dfs', suffix, 'https')}/${encodeURIComponent(container.containerName)}/${encodePath(pathName)}`;
   const query = secrets?.secretsType === 'AccountKey'
     ? generateDataLakeSASQueryParameters(values, new DataLakeSharedKeyCredential(accountName, secrets.key))
     : generateDataLakeSASQueryParameters(values, await userDelegationKey(container, signing.startsOn, expiresOn), accountName);

@@ -135,9 +135,10 @@ export function openDatastoreStorage(options: DatastoreStorageOptions): Datastor
   if (secrets?.secretsType === 'AccountKey') checkAccountKey(datastore, secrets.key);
   // Host names are case-insensitive; the URL is built from the form that was checked.
   const suffix = (datastore.endpoint ?? cloud.storageEndpointSuffix).toLowerCase();
-  const protocol = datastore.protocol ?? 'https';
-  const accountName = refuseForeignStorage(cloud, datastore, suffix, protocol);
-  const accountUrl = (service: 'blob' | 'file'): string => storageAccountUrl(cloud, accountName, service, suffix, protocol);
+  const accountName = refuseForeignStorage(cloud, datastore, suffix, datastore.protocol ?? 'https');
+  // Always HTTPS, which every Azure Storage account serves: a datastore registered with "http"
+  // would otherwise send its SAS token in clear text. (The local workspace's own endpoints apply.)
+  const accountUrl = (service: 'blob' | 'file'): string => storageAccountUrl(cloud, accountName, service, suffix, 'https');
 
   const tokenCredential = (): TokenCredential => {
     if (datastore.credentialsType === 'ServicePrincipal') {

@@ -8,6 +8,7 @@ import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import type { Pipeline } from '@azure/core-rest-pipeline';
 import { azurePublicCloud, azureUsGovernmentCloud, type Cloud } from '../../src/azure/cloud';
 import { checkDatastoreAccess } from '../../src/azure/datastoreAccessCheck';
+import { datastoreSasUrl } from '../../src/azure/datastoreSas';
 import { openDatastoreStorage } from '../../src/azure/datastoreStorage';
 import type { Datastore, DatastoreInput } from '../../src/azure/domain';
 import { AzureMlError } from '../../src/azure/errors';
@@ -95,6 +96,20 @@ describe('a datastore\'s storage must be the cloud\'s own', () => {
       'UntrustedStorageEndpoint');
     const added = openDatastoreStorage({ cloud: stack, datastore, userCredential: userCredential() });
     assert.equal(added.kind === 'blob' && added.container.url, 'https://sharedacct.blob.local.azurestack.external/data');
+  });
+
+  it('reaches an Azure datastore registered with protocol "http" over HTTPS, so its SAS token never travels in clear text; links it signs are HTTPS only', async () => {
+    const sasToken = 'sv=2024-11-04&ss=b&srt=co&sp=rl&se=2030-01-01T00:00:00Z&sig=c2VjcmV0';
+    const datastore = identityDatastore({ protocol: 'http', credentialsType: 'Sas' });
+    const sas = openDatastoreStorage({ cloud: azurePublicCloud, datastore, secrets: { secretsType: 'Sas', sasToken } });
+    assert.equal(sas.kind === 'blob' && new URL(sas.container.url).protocol, 'https:');
+    const keyed = { ...datastore, credentialsType: 'AccountKey' as const };
+    const link = new URL(await datastoreSasUrl({
+      cloud: azurePublicCloud, datastore: keyed, secrets: { secretsType: 'AccountKey', key: 'a2V5a2V5a2V5' },
+      scope: { kind: 'file', path: 'a.csv' }, expiresOn: new Date(Date.now() + 3_600_000),
+    }));
+    assert.equal(link.protocol, 'https:');
+    assert.equal(link.searchParams.get('spr'), 'https');
   });
 
   it('sends storage requests without the SDK\'s tracing policy, which redacts every URL for spans nothing records', () => {
