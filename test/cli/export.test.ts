@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ExportIndex } from '../../src/core/export/exportWorkspace';
@@ -67,5 +67,17 @@ describe('azml export (bundled dist/cli.js) against the local workspace', functi
     assert.equal(onFile.status, 1);
     assert.equal(onFile.stderr.split('\n').length, 2, onFile.stderr);
     assert.match(onFile.stderr, /a-file/);
+  });
+
+  it('does not write over a folder of other files (a project folder), and says to pick an empty one', () => {
+    const project = path.join(scratch, 'project');
+    mkdirSync(project);
+    writeFileSync(path.join(project, 'index.json'), '{"mine": true}\n');
+    writeFileSync(path.join(project, 'train.py'), 'print(1)\n');
+    const refused = azml('export', project);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /project holds other files \(index\.json, train\.py\) and no earlier export: export into an empty folder, or into an earlier export to update it\. Nothing was written\./);
+    assert.deepEqual(readdirSync(project).sort(), ['index.json', 'train.py']);
+    assert.equal(readFileSync(path.join(project, 'index.json'), 'utf8'), '{"mine": true}\n');
   });
 });

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { AzureMlError } from '../../azure/errors';
 import { LockHeldError, takePidLockFile } from '../pidLockFile';
 
-const lockFileName = '.azml-export.lock';
+export const exportLockFileName = '.azml-export.lock';
 
 /**
  * Makes sure one export at a time writes into `folder` (two would append the same lines twice).
@@ -11,7 +11,7 @@ const lockFileName = '.azml-export.lock';
  */
 export async function lockExportFolder(folder: string): Promise<() => Promise<void>> {
   try {
-    return await takePidLockFile(path.join(folder, lockFileName));
+    return await takePidLockFile(path.join(folder, exportLockFileName));
   } catch (error) {
     if (!(error instanceof LockHeldError)) throw error;
     throw new AzureMlError(error.holder === undefined

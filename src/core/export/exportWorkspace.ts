@@ -1,13 +1,14 @@
+import * as l10n from '@vscode/l10n';
 import type { TokenCredential } from '@azure/core-auth';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { abortError, AzureMlError } from '../../azure/errors';
 import { machineLearningApiVersion } from '../../azure/mlServiceClient';
 import type { WorkspaceClient } from '../../azure/workspaceClient';
-import { lockExportFolder } from './exportLock';
+import { exportLockFileName, lockExportFolder } from './exportLock';
 import { exportKinds, type ExportKind } from './exportKinds';
 import {
-  readExportState, removeExportState, saveExportState, writeFileAtomically,
+  readExportState, removeExportState, saveExportState, stateFileName, writeFileAtomically,
   type ExportState, type KindInProgress, type KindSummary,
 } from './exportState';
 import { exportJson, JsonLinesFile } from './jsonLinesFile';
@@ -68,12 +69,32 @@ export async function exportWorkspaceData(options: ExportOptions): Promise<Expor
   const { folder } = options;
   const includeArtifacts = options.includeArtifacts ?? false;
   await fs.mkdir(folder, { recursive: true });
+  await refuseForeignFolder(folder);
   const release = await lockExportFolder(folder);
   try {
     return await exportLocked(options, includeArtifacts);
   } finally {
     await release();
   }
+}
+
+/**
+ * An export writes index.json, workspace.json and a file per kind: into an empty folder or an
+ * earlier export (which it updates), never over a folder of other files with those names.
+ */
+async function refuseForeignFolder(folder: string): Promise<void> {
+  const names = await fs.readdir(folder);
+  if (names.length === 0 || await isExportFolder(folder, names)) return;
+  const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? ', …' : '');
+  throw new AzureMlError(l10n.t('{0} holds other files ({1}) and no earlier export: export into an empty folder, or into an earlier export to update it. Nothing was written.',
+    folder, shown), undefined, 'ExportFolderNotEmpty');
+}
+
+async function isExportFolder(folder: string, names: string[]): Promise<boolean> {
+  // An interrupted first export has its state file (or only its lock) and no index yet.
+  if (names.includes(stateFileName) || names.every((name) => name === exportLockFileName)) return true;
+  const index = await fs.readFile(path.join(folder, indexFileName), 'utf8').then((text) => JSON.parse(text) as Partial<ExportIndex>, () => undefined);
+  return index?.format === 'azml-workspace-export/1';
 }
 
 async function exportLocked(options: ExportOptions, includeArtifacts: boolean): Promise<ExportIndex> {
