@@ -104,6 +104,18 @@ describe('Back Up Model to Storage against the local workspace', function () {
     assert.deepEqual([result.copiedServerSide, result.skipped], [0, 2]);
   });
 
+  it('does not overwrite the backup of another model with the same name and version (another workspace\'s), nor mix files into it', async () => {
+    const destination = await openBackupDestination(client, { kind: 'datastore', name: 'workspaceartifactstore' }, undefined);
+    const theirs = `${JSON.stringify({ name: 'churn', version: '3', modelUri: 'azureml://datastores/workspaceblobstore/paths/models/churn/v3/', createdAt: '2025-01-02T03:04:05.000Z' })}\n`;
+    await destination.getBlockBlobClient('team/churn/3/model.json').upload(theirs, theirs.length);
+    await destination.getBlockBlobClient('team/churn/3/weights.bin').upload('their weights', 13);
+    await assert.rejects(backupModelVersion({ client, version: await client.models.getVersion('churn', '3'), destination, destinationPrefix: 'team' }),
+      /team\/churn\/3\/ already holds the backup of another model churn version 3 \(registered 2025-01-02T03:04:05\.000Z, stored at azureml:\/\/datastores\/workspaceblobstore\/paths\/models\/churn\/v3\/\): choose another folder for this one, or delete that backup first\. Nothing was copied\./);
+    assert.equal((await readBack('team/churn/3/weights.bin')).toString(), 'their weights');
+    assert.equal((await readBack('team/churn/3/model.json')).toString(), theirs);
+    await assert.rejects(readBack('team/churn/3/conf/params.yaml'), (error: { statusCode?: number }) => error.statusCode === 404);
+  });
+
   it('streams file share sources', async () => {
     const destination = await openBackupDestination(client, { kind: 'datastore', name: 'workspaceartifactstore' }, undefined);
     const result = await backupModelVersion({ client, version: await client.models.getVersion('shared', '1'), destination });

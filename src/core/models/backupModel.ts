@@ -117,6 +117,7 @@ export async function backupModelVersion(request: ModelBackupRequest): Promise<M
   const result: ModelBackupResult = {
     destination: `${destination.url.split('?')[0]}/${target}`, copiedServerSide: 0, streamed: 0, skipped: 0, failed: [], canceled: false,
   };
+  await refuseAnotherModelsBackup(destination, target, version, signal);
   let files: SourceFile[];
   try {
     files = await listSource(storage, location.path, location.isFolder);
@@ -165,6 +166,29 @@ export async function backupModelVersion(request: ModelBackupRequest): Promise<M
     });
   }
   return result;
+}
+
+/**
+ * The same name and version in another workspace (or registered anew) is another model: its
+ * backup at `target` is not overwritten by this one, nor mixed with its files. A re-run of this
+ * version's own backup goes on (model.json says which version it holds).
+ */
+async function refuseAnotherModelsBackup(destination: ContainerClient, target: string, version: ModelVersion, signal: AbortSignal | undefined): Promise<void> {
+  let held: Record<string, unknown>;
+  try {
+    const text = (await destination.getBlobClient(`${target}model.json`).downloadToBuffer(0, undefined, signal ? { abortSignal: signal } : {})).toString('utf8');
+    held = JSON.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return;
+    if (error instanceof SyntaxError) held = {};
+    else throw toAzureMlError(error);
+  }
+  const ours = modelMetadata(version);
+  const same = ['name', 'version', 'modelUri', 'createdAt'].every((key) => held[key] === ours[key]);
+  if (same) return;
+  throw new AzureMlError(l10n.t('{0} already holds the backup of another model {1} version {2} (registered {3}, stored at {4}): choose another folder for this one, or delete that backup first. Nothing was copied.',
+    `${destination.url.split('?')[0]}/${target}`, String(held['name'] ?? '?'), String(held['version'] ?? '?'), String(held['createdAt'] ?? '?'), String(held['modelUri'] ?? '?')),
+  409, 'BackupOfAnotherModel');
 }
 
 /** Where a backup goes: a blob datastore of the workspace, or a storage account and container reached with the user's own sign-in. */
