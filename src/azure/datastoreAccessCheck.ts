@@ -94,6 +94,16 @@ function precheck(cloud: Cloud, input: DatastoreInput): DatastoreAccessCheck | u
  * credential can list it, as the service does unless validation is skipped. Answers one
  * sentence saying what failed and which field to fix; secrets never appear in it.
  */
+/** `work`, or the signal's reason once it aborts first. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 export async function checkDatastoreAccess(options: DatastoreAccessCheckOptions): Promise<DatastoreAccessCheck> {
   const { cloud, input } = options;
   const early = precheck(cloud, input);
@@ -114,28 +124,31 @@ export async function checkDatastoreAccess(options: DatastoreAccessCheckOptions)
   } catch (error) {
     return describeAccessFailure(error, input, where);
   }
-  const custom = !cloud.storageEndpoints || (input.endpoint ?? cloud.storageEndpointSuffix) !== cloud.storageEndpointSuffix;
-  // Through a proxy, the proxy resolves the name: this machine may not be able to.
-  if (custom && !routesThroughProxy(accountUrl)) {
-    // The storage SDK retries a name that does not resolve for half a minute; ask DNS once first.
-    try {
-      await lookup(host);
-    } catch (error) {
-      return describeAccessFailure(error, input, { host, local: false });
-    }
-  }
-
   const timeout = AbortSignal.timeout(options.timeoutMs ?? defaultTimeoutMs);
   const abortSignal = options.abortSignal ? AbortSignal.any([options.abortSignal, timeout]) : timeout;
-  try {
-    await listOneItem(storage, abortSignal);
-  } catch (error) {
+  const stopped = (error: unknown, at: { host: string; local: boolean }): DatastoreAccessCheck => {
     if (timeout.aborted && !options.abortSignal?.aborted) {
       return fail(l10n.t('{0} did not answer within {1} s. If the storage is behind a virtual network, select "Skip validation".',
         host, Math.round((options.timeoutMs ?? defaultTimeoutMs) / 1000)), 'endpoint', 'Timeout');
     }
     if (options.abortSignal?.aborted) throw error;
-    return describeAccessFailure(error, input, where);
+    return describeAccessFailure(error, input, at);
+  };
+  const custom = !cloud.storageEndpoints || (input.endpoint ?? cloud.storageEndpointSuffix) !== cloud.storageEndpointSuffix;
+  // Through a proxy, the proxy resolves the name: this machine may not be able to.
+  if (custom && !routesThroughProxy(accountUrl)) {
+    // The storage SDK retries a name that does not resolve for half a minute; ask DNS once first
+    // (within the same time limit: a resolver that does not answer takes as long as it likes).
+    try {
+      await untilAborted(lookup(host), abortSignal);
+    } catch (error) {
+      return stopped(error, { host, local: false });
+    }
+  }
+  try {
+    await listOneItem(storage, abortSignal);
+  } catch (error) {
+    return stopped(error, where);
   }
   return { ok: true, message: l10n.t('Connected: the {0} "{1}" in storage account "{2}" can be listed with these credentials.', noun(input), containerOf(input), input.accountName) };
 }

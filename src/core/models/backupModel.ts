@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import type { Readable } from 'node:stream';
 import type { TokenCredential } from '@azure/core-auth';
-import type { ContainerClient } from '@azure/storage-blob';
+import type { BlobBeginCopyFromURLOptions, BlockBlobClient, ContainerClient } from '@azure/storage-blob';
 import { datastoreSasUrl } from '../../azure/datastoreSas';
 import { openDatastoreStorage, type DatastoreStorage } from '../../azure/datastoreStorage';
 import type { Datastore, ModelVersion } from '../../azure/domain';
@@ -143,7 +143,7 @@ export async function backupModelVersion(request: ModelBackupRequest): Promise<M
         const metadata = file.etag ? { [sourceEtagKey]: file.etag.replace(/"/g, '') } : undefined;
         const options = { ...(signal ? { abortSignal: signal } : {}), ...(metadata ? { metadata } : {}) };
         if (file.size <= syncCopyLimit) await blob.syncCopyFromURL(source.blobUrl(file.name), options);
-        else await (await blob.beginCopyFromURL(source.blobUrl(file.name), options)).pollUntilDone();
+        else await copyUntilDone(blob, source.blobUrl(file.name), options, signal);
         result.copiedServerSide++;
       } else if (storage.kind === 'file') {
         const download = await storage.share.rootDirectoryClient.getFileClient(file.name).download(0, undefined, signal ? { abortSignal: signal } : {});
@@ -166,6 +166,24 @@ export async function backupModelVersion(request: ModelBackupRequest): Promise<M
     });
   }
   return result;
+}
+
+/**
+ * An asynchronous server-side copy, polled until it ends; a cancel stops polling and aborts the
+ * copy on the service (its poller takes no signal of its own).
+ */
+async function copyUntilDone(blob: BlockBlobClient, sourceUrl: string, options: BlobBeginCopyFromURLOptions, signal: AbortSignal | undefined): Promise<void> {
+  const poller = await blob.beginCopyFromURL(sourceUrl, options);
+  const stop = (): void => {
+    void poller.cancelOperation().catch(() => undefined);
+    poller.stopPolling();
+  };
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    await poller.pollUntilDone();
+  } finally {
+    signal?.removeEventListener('abort', stop);
+  }
 }
 
 /**

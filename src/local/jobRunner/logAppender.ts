@@ -6,6 +6,8 @@ const maxBlockBytes = 4 * 1024 * 1024;
 const maxBlocks = 49_999;
 /** Output waiting beyond this makes write() ask the writer to pause. */
 const highWaterBytes = 8 * 1024 * 1024;
+/** Azurite answers on this machine or not at all: a call that takes this long stops the log rather than the job. */
+const storageCallTimeoutMs = 60_000;
 
 export interface LogAppenderOptions {
   /** Most time between output arriving and it being in the blob; default 200 ms. */
@@ -35,7 +37,7 @@ export class BlobLogAppender {
 
   /** Creates the (empty) log blob; it exists from then on. */
   async create(): Promise<void> {
-    await this.blob.create({ blobHTTPHeaders: { blobContentType: 'text/plain; charset=utf-8' } });
+    await this.blob.create({ blobHTTPHeaders: { blobContentType: 'text/plain; charset=utf-8' }, abortSignal: AbortSignal.timeout(storageCallTimeoutMs) });
   }
 
   /** Queues output; false when so much waits that the writer should pause until drained(). */
@@ -92,7 +94,7 @@ export class BlobLogAppender {
       }
       const block = data.subarray(offset, offset + maxBlockBytes);
       try {
-        await this.blob.appendBlock(block, block.length);
+        await this.blob.appendBlock(block, block.length, { abortSignal: AbortSignal.timeout(storageCallTimeoutMs) });
         this.blocks++;
       } catch (error) {
         this.fail(error);
