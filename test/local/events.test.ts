@@ -151,6 +151,26 @@ describe('workspace events through the local workspace\'s Azurite queue', functi
     assert.deepEqual(kept.peekedMessageItems.map((m) => m.messageText), ['this is not an event'], 'kept, unchanged, in the poison queue');
   });
 
+  it('masks a secret in the reason it reports for a message its handler kept failing on (the reason is shown to the user)', async () => {
+    const listener = new Listener(queue, poison, {
+      visibilityTimeoutSeconds: 1,
+      handle: () => {
+        throw new Error('could not open DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=cG9pc29uLWtleQ==;');
+      },
+    });
+    try {
+      await submit('echo poisoned');
+      await waitUntil(() => listener.poisoned.length > 0, 'a poison report');
+    } finally {
+      await listener.stop();
+    }
+    for (const { reason } of listener.poisoned) {
+      assert.equal(reason, 'could not open DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=***;');
+    }
+    await poison.clearMessages();
+    await queue.clearMessages();
+  });
+
   it('says when an outage is over, so the next one is reported again: a queue gone, back, then gone again', async () => {
     const missing = queueClient(local, unique('outage'));
     const seen: string[] = [];

@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import type { QueueClient } from '@azure/storage-queue';
 import { toAzureMlError } from '../../azure/errors';
+import { maskSecrets } from '../../azure/secrets';
 import { wait } from '../../azure/retryGaps';
 import { Backoff } from '../backoff';
 import { parseWorkspaceEvent, type WorkspaceEvent } from './workspaceEvent';
@@ -168,7 +169,8 @@ class EventQueueReceiver {
     await this.delete(message);
     if (this.reported.has(message.messageId)) return;
     this.reported.add(message.messageId);
-    const reason = failure instanceof Error ? failure.message : String(failure);
+    // Shown in a notification: a handler's error may quote what anyone who can write to the queue wrote.
+    const reason = maskSecrets(failure instanceof Error ? failure.message : String(failure));
     this.options.onPoisoned({ messageId: message.messageId, reason: reason || l10n.t('unknown error'), poisonQueue: poisonQueue.name });
   }
 }
