@@ -7,6 +7,7 @@ import type { DatastoreStorage } from '../../azure/datastoreStorage';
 import { abortError, AzureMlError } from '../../azure/errors';
 import { localFileProblem } from '../localFileErrors';
 import { onAbort } from './abortSignals';
+import { CaseClashes, isCaseInsensitive } from './caseClashes';
 import { journaledOptions, type TransferJournal } from './journal';
 import { md5OfFile } from './localFiles';
 import { isInside, localPathForRemote } from './pathSafety';
@@ -86,6 +87,16 @@ class FolderDownload {
     });
   }
 
+  private clashes: Promise<CaseClashes> | undefined;
+
+  /** Names this download's files claim locally, told apart as the local folder tells them apart. */
+  private caseClashes(): Promise<CaseClashes> {
+    this.clashes ??= this.rootReal().then(isCaseInsensitive)
+      .catch(() => process.platform === 'darwin' || process.platform === 'win32')
+      .then((insensitive) => new CaseClashes(insensitive));
+    return this.clashes;
+  }
+
   /** Makes the local folder (once) and answers its real path. */
   private rootReal(): Promise<string> {
     // A folder that can't be made stops the whole download: every file would fail the same way.
@@ -134,7 +145,12 @@ class FolderDownload {
         if (target.reason) run.result.notTransferred.push({ path: entry.name, reason: l10n.t('refused: {0}', target.reason) });
         continue;
       }
-      if (entry.kind === 'folder') await jobs.add(() => this.createFolder(entry.name, target.localPath));
+      if (entry.kind === 'folder') {
+        await jobs.add(() => this.createFolder(entry.name, target.localPath));
+        continue;
+      }
+      const clash = (await this.caseClashes()).claim(entry.name, target.localPath);
+      if (clash) run.refusedFile(entry.name, l10n.t('refused: {0}', clash), entry.size);
       else await jobs.add(() => this.downloadFile(entry, target.localPath));
     }
     await jobs.drain();

@@ -145,6 +145,12 @@ export class TransferRun {
     this.tracker.fileDone(bytes);
   }
 
+  /** A file found, then refused for good (a resume would refuse it again): not transferred, with the reason. */
+  refusedFile(path: string, reason: string, bytes: number): void {
+    this.result.notTransferred.push({ path, reason });
+    this.tracker.fileDone(bytes);
+  }
+
   /** A file failed. Failures caused by a cancel or a stopping error are not listed: those files were simply not reached. */
   failedFile(path: string, error: unknown, bytesNotMoved: number): void {
     if (this.stopped) return;
