@@ -1,4 +1,4 @@
-import { quoteForJobShell } from './shellQuoting';
+import { posixQuotingAt, quoteForJobShell, type PosixQuoting } from './shellQuoting';
 
 const reference = /\$\{\{\s*(inputs|outputs)\.([A-Za-z0-9_-]+)\s*\}\}/g;
 
@@ -16,13 +16,17 @@ export interface CommandValues {
 
 export class UnresolvedReferenceError extends Error {}
 
-/** Replaces `${{inputs.x}}` and `${{outputs.y}}` with their values, paths quoted by `quotePath`. */
-export function substituteReferences(command: string, values: CommandValues, quotePath: (path: string) => string = quoteForJobShell): string {
-  return command.replace(reference, (_match, kind: 'inputs' | 'outputs', name: string) => {
+/**
+ * Replaces `${{inputs.x}}` and `${{outputs.y}}` with their values, paths quoted by `quotePath`
+ * for where the reference stands: `"${{inputs.x}}"` gets quoting that holds inside "…".
+ */
+export function substituteReferences(command: string, values: CommandValues,
+  quotePath: (path: string, quoting: PosixQuoting) => string = (path, quoting) => quoteForJobShell(path, process.platform, quoting)): string {
+  return command.replace(reference, (_match, kind: 'inputs' | 'outputs', name: string, offset: number) => {
     const value = values[kind][name];
     if (value === undefined) {
       throw new UnresolvedReferenceError(`The command refers to ${kind}.${name}, which has no value.`);
     }
-    return 'path' in value ? quotePath(value.path) : value.verbatim;
+    return 'path' in value ? quotePath(value.path, posixQuotingAt(command, offset)) : value.verbatim;
   });
 }

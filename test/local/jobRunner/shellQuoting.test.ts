@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { substituteReferences } from '../../../src/local/jobRunner/commandReferences';
 import { quoteForCmd, quoteForJobShell, quoteForPosixShell } from '../../../src/local/jobRunner/shellQuoting';
 
 const awkward = [
@@ -21,6 +22,23 @@ describe('shell quoting for job commands', () => {
     for (const value of awkward) {
       const out = execFileSync('bash', ['-c', `printf '%s\\0' ${quoteForPosixShell(value)}`], { encoding: 'utf8' });
       assert.equal(out, `${value}\0`, `bash got ${JSON.stringify(out)} for ${JSON.stringify(value)}`);
+    }
+  });
+
+  it('quotes a path for where the command put it: on its own, inside "…" or inside \'…\'; bash gets it unchanged and runs nothing', () => {
+    const commands = [
+      'printf \'%s\\0\' ${{inputs.data}}',
+      'printf \'%s\\0\' "${{inputs.data}}"',
+      'printf \'%s\\0\' \'${{inputs.data}}\'',
+      'printf \'%s\\0\' "--data=${{inputs.data}}" | tail -c +8',
+      'echo "it\'s \\"here\\"" > /dev/null; printf \'%s\\0\' "${{inputs.data}}"',
+    ];
+    for (const value of awkward.filter((v) => v !== '')) {
+      for (const command of commands) {
+        const line = substituteReferences(command, { inputs: { data: { path: value } }, outputs: {} }, (path, quoting) => quoteForJobShell(path, 'linux', quoting));
+        const out = execFileSync('bash', ['-c', line], { encoding: 'utf8' });
+        assert.equal(out, `${value}\0`, `${command} gave ${JSON.stringify(out)} for ${JSON.stringify(value)}`);
+      }
     }
   });
 
