@@ -122,12 +122,15 @@ export class ShareStore {
     const rootRecord = this.newRootRecord(newEntryId());
     const root = toNode(rootRecord) as DirectoryNode;
     const record: ShareRecord = { name, rootId: root.id, etag: newEtag(), lastModified: Date.now(), quotaGiB, metadata };
-    this.shares.set(name, { record, root });
+    const state = { record, root };
+    this.shares.set(name, state);
     this.nodes.set(root.id, root);
     this.sortedShareNames = undefined;
-    const rootWritten = this.persist({ type: 'entry', entry: rootRecord });
-    await this.persist({ type: 'share', share: record });
-    await rootWritten;
+    await this.record([{ type: 'entry', entry: rootRecord }, { type: 'share', share: record }], () => {
+      if (this.shares.get(name) === state) this.shares.delete(name);
+      this.nodes.delete(root.id);
+      this.sortedShareNames = undefined;
+    });
     return record;
   }
 
@@ -135,24 +138,32 @@ export class ShareStore {
   async deleteShare(name: string): Promise<string[]> {
     const share = this.share(name);
     const contentIds: string[] = [];
+    const removed: TreeNode[] = [];
     const pending: TreeNode[] = [share.root];
     for (let node = pending.pop(); node; node = pending.pop()) {
       this.nodes.delete(node.id);
+      removed.push(node);
       if (node.kind === 'file') contentIds.push(node.contentId);
       else pending.push(...node.children.values());
     }
     this.shares.delete(name);
     this.sortedShareNames = undefined;
-    await this.persist({ type: 'deleteShare', name });
+    await this.record([{ type: 'deleteShare', name }], () => {
+      if (this.shares.has(name)) return;
+      this.shares.set(name, share);
+      for (const node of removed) this.nodes.set(node.id, node);
+      this.sortedShareNames = undefined;
+    });
     return contentIds;
   }
 
   async updateShare(name: string, change: (record: ShareRecord) => void): Promise<ShareRecord> {
     const share = this.share(name);
+    const before = { ...share.record };
     change(share.record);
     share.record.etag = newEtag();
     share.record.lastModified = Date.now();
-    await this.persist({ type: 'share', share: { ...share.record } });
+    await this.record([{ type: 'share', share: { ...share.record } }], () => Object.assign(share.record, before));
     return share.record;
   }
 
@@ -226,7 +237,7 @@ export class ShareStore {
       metadata, ...smb, children: new Map(), sortedKeys: undefined,
     };
     this.attach(parent, node);
-    await this.persist({ type: 'entry', entry: toEntryRecord(node) });
+    await this.record([{ type: 'entry', entry: toEntryRecord(node) }], () => this.detachIfCurrent(node));
     return node;
   }
 
@@ -235,7 +246,7 @@ export class ShareStore {
     const directory = this.directory(shareName, segments);
     if (directory.children.size > 0) throw errors.directoryNotEmpty();
     this.detach(directory);
-    await this.persist({ type: 'deleteEntry', id: directory.id });
+    await this.record([{ type: 'deleteEntry', id: directory.id }], () => this.reattach(directory));
   }
 
   /**
@@ -252,7 +263,10 @@ export class ShareStore {
     };
     if (existing) this.detach(existing);
     this.attach(parent, node);
-    await this.persist({ type: 'entry', entry: toEntryRecord(node) });
+    await this.record([{ type: 'entry', entry: toEntryRecord(node) }], () => {
+      this.detachIfCurrent(node);
+      if (existing) this.reattach(existing);
+    });
     return existing ? { node, replacedContentId: existing.contentId } : { node };
   }
 
@@ -260,17 +274,18 @@ export class ShareStore {
   async deleteFile(shareName: string, segments: string[]): Promise<string> {
     const file = this.file(shareName, segments);
     this.detach(file);
-    await this.persist({ type: 'deleteEntry', id: file.id });
+    await this.record([{ type: 'deleteEntry', id: file.id }], () => this.reattach(file));
     return file.contentId;
   }
 
   /** Applies `change` to a file or directory still in the tree, with a new ETag and Last-Modified. */
   async updateEntry<T extends TreeNode>(node: T, change: (node: T) => void): Promise<T> {
     if (!this.isCurrent(node)) throw errors.resourceNotFound();
+    const before = { ...node };
     change(node);
     node.etag = newEtag();
     node.lastModified = Date.now();
-    await this.persist({ type: 'entry', entry: toEntryRecord(node) });
+    await this.record([{ type: 'entry', entry: toEntryRecord(node) }], () => Object.assign(node, before));
     return node;
   }
 
@@ -295,6 +310,7 @@ export class ShareStore {
       replacedContentId = existing.contentId;
       this.detach(existing);
     }
+    const before = { parentId: source.parentId, name: source.name, changeTime: source.changeTime, etag: source.etag, lastModified: source.lastModified };
     this.detach(source);
     source.parentId = parent.id;
     source.name = name;
@@ -302,9 +318,13 @@ export class ShareStore {
     source.etag = newEtag();
     source.lastModified = Date.now();
     this.attach(parent, source);
-    const written = existing && existing !== source ? this.persist({ type: 'deleteEntry', id: existing.id }) : Promise.resolve();
-    await this.persist({ type: 'entry', entry: toEntryRecord(source) });
-    await written;
+    const replaced = existing && existing !== source ? existing : undefined;
+    await this.record([...(replaced ? [{ type: 'deleteEntry' as const, id: replaced.id }] : []), { type: 'entry', entry: toEntryRecord(source) }], () => {
+      if (!this.detachIfCurrent(source)) return;
+      Object.assign(source, before);
+      this.reattach(source);
+      if (replaced) this.reattach(replaced);
+    });
     return replacedContentId === undefined ? { node: source } : { node: source, replacedContentId };
   }
 
@@ -320,6 +340,33 @@ export class ShareStore {
     parent.children.set(foldName(node.name), node);
     parent.sortedKeys = undefined;
     this.nodes.set(node.id, node);
+  }
+
+  /**
+   * Records `records` in the journal; when that fails (a full disk), `undo` takes the change back
+   * out of the tree, so the failed request leaves the tree as the journal has it.
+   */
+  private async record(records: JournalRecord[], undo: () => void): Promise<void> {
+    try {
+      await Promise.all(records.map((record) => this.persist(record)));
+    } catch (error) {
+      undo();
+      throw error;
+    }
+  }
+
+  /** Takes `node` out of the tree if it is still in it; whether it was. */
+  private detachIfCurrent(node: TreeNode): boolean {
+    if (!this.isCurrent(node)) return false;
+    this.detach(node);
+    return true;
+  }
+
+  /** Puts `node` back under its parent, unless the parent is gone or something else took its name meanwhile. */
+  private reattach(node: TreeNode): void {
+    const parent = this.nodes.get(node.parentId);
+    if (parent?.kind !== 'directory' || parent.children.has(foldName(node.name))) return;
+    this.attach(parent, node);
   }
 
   private detach(node: TreeNode): void {
