@@ -7,6 +7,7 @@ import type { Job, ModelVersion } from '../../azure/domain';
 import { AzureMlError, toAzureMlError } from '../../azure/errors';
 import type { LongRunningOptions } from '../../azure/longRunningDelete';
 import type { WorkspaceClient } from '../../azure/workspaceClient';
+import { maskSecrets } from '../../azure/secrets';
 import { modelFilesLocation } from '../models/modelLocation';
 import { collectPages } from '../pages';
 import { openDatastoreForTransfer } from '../transfer/openDatastore';
@@ -149,7 +150,7 @@ export async function planModelDeletion(request: ModelDeletionRequest): Promise<
     }
   } else {
     for (const v of versions) {
-      kept.push(l10n.t('The files of version {0} stay in storage ({1}).', v.version, v.modelUri ?? '—'));
+      kept.push(l10n.t('The files of version {0} stay in storage ({1}).', v.version, maskSecrets(v.modelUri ?? '—')));
     }
   }
   if (request.version !== undefined && all.length > 1) {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ModelContainer, ModelVersion } from '../../azure/domain';
 import type { WorkspaceClient } from '../../azure/workspaceClient';
+import { maskSecrets } from '../../azure/secrets';
 import { formatTimestamp } from '../../core/format';
 import { PagedChildren } from '../pagedChildren';
 import { TreeNode } from '../treeNode';
@@ -69,7 +70,7 @@ export class ModelVersionNode extends TreeNode {
     item.contextValue = 'modelVersion';
     const tooltip = new vscode.MarkdownString(`**${v.name}:${v.version}**\n\n`);
     const rows: Array<[string, string | undefined]> = [
-      [vscode.l10n.t('Type'), type], [vscode.l10n.t('Created'), formatTimestamp(v.createdAt)], [vscode.l10n.t('Created by'), v.createdBy], [vscode.l10n.t('From run'), v.jobName], ['URI', v.modelUri],
+      [vscode.l10n.t('Type'), type], [vscode.l10n.t('Created'), formatTimestamp(v.createdAt)], [vscode.l10n.t('Created by'), v.createdBy], [vscode.l10n.t('From run'), v.jobName], ['URI', v.modelUri && maskSecrets(v.modelUri)],
     ];
     tooltip.appendMarkdown(rows.filter(([, value]) => value).map(([k, value]) => `${k}: ${value}`).join('  \n'));
     if (v.description) tooltip.appendMarkdown(`\n\n${v.description}`);
