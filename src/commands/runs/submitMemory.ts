@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import { maskSecrets } from '../../azure/secrets';
 
 /** What was picked when submitting from one folder, offered first next time. */
 export interface FolderPicks {
@@ -12,6 +13,11 @@ export interface FolderPicks {
 }
 
 const folderPicksKey = 'azureml.submitPicks';
+
+/** Workspace state is a plain file on disk: values that carry a secret are typed again, not stored. */
+function withoutSecrets(values: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => maskSecrets(value) === value));
+}
 const recentEnvironmentsKey = 'azureml.recentEnvironments';
 const maxRecentEnvironments = 5;
 
@@ -23,14 +29,15 @@ export class SubmitMemory {
     return this.workspaceState.get<Record<string, FolderPicks>>(folderPicksKey)?.[folder] ?? {};
   }
 
+  /** Remembers what was picked; a command or input value with a secret in it (a SAS URL, a key) is not kept. */
   async rememberPicks(folder: string, picks: FolderPicks): Promise<void> {
     const all = { ...(this.workspaceState.get<Record<string, FolderPicks>>(folderPicksKey) ?? {}) };
     const previous = all[folder] ?? {};
     all[folder] = {
       ...previous,
       ...picks,
-      commands: { ...previous.commands, ...picks.commands },
-      inputValues: { ...previous.inputValues, ...picks.inputValues },
+      commands: withoutSecrets({ ...previous.commands, ...picks.commands }),
+      inputValues: withoutSecrets({ ...previous.inputValues, ...picks.inputValues }),
     };
     await this.workspaceState.update(folderPicksKey, all);
   }
