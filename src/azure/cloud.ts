@@ -116,18 +116,19 @@ export function cloudByName(name: string): Cloud | undefined {
 
 /**
  * The account URL of a storage account, e.g. `https://acct.blob.core.windows.net`.
- * `endpointSuffix` and `protocol` come from the datastore when it has them.
+ * `endpointSuffix` comes from the datastore when it has one. Always HTTPS, which every Azure
+ * Storage account serves, whatever protocol a datastore was registered with: a SAS token in the
+ * URL never travels in clear text. (The local workspace's own endpoints are used as they are.)
  */
 export function storageAccountUrl(
   cloud: Cloud,
   accountName: string,
   service: StorageService,
   endpointSuffix: string = cloud.storageEndpointSuffix,
-  protocol = 'https',
 ): string {
   const explicit = cloud.storageEndpoints?.[service];
   if (explicit && endpointSuffix === cloud.storageEndpointSuffix) return explicit.replace(/\/+$/, '');
-  return `${protocol}://${accountName}.${service}.${endpointSuffix}`;
+  return `https://${accountName}.${service}.${endpointSuffix}`;
 }
 
 export function isLoopbackUrl(url: string): boolean {

@@ -89,11 +89,6 @@ function precheck(cloud: Cloud, input: DatastoreInput): DatastoreAccessCheck | u
   return undefined;
 }
 
-/**
- * Checks, before a datastore is registered, that its storage exists and that the entered
- * credential can list it, as the service does unless validation is skipped. Answers one
- * sentence saying what failed and which field to fix; secrets never appear in it.
- */
 /** `work`, or the signal's reason once it aborts first. */
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   signal.throwIfAborted();
@@ -104,13 +99,18 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+/**
+ * Checks, before a datastore is registered, that its storage exists and that the entered
+ * credential can list it, as the service does unless validation is skipped. Answers one
+ * sentence saying what failed and which field to fix; secrets never appear in it.
+ */
 export async function checkDatastoreAccess(options: DatastoreAccessCheckOptions): Promise<DatastoreAccessCheck> {
   const { cloud, input } = options;
   const early = precheck(cloud, input);
   if (early) return early;
 
   const service = input.datastoreType === 'AzureFile' ? 'file' : 'blob';
-  const accountUrl = storageAccountUrl(cloud, input.accountName, service, input.endpoint ?? cloud.storageEndpointSuffix, input.protocol ?? 'https');
+  const accountUrl = storageAccountUrl(cloud, input.accountName, service, input.endpoint ?? cloud.storageEndpointSuffix);
   const host = new URL(accountUrl).hostname;
   const where = { host, local: cloud.storageEndpoints !== undefined };
   let storage: DatastoreStorage;

@@ -144,7 +144,7 @@ async function directorySasUrl(
   };
   const accountName = datastore.accountName!;
   const suffix = (datastore.endpoint ?? cloud.storageEndpointSuffix).toLowerCase();
-  const url = `${storageAccountUrl(cloud, accountName, 'dfs', suffix, 'https')}/${encodeURIComponent(container.containerName)}/${encodePath(pathName)}`;
+  const url = `${storageAccountUrl(cloud, accountName, 'dfs', suffix)}/${encodeURIComponent(container.containerName)}/${encodePath(pathName)}`;
   const query = secrets?.secretsType === 'AccountKey'
     ? generateDataLakeSASQueryParameters(values, new DataLakeSharedKeyCredential(accountName, secrets.key))
     : generateDataLakeSASQueryParameters(values, await userDelegationKey(container, signing.startsOn, expiresOn), accountName);

@@ -136,9 +136,7 @@ export function openDatastoreStorage(options: DatastoreStorageOptions): Datastor
   // Host names are case-insensitive; the URL is built from the form that was checked.
   const suffix = (datastore.endpoint ?? cloud.storageEndpointSuffix).toLowerCase();
   const accountName = refuseForeignStorage(cloud, datastore, suffix, datastore.protocol ?? 'https');
-  // Always HTTPS, which every Azure Storage account serves: a datastore registered with "http"
-  // would otherwise send its SAS token in clear text. (The local workspace's own endpoints apply.)
-  const accountUrl = (service: 'blob' | 'file'): string => storageAccountUrl(cloud, accountName, service, suffix, 'https');
+  const accountUrl = (service: 'blob' | 'file'): string => storageAccountUrl(cloud, accountName, service, suffix);
 
   const tokenCredential = (): TokenCredential => {
     if (datastore.credentialsType === 'ServicePrincipal') {

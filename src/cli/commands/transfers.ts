@@ -1,4 +1,4 @@
-import { cliJournalRoot, pendingTransfers, TransferRunningError, transferRunningIn, transferSubject } from '../../core/transfer/journal';
+import { cliJournalRoot, pendingTransfers, transferRunningIn, transferRunningMessage, transferSubject } from '../../core/transfer/journal';
 import type { CliCommand } from '../command';
 import { formatDate, printItems } from '../output';
 import { discardJournal } from '../transferJournals';
@@ -21,7 +21,7 @@ export const transfersCommand: CliCommand = {
       const chosen = (await pendingTransfers(root)).find((p) => p.plan.id === discard);
       if (!chosen) {
         const running = await transferRunningIn(root, discard).catch(() => undefined);
-        if (running !== undefined) throw new UsageError(new TransferRunningError(discard, running).message);
+        if (running !== undefined) throw new UsageError(transferRunningMessage(discard, running));
         throw new UsageError(`There is no interrupted transfer "${discard}": azml transfers lists them.`);
       }
       const removed = await discardJournal(values, target, chosen.plan);

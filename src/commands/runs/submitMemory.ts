@@ -13,13 +13,13 @@ export interface FolderPicks {
 }
 
 const folderPicksKey = 'azureml.submitPicks';
+const recentEnvironmentsKey = 'azureml.recentEnvironments';
+const maxRecentEnvironments = 5;
 
 /** Workspace state is a plain file on disk: values that carry a secret are typed again, not stored. */
 function withoutSecrets(values: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(values).filter(([, value]) => maskSecrets(value) === value));
 }
-const recentEnvironmentsKey = 'azureml.recentEnvironments';
-const maxRecentEnvironments = 5;
 
 /** Submit choices: per folder in workspace state, recently used environments in global state. */
 export class SubmitMemory {

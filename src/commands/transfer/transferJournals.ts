@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { ActiveWorkspace } from '../../connection/connection';
 import { loadAzureModules } from '../../connection/loadAzureModules';
 import {
-  discardTransfer, pendingTransfers, resumeSentence, shareTemporariesOf, TransferJournal, TransferRunningError, transferRunningIn,
+  discardTransfer, pendingTransfers, resumeSentence, shareTemporariesOf, TransferJournal, transferRunningIn, transferRunningMessage,
   type NewTransferPlan, type TransferPlan,
 } from '../../core/transfer/journal';
 import { DatastoreStorageAccess } from '../../tree/datastores/datastoreStorageAccess';
@@ -47,9 +47,9 @@ export async function resumeTransfer(context: CommandContext, id: string | undef
   const chosen = id === undefined ? pending[0] : pending.find((p) => p.plan.id === id);
   if (!chosen) {
     const running = id === undefined ? undefined : await transferRunningIn(context.journalRoot, id);
-    void vscode.window.showInformationMessage(running === undefined
-      ? l10n.t('There is no interrupted upload or download to resume.')
-      : new TransferRunningError(id!, running).message);
+    void vscode.window.showInformationMessage(id !== undefined && running !== undefined
+      ? transferRunningMessage(id, running)
+      : l10n.t('There is no interrupted upload or download to resume.'));
     return undefined;
   }
   const { plan } = chosen;

@@ -11,6 +11,7 @@ import type { WorkspaceClient } from '../../azure/workspaceClient';
 import { modelFilesLocation } from '../models/modelLocation';
 import { collectPages } from '../pages';
 import { openDatastoreForTransfer } from '../transfer/openDatastore';
+import { JobPool } from '../transfer/scheduler';
 
 /**
  * A deletion, named exactly before anything happens: what goes, what stays. The CLI and the
@@ -98,12 +99,13 @@ async function keptPlaces(client: WorkspaceClient, name: string, all: ModelVersi
   const gone = new Set(deleted.map((v) => v.version));
   const others = (await collectPages((t) => client.models.list(t ? { continuationToken: t } : {}))).filter((m) => m.name !== name);
   const kept = all.filter((v) => !gone.has(v.version));
-  for (let next = 0; next < others.length;) {
-    const batch = others.slice(next, next += 8);
-    for (const versions of await Promise.all(batch.map((m) => collectPages((t) => client.models.listVersions(m.name, t ? { continuationToken: t } : {}))))) {
-      kept.push(...versions);
-    }
+  const listings = new JobPool(8);
+  for (const model of others) {
+    await listings.add(async () => {
+      kept.push(...await collectPages((t) => client.models.listVersions(model.name, t ? { continuationToken: t } : {})));
+    });
   }
+  await listings.drain();
   return kept.flatMap((version) => {
     try {
       return [{ version, place: filesPlace(version) }];

@@ -1,8 +1,8 @@
 import * as l10n from '@vscode/l10n';
 import type { QueueClient } from '@azure/storage-queue';
 import { toAzureMlError } from '../../azure/errors';
-import { maskSecrets } from '../../azure/secrets';
 import { wait } from '../../azure/retryGaps';
+import { maskSecrets } from '../../azure/secrets';
 import { Backoff } from '../backoff';
 import { parseWorkspaceEvent, type WorkspaceEvent } from './workspaceEvent';
 

@@ -144,6 +144,8 @@ export class TransferJournal {
   private pending: string[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
+  /** Whether the running lock was let go (see release). */
+  private released = false;
   /** Set by finish(): `canceled` and `unfinished` keep the journal for a resume. */
   outcome: 'complete' | 'canceled' | 'unfinished' | undefined;
 
@@ -266,8 +268,6 @@ export class TransferJournal {
     await this.release();
   }
 
-  private released = false;
-
   /** Once only: after that the lock may be another process's. */
   private async release(): Promise<void> {
     if (this.released) return;
@@ -337,13 +337,18 @@ async function readPlan(dir: string): Promise<TransferPlan> {
   return plan;
 }
 
+/** "Transfer {id} is running now (process {pid}): …" */
+export function transferRunningMessage(id: string, holder: number | undefined): string {
+  return holder === undefined
+    ? l10n.t('Transfer {0} is running now: let it finish, or cancel it where it runs.', id)
+    : l10n.t('Transfer {0} is running now (process {1}): let it finish, or cancel it where it runs.', id, holder);
+}
+
 /** Another process runs this transfer now (it is not interrupted). */
 export class TransferRunningError extends Error {
   override readonly name = 'TransferRunningError';
   constructor(readonly id: string, readonly holder: number | undefined) {
-    super(holder === undefined
-      ? l10n.t('Transfer {0} is running now: let it finish, or cancel it where it runs.', id)
-      : l10n.t('Transfer {0} is running now (process {1}): let it finish, or cancel it where it runs.', id, holder));
+    super(transferRunningMessage(id, holder));
   }
 }
 

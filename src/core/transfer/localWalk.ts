@@ -37,10 +37,6 @@ const maxMsWithoutBreak = 10;
  */
 const partlyDownloaded = /^\.azml-download-[0-9a-f]{16}(?:[0-9a-f]{8})?$/;
 
-function partlyDownloadedFile(relativePath: string): LocalEntry {
-  return { kind: 'notUploaded', relativePath, reason: l10n.t('a partly downloaded file (an interrupted download keeps it to resume)') };
-}
-
 function errorReason(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
   return e.code ?? e.message ?? String(error);
@@ -93,6 +89,15 @@ class Walker {
 
   constructor(private readonly boundary: string, private readonly rules: IgnoreRules, private readonly signal: AbortSignal | undefined) {}
 
+  /** A file not to upload, found by its name: a download's temporary file, or one the ignore rules leave out (unless picked). */
+  private leftOut(name: string, relativePath: string, explicit: boolean): LocalEntry | undefined {
+    if (partlyDownloaded.test(name)) {
+      return { kind: 'notUploaded', relativePath, reason: l10n.t('a partly downloaded file (an interrupted download keeps it to resume)') };
+    }
+    if (!explicit && this.rules.ignores(relativePath, false)) return { kind: 'ignored', relativePath, isDirectory: false };
+    return undefined;
+  }
+
   /** One entry found by name: classifies it and, for folders, walks into them. */
   async* entry(absolute: string, relativePath: string, ancestors: readonly string[], explicit: boolean): AsyncGenerator<LocalEntry> {
     let stats: Stats;
@@ -108,9 +113,8 @@ class Walker {
       if (!explicit && this.rules.ignores(relativePath, true)) yield { kind: 'ignored', relativePath, isDirectory: true };
       else yield* this.folder(absolute, relativePath, [...ancestors, await fs.realpath(absolute)]);
     } else if (stats.isFile()) {
-      if (partlyDownloaded.test(path.basename(absolute))) yield partlyDownloadedFile(relativePath);
-      else if (!explicit && this.rules.ignores(relativePath, false)) yield { kind: 'ignored', relativePath, isDirectory: false };
-      else yield { kind: 'file', relativePath, absolutePath: absolute, size: stats.size, mtimeMs: stats.mtimeMs };
+      yield this.leftOut(path.basename(absolute), relativePath, explicit)
+        ?? { kind: 'file', relativePath, absolutePath: absolute, size: stats.size, mtimeMs: stats.mtimeMs };
     } else {
       yield { kind: 'notUploaded', relativePath, reason: l10n.t('not a regular file') };
     }
@@ -133,9 +137,8 @@ class Walker {
       else if (ancestors.includes(real)) yield { kind: 'notUploaded', relativePath, reason: l10n.t('symbolic link to a folder that contains it (not followed)') };
       else yield* this.folder(absolute, relativePath, [...ancestors, real]);
     } else if (stats.isFile()) {
-      if (partlyDownloaded.test(path.basename(absolute))) yield partlyDownloadedFile(relativePath);
-      else if (!explicit && this.rules.ignores(relativePath, false)) yield { kind: 'ignored', relativePath, isDirectory: false };
-      else yield { kind: 'file', relativePath, absolutePath: absolute, size: stats.size, mtimeMs: stats.mtimeMs };
+      yield this.leftOut(path.basename(absolute), relativePath, explicit)
+        ?? { kind: 'file', relativePath, absolutePath: absolute, size: stats.size, mtimeMs: stats.mtimeMs };
     } else {
       yield { kind: 'notUploaded', relativePath, reason: l10n.t('not a regular file') };
     }
@@ -172,12 +175,9 @@ class Walker {
         this.signal?.throwIfAborted();
       }
       const child = joinRelative(relativePath, d.name);
-      if (partlyDownloaded.test(d.name)) {
-        yield partlyDownloadedFile(child);
-        continue;
-      }
-      if (this.rules.ignores(child, false)) {
-        yield { kind: 'ignored', relativePath: child, isDirectory: false };
+      const leftOut = this.leftOut(d.name, child, false);
+      if (leftOut) {
+        yield leftOut;
         continue;
       }
       const file = path.join(absolute, d.name);
