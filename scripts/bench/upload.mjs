@@ -6,7 +6,7 @@
 //   node scripts/bench/upload.mjs [--runs N] [--only a,b,c,reupload] [--tools engine,cli,az,azcopy,naive,raw]
 //                                 [--raw-concurrency 16,32,64] [--engine-tuning '{"maxConcurrency":64}']
 //                                 [--rtt <ms>] [--bandwidth <Mbit/s>] [--files-a N] [--files-b N] [--cpu-prof DIR]
-//                                 [--worker-node-flags '--max-semi-space-size=8'] [--worker-node /usr/bin/node]
+//                                 [--worker-node-flags '--max-semi-space-size=8'] [--worker-node /usr/bin/node] [--live-heap]
 //
 // --rtt / --bandwidth put the storage endpoint at a distance: every tool reaches Azurite only
 // through one delaying proxy (scripts/bench/delayProxy.mjs, its model described there), given to
@@ -49,6 +49,8 @@ const cpuProfileDir = option('cpu-prof', undefined);
 const workerNodeFlags = option('worker-node-flags', '').split(/\s+/).filter(Boolean);
 /** --worker-node <path>: another Node for the engine, naive and raw workers (its V8 sizes the heap its own way). */
 const workerNode = option('worker-node', process.execPath);
+/** --live-heap: one more run of the engine, naive and raw workers, measuring the heap a full collection cannot free. */
+const liveHeap = args.includes('--live-heap');
 
 const benchDir = path.join(root, '.vscode-test', 'bench');
 const devKey = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
@@ -163,7 +165,8 @@ function makeFiles(folder, count, size) {
 
 function worker(workerPath, job) {
   const profile = cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(cpuProfileDir), '--cpu-prof-name', `${job.mode}-${job.prefix}-${Date.now()}.cpuprofile`] : [];
-  const result = spawnSync(workerNode, [...workerNodeFlags, ...profile, workerPath, JSON.stringify({ ...job, blobEndpoint })], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const gc = job.liveHeap ? ['--expose-gc'] : [];
+  const result = spawnSync(workerNode, [...workerNodeFlags, ...gc, ...profile, workerPath, JSON.stringify({ ...job, blobEndpoint })], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (process.env.AZML_BENCH_WORKER_STDERR && result.stderr) log(result.stderr.trim());
   if (result.status !== 0) throw new Error(`worker ${job.mode} failed: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   return JSON.parse(result.stdout.trim().split('\n').pop());
@@ -298,6 +301,16 @@ async function warmUp(folder) {
   }
 }
 
+/** The live heap of one more run of a worker tool (MiB), in a fresh container of its own. */
+async function liveHeapOf(jobFor, concurrency) {
+  const target = { ...(await freshTarget(ready, dataDir)), concurrency };
+  try {
+    return worker(workerPath, { ...jobFor(target), liveHeap: true }).liveHeapMiB;
+  } finally {
+    await target.dispose();
+  }
+}
+
 const workloads = [
   // rawConcurrencies: requests in parallel tried for the raw limit (whole files, or 8 MiB blocks for (c)).
   { id: 'a', label: `(a) ${filesA.toLocaleString('en')} × 4 KiB`, count: filesA, size: 4 * KiB, rawConcurrencies: atDistance ? [64, 128, 256] : [16, 32, 64] },
@@ -322,9 +335,14 @@ try {
     }
     const rawConcurrencies = rawConcurrencyOption ?? w.rawConcurrencies;
     // Every tool uploads the folder's contents into `data/` of a fresh container.
+    const workerJobs = {
+      engine: (t) => ({ mode: 'engine', dataDir, datastore: t.datastore, folder, prefix: 'data', ...(engineTuning ? { tuning: engineTuning } : {}) }),
+      naive: (t) => ({ mode: 'naive', dataDir, datastore: t.datastore, folder, prefix: 'data' }),
+      raw: (t) => ({ mode: 'raw', dataDir, datastore: t.datastore, prefix: 'data', concurrency: t.concurrency, rawFiles: w.count, rawSize: w.size }),
+    };
     const toolRuns = {
       engine: (t) => {
-        const measured = worker(workerPath, { mode: 'engine', dataDir, datastore: t.datastore, folder, prefix: 'data', ...(engineTuning ? { tuning: engineTuning } : {}) });
+        const measured = worker(workerPath, workerJobs.engine(t));
         if (measured.failed) throw new Error(`${measured.failed} files failed (${measured.reasons.join('; ')})`);
         return { ms: measured.ms, rss: measured.maxRssMiB, cpuS: measured.cpuS };
       },
@@ -335,11 +353,11 @@ try {
       azcopy: azcopy && ((t) => timed(azcopy, ['copy', `${folder}/*`, `${blobEndpoint}/${t.container}/data?${t.sas}`, '--from-to', 'LocalBlob',
           '--recursive', '--log-level', 'ERROR', '--output-level', 'quiet', '--skip-version-check'], azcopyDirs)),
       naive: (t) => {
-        const measured = worker(workerPath, { mode: 'naive', dataDir, datastore: t.datastore, folder, prefix: 'data' });
+        const measured = worker(workerPath, workerJobs.naive(t));
         return { ms: measured.ms, rss: measured.maxRssMiB, cpuS: measured.cpuS };
       },
       raw: (t) => {
-        const measured = worker(workerPath, { mode: 'raw', dataDir, datastore: t.datastore, prefix: 'data', concurrency: t.concurrency, rawFiles: w.count, rawSize: w.size });
+        const measured = worker(workerPath, workerJobs.raw(t));
         return { ms: measured.ms, rss: measured.maxRssMiB, cpuS: measured.cpuS };
       },
     };
@@ -385,7 +403,10 @@ try {
       const best = medians.reduce((a, b) => (b.ms < a.ms ? b : a));
       const of = (key) => best.measured.map((m) => m[key]).filter((value) => value !== undefined);
       const ms = best.ms;
+      const live = liveHeap && workerJobs[tool] ? await liveHeapOf(workerJobs[tool], Number(best.concurrency) || undefined) : undefined;
+      if (live !== undefined) log(`${w.label} ${tool} live heap: ${live.toFixed(0)} MiB`);
       rows.push({
+        live,
         workload: w, tool, ms, filesPerSecond: w.count / (ms / 1000), mbPerSecond: bytes / MiB / (ms / 1000),
         rss: of('rss').length ? Math.max(...of('rss')) : undefined,
         cpuS: of('cpuS').length ? median(of('cpuS')) : undefined,
@@ -421,10 +442,11 @@ const names = {
   naive: 'naive loop (SDK uploadFile, one at a time)', raw: 'raw limit (parallel PUTs of buffers)',
 };
 const table = [
-  ['workload', 'tool', 'median s', 'files/s', 'MB/s', 'CPU s', 'service CPU s', 'peak RSS', 'note'],
+  ['workload', 'tool', 'median s', 'files/s', 'MB/s', 'CPU s', 'service CPU s', 'peak RSS', ...(liveHeap ? ['live heap'] : []), 'note'],
   ...rows.map((r) => [r.workload.label, names[r.tool] ?? r.tool, (r.ms / 1000).toFixed(2), r.workload.count > 1 ? r.filesPerSecond.toFixed(0) : '',
     r.mbPerSecond === undefined ? '' : r.mbPerSecond.toFixed(1), r.cpuS === undefined ? '' : r.cpuS.toFixed(2),
-    r.serviceCpuS === undefined ? '' : r.serviceCpuS.toFixed(2), r.rss ? `${r.rss.toFixed(0)} MiB` : '', r.note]),
+    r.serviceCpuS === undefined ? '' : r.serviceCpuS.toFixed(2), r.rss ? `${r.rss.toFixed(0)} MiB` : '',
+    ...(liveHeap ? [r.live === undefined ? '' : `${r.live.toFixed(0)} MiB`] : []), r.note]),
 ];
 const widths = table[0].map((_, c) => Math.max(...table.map((row) => String(row[c]).length)));
 const line = (row) => `| ${row.map((cell, c) => String(cell).padEnd(widths[c])).join(' | ')} |`;
@@ -472,6 +494,10 @@ if (engineC) {
 }
 for (const row of rows.filter((r) => r.tool === 'engine' && r.rss)) {
   check(`(${row.workload.id}) engine peak RSS < 200 MB`, row.rss < 200 * 1e6 / MiB, `${row.rss.toFixed(0)} MiB (${(row.rss * MiB / 1e6).toFixed(0)} MB)`);
+}
+for (const row of rows.filter((r) => r.tool === 'engine' && r.live !== undefined)) {
+  // Not a target: what peak RSS would be without garbage V8 has not collected yet.
+  check(`(${row.workload.id}) engine live heap (after a full collection, at its most)`, undefined, `${row.live.toFixed(0)} MiB`);
 }
 const reupload = rows.find((r) => r.firstMs);
 if (reupload) check('(a) unchanged re-upload < 10% of its first upload', reupload.ms < 0.1 * reupload.firstMs, `${(reupload.ms / 1000).toFixed(2)} s vs ${(reupload.firstMs / 1000).toFixed(2)} s (${((reupload.ms / reupload.firstMs) * 100).toFixed(1)}%)`);
