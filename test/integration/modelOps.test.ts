@@ -5,7 +5,7 @@
  * a link on the clipboard that reads the file.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -205,6 +205,16 @@ describe('Model and run deletion, Download Model and Copy SAS URL in a real exte
     const workspace = await findWorkspace();
     assert.ok(workspace, 'the local workspace in the tree');
     assert.equal(workspace.item.contextValue, 'workspace:active');
+    // An export that cannot be written stops the deletion, however the rest is answered.
+    const notEmpty = path.join(work, 'holds-notes');
+    mkdirSync(notEmpty);
+    writeFileSync(path.join(notEmpty, 'notes.txt'), 'mine');
+    await run({ confirm: true, picks: ['Export the workspace\'s data first', 'Artifact names and sizes'], folders: [notEmpty], inputs: ['local'] },
+      'azureml.deleteWorkspace', workspace.node);
+    assert.equal(asked.length, 0, 'no deletion was asked after the export failed');
+    assert.equal((await client.models.get('churn')).name, 'churn', 'a failed export deletes nothing');
+    assert.equal(readFileSync(path.join(notEmpty, 'notes.txt'), 'utf8'), 'mine');
+
     const exported = path.join(work, 'before-deletion');
     mkdirSync(exported);
     await run({ confirm: true, picks: ['Export the workspace\'s data first', 'Artifact names and sizes'], folders: [exported], inputs: ['locl'] },

@@ -23,8 +23,11 @@ export const deleteWorkspace: CommandFactory = (context) => async (node?: unknow
     { label: vscode.l10n.t('Export the workspace\'s data first'), value: true },
     { label: vscode.l10n.t('Go on without exporting'), value: false },
   ], { title: vscode.l10n.t('Delete workspace {0}', name), placeHolder: vscode.l10n.t('Keep a copy of its data before it is deleted?') });
-  // The export finishes (or its cancel stops everything) before the deletion is confirmed.
-  if (exportFirst) await vscode.commands.executeCommand(exportCommand, node);
+  // The export finishes before the deletion is confirmed. A failed or canceled export has shown
+  // its own message (the command wrapper catches it) and stops the deletion.
+  if (exportFirst && !await vscode.commands.executeCommand<unknown>(exportCommand, node)) {
+    throw new Error(vscode.l10n.t('The export of workspace {0} did not finish, so nothing was deleted. Delete it again once its data is exported, or choose to go on without exporting.', name));
+  }
   const sdk = await loadAzureModules();
   const plan = sdk.planWorkspaceDeletion(client, ref.connectionKind === 'local');
   await confirmPlan(prompts, plan, sdk.describePlan);
