@@ -17,7 +17,7 @@ function audienceOf(scope: string): string {
 
 export function accessTokenExpiredError(expiresOn: Date): AzureMlError {
   return new AzureMlError(
-    l10n.t('The token in {0} expired at {1}. Set a new token in {0} in the environment VS Code is started from, then reload the window.', accessTokenVariable, formatTimestamp(expiresOn) ?? ''),
+    l10n.t('The token in {0} expired at {1}. Set a new token in {0} (for VS Code: in the environment it is started from, then reload the window).', accessTokenVariable, formatTimestamp(expiresOn) ?? ''),
     undefined, 'AccessTokenExpired');
 }
 

@@ -2,9 +2,8 @@ import { promises as fs } from 'node:fs';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { TokenCredential } from '@azure/core-auth';
 import { azurePublicCloud, cloudByName, azureClouds, type Cloud } from '../azure/cloud';
-import { createFixedTokenCredential } from '../azure/credentials';
 import { customCloud } from '../azure/customCloud';
-import { accessTokenVariable } from '../azure/environmentAccessToken';
+import { accessTokenVariable, createEnvironmentTokenCredential } from '../azure/environmentAccessToken';
 import { connectLocalWorkspace } from '../azure/localWorkspace';
 import { ResourceManagerClient } from '../azure/resourceManagerClient';
 import { transportClientOptions } from '../azure/transport';
@@ -79,12 +78,13 @@ async function chosenCloud(values: TargetValues): Promise<Cloud> {
 }
 
 /**
- * `AZML_ACCESS_TOKEN` when set (automation: a token from `az account get-access-token`), else
- * whatever @azure/identity finds. The token's expiry is unknown; a 401 says it was refused.
+ * `AZML_ACCESS_TOKEN` when set (automation: a token from `az account get-access-token`), for the
+ * cloud's Resource Manager only, as in the extension: a request for storage is refused saying so,
+ * never sent that token. Else whatever @azure/identity finds.
  */
 function credentialFor(cloud: Cloud, values: TargetValues): { credential: TokenCredential; fromEnvironment: boolean } {
   const token = process.env[accessTokenVariable]?.trim();
-  if (token) return { credential: createFixedTokenCredential(token), fromEnvironment: true };
+  if (token) return { credential: createEnvironmentTokenCredential(token, cloud), fromEnvironment: true };
   return {
     fromEnvironment: false,
     credential: new DefaultAzureCredential({

@@ -80,6 +80,24 @@ describe('azml with a custom cloud (--cloud-config) and AZML_ACCESS_TOKEN', () =
     assert.ok(!result.stderr.includes('replay-access-token'));
   });
 
+  it('the token is never sent to storage: an identity-based datastore is refused saying the token has one audience', async () => {
+    const datastores = '/subscriptions/00000000-0000-0000-0000-000000000/resourceGroups/00000/providers/Microsoft.MachineLearningServices/workspaces/00000/datastores';
+    const server = await replaying('', [{
+      RequestMethod: 'GET', RequestUri: `https://Sanitized.azure.com${datastores}/lake?api-version=2024-07-01-preview`, StatusCode: 200,
+      synthetic: 'an identity-based blob datastore (credentialsType None): storage access needs a token for storage',
+      ResponseBody: {
+        id: `${datastores}/lake`, name: 'lake', type: 'Microsoft.MachineLearningServices/workspaces/datastores',
+        properties: { credentials: { credentialsType: 'None' }, datastoreType: 'AzureBlob', accountName: 'lakeacct', containerName: 'data', endpoint: 'core.windows.net', protocol: 'https' },
+      },
+    }]);
+    const result = await azml(['download', '--datastore', 'lake', '--path', '', '--to', path.join(dir, 'out'), '--cloud-config', configFile, ...workspaceArgs],
+      { AZML_ACCESS_TOKEN: token });
+    assert.notEqual(result.status, 0);
+    assert.match(result.stderr, /The token in AZML_ACCESS_TOKEN is for Azure Resource Manager .*one token has only one audience/);
+    assert.deepEqual(server.requests.map((r) => r.headers.authorization), [`Bearer ${token}`], 'only Resource Manager got the token');
+    assert.ok(!result.stderr.includes('replay-access-token'));
+  });
+
   it('a cloud configuration that cannot work is refused with what to fix, before any request', async () => {
     await fs.writeFile(configFile, JSON.stringify({ resourceManagerEndpoint: 'http://management.example.com', storageEndpointSuffix: 'x.example' }));
     const bad = await azml(['datastores', '--cloud-config', configFile, ...workspaceArgs], { AZML_ACCESS_TOKEN: token });

@@ -68,7 +68,7 @@ describe('the token from AZML_ACCESS_TOKEN as the Azure account, in a real exten
     assert.deepEqual(opened, []);
     assert.deepEqual(requests, []);
     const shown = await shownNotification('expired');
-    assert.ok(shown.includes('The token in AZML_ACCESS_TOKEN expired at 2026-01-02 03:04:05Z. Set a new token in AZML_ACCESS_TOKEN in the environment VS Code is started from, then reload the window.'), shown);
+    assert.ok(shown.includes('The token in AZML_ACCESS_TOKEN expired at 2026-01-02 03:04:05Z. Set a new token in AZML_ACCESS_TOKEN (for VS Code: in the environment it is started from, then reload the window).'), shown);
     assert.ok(shown.includes('Reload Window'), shown);
     assert.ok(!shown.includes(expired), 'the token is not shown');
   });

@@ -54,7 +54,7 @@ describe(`the token from ${accessTokenVariable} as a credential`, () => {
   it('refuses an expired JWT before it is sent, saying to set a new one and reload, without showing it', async () => {
     await assert.rejects(createEnvironmentTokenCredential(armToken, azurePublicCloud, after).getToken(azurePublicCloud.armScope), (error: Error & { code?: string }) => {
       assert.equal(error.code, 'AccessTokenExpired');
-      assert.equal(error.message, 'The token in AZML_ACCESS_TOKEN expired at 2026-12-05 07:00:00Z. Set a new token in AZML_ACCESS_TOKEN in the environment VS Code is started from, then reload the window.');
+      assert.equal(error.message, 'The token in AZML_ACCESS_TOKEN expired at 2026-12-05 07:00:00Z. Set a new token in AZML_ACCESS_TOKEN (for VS Code: in the environment it is started from, then reload the window).');
       return true;
     });
   });
