@@ -17,3 +17,8 @@ export function maskSecrets(text: string): string {
   for (const [pattern, replacement] of patterns) masked = masked.replace(pattern, replacement);
   return masked;
 }
+
+/** Tags, params and the like with each value masked (a value may be a SAS URL or a connection string). */
+export function maskSecretValues(values: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, maskSecrets(value)]));
+}

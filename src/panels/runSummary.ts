@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Job } from '../azure/domain';
+import { maskSecretValues } from '../azure/secrets';
 import type { MlflowRunStatus, TrackedRun } from '../azure/runMetrics';
 import { formatDuration } from '../core/format';
 import { runStatusText } from '../tree/experiments/runStatus';
@@ -31,8 +32,8 @@ export function runSummary(run: TrackedRun, job: Job | undefined): RunSummary {
     compute: lastSegment(job?.computeId),
     duration: formatDuration(start, isTerminal(run.status) ? end : undefined),
     startTime: start?.getTime(),
-    tags: run.tags,
-    params: run.params,
+    tags: maskSecretValues(run.tags),
+    params: maskSecretValues(run.params),
     metricKeys: Object.keys(run.metrics).sort(),
   };
 }
@@ -45,7 +46,7 @@ export function problemSummary(runId: string, job: Job | undefined, problem: str
     statusText: job ? runStatusText(job.status) : vscode.l10n.t('Unknown'),
     terminal: true,
     experiment: job?.experimentName,
-    tags: job?.tags ?? {},
+    tags: maskSecretValues(job?.tags ?? {}),
     params: {},
     metricKeys: [],
     problem,

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { maskSecrets } from '../azure/secrets';
 
 /** The transcript kept for `text` (tests, copy): the newest characters up to this many. */
 const transcriptLimit = 2 * 1024 * 1024;
@@ -13,10 +14,10 @@ export class RunLog implements vscode.Disposable {
     this.channel = vscode.window.createOutputChannel(vscode.l10n.t('Azure ML Run: {0}', jobName));
   }
 
-  /** Lines arrive masked: the log tailer masks what it reads (RunLogTailer.emitLines). */
+  /** Everything written here passes through maskSecrets: not only the tailer's lines reach it (the submit's own intro does). */
   appendLines(lines: readonly string[]): void {
     if (lines.length === 0) return;
-    const text = `${lines.join('\n')}\n`;
+    const text = maskSecrets(`${lines.join('\n')}\n`);
     this.channel.append(text);
     this.chunks.push(text);
     this.length += text.length;

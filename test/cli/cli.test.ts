@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureBuilt, repoRoot } from '../support/repo';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
+import { connectLocalWorkspace } from '../../src/azure/localWorkspace';
 
 interface CliResult { status: number | null; stdout: string; stderr: string }
 
@@ -59,6 +60,18 @@ describe('azml command line (bundled dist/cli.js) against the local workspace', 
     const versions = azml(['models', '--name', names[0]!, '--local', '--data', local.dataDir, '--json']);
     assert.equal(versions.status, 0, versions.stderr);
     assert.ok((JSON.parse(versions.stdout) as unknown[]).length >= 1);
+  });
+
+  it('prints a model URI that carries a SAS masked, in the table and in --json (output that ends up in CI logs)', async () => {
+    const client = connectLocalWorkspace(local.connection).workspaceClient;
+    await client.models.createOrUpdate('sas-model', {});
+    await client.models.createOrUpdateVersion('sas-model', '1', { modelUri: 'https://acct.blob.core.windows.net/models/m.pkl?sv=2022-11-02&sr=b&sig=SECRETsig0123' });
+    for (const json of [[], ['--json']]) {
+      const result = azml(['models', '--name', 'sas-model', '--local', '--data', local.dataDir, ...json]);
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(result.stdout, /m\.pkl\?sv=2022-11-02&sr=b&sig=\*\*\*/);
+      assert.doesNotMatch(result.stdout, /SECRETsig0123/);
+    }
   });
 
   it('lists jobs of one experiment across service pages', () => {

@@ -12,7 +12,7 @@ import { pythonWaitingFor } from './goAhead';
 import { eventually, extensionApi, iconId, rows, type Row } from './treeAccess';
 
 /** Answers the submit picks by the step in their title; records which steps were asked. */
-function submitPrompts(answers: { experiment: string; displayName?: string; inputs?: Record<string, string> }, asked: string[]): Prompts {
+function submitPrompts(answers: { experiment: string; displayName?: string; command?: string; inputs?: Record<string, string> }, asked: string[]): Prompts {
   return {
     pick: async (items, options) => {
       asked.push(options.title);
@@ -25,6 +25,7 @@ function submitPrompts(answers: { experiment: string; displayName?: string; inpu
       asked.push(options.title);
       if (options.title.endsWith(': Experiment')) return answers.experiment;
       if (options.title.endsWith(': Display Name')) return answers.displayName ?? options.value ?? '';
+      if (options.title.endsWith(': Command') && answers.command !== undefined) return answers.command;
       const input = /: Input "(.+)"$/.exec(options.title);
       if (input) return answers.inputs?.[input[1]!] ?? assert.fail(`no value for input ${input[1]}`);
       return options.value ?? '';
@@ -159,6 +160,20 @@ describe('Submit and watch runs in a real extension host, against the local work
     assert.equal(second.snapshot?.reused, true, 'no second upload');
     assert.equal(second.snapshot?.codeId, firstJob.snapshot?.codeId);
     assert.equal((await watchOf(second.jobName).done)?.status, 'Completed');
+  });
+
+  it('a command that carries a SAS shows it masked in the run log and in the run\'s tooltip', async () => {
+    const dir = project('sas-project', { 'fetch.py': 'import sys\nprint("source given", flush=True)\n' });
+    const sas = 'https://acct.blob.core.windows.net/data/train.csv?sv=2022-11-02&sr=b&sig=SECRETsig0123';
+    const job = await submit(path.join(dir, 'fetch.py'), submitPrompts({ experiment: 'sas-exp', displayName: 'with a sas', command: `python fetch.py "${sas}"` }, []));
+    const watch = watchOf(job.jobName);
+    assert.equal((await watch.done)?.status, 'Completed');
+    assert.match(watch.log.text, /^source given$/m);
+    assert.match(watch.log.text, /sig=\*\*\*/, 'the submitted command is in the log, masked');
+    assert.doesNotMatch(watch.log.text, /SECRETsig0123/);
+    const tooltip = (await runRow('sas-exp', 'with a sas')).item.tooltip as vscode.MarkdownString;
+    assert.match(tooltip.value, /python fetch\.py "https:\/\/acct\.blob\.core\.windows\.net\/data\/train\.csv\?sv=2022-11-02&sr=b&sig=\*\*\*"/);
+    assert.doesNotMatch(tooltip.value, /SECRETsig0123/);
   });
 
   it('submits the one open script from the Get Started walkthrough\'s button, where no text editor has the focus', async () => {

@@ -4,6 +4,7 @@ import { differingParams, formatMetricValue, jsonMetricValue, summarizeHistory, 
 import type { CliCommand } from '../command';
 import { checkedServiceName } from '../nameChecks';
 import { orNotFound } from '../notFound';
+import { printMasked } from '../output';
 import { formatTable } from '../table';
 import { UsageError } from '../usage';
 import { positiveInteger } from './metrics';
@@ -46,7 +47,7 @@ export const compareCommand: CliCommand = {
           return [name, s ? { last: jsonMetricValue(s.last), min: jsonMetricValue(s.min), max: jsonMetricValue(s.max), points: s.points } : null];
         }))])),
       };
-      process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+      printMasked(JSON.stringify(json, null, 2));
       return;
     }
     const out: string[] = [];
@@ -66,6 +67,6 @@ export const compareCommand: CliCommand = {
       }
       out.push(formatTable(['METRIC', 'JOB', 'LAST', 'MIN', 'MAX', 'POINTS'], rows));
     }
-    process.stdout.write(`${out.join('\n')}\n`);
+    printMasked(out.join('\n'));
   },
 };

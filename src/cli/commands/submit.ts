@@ -13,6 +13,7 @@ import { jobSpecContextOf, submitJob } from '../../core/submitJob';
 import { localFileProblem } from '../../core/localFileErrors';
 import type { CliCommand } from '../command';
 import { printRunLog } from '../followRun';
+import { printMasked } from '../output';
 import { checkedServiceName } from '../nameChecks';
 import { UsageError } from '../usage';
 
@@ -96,7 +97,7 @@ export const submitCommand: CliCommand = {
         ? `Snapshot unchanged (${snapshot.fileCount} files): reusing code ${snapshot.name}:${snapshot.version}.\n`
         : `Uploaded snapshot: ${snapshot.fileCount} files, code ${snapshot.name}:${snapshot.version}.\n`);
     }
-    process.stdout.write(values['json'] ? `${JSON.stringify(job, null, 2)}\n` : `${job.name}\n`);
+    printMasked(values['json'] ? JSON.stringify(job, null, 2) : job.name);
     if (job.studioUrl) process.stderr.write(`Azure ML studio: ${job.studioUrl}\n`);
     if (!values['follow']) return 0;
     return printRunLog(client, job.name, true);

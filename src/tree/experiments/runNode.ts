@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Job, RunDetails } from '../../azure/domain';
+import { maskSecrets, maskSecretValues } from '../../azure/secrets';
 import { formatAge, formatDuration, formatTimestamp } from '../../core/format';
 import { TreeNode } from '../treeNode';
 import { isActiveRunState, runState, runStatusIcon, runStatusText } from './runStatus';
@@ -64,9 +65,9 @@ export class RunNode extends TreeNode {
       [vscode.l10n.t('Environment'), job.environmentId],
     ];
     tooltip.appendMarkdown(rows.filter(([, v]) => v).map(([k, v]) => `${k}: ${v}`).join('  \n'));
-    if (job.command) tooltip.appendCodeblock(job.command, 'shell');
+    if (job.command) tooltip.appendCodeblock(maskSecrets(job.command), 'shell');
     if (details?.error) tooltip.appendMarkdown('\n\n').appendMarkdown(vscode.l10n.t('**Error:** {0}', details.error.message));
-    const tags = Object.entries(job.tags);
+    const tags = Object.entries(maskSecretValues(job.tags));
     if (tags.length) tooltip.appendMarkdown('\n\n').appendMarkdown(vscode.l10n.t('Tags: {0}', tags.map(([k, v]) => `\`${k}=${v}\``).join(' ')));
     item.tooltip = tooltip;
     item.command = { command: 'azureml.openRunDetails', title: vscode.l10n.t('Open Run Details'), arguments: [this] };
