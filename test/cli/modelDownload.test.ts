@@ -3,7 +3,7 @@
  * engine, or a one-file model) land in a local folder with the version's metadata as model.json.
  */
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { connectLocalWorkspace } from '../../src/azure/localWorkspace';
@@ -25,7 +25,9 @@ describe('azml download-model against the local workspace', function () {
     const storage = await openDatastoreForTransfer(client, await client.datastores.get('workspaceblobstore'), undefined);
     if (storage.kind !== 'blob') throw new Error('blob expected');
     await storage.container.createIfNotExists();
-    for (const [name, text] of [['models/churn/v2/model.pkl', 'pickled'], ['models/churn/v2/conf/params.yaml', 'depth: 3\n'], ['models/churn/other.txt', 'not the model'], ['models/single/weights.bin', 'weights']]) {
+    for (const [name, text] of [['models/churn/v2/model.pkl', 'pickled'], ['models/churn/v2/conf/params.yaml', 'depth: 3\n'], ['models/churn/other.txt', 'not the model'], ['models/single/weights.bin', 'weights'],
+      // A one-file model whose versions share the file name; 2 and 3 are the same size, 4 is 2's content again.
+      ['models/pick/v2/model.pkl', 'version-2'], ['models/pick/v3/model.pkl', 'version-3'], ['models/pick/v4/model.pkl', 'version-2']]) {
       await storage.container.getBlockBlobClient(name!).upload(text!, Buffer.byteLength(text!));
     }
     await client.models.createOrUpdate('churn', { description: 'Churn classifier' });
@@ -34,6 +36,10 @@ describe('azml download-model against the local workspace', function () {
     });
     await client.models.createOrUpdate('single', {});
     await client.models.createOrUpdateVersion('single', '1', { modelUri: 'azureml://datastores/workspaceblobstore/paths/models/single/weights.bin' });
+    await client.models.createOrUpdate('pick', {});
+    for (const v of ['2', '3', '4']) {
+      await client.models.createOrUpdateVersion('pick', v, { modelUri: `azureml://datastores/workspaceblobstore/paths/models/pick/v${v}/model.pkl` });
+    }
   });
   after(async () => {
     await local?.dispose();
@@ -66,6 +72,76 @@ describe('azml download-model against the local workspace', function () {
     assert.equal(result.status, 0, result.stderr);
     assert.deepEqual(readdirSync(to).sort(), ['model.json', 'weights.bin']);
     assert.equal(readFileSync(path.join(to, 'weights.bin'), 'utf8'), 'weights');
+  });
+
+  interface JsonResult {
+    transferred: { files: number }; skipped: { existing: number; unchanged: number }; failed: unknown[]; fatal?: { code: string; message: string };
+  }
+  const pick = (version: string, to: string, ...more: string[]): { status: number | null; stderr: string; result: JsonResult } => {
+    const run = azml(['download-model', '--name', 'pick', '--version', version, '--to', to, '--json', ...more]);
+    return { status: run.status, stderr: run.stderr, result: JSON.parse(run.stdout) as JsonResult };
+  };
+  const metadataVersion = (to: string): unknown => (JSON.parse(readFileSync(path.join(to, 'model.json'), 'utf8')) as Record<string, unknown>)['version'];
+
+  it('one-file model, skip-unchanged: a later version into the same folder replaces the changed file and model.json', () => {
+    const to = path.join(work, 'pick-2-then-3');
+    const first = pick('2', to);
+    assert.equal(first.status, 0, first.stderr);
+    assert.equal(readFileSync(path.join(to, 'model.pkl'), 'utf8'), 'version-2');
+    assert.equal(metadataVersion(to), '2');
+
+    const second = pick('3', to);
+    assert.equal(second.status, 0, second.stderr);
+    assert.deepEqual([second.result.transferred.files, second.result.skipped.unchanged, second.result.skipped.existing], [1, 0, 0]);
+    assert.equal(readFileSync(path.join(to, 'model.pkl'), 'utf8'), 'version-3');
+    assert.equal(metadataVersion(to), '3');
+    // Nothing half-written or temporary is left beside it.
+    assert.deepEqual(readdirSync(to).sort(), ['model.json', 'model.pkl']);
+  });
+
+  it('one-file model, skip-unchanged: the same version again is skipped as unchanged and the file left alone', () => {
+    const to = path.join(work, 'pick-2-twice');
+    assert.equal(pick('2', to).status, 0);
+    const before = statSync(path.join(to, 'model.pkl'));
+    const again = pick('2', to);
+    assert.equal(again.status, 0, again.stderr);
+    assert.deepEqual([again.result.transferred.files, again.result.skipped.unchanged, again.result.skipped.existing], [0, 1, 0]);
+    const after = statSync(path.join(to, 'model.pkl'));
+    assert.deepEqual([after.ino, after.mtimeMs], [before.ino, before.mtimeMs]);
+    assert.equal(metadataVersion(to), '2');
+  });
+
+  it('one-file model, skip: keeps the existing file and does not relabel model.json for a version it is not', () => {
+    const to = path.join(work, 'pick-skip');
+    assert.equal(pick('2', to).status, 0);
+    const metadataBefore = readFileSync(path.join(to, 'model.json'), 'utf8');
+    const before = statSync(path.join(to, 'model.pkl'));
+
+    const other = pick('3', to, '--on-exists', 'skip');
+    assert.equal(other.status, 1, 'a folder that does not hold the version asked for is not a success');
+    assert.deepEqual([other.result.transferred.files, other.result.skipped.existing, other.result.skipped.unchanged], [0, 1, 0]);
+    assert.equal(other.result.fatal?.code, 'ModelFileKept');
+    assert.match(other.stderr, /Kept the existing model\.pkl, which is not the file of model pick version 3, so model\.json was not written/);
+    assert.equal(readFileSync(path.join(to, 'model.pkl'), 'utf8'), 'version-2');
+    assert.equal(statSync(path.join(to, 'model.pkl')).mtimeMs, before.mtimeMs);
+    assert.equal(readFileSync(path.join(to, 'model.json'), 'utf8'), metadataBefore);
+
+    // A kept file that is the asked version's content (size and MD5) is that version: model.json says so.
+    const same = pick('4', to, '--on-exists', 'skip');
+    assert.equal(same.status, 0, same.stderr);
+    assert.deepEqual([same.result.transferred.files, same.result.skipped.existing], [0, 1]);
+    assert.equal(statSync(path.join(to, 'model.pkl')).mtimeMs, before.mtimeMs);
+    assert.equal(metadataVersion(to), '4');
+  });
+
+  it('one-file model, overwrite: downloads the file again', () => {
+    const to = path.join(work, 'pick-overwrite');
+    assert.equal(pick('3', to).status, 0);
+    const again = pick('3', to, '--on-exists', 'overwrite');
+    assert.equal(again.status, 0, again.stderr);
+    assert.deepEqual([again.result.transferred.files, again.result.skipped.unchanged, again.result.skipped.existing], [1, 0, 0]);
+    assert.equal(readFileSync(path.join(to, 'model.pkl'), 'utf8'), 'version-3');
+    assert.equal(metadataVersion(to), '3');
   });
 
   it('says which version does not exist, and writes nothing', () => {

@@ -1,15 +1,18 @@
 import * as l10n from '@vscode/l10n';
 import type { TokenCredential } from '@azure/core-auth';
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { storagePathKind } from '../../azure/artifactPaths';
+import type { DatastoreStorage } from '../../azure/datastoreStorage';
 import type { ModelVersion } from '../../azure/domain';
-import { AzureMlError, toAzureMlError } from '../../azure/errors';
+import { AzureMlError } from '../../azure/errors';
 import type { WorkspaceClient } from '../../azure/workspaceClient';
 import { downloadFromDatastore } from '../transfer/downloadFolder';
+import { md5OfFile } from '../transfer/localFiles';
 import { openDatastoreForTransfer } from '../transfer/openDatastore';
 import { localPathForRemoteName } from '../transfer/pathSafety';
-import type { TransferOptions } from '../transfer/transferRun';
+import { failureReason, type TransferOptions } from '../transfer/transferRun';
 import type { ExistingFilePolicy, TransferResult } from '../transfer/types';
 import { modelFilesLocation, modelMetadata } from './modelLocation';
 
@@ -57,15 +60,31 @@ export async function downloadModelVersion(request: ModelDownloadRequest, option
     throw new AzureMlError(l10n.t('The files of model {0} version {1} are not in datastore {2} any more ({3}).', version.name, version.version, datastore.name, location.path), 404, 'ModelFilesNotFound');
   }
   let result: TransferResult;
+  let isVersionFile = true;
   if (kind === 'folder') {
     result = await downloadFromDatastore({ storage, remotePath: location.path, localRoot, policy }, options);
   } else {
-    result = await downloadOneFile(storage, location.path, localRoot, policy, options);
+    ({ result, isVersionFile } = await downloadOneFile(storage, location.path, localRoot, policy, options));
   }
   if (result.fatal || result.canceled || result.failed.length > 0) return result;
+  // A one-file model whose name was refused: nothing in the folder is the version's file.
+  if (kind === 'file' && result.notTransferred.length > 0) return result;
   const own = path.join(localRoot, 'model.json');
   const taken = await fs.stat(own).then(() => true, () => false) && await modelHasOwnJson(own);
   const metadataFile = taken ? path.join(localRoot, 'azureml-model.json') : own;
+  if (!isVersionFile) {
+    // An existing file kept by the 'skip' policy that is not this version's: the metadata beside
+    // it is left as it was rather than claim a version the folder does not hold.
+    const fileName = location.path.slice(location.path.lastIndexOf('/') + 1);
+    return {
+      ...result,
+      fatal: {
+        message: l10n.t('Kept the existing {0}, which is not the file of model {1} version {2}, so {3} was not written. To get version {2}, download again replacing changed files.',
+          fileName, version.name, version.version, path.basename(metadataFile)),
+        code: 'ModelFileKept',
+      },
+    };
+  }
   await writeAtomically(metadataFile, `${JSON.stringify(modelMetadata(version), null, 2)}\n`);
   return { ...result, metadataFile };
 }
@@ -80,10 +99,59 @@ async function modelHasOwnJson(file: string): Promise<boolean> {
   }
 }
 
+/** A one-file model's download: the result, and whether the local file now is the version's file. */
+interface OneFileOutcome {
+  result: TransferResult;
+  /** Downloaded, or found the same as the remote file (size and Content-MD5): metadata may claim the version. */
+  isVersionFile: boolean;
+}
+
+/** The size and Content-MD5 (base64, when the service knows it) of a remote file; undefined when it is not there. */
+async function remoteFileProperties(storage: DatastoreStorage, remotePath: string, signal: AbortSignal | undefined): Promise<{ size: number; md5?: string } | undefined> {
+  const options = signal ? { abortSignal: signal } : {};
+  try {
+    const properties = storage.kind === 'blob'
+      ? await storage.container.getBlobClient(remotePath).getProperties(options)
+      : await storage.share.rootDirectoryClient.getFileClient(remotePath).getProperties(options);
+    const md5 = properties.contentMD5 && properties.contentMD5.length > 0 ? Buffer.from(properties.contentMD5).toString('base64') : undefined;
+    return { size: properties.contentLength ?? 0, ...(md5 ? { md5 } : {}) };
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Whether a local file is the remote one, as a folder download's skipUnchanged decides it: the
+ * same size and a Content-MD5 equal to the local file's MD5. Without a remote MD5 it counts as changed.
+ */
+async function sameAsRemote(localPath: string, localSize: number, remote: { size: number; md5?: string } | undefined, signal: AbortSignal | undefined): Promise<boolean> {
+  if (!remote || remote.size !== localSize || remote.md5 === undefined) return false;
+  return (await md5OfFile(localPath, signal)).toString('base64') === remote.md5;
+}
+
+/** Downloads into a temporary file beside the final name, verifies it against the Content-MD5, then renames it into place. */
+async function fetchOneFile(storage: DatastoreStorage, remotePath: string, localPath: string, md5: string | undefined, signal: AbortSignal | undefined): Promise<number> {
+  const temporary = path.join(path.dirname(localPath), `.azml-download-${randomBytes(8).toString('hex')}`);
+  const options = signal ? { abortSignal: signal } : {};
+  try {
+    const response = storage.kind === 'blob'
+      ? await storage.container.getBlobClient(remotePath).downloadToFile(temporary, 0, undefined, options)
+      : await storage.share.rootDirectoryClient.getFileClient(remotePath).downloadToFile(temporary, 0, undefined, options);
+    if (md5 !== undefined && (await md5OfFile(temporary, signal)).toString('base64') !== md5) {
+      throw new Error(l10n.t('the downloaded content does not match its Content-MD5'));
+    }
+    await fs.rename(temporary, localPath);
+    return response.contentLength ?? (await fs.stat(localPath)).size;
+  } catch (error) {
+    await fs.rm(temporary, { force: true }).catch(() => undefined);
+    throw error;
+  }
+}
+
 async function downloadOneFile(
-  storage: Awaited<ReturnType<typeof openDatastoreForTransfer>>, remotePath: string, localRoot: string,
-  policy: ExistingFilePolicy, options: TransferOptions,
-): Promise<TransferResult> {
+  storage: DatastoreStorage, remotePath: string, localRoot: string, policy: ExistingFilePolicy, options: TransferOptions,
+): Promise<OneFileOutcome> {
   const started = Date.now();
   const name = remotePath.slice(remotePath.lastIndexOf('/') + 1);
   const place = localPathForRemoteName(localRoot, name);
@@ -92,23 +160,26 @@ async function downloadOneFile(
     transferred: { files: 0, bytes: 0 }, skipped: { existing: 0, unchanged: 0, bytes: 0 }, ignored: { files: 0, folders: 0 },
     emptyFolders: 0, failed: [], notTransferred: [], canceled: false, elapsedMs: 0, filesFound: 1, foundAll: true,
   };
-  if (!place.ok) return { ...base, notTransferred: [{ path: name, reason: place.reason }], elapsedMs: Date.now() - started };
+  const done = (outcome: Partial<TransferResult>, isVersionFile = false): OneFileOutcome =>
+    ({ result: { ...base, ...outcome, elapsedMs: Date.now() - started }, isVersionFile });
+  if (!place.ok) return done({ notTransferred: [{ path: name, reason: place.reason }] });
   await fs.mkdir(localRoot, { recursive: true });
-  const exists = await fs.stat(place.localPath).then((s) => s, () => undefined);
-  if (exists && policy !== 'overwrite') {
-    return { ...base, skipped: { existing: 1, unchanged: 0, bytes: exists.size }, elapsedMs: Date.now() - started };
-  }
-  const temporary = `${place.localPath}.${process.pid}.download`;
   const signal = options.signal;
   try {
-    const response = storage.kind === 'blob'
-      ? await storage.container.getBlobClient(remotePath).downloadToFile(temporary, 0, undefined, signal ? { abortSignal: signal } : {})
-      : await storage.share.rootDirectoryClient.getFileClient(remotePath).downloadToFile(temporary, 0, undefined, signal ? { abortSignal: signal } : {});
-    await fs.rename(temporary, place.localPath);
-    return { ...base, transferred: { files: 1, bytes: response.contentLength ?? 0 }, elapsedMs: Date.now() - started };
+    const local = await fs.stat(place.localPath).catch(() => undefined);
+    if (local?.isDirectory()) throw Object.assign(new Error(l10n.t('a local folder has that name')), { code: 'EISDIR' });
+    const remote = await remoteFileProperties(storage, remotePath, signal);
+    if (local && policy === 'skip') {
+      // Kept as the policy asks; compared only so that the metadata does not claim a version the file is not.
+      return done({ skipped: { existing: 1, unchanged: 0, bytes: local.size } }, await sameAsRemote(place.localPath, local.size, remote, signal));
+    }
+    if (local && policy === 'skipUnchanged' && await sameAsRemote(place.localPath, local.size, remote, signal)) {
+      return done({ skipped: { existing: 0, unchanged: 1, bytes: local.size } }, true);
+    }
+    const bytes = await fetchOneFile(storage, remotePath, place.localPath, remote?.md5, signal);
+    return done({ transferred: { files: 1, bytes } }, true);
   } catch (error) {
-    await fs.rm(temporary, { force: true });
-    if (signal?.aborted) return { ...base, canceled: true, elapsedMs: Date.now() - started };
-    return { ...base, failed: [{ path: name, reason: toAzureMlError(error).message }], elapsedMs: Date.now() - started };
+    if (signal?.aborted) return done({ canceled: true });
+    return done({ failed: [{ path: name, reason: failureReason(error) }] });
   }
 }
