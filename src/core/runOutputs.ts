@@ -8,7 +8,7 @@ import { downloadFromDatastore, folderNotFoundCode } from './transfer/downloadFo
 import { openDatastoreForTransfer } from './transfer/openDatastore';
 import { localPathForRemoteName } from './transfer/pathSafety';
 import { remoteFolderProblem } from './transfer/remotePaths';
-import type { FailedFile } from './transfer/types';
+import type { ExistingFilePolicy, FailedFile } from './transfer/types';
 
 /** `azureml://datastores/<ds>/paths/<p>` (or the long form with subscription and workspace) → its parts. */
 export function parseDatastoreUri(uri: string): { datastore: string; path: string } | undefined {
@@ -21,6 +21,8 @@ export interface RunOutputsDownloadOptions {
   jobName: string;
   /** The folder to download into: `artifacts/` and `named-outputs/<name>/` are made in it. */
   targetDir: string;
+  /** What happens to files already there (an earlier download, perhaps edited since). */
+  policy: ExistingFilePolicy;
   userCredential?: TokenCredential;
   signal?: AbortSignal;
 }
@@ -70,7 +72,7 @@ export async function downloadRunOutputs(options: RunOutputsDownloadOptions): Pr
     }
     const storage = await openDatastoreForTransfer(client, await client.datastores.get(part.datastore), options.userCredential);
     const result = await downloadFromDatastore(
-      { storage, remotePath: part.path, localRoot: part.folder, policy: 'overwrite' },
+      { storage, remotePath: part.path, localRoot: part.folder, policy: options.policy },
       signal ? { signal } : {});
     if (result.canceled) throw Object.assign(new Error(l10n.t('The download was canceled.')), { name: 'AbortError' });
     if (result.fatal?.code === folderNotFoundCode) {

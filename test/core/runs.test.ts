@@ -87,10 +87,19 @@ describe('submitting and following runs against the local workspace', function (
     assert.ok(summary.durationMs !== undefined);
 
     const target = path.join(projects, 'downloads', job.name);
-    const parts = await downloadRunOutputs({ client: clients.workspaceClient, jobName: job.name, targetDir: target });
+    const parts = await downloadRunOutputs({ client: clients.workspaceClient, jobName: job.name, targetDir: target, policy: 'skipUnchanged' });
     assert.equal(parts.find((p) => p.name === 'artifacts')?.skipped, undefined);
-    assert.equal(readFileSync(path.join(target, 'artifacts', 'outputs', 'result.txt'), 'utf8'), 'accuracy=0.93');
+    const result = path.join(target, 'artifacts', 'outputs', 'result.txt');
+    assert.equal(readFileSync(result, 'utf8'), 'accuracy=0.93');
     assert.match(readFileSync(path.join(target, 'artifacts', 'user_logs', 'std_log.txt'), 'utf8'), /step 19\ndone$/);
+
+    // Downloaded again over a file edited since: what happens to it is the policy's.
+    writeFileSync(result, 'my notes');
+    const kept = await downloadRunOutputs({ client: clients.workspaceClient, jobName: job.name, targetDir: target, policy: 'skip' });
+    assert.equal(readFileSync(result, 'utf8'), 'my notes', 'skip keeps the edited file');
+    assert.equal(kept.find((p) => p.name === 'artifacts')?.files, 0);
+    await downloadRunOutputs({ client: clients.workspaceClient, jobName: job.name, targetDir: target, policy: 'skipUnchanged' });
+    assert.equal(readFileSync(result, 'utf8'), 'accuracy=0.93', 'skip unchanged replaces a file whose content differs');
   });
 
   it('refuses run outputs whose names would land outside the download folder, and downloads the rest', async () => {
@@ -108,7 +117,7 @@ describe('submitting and following runs against the local workspace', function (
 
     const sandbox = path.join(projects, 'hostile-download');
     const target = path.join(sandbox, 'a', 'b', job.name);
-    const parts = await downloadRunOutputs({ client: clients.workspaceClient, jobName: job.name, targetDir: target });
+    const parts = await downloadRunOutputs({ client: clients.workspaceClient, jobName: job.name, targetDir: target, policy: 'skipUnchanged' });
     const byName = new Map(parts.map((p) => [p.name, p]));
     for (const name of hostile) {
       assert.match(byName.get(name)?.skipped ?? '', /^refused: the name (contains|is an absolute path)/, name);

@@ -151,8 +151,24 @@ describe('Submit and watch runs in a real extension host, against the local work
 
     const target = path.join(scratch, 'downloads');
     await vscode.commands.executeCommand('azureml.downloadRunOutputs', done.node, target);
-    assert.equal(readFileSync(path.join(target, firstJob.jobName, 'artifacts', 'outputs', 'model.txt'), 'utf8'), 'weights');
+    const model = path.join(target, firstJob.jobName, 'artifacts', 'outputs', 'model.txt');
+    assert.equal(readFileSync(model, 'utf8'), 'weights');
     assert.ok(existsSync(path.join(target, firstJob.jobName, 'artifacts', 'user_logs', 'std_log.txt')));
+
+    // Into the same folder again, over a file edited since: asked what to do with existing files, never replaced silently.
+    writeFileSync(model, 'my edits');
+    const askedAgain: string[] = [];
+    api.setPrompts({
+      pick: async (items, options) => {
+        askedAgain.push(options.title);
+        return (await items).find((item) => item.label === 'Skip existing')!.value;
+      },
+      pickMany: async () => assert.fail('unexpected multi-pick'),
+      input: async () => assert.fail('unexpected input'),
+    });
+    await vscode.commands.executeCommand('azureml.downloadRunOutputs', done.node, target);
+    assert.deepEqual(askedAgain, [`${path.join(target, firstJob.jobName)} already has files of run ${firstJob.jobName}`]);
+    assert.equal(readFileSync(model, 'utf8'), 'my edits');
   });
 
   it('reuses the snapshot when the same script is submitted again unchanged', async () => {

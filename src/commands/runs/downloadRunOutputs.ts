@@ -1,9 +1,11 @@
+import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import { formatBytes } from '../../core/format';
 import { localPathForRemoteName } from '../../core/transfer/pathSafety';
 import { loadAzureModules } from '../../connection/loadAzureModules';
 import { UserCancelledError } from '../../ui/prompts';
 import type { CommandContext } from '../commandContext';
+import { pickPolicy } from '../transfer/transferPrompts';
 import { runOf } from './runArgument';
 
 async function targetFolder(given: unknown, jobName: string): Promise<string> {
@@ -27,6 +29,9 @@ export const downloadRunOutputs = (context: CommandContext) => async (arg?: unkn
   const place = localPathForRemoteName(await targetFolder(folder, jobName), jobName);
   if (!place.ok) throw new Error(vscode.l10n.t('Run "{0}" can\'t be downloaded: its name can\'t be a folder name ({1}).', jobName, place.reason));
   const target = place.localPath;
+  // Files of an earlier download may have been edited since: asked, never replaced silently.
+  const earlier = await fs.readdir(target).then((names) => names.length > 0, () => false);
+  const policy = earlier ? await pickPolicy(context.prompts, vscode.l10n.t('{0} already has files of run {1}', target, jobName), 'local folder') : 'skipUnchanged';
   const { client, workspace, connection } = await context.connections.activeWorkspaceClient();
   const sdk = await loadAzureModules();
   const userCredential = connection.userCredential(workspace.tenantId);
@@ -36,7 +41,7 @@ export const downloadRunOutputs = (context: CommandContext) => async (arg?: unkn
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
       return sdk.downloadRunOutputs({
-        client, jobName, targetDir: target, signal: controller.signal,
+        client, jobName, targetDir: target, policy, signal: controller.signal,
         ...(userCredential ? { userCredential } : {}),
       });
     });
