@@ -50,11 +50,13 @@ export const setActiveWorkspace: CommandFactory = ({ connections }) => async (no
 export const selectSubscriptions: CommandFactory = (context) => async () => {
   const { connections, prompts } = context;
   const connection = await connections.getConnection();
-  const { subscriptions } = await connection.listSubscriptions();
+  const { subscriptions } = await connection.listAllSubscriptions();
   const shown = new Set(vscode.workspace.getConfiguration('azureml').get<string[]>('subscriptions') ?? []);
   const chosen = await prompts.pickMany(subscriptions.map((s) => ({
     label: s.displayName, description: s.subscriptionId, picked: shown.size === 0 || shown.has(s.subscriptionId), value: s.subscriptionId,
   })), { title: vscode.l10n.t('Subscriptions to show in the Workspaces view') });
+  // The setting's empty list means all of them: none chosen cannot be written as such.
+  if (chosen.length === 0) throw new Error(vscode.l10n.t('No subscription was chosen, so the Workspaces view still shows the ones it did. Choose at least one.'));
   const all = chosen.length === subscriptions.length;
   await vscode.workspace.getConfiguration('azureml').update('subscriptions', all ? [] : chosen, vscode.ConfigurationTarget.Global);
 };

@@ -27,9 +27,16 @@ export class AzureConnection implements Connection {
     const filtered = (listing: SubscriptionListing): SubscriptionListing => (filter.length === 0
       ? listing
       : { ...listing, subscriptions: listing.subscriptions.filter((s) => filter.includes(s.subscriptionId)) });
-    return filtered(await this.sdk.listSubscriptionsAcrossTenants(
-      this.cloud, this.account.credential(undefined), (tenantId) => this.account.credential(tenantId),
-      onProgress && ((listing) => onProgress(filtered(listing)))));
+    return filtered(await this.listAcrossTenants(onProgress && ((listing) => onProgress(filtered(listing)))));
+  }
+
+  listAllSubscriptions(): Promise<SubscriptionListing> {
+    return this.listAcrossTenants(undefined);
+  }
+
+  private listAcrossTenants(onProgress: ((listing: SubscriptionListing) => void) | undefined): Promise<SubscriptionListing> {
+    return this.sdk.listSubscriptionsAcrossTenants(
+      this.cloud, this.account.credential(undefined), (tenantId) => this.account.credential(tenantId), onProgress);
   }
 
   resourceManager(tenantId: string | undefined): ResourceManagerClient {

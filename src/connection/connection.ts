@@ -36,6 +36,8 @@ export interface Connection {
    * each time a tenant answers or fails, so a slow tenant holds up no other.
    */
   listSubscriptions(onProgress?: (listing: SubscriptionListing) => void): Promise<SubscriptionListing>;
+  /** Every subscription the account has, azureml.subscriptions not applied: what Select Subscriptions offers. */
+  listAllSubscriptions(): Promise<SubscriptionListing>;
   resourceManager(tenantId: string | undefined): ResourceManagerClient;
   workspaceClient(workspace: ActiveWorkspace): WorkspaceClient;
   /** The signed-in user's credential, for identity-based datastores. */

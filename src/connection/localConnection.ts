@@ -29,6 +29,10 @@ export class LocalConnection implements Connection {
     };
   }
 
+  listAllSubscriptions(): Promise<SubscriptionListing> {
+    return this.listSubscriptions();
+  }
+
   resourceManager(): ResourceManagerClient {
     return this.manager;
   }

@@ -8,6 +8,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { AzureMlExtensionApi } from '../../src/extension';
+import type { PickItem } from '../../src/ui/prompts';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
 import { filesUnder } from './logFiles';
 import { connectionsOpenedDuring } from './outgoingConnections';
@@ -105,6 +106,36 @@ describe('the token from AZML_ACCESS_TOKEN as the Azure account, in a real exten
       places.push([name, JSON.stringify(memento.keys().map((k) => [k, memento.get(k)]))]);
     }
     assert.deepEqual(places.filter(([, text]) => text.includes(local.connection.token)).map(([where]) => where), []);
+  });
+
+  it('Select Subscriptions offers every subscription of the account, also one the setting leaves out; none chosen changes nothing', async () => {
+    process.env['AZML_ACCESS_TOKEN'] = local.connection.token;
+    assert.equal(await vscode.commands.executeCommand('azureml.signIn'), true);
+    const elsewhere = ['11111111-2222-3333-4444-555555555555'];
+    await settings().update('subscriptions', elsewhere, vscode.ConfigurationTarget.Global);
+    const answering = (answer: (ids: string[]) => string[], offered: Array<[string, boolean | undefined]>): void => api.setPrompts({
+      pick: async () => assert.fail('unexpected pick'),
+      input: async () => assert.fail('unexpected input'),
+      pickMany: async <T>(items: Array<PickItem<T>> | Promise<Array<PickItem<T>>>) => {
+        const list = await items;
+        offered.push(...list.map((i): [string, boolean | undefined] => [i.label, i.picked]));
+        return answer(list.map((i) => String(i.value))) as T[];
+      },
+    });
+    try {
+      const offered: Array<[string, boolean | undefined]> = [];
+      answering(() => [], offered);
+      await vscode.commands.executeCommand('azureml.selectSubscriptions');
+      assert.deepEqual(offered, [['Local subscription', false]], 'the subscription the setting leaves out is offered, not ticked');
+      assert.deepEqual(settings().get('subscriptions'), elsewhere, 'none chosen: the setting is as it was');
+
+      answering((ids) => ids, []);
+      await vscode.commands.executeCommand('azureml.selectSubscriptions');
+      assert.deepEqual(settings().get('subscriptions'), [], 'every one chosen: all are shown');
+    } finally {
+      api.setPrompts(undefined);
+      await settings().update('subscriptions', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('a refused token (the service answers 401) says the token was refused and to replace it, not to sign in', async () => {
