@@ -1,4 +1,5 @@
-import { posixQuotingAt, quoteForJobShell, type PosixQuoting } from './shellQuoting';
+import * as l10n from '@vscode/l10n';
+import { QuotingError, quotePathAt } from './shellQuoting';
 
 const reference = /\$\{\{\s*(inputs|outputs)\.([A-Za-z0-9_-]+)\s*\}\}/g;
 
@@ -17,16 +18,21 @@ export interface CommandValues {
 export class UnresolvedReferenceError extends Error {}
 
 /**
- * Replaces `${{inputs.x}}` and `${{outputs.y}}` with their values, paths quoted by `quotePath`
- * for where the reference stands: `"${{inputs.x}}"` gets quoting that holds inside "…".
+ * Replaces `${{inputs.x}}` and `${{outputs.y}}` with their values, paths quoted for where the
+ * reference stands in the command (see quotePathAt) for the shell the runner uses on `platform`.
  */
-export function substituteReferences(command: string, values: CommandValues,
-  quotePath: (path: string, quoting: PosixQuoting) => string = (path, quoting) => quoteForJobShell(path, process.platform, quoting)): string {
-  return command.replace(reference, (_match, kind: 'inputs' | 'outputs', name: string, offset: number) => {
+export function substituteReferences(command: string, values: CommandValues, platform: NodeJS.Platform = process.platform): string {
+  return command.replace(reference, (match, kind: 'inputs' | 'outputs', name: string, offset: number) => {
     const value = values[kind][name];
     if (value === undefined) {
       throw new UnresolvedReferenceError(`The command refers to ${kind}.${name}, which has no value.`);
     }
-    return 'path' in value ? quotePath(value.path, posixQuotingAt(command, offset)) : value.verbatim;
+    if (!('path' in value)) return value.verbatim;
+    try {
+      return quotePathAt(command, offset, value.path, platform);
+    } catch (error) {
+      if (error instanceof QuotingError) throw new UnresolvedReferenceError(l10n.t('The command\'s {0} can\'t be replaced by its path: {1}', match, error.message));
+      throw error;
+    }
   });
 }

@@ -1,7 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { substituteReferences } from '../../../src/local/jobRunner/commandReferences';
-import { quoteForCmd, quoteForJobShell, quoteForPosixShell } from '../../../src/local/jobRunner/shellQuoting';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { substituteReferences, UnresolvedReferenceError } from '../../../src/local/jobRunner/commandReferences';
+import { quoteForCmd, quoteForPosixShell } from '../../../src/local/jobRunner/shellQuoting';
 
 const awkward = [
   'x;touch pwned',
@@ -35,7 +38,7 @@ describe('shell quoting for job commands', () => {
     ];
     for (const value of awkward.filter((v) => v !== '')) {
       for (const command of commands) {
-        const line = substituteReferences(command, { inputs: { data: { path: value } }, outputs: {} }, (path, quoting) => quoteForJobShell(path, 'linux', quoting));
+        const line = substituteReferences(command, { inputs: { data: { path: value } }, outputs: {} }, 'linux');
         const out = execFileSync('bash', ['-c', line], { encoding: 'utf8' });
         assert.equal(out, `${value}\0`, `${command} gave ${JSON.stringify(out)} for ${JSON.stringify(value)}`);
       }
@@ -63,8 +66,116 @@ describe('shell quoting for job commands', () => {
   });
 
   it('picks cmd quoting on Windows and POSIX quoting elsewhere', () => {
-    assert.equal(quoteForJobShell('a b', 'win32'), '^"a^ b^"');
-    assert.equal(quoteForJobShell('a b', 'linux'), "'a b'");
-    assert.equal(quoteForJobShell('a b', 'darwin'), "'a b'");
+    const values = { inputs: { data: { path: 'a b' } }, outputs: {} };
+    assert.equal(substituteReferences('x ${{inputs.data}}', values, 'win32'), 'x ^"a^ b^"');
+    assert.equal(substituteReferences('x ${{inputs.data}}', values, 'linux'), "x 'a b'");
+    assert.equal(substituteReferences('x ${{inputs.data}}', values, 'darwin'), "x 'a b'");
+  });
+
+  describe('inside command substitutions, comments and constructs a path cannot go into', () => {
+    let dir: string;
+    let pwned: string;
+    beforeEach(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quoting-'));
+      pwned = path.join(dir, 'pwned');
+    });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    const run = (shell: string, command: string, value: string): string => {
+      const line = substituteReferences(command, { inputs: { data: { path: value } }, outputs: {} }, 'linux');
+      const result = spawnSync(shell, ['-c', line], { cwd: dir, encoding: 'utf8' });
+      assert.equal(result.status, 0, `${shell} failed on ${JSON.stringify(line)}: ${result.stderr}`);
+      return result.stdout;
+    };
+    const hostile = (): string[] => [
+      '/data/my file.csv',
+      `/x; touch ${pwned}`,
+      `/x"; touch ${pwned}; "`,
+      `/x'; touch ${pwned}; '`,
+      `/x$(touch ${pwned})`,
+      `/x\`touch ${pwned}\``,
+      `/x\\"; touch ${pwned}; \\"`,
+      `/x\n touch ${pwned}`,
+      ...awkward.filter((v) => v !== '' && !v.endsWith('\\')),
+    ];
+
+    it('a path in $(…) or `…`, even within "…", reaches the program as one argument, unchanged, and runs nothing', () => {
+      // <%s> per argument the inner printf gets: one pair, holding the whole path.
+      const commands = [
+        'printf \'[%s]\' "$(printf \'<%s>\' ${{inputs.data}})"',
+        'printf \'[%s]\' "$(printf \'<%s>\' "${{inputs.data}}")"',
+        'printf \'[%s]\' "$(printf \'<%s>\' \'${{inputs.data}}\')"',
+        'printf \'[%s]\' "$( (printf \'<%s>\' ${{inputs.data}}) )"',
+        'printf \'[%s]\' "$(echo "$(( 1 + 2 ))" >/dev/null; printf \'<%s>\' ${{inputs.data}})"',
+        'printf \'[%s]\' "`printf \'<%s>\' ${{inputs.data}}`"',
+        'printf \'[%s]\' "`printf \'<%s>\' \\"${{inputs.data}}\\"`"',
+        'x=`printf \'<%s>\' "${{inputs.data}}"`; printf \'[%s]\' "$x"',
+        'x=`printf \'<%s>\' \'${{inputs.data}}\'`; printf \'[%s]\' "$x"',
+        'x=`printf "%s" "\\`printf \'<%s>\' ${{inputs.data}}\\`"`; printf \'[%s]\' "$x"',
+        'x=$(printf "%s" \'it\'\\\'\'s )\'); printf \'[%s]\' "$(printf \'<%s>\' ${{inputs.data}})"',
+      ];
+      for (const shell of ['sh', 'bash']) {
+        for (const command of commands) {
+          for (const value of hostile()) {
+            assert.equal(run(shell, command, value), `[<${value}>]`, `${shell}: ${command} for ${JSON.stringify(value)}`);
+          }
+        }
+      }
+      assert.equal(fs.existsSync(pwned), false);
+    });
+
+    it('a quote in a # comment does not change how a later path is quoted, and a path in a comment stays there', () => {
+      const commands = [
+        ': # it\'s "odd"\nprintf \'[<%s>]\' ${{inputs.data}}',
+        'printf \'[<%s>]\' ok # ${{inputs.data}}',
+      ];
+      for (const shell of ['sh', 'bash']) {
+        for (const value of hostile()) {
+          assert.equal(run(shell, commands[0]!, value), `[<${value}>]`, `${shell}: ${JSON.stringify(value)}`);
+          assert.equal(run(shell, commands[1]!, value), '[<ok>]', `${shell}: ${JSON.stringify(value)}`);
+        }
+      }
+      assert.equal(fs.existsSync(pwned), false);
+    });
+
+    it('refuses a path where the runner cannot tell how the shell would read it, saying where', () => {
+      const refused: Array<[string, RegExp]> = [
+        ['echo $(( ${{inputs.data}} + 1 ))', /\$\(\(…\)\)/],
+        ['echo "${x:-${{inputs.data}}}"', /\$\{…\}/],
+        ["echo $'${{inputs.data}}'", /\$'…'/],
+        ['echo \\${{inputs.data}}', /backslash/],
+        ['cat <<EOF\n${{inputs.data}}\nEOF', /here-document/],
+      ];
+      for (const [command, where] of refused) {
+        assert.throws(() => substituteReferences(command, { inputs: { data: { path: '/d/x' } }, outputs: {} }, 'linux'),
+          (error: Error) => error instanceof UnresolvedReferenceError && error.message.includes('${{inputs.data}}') && where.test(error.message), command);
+      }
+      // Before a here-document's text, and after $((…)) and ${…} have closed, a path is fine.
+      assert.equal(run('sh', 'printf \'[%s]\' $((1+1)) "${HOME:+x}" ${{inputs.data}} <<EOF\nhi\nEOF', 'a b'), '[2][x][a b]');
+    });
+  });
+
+  describe('cmd: a reference inside the command\'s own "…"', () => {
+    const on = (command: string, value: string): string => substituteReferences(command, { inputs: { data: { path: value } }, outputs: {} }, 'win32');
+
+    it('puts the path in as it is, so the program gets it as one argument', () => {
+      assert.equal(on('python x.py "${{inputs.data}}"', 'C:\\my data\\x.csv'), 'python x.py "C:\\my data\\x.csv"');
+      assert.equal(on('python x.py --data="${{inputs.data}}" -v', 'C:\\a&b (1)\\x.csv'), 'python x.py --data="C:\\a&b (1)\\x.csv" -v');
+      // A trailing \ would otherwise escape the closing quote for the program's argument parsing.
+      assert.equal(on('python x.py "${{inputs.data}}"', 'C:\\out dir\\'), 'python x.py "C:\\out dir\\\\"');
+    });
+
+    it('keeps cmd quoting for a reference outside quotes, after closed ones and after an escaped ^"', () => {
+      assert.equal(on('python x.py ${{inputs.data}}', 'C:\\my data'), 'python x.py ^"C:\\my^ data^"');
+      assert.equal(on('python "my x.py" ${{inputs.data}}', 'C:\\my data'), 'python "my x.py" ^"C:\\my^ data^"');
+      assert.equal(on('echo ^"${{inputs.data}}', 'C:\\d'), 'echo ^"^"C:\\d^"');
+    });
+
+    it('refuses a path with % or " inside the quotes, telling the user to remove them', () => {
+      for (const value of ['C:\\100%\\x', 'C:\\%PATH%', 'a"b', 'a\nb']) {
+        assert.throws(() => on('python x.py "${{inputs.data}}"', value),
+          (error: Error) => error instanceof UnresolvedReferenceError && /Remove those quotes/.test(error.message), JSON.stringify(value));
+      }
+    });
   });
 });
