@@ -102,6 +102,7 @@ const downloadCases: DownloadCase[] = [
   { name: 'secrets of no known type', options: { secrets: { status: 200, body: {} } }, says: /secrets of datastore "files" .*(unexpected shape|not what was expected).*try again/ },
   { name: 'secrets that are cut off', options: { secrets: { status: 200, body: '{"secretsType":"AccountKey","key":"abc', headers: { 'content-type': 'application/json' } } }, says: notJson },
   { name: 'a blob listing cut off in the middle', options: { listing: { status: 200, body: blobListXml(['in/good.txt', 'in/more.txt'], '<Blob><Name>in/la'), headers: { 'content-type': 'application/xml' } } }, says: /listing .* was cut off.*try again/ },
+  { name: 'a blob listing whose NextMarker repeats (an empty page, again and again)', options: { listing: { status: 200, body: blobListXml([], '</Blobs><NextMarker>again</NextMarker></EnumerationResults>'), headers: { 'content-type': 'application/xml' } } }, says: /same listing page twice \(its NextMarker repeats\).*try again/ },
   { name: 'a blob listing that is JSON', options: { listing: { status: 200, body: { value: [] } } }, says: /listing .* (was cut off|is not a blob listing).*try again/ },
 ];
 

@@ -88,10 +88,17 @@ export async function* listBlobsQuickly(container: ContainerClient, prefix: stri
     return;
   }
   let marker: string | undefined;
+  const seen = new Set<string>();
   do {
     const page = await listPage(pipeline, container, prefix, marker, signal, pageSize);
     yield* page.blobs;
     marker = page.nextMarker;
+    if (marker !== undefined && seen.has(marker)) {
+      // The same page again, and again: a listing that never ends (and lists its blobs twice).
+      throw new AzureMlError(l10n.t('The storage answered with the same listing page twice (its NextMarker repeats), so the folder cannot be listed to its end: try again; if it keeps happening, a proxy or the network in between may be answering instead of Azure Storage.'),
+        200, 'InvalidResponse');
+    }
+    if (marker) seen.add(marker);
   } while (marker);
 }
 
