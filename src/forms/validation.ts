@@ -33,9 +33,9 @@ export function authTypesFor(datastoreType: FormDatastoreType): readonly Datasto
 /** What the datastore points at inside the account, in words: "container", "file share", "file system". */
 export function containerNoun(datastoreType: FormDatastoreType): string {
   switch (datastoreType) {
-    case 'AzureBlob': return 'container';
-    case 'AzureFile': return 'file share';
-    case 'AzureDataLakeGen2': return 'file system';
+    case 'AzureBlob': return l10n.t('container');
+    case 'AzureFile': return l10n.t('file share');
+    case 'AzureDataLakeGen2': return l10n.t('file system');
   }
 }
 

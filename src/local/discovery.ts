@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -66,19 +67,19 @@ export async function readDiscoveryFile(dataDir: string): Promise<LocalWorkspace
   try {
     text = await fs.readFile(discoveryFilePath(dataDir), 'utf8');
   } catch {
-    throw new LocalWorkspaceNotRunningError(dataDir, `no ${discoveryFileName}`);
+    throw new LocalWorkspaceNotRunningError(dataDir, l10n.t('no {0}', discoveryFileName));
   }
   let connection: LocalWorkspaceConnection;
   try {
     connection = JSON.parse(text) as LocalWorkspaceConnection;
   } catch {
-    throw new LocalWorkspaceNotRunningError(dataDir, `${discoveryFileName} is not valid JSON`);
+    throw new LocalWorkspaceNotRunningError(dataDir, l10n.t('{0} is not valid JSON', discoveryFileName));
   }
   if (connection === null || typeof connection !== 'object' || typeof connection.pid !== 'number' || typeof connection.armEndpoint !== 'string') {
-    throw new LocalWorkspaceNotRunningError(dataDir, `${discoveryFileName} is not a local workspace's discovery file`);
+    throw new LocalWorkspaceNotRunningError(dataDir, l10n.t('{0} is not a local workspace\'s discovery file', discoveryFileName));
   }
   if (!isProcessAlive(connection.pid)) {
-    throw new LocalWorkspaceNotRunningError(dataDir, `process ${connection.pid} has exited`);
+    throw new LocalWorkspaceNotRunningError(dataDir, l10n.t('process {0} has exited', connection.pid));
   }
   return connection;
 }

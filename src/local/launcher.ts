@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readDiscoveryFile, type LocalWorkspaceConnection } from './discovery';
 
@@ -72,7 +73,7 @@ export async function launchLocalService(options: LaunchOptions): Promise<Launch
   try {
     const readyText = await new Promise<string>((resolve, reject) => {
       let stdout = '';
-      const timer = setTimeout(() => reject(new Error(`The local workspace did not start within ${timeoutMs / 1000} s.`)), timeoutMs);
+      const timer = setTimeout(() => reject(new Error(l10n.t('The local workspace did not start within {0} s.', timeoutMs / 1000))), timeoutMs);
       child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
         stdout += chunk;
         const newline = stdout.indexOf('\n');
@@ -88,7 +89,7 @@ export async function launchLocalService(options: LaunchOptions): Promise<Launch
       void exited.then((code) => {
         clearTimeout(timer);
         const reason = recentErrors.filter((l) => l.startsWith('azml local:')).pop()?.replace(/^azml local:\s*/, '');
-        reject(new Error(reason || `The local workspace exited with code ${code} before it was ready.`));
+        reject(new Error(reason || l10n.t('The local workspace exited with code {0} before it was ready.', String(code))));
       });
     });
     const connection = await readDiscoveryFile(options.dataDir);

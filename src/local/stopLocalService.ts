@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { isProcessAlive } from '../core/pidLockFile';
 import { discoveryFilePath, type LocalWorkspaceConnection } from './discovery';
 import { stopServicePath } from './workspaceApi/resources/serviceControl';
@@ -27,7 +28,7 @@ function reasonOf(error: unknown): string {
  * crafted one. Resolves with the service's pid once that process has exited.
  */
 export async function stopLocalService(dataDir: string, connection: LocalWorkspaceConnection, options: StopOptions = {}): Promise<{ pid: number }> {
-  const found = `${discoveryFilePath(dataDir)} names process ${connection.pid} at ${connection.armEndpoint}`;
+  const found = l10n.t('{0} names process {1} at {2}', discoveryFilePath(dataDir), connection.pid, connection.armEndpoint);
   let url: URL | undefined;
   try {
     url = new URL(stopServicePath, connection.armEndpoint);
@@ -35,7 +36,7 @@ export async function stopLocalService(dataDir: string, connection: LocalWorkspa
     // Reported below.
   }
   if (!url || url.protocol !== 'http:' || !loopbackHosts.has(url.hostname)) {
-    throw new LocalWorkspaceStopError(`Nothing was stopped: ${found}, which is not an address of the local workspace on this machine.`);
+    throw new LocalWorkspaceStopError(l10n.t('Nothing was stopped: {0}, which is not an address of the local workspace on this machine.', found));
   }
   let response: Response;
   try {
@@ -46,22 +47,22 @@ export async function stopLocalService(dataDir: string, connection: LocalWorkspa
       signal: AbortSignal.timeout(options.requestTimeoutMs ?? 5000),
     });
   } catch (error) {
-    throw new LocalWorkspaceStopError(
-      `Nothing was stopped: ${found}, but no local workspace answers there (${reasonOf(error)}). ` +
-      'The file is left from a service that has ended; no process was signalled.');
+    throw new LocalWorkspaceStopError(l10n.t(
+      'Nothing was stopped: {0}, but no local workspace answers there ({1}). The file is left from a service that has ended; no process was signalled.',
+      found, reasonOf(error)));
   }
   const body = await response.json().catch(() => undefined) as { pid?: unknown } | undefined;
   if (response.status !== 202 || typeof body?.pid !== 'number') {
-    throw new LocalWorkspaceStopError(
-      `Nothing was stopped: ${found}, but what answers there is not the local workspace of that file ` +
-      `(HTTP ${response.status}); no process was signalled.`);
+    throw new LocalWorkspaceStopError(l10n.t(
+      'Nothing was stopped: {0}, but what answers there is not the local workspace of that file (HTTP {1}); no process was signalled.',
+      found, response.status));
   }
   const pid = body.pid;
   const exitTimeoutMs = options.exitTimeoutMs ?? 30000;
   const deadline = Date.now() + exitTimeoutMs;
   while (isProcessAlive(pid)) {
     if (Date.now() > deadline) {
-      throw new LocalWorkspaceStopError(`The local workspace (process ${pid}) accepted the request to stop but is still running after ${exitTimeoutMs / 1000} s.`);
+      throw new LocalWorkspaceStopError(l10n.t('The local workspace (process {0}) accepted the request to stop but is still running after {1} s.', pid, exitTimeoutMs / 1000));
     }
     await sleep(100);
   }

@@ -1,11 +1,15 @@
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { noAnswerError } from '../../src/azure/transport';
 import { localFileProblem } from '../../src/core/localFileErrors';
 import type { RunSummary } from '../../src/core/runLogTailer';
 import { runSummaryLines } from '../../src/core/runSummaryText';
+import { containerNameError, containerNoun } from '../../src/forms/validation';
+import { readDiscoveryFile } from '../../src/local/discovery';
+import { describeError } from '../../src/ui/describeError';
 import { repoRoot } from '../support/repo';
 
 const dutch = JSON.parse(readFileSync(path.join(repoRoot, 'l10n', 'bundle.l10n.nl.json'), 'utf8')) as Record<string, string>;
@@ -88,6 +92,19 @@ describe('whole translated sentences', () => {
     assert.match(noAnswerError('Azure Files', 'https://a.file.core.windows.net/s', 30_000).message, /er is 30 seconden lang niets binnengekomen/);
     const denied = Object.assign(new Error('denied'), { code: 'EACCES', syscall: 'open', path: '/data/x.csv' });
     assert.equal(localFileProblem(denied), '/data/x.csv kan niet worden gelezen (toegang geweigerd): controleer de machtigingen of kies een andere.');
+  });
+
+  it('names a file share in the datastore form, and why no local workspace runs, in Dutch', async () => {
+    l10n.config({ contents: dutch });
+    assert.equal(containerNoun('AzureFile'), 'bestandsshare');
+    assert.equal(containerNameError('', 'AzureFile'), 'Voer de naam van de bestandsshare in.');
+    const empty = mkdtempSync(path.join(os.tmpdir(), 'azml-nl-'));
+    try {
+      const error = await readDiscoveryFile(empty).then(() => assert.fail('no discovery file'), (e: unknown) => e);
+      assert.equal(describeError(error, 'local').message, `Er draait geen lokale werkruimte voor ${empty} (geen local-workspace.json).`);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 
   it('says how a run ended in Dutch, the status word too', () => {
