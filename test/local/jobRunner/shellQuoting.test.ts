@@ -72,7 +72,9 @@ describe('shell quoting for job commands', () => {
     assert.equal(substituteReferences('x ${{inputs.data}}', values, 'darwin'), "x 'a b'");
   });
 
-  describe('inside command substitutions, comments and constructs a path cannot go into', () => {
+  describe('inside command substitutions, comments and constructs a path cannot go into', function () {
+    // Some hundred shells started, one per command shape, value and shell: 30 s on a loaded machine.
+    this.timeout(180_000);
     let dir: string;
     let pwned: string;
     beforeEach(() => {
