@@ -41,21 +41,28 @@ export function listableName(name: string): string {
 
 /**
  * Renames such blobs (copy, then delete) so that their folders can be listed again; nothing is
- * deleted before its copy exists. Answers one line per blob for the log.
+ * deleted before its copy exists. Answers one line per blob for the log. Each blob has `timeoutMs`
+ * (a copy inside one Azurite takes moments): a stalled Azurite does not hold up the service's start.
  */
 export async function renameUnlistableBlobs(
-  blobs: readonly StoredBlob[], blobEndpoint: string, credential: StorageSharedKeyCredential,
+  blobs: readonly StoredBlob[], blobEndpoint: string, credential: StorageSharedKeyCredential, timeoutMs = 60_000,
 ): Promise<string[]> {
   const lines: string[] = [];
   for (const blob of blobs) {
     const container = new ContainerClient(`${blobEndpoint}/${encodeURIComponent(blob.container)}`, credential);
     const source = container.getBlobClient(blob.name);
     let target = listableName(blob.name);
-    for (let n = 2; await container.getBlobClient(target).exists(); n++) target = `${listableName(blob.name)} (${n})`;
+    const abortSignal = AbortSignal.timeout(timeoutMs);
     try {
-      const poller = await container.getBlobClient(target).beginCopyFromURL(source.url);
-      await poller.pollUntilDone();
-      await source.delete({ deleteSnapshots: 'include' });
+      for (let n = 2; await container.getBlobClient(target).exists({ abortSignal }); n++) target = `${listableName(blob.name)} (${n})`;
+      const poller = await container.getBlobClient(target).beginCopyFromURL(source.url, { abortSignal });
+      await Promise.race([poller.pollUntilDone(), new Promise<never>((_, reject) => {
+        abortSignal.addEventListener('abort', () => {
+          poller.stopPolling();
+          reject(abortSignal.reason as Error);
+        }, { once: true });
+      })]);
+      await source.delete({ deleteSnapshots: 'include', abortSignal });
       lines.push(`renamed blob ${JSON.stringify(`${blob.container}/${blob.name}`)} to ${JSON.stringify(`${blob.container}/${target}`)}: Azurite cannot list a name with a control character`);
     } catch (error) {
       lines.push(`could not rename blob ${JSON.stringify(`${blob.container}/${blob.name}`)}, whose name Azurite cannot list: ${(error as Error).message}`);
