@@ -1,22 +1,27 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { makeDirectory, syncDirectory } from './durability';
 import { errors } from './storageError';
 
 /**
  * File content on disk, one sparse file per content id under `<dir>/<first two hex digits>/`.
  * Names never reach the disk, so any name the service accepts works on any local filesystem.
  * Invariant: a content file's length is the file's size.
+ *
+ * Every change is on disk when its promise resolves (fdatasync, and for a new content file an
+ * fsync of its folder), so a request answered after it has its data even after a power cut.
  */
 export class ContentStore {
   private constructor(private readonly dir: string) {}
 
   static async open(dir: string): Promise<ContentStore> {
-    await fs.mkdir(dir, { recursive: true });
+    await makeDirectory(dir);
     const shards = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
     await Promise.all(shards.map((shard) => fs.mkdir(path.join(dir, shard), { recursive: true })));
+    await syncDirectory(dir);
     return new ContentStore(dir);
   }
 
@@ -26,16 +31,26 @@ export class ContentStore {
   }
 
   async create(contentId: string, size: number): Promise<void> {
-    const handle = await fs.open(this.pathOf(contentId), 'wx');
-    try {
+    const file = this.pathOf(contentId);
+    await this.change(file, 'wx', async (handle) => {
       if (size > 0) await handle.truncate(size);
-    } finally {
-      await handle.close();
-    }
+    });
+    await syncDirectory(path.dirname(file));
   }
 
   async resize(contentId: string, size: number): Promise<void> {
-    await fs.truncate(this.pathOf(contentId), size);
+    await this.change(this.pathOf(contentId), 'r+', (handle) => handle.truncate(size));
+  }
+
+  /** Runs `write` on the opened file, then fdatasyncs it: resolved, the change is on disk. */
+  private async change(file: string, flags: 'wx' | 'r+', write: (handle: fs.FileHandle) => Promise<unknown>): Promise<void> {
+    const handle = await fs.open(file, flags);
+    try {
+      await write(handle);
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
   }
 
   /**
@@ -59,31 +74,33 @@ export class ContentStore {
         callback(received === length ? null : errors.invalidHeaderValue('Content-Length (the body is shorter)'));
       },
     });
-    const target = createWriteStream(this.pathOf(contentId), { flags: 'r+', start: offset });
-    await pipeline(body, counter, target);
+    // Written chunk by chunk to the open handle (not a file stream, which would close it) so that
+    // `change` can sync it once the whole body is in.
+    await this.change(this.pathOf(contentId), 'r+', (handle) => pipeline(body, counter, async (chunks: AsyncIterable<Buffer>) => {
+      let position = offset;
+      for await (const chunk of chunks) {
+        for (let done = 0; done < chunk.length;) {
+          const { bytesWritten } = await handle.write(chunk, done, chunk.length - done, position);
+          done += bytesWritten;
+          position += bytesWritten;
+        }
+      }
+    }));
     return hash.digest();
   }
 
   async writeBuffer(contentId: string, offset: number, data: Buffer): Promise<void> {
-    const handle = await fs.open(this.pathOf(contentId), 'r+');
-    try {
-      await handle.write(data, 0, data.length, offset);
-    } finally {
-      await handle.close();
-    }
+    await this.change(this.pathOf(contentId), 'r+', (handle) => handle.write(data, 0, data.length, offset));
   }
 
   /** Writes zeros over `[offset, offset + length)` (Put Range with `x-ms-write: clear`). */
   async clear(contentId: string, offset: number, length: number): Promise<void> {
-    const handle = await fs.open(this.pathOf(contentId), 'r+');
-    try {
+    await this.change(this.pathOf(contentId), 'r+', async (handle) => {
       const zeros = Buffer.alloc(Math.min(length, 1024 * 1024));
       for (let done = 0; done < length; done += zeros.length) {
         await handle.write(zeros, 0, Math.min(zeros.length, length - done), offset + done);
       }
-    } finally {
-      await handle.close();
-    }
+    });
   }
 
   /**

@@ -100,10 +100,11 @@ export const createFile = operation('CreateFile', 'o', 'cw', async (context) => 
   const share = shareNameOf(context);
   if (context.store.find(share, context.target.segments)?.kind === 'directory') throw errors.resourceAlreadyExists();
 
-  await context.content.create(file.contentId, size);
   let replacedContentId: string | undefined;
   let node: FileNode;
   try {
+    // Content first, each step synced: once the journal names the file, its content is on disk.
+    await context.content.create(file.contentId, size);
     if (bodyLength > 0) await writeBody(context, file.contentId, 0, bodyLength);
     ({ node, replacedContentId } = await context.store.putFile(share, context.target.segments, file));
   } catch (error) {

@@ -1,8 +1,8 @@
 import { createSecretKey } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ContentStore } from './contentStore';
 import { acquireDirectoryLock } from './directoryLock';
+import { makeDirectory } from './durability';
 import { listen } from './httpServer';
 import { MetadataJournal } from './journal';
 import { createRequestHandler } from './requestHandler';
@@ -45,7 +45,7 @@ export async function startFileService(options: FileServiceOptions): Promise<Run
   const accountKey = Buffer.from(options.accountKey, 'base64');
   if (accountKey.length === 0) throw new Error('The file service needs a base64 account key.');
   const rootDir = path.resolve(options.rootDir);
-  await fs.mkdir(rootDir, { recursive: true });
+  await makeDirectory(rootDir);
   const releaseLock = await acquireDirectoryLock(path.join(rootDir, 'service.lock'));
 
   const current: { store?: ShareStore } = {};
