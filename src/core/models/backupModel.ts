@@ -1,14 +1,16 @@
 import * as l10n from '@vscode/l10n';
 import type { Readable } from 'node:stream';
 import type { TokenCredential } from '@azure/core-auth';
-import type { BlobBeginCopyFromURLOptions, BlockBlobClient, ContainerClient } from '@azure/storage-blob';
+import type { BlobBeginCopyFromURLOptions, BlobBeginCopyFromUrlPollState, BlockBlobClient, ContainerClient } from '@azure/storage-blob';
 import { datastoreSasUrl } from '../../azure/datastoreSas';
 import { openDatastoreStorage, type DatastoreStorage } from '../../azure/datastoreStorage';
 import type { Datastore, ModelVersion } from '../../azure/domain';
 import { AzureMlError, toAzureMlError } from '../../azure/errors';
+import { wait } from '../../azure/retryGaps';
 import type { WorkspaceClient } from '../../azure/workspaceClient';
 import { openDatastoreForTransfer } from '../transfer/openDatastore';
-import { modelFilesLocation, modelMetadata } from './modelLocation';
+import { claimBackupTarget, finishBackupTarget } from './backupTarget';
+import { modelFilesLocation } from './modelLocation';
 
 export interface BackupProgress { filesDone: number; filesTotal: number }
 
@@ -22,6 +24,11 @@ export interface ModelBackupRequest {
   userCredential?: TokenCredential;
   signal?: AbortSignal;
   onProgress?: (progress: BackupProgress) => void;
+  /**
+   * How long a large file's server-side copy (Copy Blob) may go without copying another byte
+   * before it is stopped on the service and the file counted as failed; 10 minutes unless set.
+   */
+  copyStallLimitMs?: number;
 }
 
 export interface ModelBackupResult {
@@ -45,6 +52,8 @@ const syncCopyLimit = 256 * 1024 * 1024;
 const sourceSasLifetimeMs = 60 * 60_000;
 /** Metadata on a copied blob: the source's ETag, so a re-run recognises it. */
 const sourceEtagKey = 'azmlsourceetag';
+/** A server-side copy that copies nothing more for this long is stopped (see `copyStallLimitMs`). */
+const defaultCopyStallLimitMs = 10 * 60_000;
 
 const md5Text = (md5: Uint8Array | undefined): string | undefined => (md5 ? Buffer.from(md5).toString('base64') : undefined);
 
@@ -105,7 +114,9 @@ async function sourceContainerUrl(client: WorkspaceClient, datastore: Datastore,
  * Copies a model version's files into a blob container as `<prefix><model>/<version>/…` with
  * model.json beside them. Blob sources are copied by the service (Copy Blob from URL, or Copy
  * Blob for large files) with a short-lived read SAS of the source, so no bytes pass through
- * here; file share sources stream. A re-run skips files already there unchanged.
+ * here; file share sources stream. A re-run skips files already there unchanged. Before the
+ * first file, the folder is claimed for this version (see backupTarget.ts): another model's
+ * backup there, finished or not, or files of unknown origin, stop it with nothing copied.
  */
 export async function backupModelVersion(request: ModelBackupRequest): Promise<ModelBackupResult> {
   const { client, version, destination, signal } = request;
@@ -117,7 +128,6 @@ export async function backupModelVersion(request: ModelBackupRequest): Promise<M
   const result: ModelBackupResult = {
     destination: `${destination.url.split('?')[0]}/${target}`, copiedServerSide: 0, streamed: 0, skipped: 0, failed: [], canceled: false,
   };
-  await refuseAnotherModelsBackup(destination, target, version, signal);
   let files: SourceFile[];
   try {
     files = await listSource(storage, location.path, location.isFolder);
@@ -128,6 +138,7 @@ export async function backupModelVersion(request: ModelBackupRequest): Promise<M
     throw new AzureMlError(l10n.t('The files of model {0} version {1} are not in datastore {2} any more ({3}).', version.name, version.version, datastore.name, location.path), 404, 'ModelFilesNotFound');
   }
   const source = storage.kind === 'blob' ? await sourceContainerUrl(client, datastore, storage, request.userCredential) : undefined;
+  await claimBackupTarget(destination, target, version, signal);
   request.onProgress?.({ filesDone: 0, filesTotal: files.length });
   for (const [index, file] of files.entries()) {
     if (signal?.aborted) {
@@ -143,7 +154,7 @@ export async function backupModelVersion(request: ModelBackupRequest): Promise<M
         const metadata = file.etag ? { [sourceEtagKey]: file.etag.replace(/"/g, '') } : undefined;
         const options = { ...(signal ? { abortSignal: signal } : {}), ...(metadata ? { metadata } : {}) };
         if (file.size <= syncCopyLimit) await blob.syncCopyFromURL(source.blobUrl(file.name), options);
-        else await copyUntilDone(blob, source.blobUrl(file.name), options, signal);
+        else await copyUntilDone(blob, source.blobUrl(file.name), options, signal, request.copyStallLimitMs ?? defaultCopyStallLimitMs);
         result.copiedServerSide++;
       } else if (storage.kind === 'file') {
         const download = await storage.share.rootDirectoryClient.getFileClient(file.name).download(0, undefined, signal ? { abortSignal: signal } : {});
@@ -159,54 +170,56 @@ export async function backupModelVersion(request: ModelBackupRequest): Promise<M
     }
     request.onProgress?.({ filesDone: index + 1, filesTotal: files.length });
   }
-  if (result.failed.length === 0) {
-    const text = `${JSON.stringify(modelMetadata(version), null, 2)}\n`;
-    await destination.getBlockBlobClient(`${target}model.json`).upload(text, Buffer.byteLength(text), {
-      blobHTTPHeaders: { blobContentType: 'application/json' }, ...(signal ? { abortSignal: signal } : {}),
-    });
-  }
+  if (result.failed.length === 0) await finishBackupTarget(destination, target, version, signal);
   return result;
 }
 
-/**
- * An asynchronous server-side copy, polled until it ends; a cancel stops polling and aborts the
- * copy on the service (its poller takes no signal of its own).
- */
-async function copyUntilDone(blob: BlockBlobClient, sourceUrl: string, options: BlobBeginCopyFromURLOptions, signal: AbortSignal | undefined): Promise<void> {
-  const poller = await blob.beginCopyFromURL(sourceUrl, options);
-  const stop = (): void => {
-    void poller.cancelOperation().catch(() => undefined);
-    poller.stopPolling();
-  };
-  signal?.addEventListener('abort', stop, { once: true });
-  try {
-    await poller.pollUntilDone();
-  } finally {
-    signal?.removeEventListener('abort', stop);
-  }
-}
+/** Bytes copied so far, from `x-ms-copy-progress` ("<copied>/<total>"). */
+const copiedBytes = (progress: string | undefined): number => Number(progress?.split('/')[0] ?? 0) || 0;
 
 /**
- * The same name and version in another workspace (or registered anew) is another model: its
- * backup at `target` is not overwritten by this one, nor mixed with its files. A re-run of this
- * version's own backup goes on (model.json says which version it holds).
+ * An asynchronous server-side copy (Copy Blob), polled until it ends. It is aborted on the
+ * service when the backup is canceled, when polling fails, or when it copies nothing more for
+ * `stallLimitMs` (the service may leave a copy pending indefinitely); then the file fails.
  */
-async function refuseAnotherModelsBackup(destination: ContainerClient, target: string, version: ModelVersion, signal: AbortSignal | undefined): Promise<void> {
-  let held: Record<string, unknown>;
+async function copyUntilDone(blob: BlockBlobClient, sourceUrl: string, options: BlobBeginCopyFromURLOptions, signal: AbortSignal | undefined, stallLimitMs: number): Promise<void> {
+  // The SDK's poller only starts the copy here: it would poll an aborted copy forever, and has no bound.
+  const started = (await blob.beginCopyFromURL(sourceUrl, options)).getOperationState() as BlobBeginCopyFromUrlPollState;
+  const copyId = started.copyId;
+  const pollEveryMs = Math.min(15_000, Math.max(50, Math.floor(stallLimitMs / 20)));
+  let status: string | undefined = started.isCompleted ? 'success' : 'pending';
+  let description: string | undefined;
+  let copied = 0;
+  let total: string | undefined;
+  let movedAt = Date.now();
   try {
-    const text = (await destination.getBlobClient(`${target}model.json`).downloadToBuffer(0, undefined, signal ? { abortSignal: signal } : {})).toString('utf8');
-    held = JSON.parse(text) as Record<string, unknown>;
+    while (status === 'pending') {
+      await wait(pollEveryMs, signal);
+      const properties = await blob.getProperties(signal ? { abortSignal: signal } : {});
+      status = properties.copyStatus;
+      description = properties.copyStatusDescription;
+      total = properties.copyProgress?.split('/')[1];
+      const now = copiedBytes(properties.copyProgress);
+      if (now !== copied) {
+        copied = now;
+        movedAt = Date.now();
+      } else if (status === 'pending' && Date.now() - movedAt >= stallLimitMs) {
+        break;
+      }
+    }
   } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) return;
-    if (error instanceof SyntaxError) held = {};
-    else throw toAzureMlError(error);
+    if (copyId) await blob.abortCopyFromURL(copyId).catch(() => undefined);
+    throw error;
   }
-  const ours = modelMetadata(version);
-  const same = ['name', 'version', 'modelUri', 'createdAt'].every((key) => held[key] === ours[key]);
-  if (same) return;
-  throw new AzureMlError(l10n.t('{0} already holds the backup of another model {1} version {2} (registered {3}, stored at {4}): choose another folder for this one, or delete that backup first. Nothing was copied.',
-    `${destination.url.split('?')[0]}/${target}`, String(held['name'] ?? '?'), String(held['version'] ?? '?'), String(held['createdAt'] ?? '?'), String(held['modelUri'] ?? '?')),
-  409, 'BackupOfAnotherModel');
+  if (status === 'success') return;
+  if (status === 'pending') {
+    const stopped = copyId ? await blob.abortCopyFromURL(copyId).then(() => undefined, (error: unknown) => toAzureMlError(error).message) : undefined;
+    const message = stallLimitMs >= 60_000
+      ? l10n.t('The storage service copied nothing more of this file for {0} minutes ({1} of {2} bytes copied), so the copy was stopped. Run the backup again to retry it.', Math.round(stallLimitMs / 60_000), copied, total ?? '?')
+      : l10n.t('The storage service copied nothing more of this file for {0} seconds ({1} of {2} bytes copied), so the copy was stopped. Run the backup again to retry it.', Math.round(stallLimitMs / 100) / 10, copied, total ?? '?');
+    throw new AzureMlError(stopped === undefined ? message : `${message} ${l10n.t('Stopping the copy on the storage service failed too: {0}', stopped)}`, undefined, 'CopyStalled');
+  }
+  throw new AzureMlError(l10n.t('The storage service did not copy this file ({0}): {1}', status ?? '?', description ?? '—'), undefined, 'CopyFailed');
 }
 
 /** Where a backup goes: a blob datastore of the workspace, or a storage account and container reached with the user's own sign-in. */
