@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { makeDirectory, syncDirectory } from './durability';
+import { makeDirectory, syncDirectory } from '../durability';
 import { errors } from './storageError';
 
 /**

@@ -2,7 +2,7 @@ import { createSecretKey } from 'node:crypto';
 import * as path from 'node:path';
 import { ContentStore } from './contentStore';
 import { acquireDirectoryLock } from './directoryLock';
-import { makeDirectory } from './durability';
+import { makeDirectory } from '../durability';
 import { listen } from './httpServer';
 import { MetadataJournal } from './journal';
 import { createRequestHandler } from './requestHandler';

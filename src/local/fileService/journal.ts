@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { makeDirectory, syncDirectory } from './durability';
+import { makeDirectory, syncDirectory } from '../durability';
 import type { JournalRecord, PersistedState } from './model';
 
 /**

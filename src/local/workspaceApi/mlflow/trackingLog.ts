@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { StateWriteError, syncDirectory } from '../store/jsonFileWriter';
+import { syncDirectory } from '../../durability';
+import { StateWriteError } from '../store/jsonFileWriter';
 
 /** One logged metric value; `value` may be NaN or ±Infinity. */
 export interface StoredMetric {

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { syncDirectory } from '../../durability';
 
 /** One JSON file the writer keeps: what to write, and what to do once that is settled. */
 export interface PersistedFile {
@@ -103,17 +104,6 @@ export class JsonFileWriter {
       throw error;
     }
     await syncDirectory(dir);
-  }
-}
-
-/** Makes a rename in `dir` durable. Windows cannot open a folder for this; NTFS journals renames. */
-export async function syncDirectory(dir: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const handle = await fs.open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
 
