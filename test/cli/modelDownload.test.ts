@@ -26,6 +26,7 @@ describe('azml download-model against the local workspace', function () {
     if (storage.kind !== 'blob') throw new Error('blob expected');
     await storage.container.createIfNotExists();
     for (const [name, text] of [['models/churn/v2/model.pkl', 'pickled'], ['models/churn/v2/conf/params.yaml', 'depth: 3\n'], ['models/churn/other.txt', 'not the model'], ['models/single/weights.bin', 'weights'],
+      ['models/churn/v3/model.pkl', 'pickled again'], ['models/churn/v3/conf/params.yaml', 'depth: 5\n'],
       // A one-file model whose versions share the file name; 2 and 3 are the same size, 4 is 2's content again.
       ['models/pick/v2/model.pkl', 'version-2'], ['models/pick/v3/model.pkl', 'version-3'], ['models/pick/v4/model.pkl', 'version-2']]) {
       await storage.container.getBlockBlobClient(name!).upload(text!, Buffer.byteLength(text!));
@@ -34,6 +35,7 @@ describe('azml download-model against the local workspace', function () {
     await client.models.createOrUpdateVersion('churn', '2', {
       modelUri: 'azureml://datastores/workspaceblobstore/paths/models/churn/v2/', description: 'second', tags: { stage: 'prod' },
     });
+    await client.models.createOrUpdateVersion('churn', '3', { modelUri: 'azureml://datastores/workspaceblobstore/paths/models/churn/v3/' });
     await client.models.createOrUpdate('single', {});
     await client.models.createOrUpdateVersion('single', '1', { modelUri: 'azureml://datastores/workspaceblobstore/paths/models/single/weights.bin' });
     await client.models.createOrUpdate('pick', {});
@@ -64,6 +66,24 @@ describe('azml download-model against the local workspace', function () {
     assert.equal(again.status, 0, again.stderr);
     const result = JSON.parse(again.stdout) as { transferred: { files: number }; skipped: { unchanged: number } };
     assert.deepEqual([result.transferred.files, result.skipped.unchanged], [0, 2]);
+  });
+
+  it('folder model, skip: files kept unread leave model.json as it was unless it already names that version', () => {
+    const to = path.join(work, 'churn-skip');
+    assert.equal(azml(['download-model', '--name', 'churn', '--version', '2', '--to', to]).status, 0);
+    const metadataBefore = readFileSync(path.join(to, 'model.json'), 'utf8');
+
+    const other = azml(['download-model', '--name', 'churn', '--version', '3', '--to', to, '--on-exists', 'skip', '--json']);
+    assert.equal(other.status, 1, other.stderr);
+    const result = JSON.parse(other.stdout) as { skipped: { existing: number }; fatal?: { code: string; message: string } };
+    assert.equal(result.skipped.existing, 2);
+    assert.equal(result.fatal?.code, 'ModelFileKept');
+    assert.match(result.fatal?.message ?? '', /^Kept 2 existing files, which may not be those of model churn version 3, so model\.json was not written\./);
+    assert.equal(readFileSync(path.join(to, 'model.pkl'), 'utf8'), 'pickled');
+    assert.equal(readFileSync(path.join(to, 'model.json'), 'utf8'), metadataBefore);
+
+    const same = azml(['download-model', '--name', 'churn', '--version', '2', '--to', to, '--on-exists', 'skip']);
+    assert.equal(same.status, 0, same.stderr);
   });
 
   it('downloads a one-file model as that file plus model.json', () => {

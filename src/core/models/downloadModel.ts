@@ -85,8 +85,31 @@ export async function downloadModelVersion(request: ModelDownloadRequest, option
       },
     };
   }
+  // A folder model whose existing files 'skip' kept unread: they may be another version's. Only
+  // metadata that already names this version stays true; none is written to claim it.
+  if (kind === 'folder' && result.skipped.existing > 0 && !await namesVersion(metadataFile, version)) {
+    return {
+      ...result,
+      fatal: {
+        message: l10n.t('Kept {0} existing files, which may not be those of model {1} version {2}, so {3} was not written. To get version {2}, download again replacing changed files.',
+          result.skipped.existing, version.name, version.version, path.basename(metadataFile)),
+        code: 'ModelFileKept',
+      },
+    };
+  }
   await writeAtomically(metadataFile, `${JSON.stringify(modelMetadata(version), null, 2)}\n`);
   return { ...result, metadataFile };
+}
+
+/** Whether the metadata this code wrote at `file` is that of `version` (same model, version and files). */
+async function namesVersion(file: string, version: ModelVersion): Promise<boolean> {
+  try {
+    const written = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>;
+    const wanted = modelMetadata(version);
+    return written['name'] === wanted['name'] && written['version'] === wanted['version'] && written['modelUri'] === wanted['modelUri'];
+  } catch {
+    return false;
+  }
 }
 
 /** A model.json this code wrote earlier carries the model's name and version; anything else is the model's own. */
