@@ -2,7 +2,7 @@ import * as l10n from '@vscode/l10n';
 import type { ContainerClient } from '@azure/storage-blob';
 import type { ModelVersion } from '../../azure/domain';
 import { AzureMlError, toAzureMlError } from '../../azure/errors';
-import { modelMetadata } from './modelLocation';
+import { isMetadataOf, modelMetadata } from './modelLocation';
 
 /**
  * Whose backup a target folder (`<prefix><model>/<version>/`) holds.
@@ -17,8 +17,6 @@ import { modelMetadata } from './modelLocation';
  */
 export const incompleteMarker = 'azureml-backup-incomplete.json';
 
-const identityKeys = ['name', 'version', 'modelUri', 'createdAt'] as const;
-
 /** The JSON object in `name`; undefined when there is no such blob, `{}` when it is not JSON. */
 async function readRecord(destination: ContainerClient, name: string, signal: AbortSignal | undefined): Promise<Record<string, unknown> | undefined> {
   try {
@@ -32,11 +30,6 @@ async function readRecord(destination: ContainerClient, name: string, signal: Ab
   }
 }
 
-const isOurs = (held: Record<string, unknown>, version: ModelVersion): boolean => {
-  const ours = modelMetadata(version);
-  return identityKeys.every((key) => held[key] === ours[key]);
-};
-
 const described = (held: Record<string, unknown>, key: string): string => String(held[key] ?? '?');
 
 /**
@@ -48,7 +41,7 @@ export async function claimBackupTarget(destination: ContainerClient, target: st
   const where = `${destination.url.split('?')[0]}/${target}`;
   const finished = await readRecord(destination, `${target}model.json`, signal);
   if (finished) {
-    if (isOurs(finished, version)) return;
+    if (isMetadataOf(finished, version)) return;
     throw new AzureMlError(l10n.t('{0} already holds the backup of another model {1} version {2} (registered {3}, stored at {4}): choose another folder for this one, or delete that backup first. Nothing was copied.',
       where, described(finished, 'name'), described(finished, 'version'), described(finished, 'createdAt'), described(finished, 'modelUri')),
     409, 'BackupOfAnotherModel');
@@ -56,7 +49,7 @@ export async function claimBackupTarget(destination: ContainerClient, target: st
   for (let attempt = 0; ; attempt++) {
     const unfinished = await readRecord(destination, `${target}${incompleteMarker}`, signal);
     if (unfinished) {
-      if (isOurs(unfinished, version)) return;
+      if (isMetadataOf(unfinished, version)) return;
       throw new AzureMlError(l10n.t('{0} holds an unfinished backup of another model {1} version {2} (registered {3}, stored at {4}): choose another folder for this one, or finish or delete that backup first. Nothing was copied.',
         where, described(unfinished, 'name'), described(unfinished, 'version'), described(unfinished, 'createdAt'), described(unfinished, 'modelUri')),
       409, 'BackupOfAnotherModel');

@@ -9,12 +9,12 @@ import type { ModelVersion } from '../../azure/domain';
 import { AzureMlError } from '../../azure/errors';
 import type { WorkspaceClient } from '../../azure/workspaceClient';
 import { downloadFromDatastore } from '../transfer/downloadFolder';
-import { md5OfFile } from '../transfer/localFiles';
+import { md5OfFile, sameAsRemoteFile } from '../transfer/localFiles';
 import { openDatastoreForTransfer } from '../transfer/openDatastore';
 import { localPathForRemoteName } from '../transfer/pathSafety';
 import { failureReason, type TransferOptions } from '../transfer/transferRun';
 import type { ExistingFilePolicy, TransferResult } from '../transfer/types';
-import { modelFilesLocation, modelMetadata } from './modelLocation';
+import { isMetadataOf, modelFilesLocation, modelMetadata } from './modelLocation';
 
 export interface ModelDownloadRequest {
   client: WorkspaceClient;
@@ -101,12 +101,10 @@ export async function downloadModelVersion(request: ModelDownloadRequest, option
   return { ...result, metadataFile };
 }
 
-/** Whether the metadata this code wrote at `file` is that of `version` (same model, version and files). */
+/** Whether the metadata this code wrote at `file` is that of `version`. */
 async function namesVersion(file: string, version: ModelVersion): Promise<boolean> {
   try {
-    const written = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>;
-    const wanted = modelMetadata(version);
-    return written['name'] === wanted['name'] && written['version'] === wanted['version'] && written['modelUri'] === wanted['modelUri'];
+    return isMetadataOf(JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>, version);
   } catch {
     return false;
   }
@@ -142,15 +140,6 @@ async function remoteFileProperties(storage: DatastoreStorage, remotePath: strin
     if ((error as { statusCode?: number }).statusCode === 404) return undefined;
     throw error;
   }
-}
-
-/**
- * Whether a local file is the remote one, as a folder download's skipUnchanged decides it: the
- * same size and a Content-MD5 equal to the local file's MD5. Without a remote MD5 it counts as changed.
- */
-async function sameAsRemote(localPath: string, localSize: number, remote: { size: number; md5?: string } | undefined, signal: AbortSignal | undefined): Promise<boolean> {
-  if (!remote || remote.size !== localSize || remote.md5 === undefined) return false;
-  return (await md5OfFile(localPath, signal)).toString('base64') === remote.md5;
 }
 
 /** Downloads into a temporary file beside the final name, verifies it against the Content-MD5, then renames it into place. */
@@ -194,9 +183,9 @@ async function downloadOneFile(
     const remote = await remoteFileProperties(storage, remotePath, signal);
     if (local && policy === 'skip') {
       // Kept as the policy asks; compared only so that the metadata does not claim a version the file is not.
-      return done({ skipped: { existing: 1, unchanged: 0, bytes: local.size } }, await sameAsRemote(place.localPath, local.size, remote, signal));
+      return done({ skipped: { existing: 1, unchanged: 0, bytes: local.size } }, remote !== undefined && await sameAsRemoteFile(place.localPath, local.size, remote, signal));
     }
-    if (local && policy === 'skipUnchanged' && await sameAsRemote(place.localPath, local.size, remote, signal)) {
+    if (local && policy === 'skipUnchanged' && remote && await sameAsRemoteFile(place.localPath, local.size, remote, signal)) {
       return done({ skipped: { existing: 0, unchanged: 1, bytes: local.size } }, true);
     }
     const bytes = await fetchOneFile(storage, remotePath, place.localPath, remote?.md5, signal);

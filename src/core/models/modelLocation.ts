@@ -30,6 +30,15 @@ export function modelFilesLocation(version: ModelVersion): ModelFilesLocation {
   return { datastoreName: found.datastoreName, path, isFolder: path.endsWith('/') };
 }
 
+/** The fields that tell one model version from another: the same name and version registered anew, or in another workspace, differ in them. */
+const identityKeys = ['name', 'version', 'modelUri', 'createdAt'] as const;
+
+/** Whether metadata this code wrote (modelMetadata) is that of `version`. */
+export function isMetadataOf(held: Record<string, unknown>, version: ModelVersion): boolean {
+  const wanted = modelMetadata(version);
+  return identityKeys.every((key) => held[key] === wanted[key]);
+}
+
 /** What `model.json` beside a model's files says about it. */
 export function modelMetadata(version: ModelVersion): Record<string, unknown> {
   return {

@@ -9,7 +9,7 @@ import { localFileProblem } from '../localFileErrors';
 import { onAbort } from './abortSignals';
 import { CaseClashes, isCaseInsensitive } from './caseClashes';
 import { journaledOptions, type TransferJournal } from './journal';
-import { md5OfFile } from './localFiles';
+import { md5OfFile, sameAsRemoteFile } from './localFiles';
 import { isInside, localPathForRemote } from './pathSafety';
 import { readAhead } from './readAhead';
 import type { RemoteEntry, RemoteFile, RemoteStore } from './remoteStore';
@@ -218,8 +218,7 @@ class FolderDownload {
       const remoteMd5 = file.md5 ?? (local && this.policy === 'skipUnchanged' && local.size === file.size
         ? await run.storage('read', (signal) => this.store.md5Of(fullName, signal))
         : undefined);
-      if (local && this.policy === 'skipUnchanged' && local.size === file.size && remoteMd5 !== undefined
-        && (await md5OfFile(localPath, run.signal)).toString('base64') === remoteMd5) {
+      if (local && this.policy === 'skipUnchanged' && await sameAsRemoteFile(localPath, local.size, { size: file.size, md5: remoteMd5 }, run.signal)) {
         run.skippedFile('unchanged', file.size);
         this.journal?.fileDone(file.name, local.size, local.mtimeMs);
         return;

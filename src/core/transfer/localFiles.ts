@@ -16,6 +16,15 @@ export async function md5OfFile(file: string, signal?: AbortSignal): Promise<Buf
 }
 
 /**
+ * Whether a local file of `localSize` bytes holds the remote file, as "skip unchanged" decides
+ * it: the same size, and a Content-MD5 equal to the local file's MD5 (without one, it differs).
+ */
+export async function sameAsRemoteFile(localPath: string, localSize: number, remote: { size: number; md5?: string | undefined }, signal?: AbortSignal): Promise<boolean> {
+  if (remote.size !== localSize || remote.md5 === undefined) return false;
+  return (await md5OfFile(localPath, signal)).toString('base64') === remote.md5;
+}
+
+/**
  * Files up to this size are read synchronously: one system call sequence instead of four
  * thread-pool round trips, which for thousands of small files costs more than the read.
  */
