@@ -390,6 +390,8 @@ export interface ModelVersionInput {
   description?: string;
   tags?: Tags;
   properties?: Tags;
+  /** Hidden from the service's default (active only) lists, kept. */
+  isArchived?: boolean;
 }
 
 // ---- Computes -------------------------------------------------------------------------------

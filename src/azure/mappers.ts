@@ -577,6 +577,7 @@ export function toSdkModelVersion(input: ModelVersionInput): SdkModelVersion {
       description: input.description,
       tags: input.tags,
       properties: input.properties,
+      isArchived: input.isArchived,
     }),
   };
 }

@@ -114,6 +114,25 @@ describe('azml delete, archive and restore against the local workspace', functio
     assert.equal(await blobExists('models/shared/conf.yaml'), true, 'the folder holding a file another model uses stays whole');
   });
 
+  it('an archived version counts: deleting the only active one keeps the model, the archived version and the files it uses', async () => {
+    const storage = await openDatastoreForTransfer(client, await client.datastores.get('workspaceblobstore'), undefined);
+    if (storage.kind !== 'blob') throw new Error('blob expected');
+    await storage.container.getBlockBlobClient('models/archived/model.pkl').upload('x', 1);
+    const modelUri = 'azureml://datastores/workspaceblobstore/paths/models/archived/';
+    await client.models.createOrUpdate('archived', {});
+    await client.models.createOrUpdateVersion('archived', '1', { modelUri, isArchived: true });
+    await client.models.createOrUpdateVersion('archived', '2', { modelUri });
+
+    const result = azml(['delete', 'model', '--name', 'archived', '--version', '2', '--delete-files', '--yes']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.doesNotMatch(result.stderr, /model archived itself/);
+    assert.match(result.stderr, /The other versions of model archived stay \(1\)/);
+    assert.match(result.stderr, /stay: model archived version 1 uses them too/);
+    const left = await collectPages((t) => client.models.listVersions('archived', { listViewType: 'All', ...(t ? { continuationToken: t } : {}) }));
+    assert.deepEqual(left.map((v) => [v.version, v.isArchived]), [['1', true]]);
+    assert.equal(await blobExists('models/archived/model.pkl'), true);
+  });
+
   it('archives a run (gone from the active list, kept), restores it, then deletes it; an active run is refused', async () => {
     const jobs = await collectPages((t) => client.jobs.list(t ? { continuationToken: t } : {}));
     const done = jobs.find((j) => j.status === 'Completed')!;

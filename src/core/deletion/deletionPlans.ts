@@ -8,6 +8,7 @@ import { AzureMlError, toAzureMlError } from '../../azure/errors';
 import type { LongRunningOptions } from '../../azure/longRunningDelete';
 import { maskSecrets } from '../../azure/secrets';
 import type { WorkspaceClient } from '../../azure/workspaceClient';
+import type { ModelListOptions } from '../../azure/models';
 import { modelFilesLocation } from '../models/modelLocation';
 import { collectPages } from '../pages';
 import { openDatastoreForTransfer } from '../transfer/openDatastore';
@@ -91,18 +92,23 @@ function overlap(a: FilesPlace, b: FilesPlace): boolean {
   return inside(a.path, b.path) || inside(b.path, a.path);
 }
 
+/** Archived models and versions too: the service lists active ones only unless asked. */
+function allViews(continuationToken: string | undefined): ModelListOptions {
+  return { listViewType: 'All', ...(continuationToken ? { continuationToken } : {}) };
+}
+
 /**
  * The model versions that stay, with where their files are: the model's other versions and every
  * version of the workspace's other models (one may be registered from the same job output).
  */
 async function keptPlaces(client: WorkspaceClient, name: string, all: ModelVersion[], deleted: ModelVersion[]): Promise<Array<{ version: ModelVersion; place: FilesPlace }>> {
   const gone = new Set(deleted.map((v) => v.version));
-  const others = (await collectPages((t) => client.models.list(t ? { continuationToken: t } : {}))).filter((m) => m.name !== name);
+  const others = (await collectPages((t) => client.models.list(allViews(t)))).filter((m) => m.name !== name);
   const kept = all.filter((v) => !gone.has(v.version));
   const listings = new JobPool(8);
   for (const model of others) {
     await listings.add(async () => {
-      kept.push(...await collectPages((t) => client.models.listVersions(model.name, t ? { continuationToken: t } : {})));
+      kept.push(...await collectPages((t) => client.models.listVersions(model.name, allViews(t))));
     });
   }
   await listings.drain();
@@ -128,7 +134,7 @@ export interface ModelDeletionRequest {
 export async function planModelDeletion(request: ModelDeletionRequest): Promise<DeletionPlan> {
   const { client, name } = request;
   const workspace = client.workspace.workspaceName;
-  const all = await collectPages((t) => client.models.listVersions(name, t ? { continuationToken: t } : {}));
+  const all = await collectPages((t) => client.models.listVersions(name, allViews(t)));
   const versions = request.version === undefined ? all : [await client.models.getVersion(name, request.version)];
   if (versions.length === 0 && request.version === undefined) await client.models.get(name);
   const files: ModelFiles[] = [];
