@@ -20,13 +20,21 @@ export function registerViews(context: vscode.ExtensionContext, connections: Con
     context.subscriptions.push(treeProvider, vscode.window.createTreeView(viewId, { treeDataProvider: treeProvider, showCollapseAll: true, canSelectMany }));
     return treeProvider;
   };
-  const runDetails = new RunDetailsCache();
-  const primaryMetrics = new PrimaryMetricCache();
+  // Per workspace: two workspaces may each have a run of the same name (a job YAML's fixed `name`).
+  const runCaches = new Map<string, { runDetails: RunDetailsCache; primaryMetrics: PrimaryMetricCache }>();
+  const runCachesOf = (workspaceId: string): { runDetails: RunDetailsCache; primaryMetrics: PrimaryMetricCache } => {
+    let caches = runCaches.get(workspaceId);
+    if (!caches) runCaches.set(workspaceId, caches = { runDetails: new RunDetailsCache(), primaryMetrics: new PrimaryMetricCache() });
+    return caches;
+  };
   const views: AzureMlViews = {
     workspaces: provider('azureml.workspaces', (p) => new WorkspacesRoot(connections, p)),
     datastores: provider('azureml.datastores', (p) => new WorkspaceListRoot(connections, p, datastoresList)),
     // Several runs selected at once: Compare Runs.
-    experiments: provider('azureml.experiments', (p) => new WorkspaceListRoot(connections, p, (c) => experimentsList(c, runDetails, primaryMetrics)), true),
+    experiments: provider('azureml.experiments', (p) => new WorkspaceListRoot(connections, p, (c) => {
+      const { runDetails, primaryMetrics } = runCachesOf(c.client.resourceId);
+      return experimentsList(c, runDetails, primaryMetrics);
+    }), true),
     models: provider('azureml.models', (p) => new WorkspaceListRoot(connections, p, modelsList)),
   };
   const refreshWorkspaceViews = (): void => {

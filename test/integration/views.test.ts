@@ -242,6 +242,38 @@ describe('Azure ML views in a real extension host, against the seeded local work
     assert.equal((await rows(api.views.models)).length, 3);
   });
 
+  it('shows each workspace its own run when two workspaces have a run of the same name', async () => {
+    const fraud = await row(api.views.experiments, 'fraud-detection');
+    const completed = (await rows(api.views.experiments, fraud.node)).find((r) => /^run:completed$/.test(String(r.item.contextValue)));
+    assert.ok(completed, 'a completed run in the seeded workspace');
+    const name = (completed.node as { job: { name: string } }).job.name;
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // its details arrive after the row
+
+    await createWorkspace(local, 'twin-ws');
+    const { armEndpoint, subscriptionId, resourceGroup, token } = local.connection;
+    const jobUrl = `${armEndpoint}/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`
+      + `/providers/Microsoft.MachineLearningServices/workspaces/twin-ws/jobs/${name}?api-version=2024-10-01`;
+    const created = await fetch(jobUrl, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ properties: { jobType: 'Command', command: 'sleep 120', environmentId: 'azureml://registries/azureml/environments/sklearn-1.5/labels/latest', experimentName: 'twin-exp' } }),
+    });
+    assert.equal(created.status, 201, await created.text());
+    try {
+      await vscode.commands.executeCommand('azureml.refreshWorkspaces');
+      api.setPrompts(scriptedPick('twin-ws'));
+      assert.equal(await vscode.commands.executeCommand('azureml.selectWorkspace'), 'twin-ws');
+      const twin = await row(api.views.experiments, 'twin-exp');
+      const [run] = await rows(api.views.experiments, twin.node);
+      assert.match(String(run!.item.contextValue), /:cancellable$/, 'its own state: not finished, so Cancel Run is offered');
+      assert.doesNotMatch(String(run!.item.description), /Completed/);
+    } finally {
+      await fetch(jobUrl.replace('?', '/cancel?'), { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      api.setPrompts(scriptedPick('local'));
+      await vscode.commands.executeCommand('azureml.selectWorkspace');
+    }
+  });
+
   it('shows an error item with the remedy when the service is stopped, and recovers', async () => {
     await local.stop();
     await vscode.commands.executeCommand('azureml.refreshDatastores');
