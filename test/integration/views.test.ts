@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { connectLocalWorkspace } from '../../src/azure/localWorkspace';
 import type { AzureMlExtensionApi } from '../../src/extension';
 import type { Prompts } from '../../src/ui/prompts';
 import { createWorkspace, startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
@@ -272,6 +273,21 @@ describe('Azure ML views in a real extension host, against the seeded local work
       api.setPrompts(scriptedPick('local'));
       await vscode.commands.executeCommand('azureml.selectWorkspace');
     }
+  });
+
+  it('masks a SAS pasted into a model version\'s tags or description, in its row and tooltip', async () => {
+    const client = connectLocalWorkspace(local.connection).workspaceClient;
+    const sas = 'https://acct.blob.core.windows.net/m/model.pkl?sv=2022-11-02&sr=b&sig=SECRETsig0123';
+    const existing = await client.models.getVersion('text-embedder', '1');
+    await client.models.createOrUpdateVersion('text-embedder', '1', {
+      modelUri: existing.modelUri!, ...(existing.modelType ? { modelType: existing.modelType } : {}), description: `copied from ${sas}`, tags: { ...existing.tags, source: sas },
+    });
+    await vscode.commands.executeCommand('azureml.refreshModels');
+    const model = await row(api.views.models, 'text-embedder');
+    const version = await row(api.views.models, 'Version 1', model.node);
+    const shown = `${String(version.item.description)}\n${(version.item.tooltip as vscode.MarkdownString).value}`;
+    assert.match(shown, /sig=\*\*\*/);
+    assert.doesNotMatch(shown, /SECRETsig0123/);
   });
 
   it('shows an error item with the remedy when the service is stopped, and recovers', async () => {
