@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { maskSecrets } from '../../azure/secrets';
 import type { CommandContext } from '../commandContext';
 import { registerCommands } from '../registerCommands';
 import { archiveRun, deleteRun, restoreRun } from '../deletion/runDeletion';
@@ -67,7 +68,7 @@ export function registerRunCommands(extensionContext: vscode.ExtensionContext, c
         if (choice !== vscode.l10n.t('Tail Again')) return;
         reattach().then((watches) => watches.at(-1)?.log.show(), (error: unknown) => {
           context.log.error(vscode.l10n.t('Following the runs again failed'), error);
-          void vscode.window.showErrorMessage(vscode.l10n.t('Could not follow the runs again: {0}', (error as Error).message));
+          void vscode.window.showErrorMessage(vscode.l10n.t('Could not follow the runs again: {0}', maskSecrets((error as Error).message)));
         });
       });
   }

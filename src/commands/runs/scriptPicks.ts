@@ -102,20 +102,20 @@ export async function pickScriptRun(ctx: ScriptPickContext): Promise<{ picks: Sc
   const title = (step: string): string => l10n.t('Submit {0}: {1}', path.basename(scriptPath), step);
 
   const experimentName = await prompts.input({
-    title: title('Experiment'),
+    title: title(l10n.t('Experiment')),
     prompt: l10n.t('Experiment to group the run under'),
     value: remembered.experimentName ?? toServiceName(path.basename(snapshotRoot), 'Default'),
     validateInput: (v) => (jobNamePattern.test(v) ? undefined : l10n.t("Use letters, digits, '-' and '_', starting with a letter or digit.")),
   });
-  const compute = await pickCompute(ctx, title('Compute'), remembered.computeName);
-  const environmentId = await pickEnvironment(ctx, title('Environment'), remembered.environmentId);
+  const compute = await pickCompute(ctx, title(l10n.t('Compute')), remembered.computeName);
+  const environmentId = await pickEnvironment(ctx, title(l10n.t('Environment')), remembered.environmentId);
   const displayName = await prompts.input({
     title: title(l10n.t('Display Name')),
     prompt: l10n.t('Display name of the run (empty for none)'),
     value: remembered.displayName ?? path.basename(scriptPath).replace(/\.[^.]+$/, ''),
   });
   const command = await prompts.input({
-    title: title('Command'),
+    title: title(l10n.t('Command')),
     prompt: l10n.t('Command to run in the snapshot folder; {0} asks for a value of input x', '${{inputs.x}}'),
     value: remembered.commands?.[scriptKey] ?? defaultScriptCommand(scriptPath, snapshotRoot),
     validateInput: (v) => (v.trim() ? undefined : l10n.t('The command is empty.')),

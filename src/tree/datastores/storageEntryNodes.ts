@@ -21,7 +21,7 @@ export function folderChildren(owner: TreeNode, datastoreName: string, access: D
       ? new StorageFolderNode(owner, datastoreName, entry, access, rerender)
       : new StorageFileNode(owner, datastoreName, entry)),
     rerender,
-    folderPath ? vscode.l10n.t('Empty folder') : 'Empty',
+    folderPath ? vscode.l10n.t('Empty folder') : vscode.l10n.t('Empty'),
   );
 }
 

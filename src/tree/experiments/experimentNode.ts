@@ -47,7 +47,7 @@ export class ExperimentNode extends TreeNode {
     const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.iconPath = new vscode.ThemeIcon('beaker');
     item.contextValue = 'experiment';
-    item.tooltip = [e.name, e.description, e.createdAt ? `Created ${formatTimestamp(e.createdAt)}` : undefined].filter(Boolean).join('\n');
+    item.tooltip = [e.name, e.description, e.createdAt ? vscode.l10n.t('Created {0}', formatTimestamp(e.createdAt) ?? '') : undefined].filter(Boolean).join('\n');
     return item;
   }
 
