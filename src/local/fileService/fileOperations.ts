@@ -62,9 +62,9 @@ function requestBodyLength(context: OperationContext): number | undefined {
 }
 
 /**
- * Writes the request body (`length` bytes) into the content at `offset`. With a Content-MD5 the
- * body (at most 4 MiB) is checked before anything is written; otherwise it streams to disk.
- * Returns the body's MD5.
+ * Writes the request body (`length` bytes, at most 4 MiB) into existing content at `offset`. With a
+ * Content-MD5 the body is checked before anything is written, so a mismatch leaves the content as
+ * it was; otherwise it streams to disk. Returns the body's MD5.
  */
 async function writeBody(context: OperationContext, contentId: string, offset: number, length: number): Promise<Buffer> {
   const expectedMd5 = md5Header(context.req.headers, 'content-md5');
@@ -75,6 +75,17 @@ async function writeBody(context: OperationContext, contentId: string, offset: n
   if (md5.toString('base64') !== expectedMd5) throw errors.md5Mismatch();
   await context.content.writeBuffer(contentId, offset, body);
   return md5;
+}
+
+/**
+ * Writes Create File's body (`length` bytes, any size up to the file's) into the file's new
+ * content. It streams to disk, never held in memory, and a Content-MD5 is checked once it is all
+ * in: the content is not yet any file's, so the caller removes it when this throws.
+ */
+async function writeNewContent(context: OperationContext, contentId: string, length: number): Promise<void> {
+  const expectedMd5 = md5Header(context.req.headers, 'content-md5');
+  const md5 = await context.content.writeStream(contentId, 0, length, context.req);
+  if (expectedMd5 !== undefined && md5.toString('base64') !== expectedMd5) throw errors.md5Mismatch();
 }
 
 /** Create File: `PUT …/file` with `x-ms-type: file` and `x-ms-content-length`; replaces an existing file. */
@@ -105,10 +116,11 @@ export const createFile = operation('CreateFile', 'o', 'cw', async (context) => 
   try {
     // Content first, each step synced: once the journal names the file, its content is on disk.
     await context.content.create(file.contentId, size);
-    if (bodyLength > 0) await writeBody(context, file.contentId, 0, bodyLength);
+    if (bodyLength > 0) await writeNewContent(context, file.contentId, bodyLength);
     ({ node, replacedContentId } = await context.store.putFile(share, context.target.segments, file));
   } catch (error) {
-    context.inBackground(() => context.content.remove(file.contentId));
+    // Gone before the error is answered (a failed removal is retried by the next start's clean-up).
+    await context.content.remove(file.contentId).catch(() => undefined);
     throw error;
   }
   if (replacedContentId !== undefined) {

@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { Readable } from 'node:stream';
 import { startFileService, type RunningFileService } from '../../../src/local/fileService';
 
 export const accountName = 'devstoreaccount1';
@@ -69,10 +70,11 @@ export interface RawResponse {
 /**
  * Sends a hand-made request whose path is sent exactly as given (no URL normalisation), signed
  * with Shared Key as the Azure Storage documentation describes. Only for proving properties the
- * SDK cannot express, such as `..` in a path.
+ * SDK cannot express, such as `..` in a path. A `body` goes with the `content-length` header given.
  */
 export function signedRawRequest(
   service: RunningFileService, accountKey: string, method: string, rawPath: string, headers: Record<string, string> = {},
+  body?: Buffer | Readable,
 ): Promise<RawResponse> {
   const allHeaders: Record<string, string> = {
     'x-ms-date': new Date().toUTCString(),
@@ -93,7 +95,7 @@ export function signedRawRequest(
     .map(([name, value]) => `\n${name!.toLowerCase()}:${decodeURIComponent(value ?? '')}`)
     .join('');
   const contentLength = headers['content-length'] && headers['content-length'] !== '0' ? headers['content-length'] : '';
-  const stringToSign = [method, '', '', contentLength, '', '', '', '', '', '', '', ''].join('\n')
+  const stringToSign = [method, '', '', contentLength, headers['content-md5'] ?? '', headers['content-type'] ?? '', '', '', '', '', '', ''].join('\n')
     + `\n${msHeaders}/${accountName}${pathPart}${queryLines}`;
   const signature = createHmac('sha256', Buffer.from(accountKey, 'base64')).update(stringToSign, 'utf8').digest('base64');
   allHeaders.authorization = `SharedKey ${accountName}:${signature}`;
@@ -105,7 +107,9 @@ export function signedRawRequest(
       response.on('error', reject);
     });
     request.on('error', reject);
-    request.end();
+    if (body === undefined) request.end();
+    else if (Buffer.isBuffer(body)) request.end(body);
+    else body.pipe(request);
   });
 }
 
