@@ -79,6 +79,32 @@ describe('workspace API: HTTP conventions', () => {
     assert.equal(tooLarge.body.error.code, 'RequestEntityTooLarge');
   });
 
+  it('answers 400 (not 500) for a body nested deeper than 64 levels, and keeps answering', async () => {
+    const nested = (levels: number): string => '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
+    // The body itself, `properties` and `services` are 3 levels; ~3,000 more made structuredClone throw RangeError.
+    const deep = `{"properties":{"jobType":"Command","command":"true","environmentId":"e","services":${nested(3000)}}}`;
+    const reply = await h.call('PUT', `${ws}/jobs/deep_job?${apiVersion}`, deep);
+    assert.equal(reply.status, 400, reply.text);
+    assert.equal(reply.body.error.code, 'UserError');
+    assert.match(reply.body.error.message, /nested more than 64 levels deep/);
+    assert.equal((await h.call('GET', `${ws}/jobs/deep_job?${apiVersion}`)).status, 404, 'no job was made');
+
+    const deepArray = `${'['.repeat(65)}${']'.repeat(65)}`;
+    const arrays = await h.call('PUT', `${ws}/datastores/deep?${apiVersion}`, deepArray);
+    assert.equal(arrays.status, 400, 'arrays count as levels too');
+    assert.match(arrays.body.error.message, /nested more than 64 levels deep/);
+    const brackets = `{"properties":{"description":"${'[{'.repeat(500)}"}}`;
+    const inString = await h.call('PUT', `${ws}/datastores/deep?${apiVersion}`, brackets);
+    assert.doesNotMatch(inString.body.error?.message ?? '', /nested/, 'brackets inside a string are not nesting');
+
+    const atLimit = `{"properties":{"jobType":"Command","command":"true","environmentId":"e","services":${nested(61)}}}`;
+    const limitReply = await h.call('PUT', `${ws}/jobs/deep_job?${apiVersion}`, atLimit);
+    assert.equal(limitReply.status, 201, limitReply.text);
+
+    const after = await h.call('PUT', `${ws}/jobs/after_deep?${apiVersion}`, { properties: { jobType: 'Command', command: 'true', environmentId: 'e' } });
+    assert.equal(after.status, 201, after.text);
+  });
+
   it('serves the subscription and its resource group', async () => {
     const subs = await h.call('GET', '/subscriptions?api-version=2022-12-01');
     assert.equal(subs.status, 200);
