@@ -148,3 +148,86 @@ describe('workspace API: a 2xx means the change is on disk; a failed write is a 
     assert.deepEqual(names, ['local', 'second']);
   });
 });
+
+type FileHandle = Awaited<ReturnType<typeof fs.open>>;
+
+/**
+ * Records, in order, the folders made (fs.mkdir) and the files and folders fsynced, by path. A
+ * sync itself is not observable without a power cut; what is: whether a new folder's name was
+ * synced in its parent after it was made and before the answer.
+ */
+async function spyOnFolderDurability(): Promise<{ events: Array<['mkdir' | 'sync', string]>; restore(): void }> {
+  const originalOpen = fs.open;
+  const originalMkdir = fs.mkdir;
+  const probe = await originalOpen(__filename, 'r');
+  const prototype = Object.getPrototypeOf(probe) as FileHandle;
+  await probe.close();
+  const original = { datasync: prototype.datasync, sync: prototype.sync };
+  const paths = new WeakMap<object, string>();
+  const spy = {
+    events: [] as Array<['mkdir' | 'sync', string]>,
+    restore() {
+      fs.open = originalOpen;
+      fs.mkdir = originalMkdir;
+      Object.assign(prototype, original);
+    },
+  };
+  fs.open = (async (file: Parameters<typeof fs.open>[0], ...rest: unknown[]) => {
+    const handle = await (originalOpen as (...args: unknown[]) => Promise<FileHandle>)(file, ...rest);
+    paths.set(handle, path.resolve(String(file)));
+    return handle;
+  }) as typeof fs.open;
+  fs.mkdir = (async (dir: Parameters<typeof fs.mkdir>[0], ...rest: unknown[]) => {
+    const made = await (originalMkdir as (...args: unknown[]) => Promise<string | undefined>)(dir, ...rest);
+    spy.events.push(['mkdir', path.resolve(String(dir))]);
+    return made;
+  }) as typeof fs.mkdir;
+  for (const name of ['datasync', 'sync'] as const) {
+    prototype[name] = async function (this: FileHandle) {
+      await original[name].call(this);
+      spy.events.push(['sync', paths.get(this) ?? '?']);
+    };
+  }
+  return spy;
+}
+
+describe('workspace API: a new folder is synced in its parent before the answer', () => {
+  let h: Harness;
+  let spy: Awaited<ReturnType<typeof spyOnFolderDurability>>;
+
+  beforeEach(async () => {
+    h = await startHarness();
+    spy = await spyOnFolderDurability();
+  });
+  afterEach(async () => {
+    spy.restore();
+    await h.close();
+  });
+
+  /** Asserts that `folder`'s parent was synced after the last mkdir that could have made `folder`. */
+  function assertNameSynced(folder: string): void {
+    let lastMkdir = -1;
+    spy.events.forEach(([kind, dir], index) => {
+      if (kind === 'mkdir' && (dir === folder || dir.startsWith(folder + path.sep))) lastMkdir = index;
+    });
+    assert.ok(lastMkdir >= 0, `${folder} was made during the request: ${JSON.stringify(spy.events)}`);
+    const parentSynced = spy.events.slice(lastMkdir + 1).some(([kind, file]) => kind === 'sync' && file === path.dirname(folder));
+    assert.ok(parentSynced, `${path.dirname(folder)} was synced after ${folder} was made: ${JSON.stringify(spy.events)}`);
+  }
+
+  it('workspace create: its new data folder (store files)', async () => {
+    const created = await h.call('PUT', `${workspacesUrl}/synced?${apiVersion}`, { properties: {} });
+    assert.equal(created.status, 201, created.text);
+    assertNameSynced(path.join(h.stateDir, 'workspaces', created.body.properties.workspaceId));
+  });
+
+  it("a run's first MLflow metric: the workspace's new mlflow folder", async () => {
+    assert.equal((await h.call('PUT', `${ws}/jobs/synced_run?${apiVersion}`, jobBody)).status, 201);
+    const workspaceId = (await h.call('GET', `${ws}?${apiVersion}`)).body.properties.workspaceId;
+    spy.events.length = 0;
+    const mlflow = `/mlflow/v1.0${ws}/api/2.0/mlflow`;
+    const logged = await h.call('POST', `${mlflow}/runs/log-metric`, { run_id: 'synced_run', key: 'acc', value: 0.5, timestamp: 1, step: 0 });
+    assert.equal(logged.status, 200, logged.text);
+    assertNameSynced(path.join(h.stateDir, 'workspaces', workspaceId, 'mlflow'));
+  });
+});

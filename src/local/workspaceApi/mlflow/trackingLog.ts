@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { syncDirectory } from '../../durability';
+import { makeDirectory, syncDirectory } from '../../durability';
 import { StateWriteError } from '../store/jsonFileWriter';
 
 /** One logged metric value; `value` may be NaN or ±Infinity. */
@@ -149,7 +149,8 @@ export class TrackingLog {
       try {
         sizeBefore = (await fs.stat(file)).size;
       } catch {
-        await fs.mkdir(dir, { recursive: true });
+        // The file's folder may be new too: makeDirectory syncs its name in its parent.
+        await makeDirectory(dir);
       }
       const handle = await fs.open(file, 'a', 0o600);
       try {

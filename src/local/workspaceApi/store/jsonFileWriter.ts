@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { syncDirectory } from '../../durability';
+import { makeDirectory, syncDirectory } from '../../durability';
 
 /** One JSON file the writer keeps: what to write, and what to do once that is settled. */
 export interface PersistedFile {
@@ -23,7 +23,7 @@ export class StateWriteError extends Error {
 }
 
 /**
- * Writes JSON files durably and atomically (temp file, fsync, rename, fsync of the folder).
+ * Writes JSON files durably and atomically (folder made durably, temp file, fsync, rename, fsync of the folder).
  * Changes are scheduled, then written by flush(), which resolves only once everything is on
  * disk. When a write fails, the files of the batch already written get their old content back
  * (best effort), every file of the batch rolls back in memory to what it holds, and flush()
@@ -88,7 +88,8 @@ export class JsonFileWriter {
 
   private async writeDurably(file: string, text: string): Promise<void> {
     const dir = path.dirname(file);
-    await fs.mkdir(dir, { recursive: true });
+    // A folder made here (a new workspace's) is synced in its parent too, or the file could vanish with it.
+    await makeDirectory(dir);
     const temp = `${file}.${process.pid}.${++this.sequence}.tmp`;
     try {
       const handle = await fs.open(temp, 'w', 0o600);
