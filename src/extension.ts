@@ -97,10 +97,10 @@ export function activate(context: vscode.ExtensionContext): AzureMlExtensionApi 
     if (affectsNetworkSettings(event)) networkSettingsChanged();
   }));
   const views = registerViews(context, connections, log);
-  const forms = new FormPanels(context.extensionUri, log, () => connections.errorContext);
+  let prompts: Prompts = vscodePrompts;
+  const forms = new FormPanels(context.extensionUri, log, () => connections.errorContext, () => prompts);
   context.subscriptions.push(forms);
 
-  let prompts: Prompts = vscodePrompts;
   const commandContext: CommandContext = {
     connections, views, log, forms,
     workspaceState: context.workspaceState,

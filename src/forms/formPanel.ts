@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { describeError, type ErrorContext } from '../ui/describeError';
-import { UserCancelledError } from '../ui/prompts';
+import { UserCancelledError, vscodePrompts, type ConfirmOptions, type Prompts } from '../ui/prompts';
 import type { Log } from '../ui/log';
 import { webviewHtml } from '../ui/webviewHtml';
 
@@ -13,18 +13,32 @@ interface Message {
 export interface FormDefinition<D, W extends Message, H extends Message> {
   /** The webview panel's view type, e.g. `azureml.registerDatastore`. */
   readonly viewType: string;
+  /** What the form does, e.g. "Register Datastore" (log lines). */
   readonly title: string;
+  /** The panel's title: what the form does, and for which workspace (forms of two workspaces can be open). */
+  readonly panelTitle: string;
   /** The form's bundle in `media/webview/`. */
   readonly script: string;
-  /** What the form works on (the workspace): an open form with another scope is replaced, not reused. */
+  /** What the form works on (the workspace): a form with another scope opens its own panel. */
   readonly scope: string;
   /** An untrusted message from the webview, checked and with its draft rebuilt; undefined when malformed. */
   parse(raw: unknown, current: D): W | undefined;
   withoutSecrets(draft: D): D;
-  /** The `init` message for a (re)loaded webview. */
-  initMessage(draft: D): Promise<H>;
+  /**
+   * The `init` message for a (re)loaded webview. `draft` answers the draft as it is when called:
+   * call it after the options are loaded, so what the user typed meanwhile is not lost.
+   */
+  initMessage(draft: () => D): Promise<H>;
   /** Every message except `ready`, `draftChanged` and `cancel`. */
   handle(message: W, panel: FormPanel<D, W, H>): Promise<void>;
+}
+
+/**
+ * A "no" to a question: the prompts' UserCancelledError. A scripted prompt bundled apart from
+ * the extension (the integration tests) throws its own copy of the class, known by its name.
+ */
+function isCancel(error: unknown): boolean {
+  return error instanceof UserCancelledError || (error instanceof Error && error.constructor.name === UserCancelledError.name);
 }
 
 /** Messages that start work the user waits for; one at a time. */
@@ -55,10 +69,12 @@ export class FormPanel<D, W extends Message, H extends Message> implements vscod
     private readonly log: Log,
     /** What error messages are written for (the connection, and how it signs in). */
     private readonly errorContext: () => ErrorContext,
+    /** How the form asks the user (tests script the answers). */
+    private readonly prompts: () => Prompts = () => vscodePrompts,
   ) {
     this.currentDraft = initialDraft;
     const media = vscode.Uri.joinPath(extensionUri, 'media');
-    this.panel = vscode.window.createWebviewPanel(definition.viewType, definition.title, vscode.ViewColumn.Active, {
+    this.panel = vscode.window.createWebviewPanel(definition.viewType, definition.panelTitle, vscode.ViewColumn.Active, {
       enableScripts: true,
       localResourceRoots: [media],
       retainContextWhenHidden: false,
@@ -67,7 +83,7 @@ export class FormPanel<D, W extends Message, H extends Message> implements vscod
     const webview = this.panel.webview;
     const asset = (...segments: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(media, ...segments)).toString();
     webview.html = webviewHtml({
-      title: definition.title,
+      title: definition.panelTitle,
       cspSource: webview.cspSource,
       nonce: randomBytes(18).toString('base64'),
       scriptUri: asset('webview', definition.script),
@@ -104,6 +120,17 @@ export class FormPanel<D, W extends Message, H extends Message> implements vscod
     this.currentDraft = this.definition.withoutSecrets(this.currentDraft);
   }
 
+  /** A modal question: true when the user confirms, false when they do not. */
+  async confirm(options: ConfirmOptions): Promise<boolean> {
+    try {
+      await (this.prompts().confirm ?? vscodePrompts.confirm!)(options);
+      return true;
+    } catch (error) {
+      if (isCancel(error)) return false;
+      throw error;
+    }
+  }
+
   post(message: H): void {
     if (this.disposed) return;
     this.posted.fire(message);
@@ -124,8 +151,9 @@ export class FormPanel<D, W extends Message, H extends Message> implements vscod
     }
     switch (message.type) {
       case 'ready':
+        // The draft is read when the options are in: text typed while they load is kept.
         return this.run(async () => this.post(await this.definition.initMessage(
-          this.secretsReplayable ? this.currentDraft : this.definition.withoutSecrets(this.currentDraft))));
+          () => (this.secretsReplayable ? this.currentDraft : this.definition.withoutSecrets(this.currentDraft)))));
       case 'draftChanged':
         this.draft = (message as unknown as { draft: D }).draft;
         return;
@@ -151,7 +179,7 @@ export class FormPanel<D, W extends Message, H extends Message> implements vscod
     try {
       await work();
     } catch (error) {
-      if (error instanceof UserCancelledError) {
+      if (isCancel(error)) {
         this.post({ type: 'idle' } as H);
         return;
       }

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { Log } from '../ui/log';
 import type { ErrorContext } from '../ui/describeError';
+import { vscodePrompts, type Prompts } from '../ui/prompts';
 import { FormPanel, type FormDefinition } from './formPanel';
 
 interface Message {
@@ -10,9 +11,16 @@ interface Message {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyFormPanel = FormPanel<any, Message, Message>;
 
+/** One open form per kind and workspace. */
+function keyOf(viewType: string, scope: string): string {
+  return `${viewType}\n${scope}`;
+}
+
 /**
- * The open registration forms, one per kind: opening a form that is already open shows it
- * again with its draft. Owns the panels (disposed with the extension).
+ * The open registration forms, one per kind and workspace: opening a form that is already open
+ * for that workspace shows it again with its draft; opening it for another workspace opens a
+ * second panel (titled with its workspace), so a half-filled form is never thrown away.
+ * Owns the panels (disposed with the extension).
  */
 export class FormPanels implements vscode.Disposable {
   private readonly open = new Map<string, AnyFormPanel>();
@@ -22,6 +30,8 @@ export class FormPanels implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly log: Log,
     private readonly errorContext: () => ErrorContext,
+    /** How forms ask the user (a modal confirmation); the tests script the answers. */
+    private readonly prompts: () => Prompts = () => vscodePrompts,
   ) {}
 
   /** The form opened or revealed last, while it is open (the integration tests drive it). */
@@ -29,24 +39,22 @@ export class FormPanels implements vscode.Disposable {
     return this.last && !this.last.isDisposed ? this.last : undefined;
   }
 
-  get(viewType: string): AnyFormPanel | undefined {
-    return this.open.get(viewType);
+  /** The open form of this kind for the workspace `scope`. */
+  get(viewType: string, scope: string): AnyFormPanel | undefined {
+    return this.open.get(keyOf(viewType, scope));
   }
 
   /**
-   * Shows the form. An open one of the same kind is revealed, and `update` may change its draft
-   * (e.g. a run chosen from the tree); its webview then gets the new draft.
+   * Shows the form. An open one of the same kind and workspace is revealed, and `update` may
+   * change its draft (e.g. a run chosen from the tree); its webview then gets the new draft.
    */
   show<D, W extends Message, H extends Message>(
     definition: FormDefinition<D, W, H>,
     initialDraft: D,
     update?: (draft: D) => D,
   ): FormPanel<D, W, H> {
-    let existing = this.open.get(definition.viewType) as FormPanel<D, W, H> | undefined;
-    if (existing && existing.definition.scope !== definition.scope) {
-      existing.dispose();
-      existing = undefined;
-    }
+    const key = keyOf(definition.viewType, definition.scope);
+    const existing = this.open.get(key) as FormPanel<D, W, H> | undefined;
     if (existing && !existing.isDisposed) {
       if (update) {
         existing.draft = update(existing.draft);
@@ -56,10 +64,10 @@ export class FormPanels implements vscode.Disposable {
       this.last = existing;
       return existing;
     }
-    const panel = new FormPanel(this.extensionUri, definition, update ? update(initialDraft) : initialDraft, this.log, this.errorContext);
-    this.open.set(definition.viewType, panel);
+    const panel = new FormPanel(this.extensionUri, definition, update ? update(initialDraft) : initialDraft, this.log, this.errorContext, this.prompts);
+    this.open.set(key, panel);
     panel.onDidDispose(() => {
-      if (this.open.get(definition.viewType) === panel) this.open.delete(definition.viewType);
+      if (this.open.get(key) === panel) this.open.delete(key);
     });
     this.last = panel;
     return panel;

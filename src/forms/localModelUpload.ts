@@ -2,10 +2,9 @@ import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import type { DatastoreStorage } from '../azure/datastoreStorage';
 import type { AzureModules } from '../connection/loadAzureModules';
-import { formatBytes } from '../core/format';
 import { throttleProgress } from '../core/transfer/progressTracker';
-import type { TransferProgress } from '../core/transfer/types';
 import { UserCancelledError } from '../ui/prompts';
+import { uploadProgressText } from './uploadProgress';
 
 export interface LocalModelUpload {
   sdk: AzureModules;
@@ -18,12 +17,6 @@ export interface LocalModelUpload {
   onProgress(message: string): void;
 }
 
-function progressText(name: string, p: TransferProgress): string {
-  const files = p.filesTotal !== undefined ? l10n.t('{0} of {1} files', p.filesDone, p.filesTotal) : `${p.filesDone} files`;
-  const bytes = p.bytesTotal !== undefined ? `${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}` : formatBytes(p.bytesDone);
-  return l10n.t('Uploading {0}: {1}, {2}…', name, files, bytes);
-}
-
 /**
  * Uploads a model file or folder with the transfer engine. A folder goes with its own
  * `.amlignore` (else `.gitignore`) applied, as azure-ai-ml does; a chosen file always goes.
@@ -31,7 +24,7 @@ function progressText(name: string, p: TransferProgress): string {
  */
 export async function uploadLocalModel(upload: LocalModelUpload): Promise<void> {
   const name = path.basename(upload.localPath);
-  const progress = throttleProgress((p) => upload.onProgress(progressText(name, p)));
+  const progress = throttleProgress((p) => upload.onProgress(uploadProgressText(name, p)));
   const request = upload.isFolder
     ? { localRoot: upload.localPath, targetPath: `${upload.targetFolder}/${name}` }
     : { localRoot: path.dirname(upload.localPath), entries: [upload.localPath], targetPath: upload.targetFolder };

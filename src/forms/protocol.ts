@@ -54,8 +54,10 @@ export interface DatastoreFormOptions {
   workspaceName: string;
   /** The cloud's storage endpoint suffix, prefilled in the form. */
   endpointSuffix: string;
-  /** Names already taken in the workspace (compared case-insensitively). */
+  /** Names already taken in the workspace (compared case-insensitively): registering one replaces it. */
   existingNames: string[];
+  /** The workspace's default datastore, when known. */
+  defaultName?: string;
   /** The local workspace's one storage account, reached through its endpoint suffix. */
   localStorage?: LocalStorageAccount;
 }

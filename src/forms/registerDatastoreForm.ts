@@ -25,7 +25,7 @@ export interface DatastoreFormContext {
   onRegistered(datastore: Datastore): void;
 }
 
-/** At most this many existing names are fetched for the "already exists" check as you type. */
+/** At most this many existing names are fetched for the "replaces datastore …" note as you type. */
 const maxKnownNames = 1000;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -78,13 +78,16 @@ function fieldCount(errors: FieldErrors<DatastoreField>): string {
 export class RegisterDatastoreForm implements FormDefinition<DatastoreDraft, DatastoreWebviewMessage, DatastoreHostMessage> {
   readonly viewType = 'azureml.registerDatastore';
   readonly title = l10n.t('Register Datastore');
+  readonly panelTitle: string;
   readonly script = 'datastoreForm.js';
   readonly scope: string;
   private knownNames: string[] | undefined;
+  private defaultName: string | undefined;
 
   constructor(private readonly context: DatastoreFormContext) {
     const w = context.workspace;
     this.scope = `${w.connectionKind}/${w.subscriptionId}/${w.resourceGroup}/${w.workspaceName}`;
+    this.panelTitle = l10n.t('Register Datastore: {0}', w.workspaceName);
   }
 
   /** A new draft with the cloud's storage endpoint suffix and protocol filled in. */
@@ -110,6 +113,7 @@ export class RegisterDatastoreForm implements FormDefinition<DatastoreDraft, Dat
     try {
       const all = await collectPages((t) => this.context.client.datastores.list(t ? { continuationToken: t } : {}), maxKnownNames);
       this.knownNames = all.map((d) => d.name);
+      this.defaultName = all.find((d) => d.isDefault)?.name;
     } catch (error) {
       // The form works without the list: submit asks the service about the one name it saves.
       this.context.log.warn(l10n.t('Register Datastore: could not list the existing datastores: {0}', String(error)));
@@ -117,15 +121,18 @@ export class RegisterDatastoreForm implements FormDefinition<DatastoreDraft, Dat
     return this.knownNames ?? [];
   }
 
-  async initMessage(draft: DatastoreDraft): Promise<DatastoreHostMessage> {
+  async initMessage(draft: () => DatastoreDraft): Promise<DatastoreHostMessage> {
     const localStorage = await this.localStorage();
+    const existingNames = await this.existingNames();
     const options: DatastoreFormOptions = {
       workspaceName: this.context.workspace.workspaceName,
       endpointSuffix: this.context.connection.cloud.storageEndpointSuffix,
-      existingNames: await this.existingNames(),
+      existingNames,
+      ...(this.defaultName !== undefined ? { defaultName: this.defaultName } : {}),
       ...(localStorage ? { localStorage } : {}),
     };
-    return { type: 'init', draft, options };
+    // Read now, not before the lists: the user may have typed while they loaded.
+    return { type: 'init', draft: draft(), options };
   }
 
   async handle(message: DatastoreWebviewMessage, panel: Panel): Promise<void> {
@@ -135,17 +142,31 @@ export class RegisterDatastoreForm implements FormDefinition<DatastoreDraft, Dat
 
   private async rules(draft: DatastoreDraft): Promise<FieldErrors<DatastoreField>> {
     const localStorage = await this.localStorage();
-    return validateDatastoreDraft(draft, { existingNames: this.knownNames ?? [], ...(localStorage ? { localStorage } : {}) });
+    return validateDatastoreDraft(draft, localStorage ? { localStorage } : {});
   }
 
-  private async exists(name: string): Promise<boolean> {
+  /** The datastore registered under `name`, if any (asked of the service: the form's list may be stale). */
+  private async existing(name: string): Promise<Datastore | undefined> {
     try {
-      await this.context.client.datastores.get(name);
-      return true;
+      return await this.context.client.datastores.get(name);
     } catch (error) {
-      if ((error as { status?: number }).status === 404) return false;
+      if ((error as { status?: number }).status === 404) return undefined;
       throw error;
     }
+  }
+
+  /**
+   * Registering under a taken name replaces that datastore's settings and credentials (how an
+   * expired SAS token or a rotated key is fixed): asks first. False when the user says no.
+   */
+  private confirmReplace(existing: Datastore, panel: Panel): Promise<boolean> {
+    return panel.confirm({
+      message: l10n.t('Replace the settings and credentials of datastore "{0}"?', existing.name),
+      detail: existing.isDefault
+        ? l10n.t('It is the workspace\'s default datastore. Jobs, data assets and models that use it will reach the storage with the new settings. Nothing in storage is changed or deleted.')
+        : l10n.t('Jobs, data assets and models that use it will reach the storage with the new settings. Nothing in storage is changed or deleted.'),
+      confirm: l10n.t('Replace'),
+    });
   }
 
   /** Runs the storage check; posts its result. True when the storage answered as it should. */
@@ -185,26 +206,38 @@ export class RegisterDatastoreForm implements FormDefinition<DatastoreDraft, Dat
   private async submit(draft: DatastoreDraft, panel: Panel): Promise<void> {
     panel.forgetSecrets();
     const errors = await this.rules(draft);
-    // A PUT on an existing name would replace that datastore: ask the service, the list may be stale.
-    if (!errors.name && await this.exists(draft.name.trim())) {
-      errors.name = l10n.t('A datastore named "{0}" already exists in this workspace.', draft.name.trim());
-    }
     if (hasErrors(errors)) {
       panel.post({ type: 'fieldErrors', errors });
       panel.post({ type: 'status', kind: 'error', message: l10n.t('Not registered. {0}', fieldCount(errors)) });
       return;
     }
+    // A PUT on an existing name replaces that datastore: ask the service, the form's list may be stale.
+    const existing = await this.existing(draft.name.trim());
     if (!draft.skipValidation && !(await this.checkStorage(draft, panel))) return;
+    if (existing && !(await this.confirmReplace(existing, panel))) {
+      panel.post({ type: 'status', kind: 'info', message: l10n.t('Not registered: datastore "{0}" is unchanged.', existing.name) });
+      return;
+    }
 
-    const input = toDatastoreInput(draft);
-    panel.post({ type: 'busy', message: l10n.t('Registering datastore "{0}"…', input.name) });
+    const input = { ...toDatastoreInput(draft), ...(existing ? { name: existing.name } : {}) };
+    panel.post({ type: 'busy', message: existing
+      ? l10n.t('Replacing the settings and credentials of datastore "{0}"…', input.name)
+      : l10n.t('Registering datastore "{0}"…', input.name) });
     const datastore = await this.context.client.datastores.createOrUpdate(input, { skipValidation: draft.skipValidation });
     const logged = [datastore.name, datastore.datastoreType, input.accountName, datastore.credentialsType] as const;
-    this.context.log.info(draft.skipValidation
-      ? l10n.t('Registered datastore "{0}" ({1}, {2}, credentials {3}) without validation.', ...logged)
-      : l10n.t('Registered datastore "{0}" ({1}, {2}, credentials {3}).', ...logged));
+    if (existing) {
+      this.context.log.info(draft.skipValidation
+        ? l10n.t('Replaced the settings and credentials of datastore "{0}" ({1}, {2}, credentials {3}) without validation.', ...logged)
+        : l10n.t('Replaced the settings and credentials of datastore "{0}" ({1}, {2}, credentials {3}).', ...logged));
+    } else {
+      this.context.log.info(draft.skipValidation
+        ? l10n.t('Registered datastore "{0}" ({1}, {2}, credentials {3}) without validation.', ...logged)
+        : l10n.t('Registered datastore "{0}" ({1}, {2}, credentials {3}).', ...logged));
+    }
     panel.post({ type: 'idle' });
-    panel.post({ type: 'saved', message: l10n.t('Registered datastore "{0}".', datastore.name) });
+    panel.post({ type: 'saved', message: existing
+      ? l10n.t('Replaced the settings and credentials of datastore "{0}".', datastore.name)
+      : l10n.t('Registered datastore "{0}".', datastore.name) });
     this.context.onRegistered(datastore);
     panel.dispose();
   }

@@ -81,6 +81,7 @@ function statusOf(error: unknown): number | undefined {
 export class RegisterModelForm implements FormDefinition<ModelDraft, ModelWebviewMessage, ModelHostMessage> {
   readonly viewType = 'azureml.registerModel';
   readonly title = vscode.l10n.t('Register Model');
+  readonly panelTitle: string;
   readonly script = 'modelForm.js';
   readonly scope: string;
   private uploadDatastore: Promise<Datastore | undefined> | undefined;
@@ -88,6 +89,7 @@ export class RegisterModelForm implements FormDefinition<ModelDraft, ModelWebvie
   constructor(private readonly context: ModelFormContext) {
     const w = context.workspace;
     this.scope = `${w.connectionKind}/${w.subscriptionId}/${w.resourceGroup}/${w.workspaceName}`;
+    this.panelTitle = vscode.l10n.t('Register Model: {0}', w.workspaceName);
   }
 
   static initialDraft(): ModelDraft {
@@ -120,7 +122,7 @@ export class RegisterModelForm implements FormDefinition<ModelDraft, ModelWebvie
     }
   }
 
-  async initMessage(draft: ModelDraft): Promise<ModelHostMessage> {
+  async initMessage(draft: () => ModelDraft): Promise<ModelHostMessage> {
     const { client } = this.context;
     const [experiments, datastores, models, uploadTo] = await Promise.all([
       this.listed((reason) => vscode.l10n.t('Register Model: could not list the experiments: {0}', reason), () => collectPages((t) => client.runHistory.listExperiments(t ? { continuationToken: t } : {}), maxExperiments)),
@@ -137,7 +139,8 @@ export class RegisterModelForm implements FormDefinition<ModelDraft, ModelWebvie
       })),
       ...(uploadTo ? { uploadDatastore: uploadTo.name } : { localUploadUnavailable: vscode.l10n.t('The workspace has no default datastore to upload local files to.') }),
     };
-    return { type: 'init', draft, options };
+    // Read now, not before the lists (which can take seconds): the user may have typed meanwhile.
+    return { type: 'init', draft: draft(), options };
   }
 
   async handle(message: ModelWebviewMessage, panel: Panel): Promise<void> {

@@ -41,13 +41,36 @@ export function containerNoun(datastoreType: FormDatastoreType): string {
 
 // ---- single fields ---------------------------------------------------------------------------
 
+/**
+ * The datastore name rule. `existingNames` refuses a taken name; the Register Datastore form
+ * leaves them out, since registering under a taken name replaces that datastore (see
+ * existingDatastoreName and replaceNote).
+ */
 export function datastoreNameError(name: string, existingNames: readonly string[] = []): string | undefined {
   if (!name) return l10n.t('Enter a name for the datastore.');
   if (name.length > 255) return l10n.t('Use at most 255 characters.');
   if (!datastoreNamePattern.test(name)) return l10n.t('Use only letters, digits and underscores (_).');
-  const taken = existingNames.find((n) => n.toLowerCase() === name.toLowerCase());
+  const taken = existingDatastoreName(name, existingNames);
   if (taken) return l10n.t('A datastore named "{0}" already exists in this workspace.', taken);
   return undefined;
+}
+
+/** The existing datastore a name refers to (names are case-insensitive), as it is spelled there. */
+export function existingDatastoreName(name: string, existingNames: readonly string[]): string | undefined {
+  const wanted = name.trim().toLowerCase();
+  return wanted ? existingNames.find((n) => n.toLowerCase() === wanted) : undefined;
+}
+
+/**
+ * What the form says under the name when it is taken: not an error, since registering again is
+ * how a datastore gets new settings or credentials (an expired SAS token, a rotated key).
+ */
+export function replaceNote(name: string, existingNames: readonly string[], defaultName?: string): string | undefined {
+  const taken = existingDatastoreName(name, existingNames);
+  if (!taken) return undefined;
+  return defaultName !== undefined && taken.toLowerCase() === defaultName.toLowerCase()
+    ? l10n.t('Datastore "{0}" exists and is the workspace default: registering replaces its settings and credentials (you are asked first).', taken)
+    : l10n.t('Datastore "{0}" exists: registering replaces its settings and credentials (you are asked first).', taken);
 }
 
 /** `local`: given when the endpoint suffix is the local workspace's, whose storage has one account. */
@@ -161,8 +184,8 @@ export function tagsToRecord(rows: readonly TagRow[]): Record<string, string> {
 
 // ---- whole forms ---------------------------------------------------------------------------
 
+/** A taken name is no error here: registering under it replaces that datastore, after a confirmation. */
 export interface DatastoreRulesContext {
-  existingNames?: readonly string[];
   localStorage?: LocalStorageAccount;
   now?: Date;
 }
@@ -176,7 +199,7 @@ function collect<F extends string>(checks: Array<[F, string | undefined]>): Fiel
 /** Every rule that applies to the draft's storage type and authentication. */
 export function validateDatastoreDraft(draft: DatastoreDraft, context: DatastoreRulesContext = {}): FieldErrors<DatastoreField> {
   const checks: Array<[DatastoreField, string | undefined]> = [
-    ['name', datastoreNameError(draft.name.trim(), context.existingNames)],
+    ['name', datastoreNameError(draft.name.trim())],
     ['accountName', storageAccountNameError(draft.accountName.trim(),
       context.localStorage && draft.endpoint.trim() === context.localStorage.endpointSuffix ? context.localStorage : undefined)],
     ['container', containerNameError(draft.container.trim(), draft.datastoreType)],

@@ -6,7 +6,7 @@ import type {
   DatastoreAuthType, DatastoreDraft, DatastoreField, DatastoreFormOptions, DatastoreHostMessage, DatastoreWebviewMessage,
   FormDatastoreType, StorageProtocol,
 } from '../forms/protocol';
-import { authTypesFor, containerNoun, validateDatastoreDraft } from '../forms/validation';
+import { authTypesFor, containerNoun, replaceNote, validateDatastoreDraft } from '../forms/validation';
 import { h } from './dom';
 import {
   checkboxField, radioField, selectField, tagsField, textAreaField, textField, type Choice, type Field,
@@ -41,7 +41,7 @@ type DatastoreForm = FormController<DatastoreDraft, DatastoreField, DatastoreWeb
 
 function build(form: DatastoreForm, opts: DatastoreFormOptions): FormView<DatastoreField> {
   const initial = form.draft;
-  const rulesContext = () => ({ existingNames: opts.existingNames, ...(opts.localStorage ? { localStorage: opts.localStorage } : {}) });
+  const rulesContext = () => (opts.localStorage ? { localStorage: opts.localStorage } : {});
   const change = <K extends keyof DatastoreDraft>(field: K, value: DatastoreDraft[K]): void =>
     form.change(field, value, field !== 'skipValidation');
 
@@ -61,6 +61,11 @@ function build(form: DatastoreForm, opts: DatastoreFormOptions): FormView<Datast
     description: l10n.t('How jobs refer to it (azureml://datastores/<name>/…). Letters, digits and underscores.'),
     onInput: (v) => change('name', v),
   });
+  // A taken name is no error: registering replaces that datastore (the host asks first).
+  const replaceNoteElement = h('div', { class: 'setting-note', id: 'name-note', 'aria-live': 'polite' });
+  replaceNoteElement.hidden = true;
+  name.root.querySelector('.setting-control')?.append(replaceNoteElement);
+  name.input.setAttribute('aria-describedby', `${name.input.getAttribute('aria-describedby') ?? ''} name-note`.trim());
   const datastoreType = radioField<FormDatastoreType>({
     id: 'datastoreType', label: l10n.t('Storage type'), choices: typeChoices, value: initial.datastoreType, layout: 'cards',
     onChange: (v) => {
@@ -165,6 +170,9 @@ function build(form: DatastoreForm, opts: DatastoreFormOptions): FormView<Datast
     for (const f of [tenantId, clientId, clientSecret]) f.setVisible(draft.authType === 'ServicePrincipal');
     identityNote.hidden = draft.authType !== 'None';
     check.hidden = draft.skipValidation;
+    const note = replaceNote(draft.name, opts.existingNames, opts.defaultName);
+    if (replaceNoteElement.textContent !== (note ?? '')) replaceNoteElement.textContent = note ?? '';
+    replaceNoteElement.hidden = note === undefined;
     const invalid = errors.render(validateDatastoreDraft(draft, rulesContext()));
     if (focusInvalid) invalid[0]?.focus();
   }

@@ -121,9 +121,13 @@ export class ErrorDisplay<F extends string> {
     return invalid;
   }
 
-  /** Errors regardless of what was edited: what a submit would meet. */
+  /**
+   * The rules' errors regardless of what was edited: what stops a submit in the webview. The
+   * host's errors (a container that does not exist, a refused key) still show, but do not
+   * block: the storage or the service may have changed, and the host checks again anyway.
+   */
   blocking(ruleErrors: Partial<Record<F, string>>): Field[] {
-    return this.fields().filter(([name, field]) => !field.root.hidden && (ruleErrors[name] ?? this.hostErrors[name])).map(([, f]) => f);
+    return this.fields().filter(([name, field]) => !field.root.hidden && ruleErrors[name]).map(([, f]) => f);
   }
 }
 

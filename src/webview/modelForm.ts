@@ -98,7 +98,7 @@ function build(form: ModelForm, opts: ModelFormOptions): ModelFormView {
   });
   const datastore = selectField({
     id: 'datastoreName', label: l10n.t('Datastore'), value: initial.datastoreName, placeholder: l10n.t('Choose a datastore'),
-    options: opts.datastores.map((d) => ({ value: d.name, label: d.isDefault ? `${d.name} (default)` : d.name })),
+    options: opts.datastores.map((d) => ({ value: d.name, label: d.isDefault ? l10n.t('{0} (default)', d.name) : d.name })),
     onChange: (v) => change('datastoreName', v),
   });
   const datastorePath = textField({

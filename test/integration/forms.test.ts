@@ -14,11 +14,13 @@ import * as vscode from 'vscode';
 import { connectLocalWorkspace } from '../../src/azure/localWorkspace';
 import type { WorkspaceClient } from '../../src/azure/workspaceClient';
 import type { AzureMlExtensionApi } from '../../src/extension';
+import { RegisterDatastoreForm } from '../../src/forms/registerDatastoreForm';
 import type {
   DatastoreAuthType, DatastoreDraft, DatastoreHostMessage, DatastoreWebviewMessage, FormDatastoreType, ModelDraft,
   ModelHostMessage, ModelWebviewMessage,
 } from '../../src/forms/protocol';
 import { devStorageAccount } from '../../src/local/devStorageAccount';
+import type { Log } from '../../src/ui/log';
 import { UserCancelledError, type ConfirmOptions, type Prompts } from '../../src/ui/prompts';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
 import { FormDriver, one, only } from './formDriver';
@@ -30,11 +32,26 @@ type ModelForm = FormDriver<ModelDraft, ModelWebviewMessage, ModelHostMessage>;
 
 const hour = 3_600_000;
 
-function containerSas(container: string): string {
+function containerSas(container: string, validFor = hour): string {
   return generateBlobSASQueryParameters({
-    containerName: container, permissions: ContainerSASPermissions.parse('rl'), expiresOn: new Date(Date.now() + hour),
+    containerName: container, permissions: ContainerSASPermissions.parse('rl'), expiresOn: new Date(Date.now() + validFor),
   }, new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key)).toString();
 }
+
+/** Prompts whose modal confirmations answer as `answer.confirm` says, recording each question. */
+function confirmingPrompts(answer: { confirm: boolean }, asked: ConfirmOptions[]): Prompts {
+  return {
+    pick: async () => assert.fail('unexpected pick'),
+    pickMany: async () => assert.fail('unexpected pick'),
+    input: async () => assert.fail('unexpected input'),
+    confirm: async (options) => {
+      asked.push(options);
+      if (!answer.confirm) throw new UserCancelledError();
+    },
+  };
+}
+
+const quietLog: Log = { info: () => undefined, warn: () => undefined, error: () => undefined, show: () => undefined };
 
 function shareSas(share: string): string {
   return generateFileSASQueryParameters({
@@ -181,7 +198,6 @@ describe('registration forms in a real extension host, against the local workspa
       const cases: Array<[Partial<DatastoreDraft>, keyof DatastoreDraft, RegExp]> = [
         [{ name: '' }, 'name', /^Enter a name/],
         [{ name: 'has-hyphen' }, 'name', /letters, digits and underscores/],
-        [{ name: 'WorkspaceBlobStore' }, 'name', /"workspaceblobstore" already exists/],
         [{ accountName: 'ab' }, 'accountName', /3 to 24 characters/],
         [{ accountName: 'UpperCase' }, 'accountName', /lowercase letters and digits/],
         [{ accountName: 'otheraccount' }, 'accountName', /one storage account: "devstoreaccount1"/],
@@ -307,6 +323,111 @@ describe('registration forms in a real extension host, against the local workspa
         new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key));
       assert.equal(await container.exists(), true, 'the storage is untouched');
       api.setPrompts(undefined);
+    });
+
+    it('replaces an expiring SAS token by registering the datastore again, after a modal confirmation; No changes nothing', async () => {
+      const oldToken = containerSas(blobContainer, hour);
+      await ws.datastores.createOrUpdate({
+        name: 'expiring_sas', datastoreType: 'AzureBlob', accountName: devStorageAccount.name, containerName: blobContainer,
+        endpoint: 'local', protocol: 'http', credentials: { credentialsType: 'Sas', sasToken: oldToken },
+      }, { skipValidation: true });
+      const storedToken = async (): Promise<string> => {
+        const secrets = await ws.datastores.listSecrets('expiring_sas');
+        assert.ok(secrets.secretsType === 'Sas', `a SAS expected, got ${secrets.secretsType}`);
+        return secrets.sasToken.replace(/^\?/, '');
+      };
+      assert.equal(await storedToken(), oldToken);
+
+      // The "Register Datastore…" remedy of a refused SAS token opens the form; the user types the same name.
+      const asked: ConfirmOptions[] = [];
+      const answer = { confirm: false };
+      api.setPrompts(confirmingPrompts(answer, asked));
+      try {
+        const { form, draft: base } = await openDatastoreForm();
+        assert.ok((await form.init()).options.existingNames.includes('expiring_sas'));
+        const newToken = containerSas(blobContainer, 2 * hour);
+        const draft = { ...datastoreDraft(base, 'AzureBlob', 'Sas', 'expiring_sas'), sasToken: newToken, description: 'renewed' };
+
+        const refused = await form.send({ type: 'submit', draft });
+        assert.deepEqual(only(refused, 'fieldErrors').flatMap((m) => Object.values(m.errors)), [], 'the taken name is no error');
+        assert.equal(asked.length, 1, 'the user is asked before the datastore is replaced');
+        assert.equal(asked[0]!.message, 'Replace the settings and credentials of datastore "expiring_sas"?');
+        assert.equal(asked[0]!.confirm, 'Replace');
+        assert.equal(only(refused, 'saved').length, 0);
+        assert.equal(refused.at(-1)?.type, 'idle', 'the form stops waiting');
+        assert.equal(only(refused, 'status').at(-1)?.message, 'Not registered: datastore "expiring_sas" is unchanged.');
+        assert.equal(form.panel.isDisposed, false, 'No keeps the form open with its input');
+        assert.equal(await storedToken(), oldToken, 'No changes nothing');
+
+        answer.confirm = true;
+        const saved = await form.send({ type: 'submit', draft });
+        assert.equal(one(saved, 'saved').message, 'Replaced the settings and credentials of datastore "expiring_sas".');
+        assert.equal(asked.length, 2);
+        assert.equal(form.panel.isDisposed, true);
+        assert.equal(await storedToken(), newToken, 'the new token is the one the workspace hands out');
+        assert.equal((await ws.datastores.get('expiring_sas')).description, 'renewed');
+      } finally {
+        api.setPrompts(undefined);
+      }
+    });
+
+    it('replaces the default datastore\'s credentials only after the same confirmation, and it stays the default', async () => {
+      const asked: ConfirmOptions[] = [];
+      const answer = { confirm: false };
+      api.setPrompts(confirmingPrompts(answer, asked));
+      try {
+        const { form, draft: base } = await openDatastoreForm();
+        const before = await ws.datastores.get('workspaceblobstore');
+        const draft = { ...datastoreDraft(base, 'AzureBlob', 'AccountKey', 'WorkspaceBlobStore'), description: before.description ?? '', tags: [] };
+
+        const refused = await form.send({ type: 'submit', draft });
+        assert.deepEqual(only(refused, 'fieldErrors').flatMap((m) => Object.values(m.errors)), [], 'the taken name is no error');
+        assert.equal(asked[0]?.message, 'Replace the settings and credentials of datastore "workspaceblobstore"?');
+        assert.match(asked[0]!.detail, /default datastore/);
+        assert.equal((await ws.datastores.get('workspaceblobstore')).credentialsType, before.credentialsType, 'No changes nothing');
+
+        answer.confirm = true;
+        const saved = await form.send({ type: 'submit', draft });
+        assert.equal(one(saved, 'saved').message, 'Replaced the settings and credentials of datastore "workspaceblobstore".');
+        const after = await ws.datastores.get('workspaceblobstore');
+        assert.equal(after.name, 'workspaceblobstore', 'the datastore keeps its name as registered');
+        assert.equal(after.containerName, blobContainer);
+        assert.equal((await ws.datastores.getDefault())?.name, 'workspaceblobstore', 'it is still the workspace default');
+        const reopened = await openDatastoreForm();
+        assert.equal((await reopened.form.init()).options.defaultName, 'workspaceblobstore', 'the form knows the default, for its note');
+      } finally {
+        api.setPrompts(undefined);
+      }
+    });
+
+    it('keeps a half-filled form of one workspace when the form is opened for another, each titled with its workspace', async () => {
+      const { form, draft: base } = await openDatastoreForm();
+      const typed = { ...base, name: 'half_filled', accountName: devStorageAccount.name };
+      await form.send({ type: 'draftChanged', draft: typed });
+      const { client, connection, workspace } = await api.connections.activeWorkspaceClient();
+
+      const other = new RegisterDatastoreForm({
+        client, connection, workspace: { ...workspace, workspaceName: 'other-workspace' }, log: quietLog, onRegistered: () => undefined,
+      });
+      const second = api.forms.show(other, RegisterDatastoreForm.initialDraft(connection));
+      assert.notEqual(second, form.panel);
+      assert.equal(form.panel.isDisposed, false, 'the first workspace\'s form is still open');
+      assert.deepEqual((await form.init()).draft, typed, 'with what the user typed');
+      assert.equal(form.panel.panel.title, `Register Datastore: ${workspace.workspaceName}`);
+      assert.equal(second.panel.title, 'Register Datastore: other-workspace');
+
+      await vscode.commands.executeCommand('azureml.registerDatastore');
+      assert.equal(api.forms.lastPanel, form.panel, 'opening the form for the first workspace again shows that form');
+      assert.equal(second.isDisposed, false);
+    });
+
+    it('keeps what the user types while the form reloads its lists', async () => {
+      const { form, draft: base } = await openDatastoreForm();
+      const reloading = form.send({ type: 'ready' });
+      const typed = { ...base, name: 'typed_while_loading' };
+      await form.send({ type: 'draftChanged', draft: typed });
+      const init = one(await reloading, 'init');
+      assert.equal(init.draft.name, 'typed_while_loading', 'the reloaded form shows the text typed meanwhile');
     });
   });
 
