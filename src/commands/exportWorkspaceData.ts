@@ -12,6 +12,20 @@ export interface ExportCommandOptions {
 }
 
 /**
+ * Artifact files the export did not write (their names refused here) make it no whole copy: that
+ * is an error, not "Exported", so that Delete Workspace's "export first" does not go on either.
+ */
+function refuseIncompleteExport(notWritten: { count: number; first?: { job: string; path: string; reason: string } }, workspaceName: string, folder: string): void {
+  const { count, first } = notWritten;
+  if (count === 0 || !first) return;
+  throw new Error(count === 1
+    ? vscode.l10n.t('Exported workspace {0} to {1}, except 1 artifact file that was not written ({2} of job {3}: {4}). artifacts.jsonl marks it with the reason; rename it in the datastore, then export again, to get it.',
+      workspaceName, folder, first.path, first.job, first.reason)
+    : vscode.l10n.t('Exported workspace {0} to {1}, except {2} artifact files that were not written (the first, {3} of job {4}: {5}). artifacts.jsonl marks each with the reason; rename them in the datastore, then export again, to get them.',
+      workspaceName, folder, count, first.path, first.job, first.reason));
+}
+
+/**
  * Exports everything about a workspace (the one clicked in the Workspaces view, else the active
  * one) into a folder the user picks; canceled, running it again into that folder resumes.
  */
@@ -52,6 +66,7 @@ export const exportWorkspaceData = (context: CommandContext) => async (node?: Wo
     }
     throw error;
   }
+  refuseIncompleteExport(sdk.artifactsNotWritten(index), ref.workspaceName, folder);
   void vscode.window.showInformationMessage(vscode.l10n.t('Exported workspace {0} to {1}.', ref.workspaceName, folder), vscode.l10n.t('Reveal'))
     .then((choice) => {
       if (choice === vscode.l10n.t('Reveal')) void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(folder));

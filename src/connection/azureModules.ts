@@ -20,7 +20,7 @@ export { withAdditionalStorageSuffixes } from '../azure/trustedHosts';
 export { WorkspaceClient } from '../azure/workspaceClient';
 export { commandJobFromYaml } from '../core/jobSpec/commandJobYaml';
 export { downloadRunOutputs } from '../core/runOutputs';
-export { exportWorkspaceData } from '../core/export/exportWorkspace';
+export { artifactsNotWritten, exportWorkspaceData } from '../core/export/exportWorkspace';
 export { describePlan, planModelDeletion, planRunArchive, planRunDeletion, planWorkspaceDeletion } from '../core/deletion/deletionPlans';
 export { downloadFromDatastore } from '../core/transfer/downloadFolder';
 export { downloadModelVersion, modelDownloadFolder } from '../core/models/downloadModel';

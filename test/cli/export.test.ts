@@ -3,9 +3,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ExportIndex } from '../../src/core/export/exportWorkspace';
+import { artifactDatastoreName, jobArtifactFolder } from '../../src/azure/artifactPaths';
+import { connectLocalWorkspace } from '../../src/azure/localWorkspace';
+import { exportWorkspaceData, type ExportIndex } from '../../src/core/export/exportWorkspace';
+import { openDatastoreForTransfer } from '../../src/core/transfer/openDatastore';
 import { ensureBuilt, repoRoot } from '../support/repo';
-import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
+import { createWorkspace, startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
 
 describe('azml export (bundled dist/cli.js) against the local workspace', function () {
   this.timeout(180_000);
@@ -79,5 +82,40 @@ describe('azml export (bundled dist/cli.js) against the local workspace', functi
     assert.match(refused.stderr, /project holds other files \(index\.json, train\.py\) and no earlier export: export into an empty folder, or into an earlier export to update it\. Nothing was written\./);
     assert.deepEqual(readdirSync(project).sort(), ['index.json', 'train.py']);
     assert.equal(readFileSync(path.join(project, 'index.json'), 'utf8'), '{"mine": true}\n');
+  });
+
+  it('refuses a folder holding another workspace\'s export, changing nothing, and says what to do', async () => {
+    await createWorkspace(local, 'cli-other-ws');
+    const other = connectLocalWorkspace({ ...local.connection, workspace: 'cli-other-ws' }).workspaceClient;
+    const folder = path.join(scratch, 'theirs');
+    await exportWorkspaceData({ client: other, folder });
+    const before = readdirSync(folder).sort().map((name) => [name, readFileSync(path.join(folder, name), 'utf8')]);
+    const refused = azml('export', folder);
+    assert.equal(refused.status, 1, refused.stdout);
+    assert.equal(refused.stdout, '');
+    assert.match(refused.stderr, /^azml: .*theirs holds the export of another workspace, cli-other-ws \(\/subscriptions\/[^)]*\/workspaces\/cli-other-ws\)\. Export workspace \S+ into an empty folder, or export cli-other-ws into .*theirs to update that export\. Nothing in .*theirs was changed\.\n/);
+    assert.deepEqual(readdirSync(folder).sort().map((name) => [name, readFileSync(path.join(folder, name), 'utf8')]), before);
+  });
+
+  it('--include-artifacts: an artifact file whose name is refused here makes exit code 1, saying which and why', async () => {
+    const client = connectLocalWorkspace(local.connection).workspaceClient;
+    const job = (await client.jobs.list({ listViewType: 'All' })).items[0]!.name;
+    const storage = await openDatastoreForTransfer(client, await client.datastores.get(artifactDatastoreName), undefined);
+    if (storage.kind !== 'blob') throw new Error('blob artifact store expected');
+    // Azurite keeps backslashes as "/": the blob is named "<job folder>/hostile/../../evil.txt".
+    await storage.container.getBlockBlobClient(`${jobArtifactFolder(job)}hostile\\..\\..\\evil.txt`).upload('evil', 4);
+    await storage.container.getBlockBlobClient(`${jobArtifactFolder(job)}ok.txt`).upload('ok', 2);
+    const folder = path.join(scratch, 'with-artifacts');
+    const result = azml('export', folder, '--include-artifacts');
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(result.stdout, /^jobs +\d+ +jobs\.jsonl, metrics\.jsonl, artifacts\.jsonl \(1 artifact files not written\)$/m);
+    assert.equal(result.stderr, `azml: 1 artifact file was not written (hostile/../../evil.txt of job ${job}: refused: the name contains ".."); `
+      + 'artifacts.jsonl marks it with "notWritten" and the reason. Rename it in the datastore, then export again, to get it.\n');
+    assert.equal(readFileSync(path.join(folder, 'artifacts', job, 'ok.txt'), 'utf8'), 'ok');
+    const json = azml('export', folder, '--include-artifacts', '--json');
+    assert.equal(json.status, 1);
+    const index = JSON.parse(json.stdout) as ExportIndex;
+    assert.deepEqual(index.kinds['jobs'] && 'files' in index.kinds['jobs'] && index.kinds['jobs'].artifactsNotWritten,
+      { count: 1, first: [{ job, path: 'hostile/../../evil.txt', reason: 'refused: the name contains ".."' }] });
   });
 });

@@ -164,6 +164,32 @@ describe('azml download-model against the local workspace', function () {
     assert.equal(metadataVersion(to), '3');
   });
 
+  it('folder model with a file whose name is refused here: the rest downloaded, no model.json claiming the version, and exit code 1 saying why', async () => {
+    const { workspaceClient: client } = connectLocalWorkspace(local.connection);
+    const storage = await openDatastoreForTransfer(client, await client.datastores.get('workspaceblobstore'), undefined);
+    if (storage.kind !== 'blob') throw new Error('blob expected');
+    await storage.container.getBlockBlobClient('models/odd/v1/model.pkl').upload('pickled', 7);
+    // Azurite keeps backslashes as "/": the blob is named "models/odd/v1/hostile/../../evil.txt".
+    await storage.container.getBlockBlobClient('models/odd/v1/hostile\\..\\..\\evil.txt').upload('evil', 4);
+    await client.models.createOrUpdate('odd', {});
+    await client.models.createOrUpdateVersion('odd', '1', { modelUri: 'azureml://datastores/workspaceblobstore/paths/models/odd/v1/' });
+
+    const to = path.join(work, 'odd-1');
+    const result = azml(['download-model', '--name', 'odd', '--version', '1', '--to', to, '--json']);
+    assert.equal(result.status, 1, result.stderr);
+    const json = JSON.parse(result.stdout) as { transferred: { files: number }; notTransferred: Array<{ path: string }>; fatal?: { code: string; message: string } };
+    assert.equal(json.transferred.files, 1);
+    assert.deepEqual(json.notTransferred.map((n) => n.path), ['hostile/../../evil.txt']);
+    assert.equal(json.fatal?.code, 'ModelFilesRefused');
+    assert.equal(json.fatal?.message, '1 file of model odd version 1 was not downloaded (hostile/../../evil.txt: refused: the name contains ".."), so the download is not complete and model.json was not written.');
+    assert.deepEqual(readdirSync(to), ['model.pkl']);
+    const plain = azml(['download-model', '--name', 'odd', '--version', '1', '--to', to]);
+    assert.equal(plain.status, 1);
+    assert.doesNotMatch(plain.stdout, /metadata:/);
+    assert.match(plain.stderr, /^azml: 1 file of model odd version 1 was not downloaded/m);
+    assert.deepEqual(readdirSync(to), ['model.pkl']);
+  });
+
   it('says which version does not exist, and writes nothing', () => {
     const to = path.join(work, 'missing');
     const result = azml(['download-model', '--name', 'churn', '--version', '9', '--to', to]);

@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, appendFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, appendFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { artifactDatastoreName, jobArtifactFolder } from '../../src/azure/artifactPaths';
@@ -14,13 +14,13 @@ import { connectLocalWorkspace } from '../../src/azure/localWorkspace';
 import { readMetricHistory } from '../../src/azure/metricHistory';
 import type { WorkspaceClient } from '../../src/azure/workspaceClient';
 import { plainRecord } from '../../src/core/export/exportKinds';
-import { stateFileName } from '../../src/core/export/exportState';
+import { stateFileName, type ExportState } from '../../src/core/export/exportState';
 import { exportWorkspaceData, type ExportIndex, type ExportProgress } from '../../src/core/export/exportWorkspace';
 import { plainTrackedRun } from '../../src/core/export/jobRecords';
 import { jsonMetricValue } from '../../src/core/metricSummary';
 import { openDatastoreForTransfer } from '../../src/core/transfer/openDatastore';
 import { defaultTuning, remoteStoreFor } from '../../src/core/transfer/tuning';
-import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
+import { createWorkspace, startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
 
 async function everything<T>(list: (token: string | undefined) => Promise<Page<T>>): Promise<T[]> {
   const items: T[] = [];
@@ -37,6 +37,11 @@ function lines(folder: string, file: string): unknown[] {
   const text = readFileSync(path.join(folder, file), 'utf8');
   assert.ok(text === '' || text.endsWith('\n'), `${file} ends with a whole line`);
   return text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as unknown);
+}
+
+/** Every file's content and modification time, to show a refused export changed nothing. */
+function snapshotOf(folder: string): Array<[string, string, number]> {
+  return [...filesOf(folder)].map(([file, content]): [string, string, number] => [file, content, statSync(path.join(folder, file)).mtimeMs]).sort((a, b) => a[0].localeCompare(b[0]));
 }
 
 function filesOf(folder: string): Map<string, string> {
@@ -256,5 +261,155 @@ describe('workspace export (local workspace, demo content)', function () {
     assert.equal(new Set(jobNames).size, jobNames.length);
     assert.ok(!existsSync(path.join(folder, '.azml-export.lock')), 'the lock is gone with the export');
     await exportWorkspaceData({ client, folder });
+  });
+
+  describe('a folder holding the export of another workspace', () => {
+    let other: WorkspaceClient;
+    const anotherWorkspace = 'ExportOfAnotherWorkspace';
+
+    /** Runs an export of `of` into `folder` and cancels it once `jobs` jobs are written. */
+    async function canceledExport(of: WorkspaceClient, folder: string, jobs: number): Promise<void> {
+      const controller = new AbortController();
+      await assert.rejects(exportWorkspaceData({
+        client: of, folder, signal: controller.signal,
+        onProgress: (p) => {
+          if (p.kind === 'jobs' && p.count === jobs) controller.abort();
+        },
+      }), { name: 'AbortError' });
+      assert.ok(existsSync(path.join(folder, stateFileName)), 'an unfinished export');
+    }
+
+    before(async () => {
+      await createWorkspace(local, 'other-export-ws');
+      other = connectLocalWorkspace({ ...local.connection, workspace: 'other-export-ws' }).workspaceClient;
+    });
+
+    it('refuses to overwrite it, changing nothing, and says what to do; that workspace itself updates it', async () => {
+      const folder = path.join(scratch, 'theirs-finished');
+      const theirs = await exportWorkspaceData({ client: other, folder });
+      const before = snapshotOf(folder);
+      await assert.rejects(exportWorkspaceData({ client, folder, includeArtifacts: true }), (error: Error & { code?: string }) => {
+        assert.equal(error.message, `${folder} holds the export of another workspace, other-export-ws (${other.resourceId}). `
+          + `Export workspace ${client.workspace.workspaceName} into an empty folder, or export other-export-ws into ${folder} to update that export. Nothing in ${folder} was changed.`);
+        assert.equal(error.code, anotherWorkspace);
+        return true;
+      });
+      assert.deepEqual(snapshotOf(folder), before, 'nothing in the folder changed');
+      assert.equal(theirs.workspace.resourceId, other.resourceId, 'index.json records whose export it is');
+      const again = await exportWorkspaceData({ client: other, folder });
+      assert.equal(again.workspace.workspaceName, 'other-export-ws');
+    });
+
+    it('refuses to resume it when unfinished (no mixing of its files and page token), and its own workspace then finishes it', async () => {
+      const folder = path.join(scratch, 'ours-unfinished');
+      await canceledExport(client, folder, 4);
+      const before = snapshotOf(folder);
+      await assert.rejects(exportWorkspaceData({ client: other, folder }), (error: Error & { code?: string }) => {
+        assert.equal(error.message, `${folder} holds an unfinished export of another workspace, ${client.workspace.workspaceName} (${client.resourceId}). `
+          + `Export workspace other-export-ws into an empty folder, or export ${client.workspace.workspaceName} into ${folder} to finish that export. Nothing in ${folder} was changed.`);
+        assert.equal(error.code, anotherWorkspace);
+        return true;
+      });
+      assert.deepEqual(snapshotOf(folder), before, 'nothing in the folder changed');
+      const state = JSON.parse(readFileSync(path.join(folder, stateFileName), 'utf8')) as ExportState;
+      assert.deepEqual(state.workspace, { resourceId: client.resourceId, workspaceId: (await client.getWorkspace()).workspaceId }, 'the state file records whose export it is');
+
+      const progress: ExportProgress[] = [];
+      const index = await exportWorkspaceData({ client, folder, onProgress: (p) => progress.push(p) });
+      assert.deepEqual(progress[0], { kind: 'jobs', count: 5 }, 'the same workspace resumes where it stopped');
+      assert.equal(index.workspace.workspaceName, client.workspace.workspaceName);
+      const jobs = await everything((t) => client.jobs.list({ listViewType: 'All', ...(t ? { continuationToken: t } : {}) }));
+      assert.deepEqual((lines(folder, 'jobs.jsonl') as Array<{ job: { name: string } }>).map((l) => l.job.name), jobs.map((j) => j.name));
+    });
+
+    it('an unfinished export begun by an older version (its state names no workspace) is judged by its workspace.json; with nothing recorded, it is refused', async () => {
+      const folder = path.join(scratch, 'older-unfinished');
+      await canceledExport(client, folder, 4);
+      const stateFile = path.join(folder, stateFileName);
+      const { workspace: _recorded, ...older } = JSON.parse(readFileSync(stateFile, 'utf8')) as ExportState;
+      writeFileSync(stateFile, JSON.stringify(older));
+      const before = snapshotOf(folder);
+      await assert.rejects(exportWorkspaceData({ client: other, folder }), (error: Error) => {
+        assert.match(error.message, /holds an unfinished export of another workspace, /);
+        return true;
+      });
+      assert.deepEqual(snapshotOf(folder), before);
+      const progress: ExportProgress[] = [];
+      await exportWorkspaceData({ client, folder, onProgress: (p) => progress.push(p) });
+      assert.deepEqual(progress[0], { kind: 'jobs', count: 5 }, 'its own workspace resumes it');
+
+      const unknown = path.join(scratch, 'unknown-unfinished');
+      await canceledExport(client, unknown, 4);
+      writeFileSync(path.join(unknown, stateFileName), JSON.stringify(older));
+      rmSync(path.join(unknown, 'workspace.json'));
+      const unknownBefore = snapshotOf(unknown);
+      for (const of of [other, client]) {
+        await assert.rejects(exportWorkspaceData({ client: of, folder: unknown }), (error: Error & { code?: string }) => {
+          assert.equal(error.message, `${unknown} holds an export that does not record which workspace it is of, so it is neither resumed nor overwritten. `
+            + `Export workspace ${of.workspace.workspaceName} into an empty folder, or delete that export's files from ${unknown} first. Nothing in ${unknown} was changed.`);
+          assert.equal(error.code, anotherWorkspace);
+          return true;
+        });
+      }
+      assert.deepEqual(snapshotOf(unknown), unknownBefore);
+    });
+
+    it('refuses the export of an earlier workspace of the same name (another workspace id), perhaps deleted since', async () => {
+      const folder = path.join(scratch, 'earlier-namesake');
+      await exportWorkspaceData({ client, folder });
+      const indexFile = path.join(folder, 'index.json');
+      const index = JSON.parse(readFileSync(indexFile, 'utf8')) as ExportIndex;
+      writeFileSync(indexFile, JSON.stringify({ ...index, workspaceId: '00000000-0000-0000-0000-0000000000ee' }));
+      const before = snapshotOf(folder);
+      await assert.rejects(exportWorkspaceData({ client, folder }), (error: Error) => {
+        assert.equal(error.message, `${folder} holds an export of an earlier workspace named ${client.workspace.workspaceName} (workspace id 00000000-0000-0000-0000-0000000000ee; this one is ${index.workspaceId}), `
+          + `perhaps deleted since: export into an empty folder, so as to keep that export. Nothing in ${folder} was changed.`);
+        return true;
+      });
+      assert.deepEqual(snapshotOf(folder), before);
+    });
+  });
+
+  describe('artifact files whose names are refused here', () => {
+    let refusedJob: string;
+
+    before(async () => {
+      const jobs = await everything((token) => client.jobs.list({ listViewType: 'All', ...(token ? { continuationToken: token } : {}) }));
+      refusedJob = jobs[1]!.name;
+      const storage = await openDatastoreForTransfer(client, await client.datastores.get(artifactDatastoreName), undefined);
+      if (storage.kind !== 'blob') throw new Error('blob artifact store expected');
+      await storage.container.getBlockBlobClient(`${jobArtifactFolder(refusedJob)}ok.txt`).upload('ok', 2);
+      // Azurite keeps backslashes as "/": the blob is named "<job folder>/hostile/../../evil.txt".
+      await storage.container.getBlockBlobClient(`${jobArtifactFolder(refusedJob)}hostile\\..\\..\\evil.txt`).upload('evil', 4);
+    });
+
+    it('are counted in the index with the reason, marked in artifacts.jsonl, across a cancel and resume, and written nowhere', async () => {
+      const folder = path.join(scratch, 'refused-artifacts');
+      const controller = new AbortController();
+      await assert.rejects(exportWorkspaceData({
+        client, folder, includeArtifacts: true, signal: controller.signal,
+        onProgress: (p) => {
+          if (p.kind === 'jobs' && p.count === 2) controller.abort();
+        },
+      }), { name: 'AbortError' });
+      const index = await exportWorkspaceData({ client, folder, includeArtifacts: true });
+      const reason = 'refused: the name contains ".."';
+      const jobs = index.kinds['jobs'];
+      assert.ok(jobs && 'files' in jobs);
+      assert.deepEqual(jobs.artifactsNotWritten, { count: 1, first: [{ job: refusedJob, path: 'hostile/../../evil.txt', reason }] });
+      assert.deepEqual(JSON.parse(readFileSync(path.join(folder, 'index.json'), 'utf8')), index);
+      const listed = (lines(folder, 'artifacts.jsonl') as Array<{ job: string }>).filter((l) => l.job === refusedJob);
+      assert.deepEqual(listed, [
+        { job: refusedJob, path: 'hostile/../../evil.txt', size: 4, notWritten: reason },
+        { job: refusedJob, path: 'ok.txt', size: 2 },
+      ]);
+      assert.equal(readFileSync(path.join(folder, 'artifacts', refusedJob, 'ok.txt'), 'utf8'), 'ok');
+      assert.ok(!readdirSync(scratch, { recursive: true, encoding: 'utf8' }).some((n) => n.endsWith('evil.txt')), 'evil.txt was written nowhere');
+
+      const again = await exportWorkspaceData({ client, folder, includeArtifacts: true });
+      assert.deepEqual(again.kinds['jobs'], jobs, 'an update counts them anew, not on top of the earlier count');
+      const names = await exportWorkspaceData({ client, folder: path.join(scratch, 'refused-names-only') });
+      assert.ok(names.kinds['jobs'] && !('artifactsNotWritten' in names.kinds['jobs']), 'listing names only writes no file, so leaves none out');
+    });
   });
 });

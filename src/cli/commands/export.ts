@@ -1,4 +1,4 @@
-import { exportWorkspaceData, type ExportIndex, type ExportProgress } from '../../core/export/exportWorkspace';
+import { artifactsNotWritten, exportWorkspaceData, type ExportIndex, type ExportProgress } from '../../core/export/exportWorkspace';
 import type { CliCommand } from '../command';
 import { formatTable } from '../table';
 import { UsageError } from '../usage';
@@ -6,7 +6,16 @@ import { UsageError } from '../usage';
 function summaryRows(index: ExportIndex): string[][] {
   return Object.entries(index.kinds).map(([kind, summary]) => 'notOffered' in summary
     ? [kind, '-', `not offered by the service (HTTP ${summary.notOffered.status})`]
-    : [kind, String(summary.count), summary.files.join(', ')]);
+    : [kind, String(summary.count), summary.files.join(', ') + (summary.artifactsNotWritten ? ` (${summary.artifactsNotWritten.count} artifact files not written)` : '')]);
+}
+
+/** What the export left out, and what to do; undefined when it wrote every artifact file it listed. */
+function notWrittenSentence(index: ExportIndex): string | undefined {
+  const { count, first } = artifactsNotWritten(index);
+  if (count === 0 || !first) return undefined;
+  return count === 1
+    ? `1 artifact file was not written (${first.path} of job ${first.job}: ${first.reason}); artifacts.jsonl marks it with "notWritten" and the reason. Rename it in the datastore, then export again, to get it.`
+    : `${count} artifact files were not written (the first, ${first.path} of job ${first.job}: ${first.reason}); artifacts.jsonl marks each with "notWritten" and the reason. Rename them in the datastore, then export again, to get them.`;
 }
 
 export const exportCommand: CliCommand = {
@@ -56,11 +65,15 @@ export const exportCommand: CliCommand = {
       process.off('SIGINT', onSigint);
       if (interactive && shown) process.stderr.write('\n');
     }
+    // Exit code 1 when artifact files were left out: the export is not a whole copy.
+    const notWritten = notWrittenSentence(index);
     if (values['json']) {
       process.stdout.write(`${JSON.stringify(index, null, 2)}\n`);
-      return 0;
+    } else {
+      process.stdout.write(`${formatTable(['KIND', 'COUNT', 'FILES'], summaryRows(index))}\nExported to ${folder} (index.json lists it all).\n`);
     }
-    process.stdout.write(`${formatTable(['KIND', 'COUNT', 'FILES'], summaryRows(index))}\nExported to ${folder} (index.json lists it all).\n`);
-    return 0;
+    if (!notWritten) return 0;
+    process.stderr.write(`azml: ${notWritten}\n`);
+    return 1;
   },
 };

@@ -1,10 +1,16 @@
 import type { TokenCredential } from '@azure/core-auth';
 import type { Experiment, Job, Page } from '../../azure/domain';
 import type { WorkspaceClient } from '../../azure/workspaceClient';
+import type { NotWrittenFile } from './exportState';
 import { JobExporter } from './jobRecords';
 
 /** Where a kind's records go: one of its files, by name. */
 export type RecordSink = (file: string, records: readonly unknown[]) => Promise<void>;
+
+/** What writing one item left undone: artifact files it did not write, and why (counted in the index). */
+export interface WriteOutcome {
+  artifactsNotWritten?: NotWrittenFile[];
+}
 
 /** One kind of workspace data: a paged list, and what each item writes. */
 export interface ExportKind<T = unknown> {
@@ -14,7 +20,7 @@ export interface ExportKind<T = unknown> {
   listPage(continuationToken: string | undefined): Promise<Page<T>>;
   /** Unique within the list: how a resumed export knows an item is already written. */
   idOf(item: T): string;
-  write(item: T, sink: RecordSink, signal: AbortSignal | undefined): Promise<void>;
+  write(item: T, sink: RecordSink, signal: AbortSignal | undefined): Promise<WriteOutcome | void>;
 }
 
 export interface KindContext {

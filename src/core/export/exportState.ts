@@ -1,9 +1,25 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
+/** An artifact file listed in artifacts.jsonl that the export did not write (its name refused here, say), and why. */
+export interface NotWrittenFile {
+  job: string;
+  path: string;
+  reason: string;
+}
+
+/** How many artifact files were not written, and the first few of them. */
+export interface NotWrittenSummary {
+  count: number;
+  first: NotWrittenFile[];
+}
+
+/** At most this many not-written files are named in the state and the index; artifacts.jsonl marks them all. */
+export const notWrittenListed = 10;
+
 /** What the export index says about one kind. */
 export type KindSummary =
-  | { files: string[]; count: number }
+  | { files: string[]; count: number; artifactsNotWritten?: NotWrittenSummary }
   | { notOffered: { status: number; code?: string } };
 
 /** Where the kind being exported stands: the page being read and what of it is written. */
@@ -16,10 +32,22 @@ export interface KindInProgress {
   count: number;
   /** Bytes of each of the kind's files that hold finished items only. */
   bytes: Record<string, number>;
+  /** Artifact files of the finished items that were not written. */
+  artifactsNotWritten?: NotWrittenSummary;
+}
+
+/** Which workspace an export is of. */
+export interface ExportOwner {
+  /** The workspace's ARM id (the client's resourceId). */
+  resourceId: string;
+  /** Its GUID, when the service told it: a workspace deleted and created again under that name has another. */
+  workspaceId?: string;
 }
 
 export interface ExportState {
   version: 1;
+  /** The workspace being exported; missing in the state of an export begun by an older version. */
+  workspace?: ExportOwner;
   includeArtifacts: boolean;
   finished: Record<string, KindSummary>;
   current?: KindInProgress;

@@ -11,8 +11,9 @@ import { openDatastoreForTransfer } from '../transfer/openDatastore';
 import { localPathForRemoteName } from '../transfer/pathSafety';
 import { normalizeRemoteFolder } from '../transfer/remotePaths';
 import { defaultTuning, remoteStoreFor } from '../transfer/tuning';
-import type { KindContext, RecordSink } from './exportKinds';
+import type { KindContext, RecordSink, WriteOutcome } from './exportKinds';
 import { plainRecord } from './exportKinds';
+import type { NotWrittenFile } from './exportState';
 
 const linesPerWrite = 1000;
 
@@ -33,7 +34,7 @@ export class JobExporter {
 
   constructor(private readonly context: KindContext) {}
 
-  async write(job: Job, sink: RecordSink, signal: AbortSignal | undefined): Promise<void> {
+  async write(job: Job, sink: RecordSink, signal: AbortSignal | undefined): Promise<WriteOutcome> {
     const { client } = this.context;
     const run = await this.trackedRun(job.name, signal);
     for (const key of Object.keys(run?.metrics ?? {}).sort()) {
@@ -41,9 +42,11 @@ export class JobExporter {
         await sink('metrics.jsonl', points.map((p) => ({ job: job.name, key, step: p.step, timestamp: p.timestamp, value: jsonMetricValue(p.value) })));
       }
     }
-    await this.writeArtifactList(job.name, sink, signal);
-    if (this.context.includeArtifacts) await this.downloadArtifacts(job.name, signal);
+    // The files first, so that each line of the list can say when its file was not written.
+    const notWritten = this.context.includeArtifacts ? await this.downloadArtifacts(job.name, signal) : [];
+    await this.writeArtifactList(job.name, sink, signal, notWritten);
     await sink('jobs.jsonl', [{ job: plainRecord(job), run: run ? plainTrackedRun(run) : null }]);
+    return notWritten.length > 0 ? { artifactsNotWritten: notWritten } : {};
   }
 
   private async trackedRun(jobName: string, signal: AbortSignal | undefined): Promise<TrackedRun | undefined> {
@@ -66,21 +69,32 @@ export class JobExporter {
     return this.storage;
   }
 
-  private async writeArtifactList(jobName: string, sink: RecordSink, signal: AbortSignal | undefined): Promise<void> {
+  /** Each artifact file's name and size; a file the export did not write has `notWritten` (why) on its line. */
+  private async writeArtifactList(jobName: string, sink: RecordSink, signal: AbortSignal | undefined, notWritten: readonly NotWrittenFile[]): Promise<void> {
     const store = remoteStoreFor(await this.artifactStorage(), defaultTuning);
+    const reasons = new Map(notWritten.map((file) => [file.path, file.reason]));
     let lines: unknown[] = [];
     for await (const entry of store.list(normalizeRemoteFolder(jobArtifactFolder(jobName)), signal ?? new AbortController().signal)) {
       if (entry.kind !== 'file') continue;
-      lines.push({ job: jobName, path: entry.name, size: entry.size });
+      const reason = reasons.get(entry.name);
+      reasons.delete(entry.name);
+      lines.push({ job: jobName, path: entry.name, size: entry.size, ...(reason === undefined ? {} : { notWritten: reason }) });
       if (lines.length >= linesPerWrite) {
         await sink('artifacts.jsonl', lines);
         lines = [];
       }
     }
+    // Refused entries the list has no file line for (a folder, say) get a line of their own.
+    for (const [name, reason] of reasons) lines.push({ job: jobName, path: name, notWritten: reason });
     await sink('artifacts.jsonl', lines);
   }
 
-  private async downloadArtifacts(jobName: string, signal: AbortSignal | undefined): Promise<void> {
+  /**
+   * Downloads the job's artifact files into artifacts/<job>/. A failed file stops the export (run
+   * again, it is retried); a name refused here (unsafe, or clashing with another but for case)
+   * would be refused again, so it is answered, counted in the index and marked in artifacts.jsonl.
+   */
+  private async downloadArtifacts(jobName: string, signal: AbortSignal | undefined): Promise<NotWrittenFile[]> {
     const target = localPathForRemoteName(this.context.artifactsFolder, jobName);
     if (!target.ok) throw new AzureMlError(l10n.t('The artifacts of job "{0}" are not downloaded: its name cannot be a folder name ({1}).', jobName, target.reason), undefined, 'UnsafeName');
     const result = await downloadFromDatastore(
@@ -92,5 +106,6 @@ export class JobExporter {
       const first = result.failed[0]!;
       throw new AzureMlError(l10n.t('{0} artifact files of job "{1}" could not be downloaded; the first, {2}: {3}. Run the export again to retry them.', result.failed.length, jobName, first.path, first.reason), undefined, 'ArtifactDownloadFailed');
     }
+    return result.notTransferred.map((file) => ({ job: jobName, path: file.path, reason: file.reason }));
   }
 }

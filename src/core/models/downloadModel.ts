@@ -72,6 +72,23 @@ export async function downloadModelVersion(request: ModelDownloadRequest, option
   const own = path.join(localRoot, 'model.json');
   const taken = await fs.stat(own).then(() => true, () => false) && await modelHasOwnJson(own);
   const metadataFile = taken ? path.join(localRoot, 'azureml-model.json') : own;
+  // A folder model with files refused for their names (unsafe here, or clashing but for case): the
+  // folder does not hold the version, so no metadata is written to claim it, and the result says so.
+  if (result.notTransferred.length > 0) {
+    const refused = result.notTransferred.length;
+    const first = result.notTransferred[0]!;
+    return {
+      ...result,
+      fatal: {
+        message: refused === 1
+          ? l10n.t('1 file of model {0} version {1} was not downloaded ({2}: {3}), so the download is not complete and {4} was not written.',
+            version.name, version.version, first.path, first.reason, path.basename(metadataFile))
+          : l10n.t('{0} files of model {1} version {2} were not downloaded (the first, {3}: {4}), so the download is not complete and {5} was not written.',
+            refused, version.name, version.version, first.path, first.reason, path.basename(metadataFile)),
+        code: 'ModelFilesRefused',
+      },
+    };
+  }
   if (!isVersionFile) {
     // An existing file kept by the 'skip' policy that is not this version's: the metadata beside
     // it is left as it was rather than claim a version the folder does not hold.
