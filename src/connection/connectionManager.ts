@@ -3,7 +3,7 @@ import { resolveLocalDataDir } from '../local/discovery';
 import type { Cloud } from '../azure/cloud';
 import type { WorkspaceClient } from '../azure/workspaceClient';
 import type { Log } from '../ui/log';
-import { adminCustomCloud, adminStorageSuffixes } from './adminStorageSuffixes';
+import { additionalStorageSuffixesSetting, adminCustomCloud, adminStorageSuffixes, customCloudSetting } from './adminStorageSuffixes';
 import type { ErrorContext } from '../ui/describeError';
 import {
   AccessTokenAccount, AccessTokenMissingError, accessTokenFromEnvironmentWanted, environmentAccessToken, tokenAccountOf, useAccessTokenSetting,
@@ -68,7 +68,9 @@ export class ConnectionManager implements vscode.Disposable {
     void this.updateContextKeys();
     this.configurationWatch = vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('azureml.local.dataFolder') || e.affectsConfiguration('azureml.local.autoConnect')) this.forgetLocalConnection();
-      if (e.affectsConfiguration(`azureml.${useAccessTokenSetting}`)) this.forgetAzureConnection();
+      // The cloud is fixed when the connection is made: tokens and storage trust follow these only on a new one.
+      const azureSettings = [useAccessTokenSetting, 'cloud', customCloudSetting, additionalStorageSuffixesSetting];
+      if (azureSettings.some((setting) => e.affectsConfiguration(`azureml.${setting}`))) this.forgetAzureConnection();
     });
   }
 
@@ -87,7 +89,7 @@ export class ConnectionManager implements vscode.Disposable {
     this.activeWorkspaceChanged.fire();
   }
 
-  /** The account changes with the token setting: restored, on next use, as the setting now says. */
+  /** The account or cloud changes with the settings: restored, on next use, as they now say. */
   private forgetAzureConnection(): void {
     if (!(this.connection instanceof AzureConnection)) return;
     this.connection = undefined;

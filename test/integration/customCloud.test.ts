@@ -87,6 +87,19 @@ describe('azureml.customCloud in a real extension host', function () {
     assert.equal(mayReceiveStorageCredential(connection.cloud, 'https://account1.blob.core.windows.net/container'), false);
   });
 
+  it('removing the custom cloud drops the live connection: the next use goes to public Azure, without a reload', async () => {
+    await settings().update('customCloud', stackHub, vscode.ConfigurationTarget.Global);
+    assert.equal(await vscode.commands.executeCommand('azureml.signIn'), true);
+    const custom = await api.connections.getConnection();
+    assert.equal(mayReceiveStorageCredential(custom.cloud, 'https://account1.blob.local.azurestack.external/container'), true);
+    await settings().update('customCloud', undefined, vscode.ConfigurationTarget.Global);
+    const connection = await eventually(async () => {
+      const current = await api.connections.getConnection();
+      return current.cloud.name === 'AzureCloud' ? current : undefined;
+    }, 'the connection to follow the setting');
+    assert.equal(mayReceiveStorageCredential(connection.cloud, 'https://account1.blob.local.azurestack.external/container'), false);
+  });
+
   // Two guards hold this: the manifest's machine scope (VS Code drops such values from folder
   // settings) and adminCustomCloud() reading only the user value; it fails with both removed.
   it('a folder cannot set it: its value is ignored and sign-in goes to public Azure', async () => {
