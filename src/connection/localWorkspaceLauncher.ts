@@ -19,6 +19,8 @@ export const localEventsQueue = 'azureml-events';
 /** Connects to a running local workspace service, or starts one as a child of the extension host. */
 export class LocalWorkspaceLauncher {
   private owned: LaunchedLocalService | undefined;
+  /** Starts under way, by data folder: a second click while one boots waits for it, not a second service. */
+  private readonly starting = new Map<string, Promise<LocalWorkspaceStart>>();
 
   constructor(private readonly serviceScript: string, private readonly log: Log) {}
 
@@ -26,7 +28,16 @@ export class LocalWorkspaceLauncher {
     return this.owned !== undefined && this.owned.process.exitCode === null;
   }
 
-  async connectOrStart(dataDir: string, azuriteDir: string | undefined, storage: { sharedKeyAccess: boolean } = { sharedKeyAccess: true }): Promise<LocalWorkspaceStart> {
+  connectOrStart(dataDir: string, azuriteDir: string | undefined, storage: { sharedKeyAccess: boolean } = { sharedKeyAccess: true }): Promise<LocalWorkspaceStart> {
+    let start = this.starting.get(dataDir);
+    if (!start) {
+      start = this.connectOrStartOnce(dataDir, azuriteDir, storage).finally(() => this.starting.delete(dataDir));
+      this.starting.set(dataDir, start);
+    }
+    return start;
+  }
+
+  private async connectOrStartOnce(dataDir: string, azuriteDir: string | undefined, storage: { sharedKeyAccess: boolean }): Promise<LocalWorkspaceStart> {
     try {
       return { service: await readDiscoveryFile(dataDir), started: false, seeded: false };
     } catch (e) {

@@ -8,6 +8,7 @@ import { discoveryFilePath, readDiscoveryFile, writeDiscoveryFile, type LocalWor
 import { findFreePort } from '../../src/local/freePort';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
 import { isAlive } from '../support/processes';
+import { repoRoot } from '../support/repo';
 
 const logged: string[] = [];
 const log = { info: (m: string) => logged.push(m), warn: (m: string) => logged.push(m), error: (m: string) => logged.push(m), show: () => undefined };
@@ -96,5 +97,19 @@ describe('Stop Local Workspace (a service this window did not start)', function 
       tenantId: 't', subscriptionId: 's', resourceGroup: 'rg', workspace: 'local', location: 'local', storageAccount: 'a', token: 'x',
     });
     await assert.rejects(new LocalWorkspaceLauncher('unused', log).stop(dir, undefined), new RegExp(`No local workspace is running for .*process ${exited.pid} has exited`));
+  });
+
+  it('two starts at once (welcome view and walkthrough) start one service, and both connect to it', async () => {
+    const dir = path.join(await dataFolder(), 'new-data');
+    const launcher = new LocalWorkspaceLauncher(path.join(repoRoot, 'dist', 'local.js'), log);
+    try {
+      const [first, second] = await Promise.all([launcher.connectOrStart(dir, undefined), launcher.connectOrStart(dir, undefined)]);
+      assert.equal(first.service.armEndpoint, second.service.armEndpoint);
+      assert.equal(first.service.pid, second.service.pid);
+      assert.equal((await readDiscoveryFile(dir)).pid, first.service.pid);
+      assert.equal(logged.filter((line) => line.startsWith('Starting the local workspace in') && line.includes(dir)).length, 1);
+    } finally {
+      await launcher.stop(dir, undefined);
+    }
   });
 });
