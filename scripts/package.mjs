@@ -12,7 +12,7 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const vsixPath = path.join(repoRoot, 'dist', 'azureml-workbench.vsix');
 
 /** What ends up in the .vsix, directly or through the bundle. */
-const INPUTS = ['src/**/*.ts', 'media/**', 'package.json', 'package-lock.json', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore', 'scripts/build.mjs'];
+const INPUTS = ['src/**/*.ts', 'media/**', 'package.json', 'package.nls*.json', 'l10n/*.json', 'package-lock.json', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore', 'scripts/build.mjs'];
 
 /** True when the .vsix exists and no input changed after it was written. */
 export function isVsixFresh() {
