@@ -6,7 +6,7 @@ import type { Cloud } from './cloud';
 import { answerShapePolicy } from './answerShapePolicy';
 import { armLinkPolicy } from './armLinkPolicy';
 import { loopbackBearerTokenPolicy } from './loopbackAuthPolicy';
-import { lostAnswerRetryPolicy } from './retryGaps';
+import { lostAnswerRetryPolicy, retryAfterLimitPolicy } from './retryGaps';
 import { transportClientOptions } from './transport';
 import { trustedHostPolicy } from './trustedHostPolicy';
 
@@ -57,8 +57,11 @@ export function createMachineLearningClient(
   client.pipeline.addPolicy(armLinkPolicy(cloud));
   client.pipeline.addPolicy(machineLearningApiVersionPolicy(machineLearningApiVersion));
   client.pipeline.addPolicy(lostAnswerRetryPolicy(), { phase: 'Retry' });
-  // Next to the transport: it must see an answer before the SDK's deserializer reads it.
-  client.pipeline.addPolicy(answerShapePolicy(), { afterPhase: 'Sign' });
+  // Inside the retries: a 429/503 asking to wait more than a minute fails rather than waits.
+  client.pipeline.addPolicy(retryAfterLimitPolicy(), { afterPhase: 'Retry' });
+  // Inside the retries, outside the transport (which reads the body it answers with): it must
+  // see an answer before the SDK's deserializer reads it.
+  client.pipeline.addPolicy(answerShapePolicy(), { afterPhase: 'Retry' });
   if (cloud.allowsPlainHttpLoopback) {
     client.pipeline.removePolicy({ name: bearerTokenAuthenticationPolicyName });
     // Sign phase: runs on every attempt, after retries and redirects, so each final URL is checked.

@@ -6,7 +6,8 @@ type AbortSignalLike = NonNullable<PipelineRequest['abortSignal']>;
 
 /**
  * Fails an attempt that makes no progress for `timeoutMs`, and ends it when the caller
- * aborts. Progress: bytes sent, the answer's headers, bytes of a streamed answer.
+ * aborts. Progress: bytes sent, the answer's headers, bytes of the answer (streamed to the
+ * caller or read whole by the transport).
  */
 export class ProgressWatchdog {
   private readonly controller = new AbortController();

@@ -1,6 +1,7 @@
-import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import * as l10n from '@vscode/l10n';
+import type { PipelinePolicy, PipelineResponse } from '@azure/core-rest-pipeline';
 import type { HttpOperationResponse, RequestPolicyFactory, WebResource } from '@azure/storage-blob';
-import { abortError } from './errors';
+import { abortError, AzureMlError } from './errors';
 
 /** Extra tries of one request beyond the storage SDK's own retries. */
 const maxExtraRetries = 3;
@@ -121,6 +122,50 @@ export function lostAnswerRetryPolicy(): PipelinePolicy {
           if (retry >= maxLostAnswerRetries || request.abortSignal?.aborted || !answerLost((error ?? {}) as Failure)) throw error;
         }
       }
+    },
+  };
+}
+
+/**
+ * The wait a 429 or 503 asks for before the next try, in milliseconds, read as the SDK's
+ * throttling retry reads it (`retry-after-ms`, `x-ms-retry-after-ms`, then `Retry-After` in
+ * seconds or as an HTTP date); undefined when the answer asks for none.
+ */
+export function askedWaitMs(response: Pick<PipelineResponse, 'status' | 'headers'>, now = Date.now()): number | undefined {
+  if (response.status !== 429 && response.status !== 503) return undefined;
+  for (const [header, factor] of [['retry-after-ms', 1], ['x-ms-retry-after-ms', 1], ['retry-after', 1000]] as const) {
+    const value = response.headers.get(header)?.trim();
+    if (!value) continue;
+    const number = Number(value);
+    if (Number.isFinite(number)) return Math.max(0, number * factor);
+    if (header === 'retry-after') {
+      const date = Date.parse(value);
+      if (Number.isFinite(date)) return Math.max(0, date - now);
+    }
+  }
+  return undefined;
+}
+
+/** A busy service that asks for a longer wait than anyone waits for a command. */
+export function waitTooLongError(status: number, waitMs: number): AzureMlError {
+  return new AzureMlError(
+    l10n.t('The service is busy and asks to wait {0} minutes before the next request: try again later.', Math.ceil(waitMs / 60_000)),
+    status, 'RetryAfterTooLong');
+}
+
+/**
+ * For the Azure ML / ARM pipeline, after its retry phase (so on every try): the SDK's
+ * throttling retry waits whatever Retry-After says, an hour three times over if asked. A
+ * 429 or 503 asking for more than a minute fails at once instead, saying how long.
+ */
+export function retryAfterLimitPolicy(): PipelinePolicy {
+  return {
+    name: 'retryAfterLimitPolicy',
+    async sendRequest(request, next) {
+      const response = await next(request);
+      const waitMs = askedWaitMs(response);
+      if (waitMs !== undefined && waitMs > longestRetryAfterMs) throw waitTooLongError(response.status, waitMs);
+      return response;
     },
   };
 }

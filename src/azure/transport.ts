@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import {
-  createDefaultHttpClient, tracingPolicyName, type PipelinePolicy, type PipelineRequest, type PipelineResponse, type SendRequest,
+  createDefaultHttpClient, RestError, tracingPolicyName, type PipelinePolicy, type PipelineRequest, type PipelineResponse, type SendRequest,
 } from '@azure/core-rest-pipeline';
 import { AzureMlError, toAzureMlError } from './errors';
 import { bypassesProxy, clearProxyRoutes, route } from './networkRoute';
@@ -116,6 +116,30 @@ export function observeAttempts(signal: AbortSignal, observer: AttemptObserver):
   attemptObservers.set(signal, observer);
 }
 
+/**
+ * Reads an answer the caller wants whole, as the SDK's HTTP client would (UTF-8 text, the same
+ * error when it is cut off), but counting each chunk that arrives as progress: a large answer
+ * still arriving when the timeout runs out is not one that stopped.
+ */
+function readWhole(stream: NodeJS.ReadableStream, onProgress: () => void): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const cutOff = (error: Error): void => {
+      // eslint-disable-next-line no-restricted-syntax -- the SDK's own words, which the retries recognise
+      reject(error.name === 'AbortError' ? error : new RestError(`Error reading response as text: ${error.message}`, { code: RestError.PARSE_ERROR }));
+    };
+    stream.on('data', (chunk: Buffer | string) => {
+      onProgress();
+      chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    });
+    stream.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    stream.once('error', cutOff);
+    // Closed before its end, with no error said: cut off all the same (after 'end', this does nothing).
+    // eslint-disable-next-line no-restricted-syntax -- Node's word for it, as on a socket that closed
+    stream.once('close', () => cutOff(new Error('aborted')));
+  });
+}
+
 async function sendWithWatchdog(
   request: PipelineRequest,
   settings: NetworkSettings,
@@ -129,12 +153,17 @@ async function sendWithWatchdog(
   const callerSignal = request.abortSignal;
   const callerUploadProgress = request.onUploadProgress;
   const callerBody = request.body;
+  const callerStreamStatuses = request.streamResponseStatusCodes;
+  // An answer wanted whole is read here rather than by the HTTP client, unseen by the watchdog.
+  const readsWhole = !callerStreamStatuses || callerStreamStatuses.size === 0;
   slicedBody(request);
   request.abortSignal = watchdog.signal;
   request.onUploadProgress = (progress) => {
     watchdog.progress();
     callerUploadProgress?.(progress);
   };
+  // The HTTP client hands over every answer as a stream (whatever its status), read below.
+  if (readsWhole) request.streamResponseStatusCodes = new Set([Number.POSITIVE_INFINITY]);
   try {
     const sending = route(request, settings, next);
     sending.catch(() => undefined);
@@ -143,7 +172,17 @@ async function sendWithWatchdog(
       const retryAfter = response.headers.get('retry-after');
       attemptObservers.get(callerSignal)?.(response.status, retryAfter ? retryAfterMs(retryAfter, 0) : 0);
     }
-    if (response.readableStreamBody) {
+    if (readsWhole) {
+      const stream = response.readableStreamBody;
+      delete response.readableStreamBody;
+      if (stream) {
+        watchdog.progress();
+        const reading = readWhole(stream, () => watchdog.progress());
+        reading.catch(() => undefined);
+        response.bodyAsText = await Promise.race([reading, watchdog.ended]);
+      }
+      watchdog.stop();
+    } else if (response.readableStreamBody) {
       watchdog.progress();
       const body = monitoredStream(response.readableStreamBody, () => watchdog.progress());
       watchdog.watch(body);
@@ -163,6 +202,7 @@ async function sendWithWatchdog(
     // The retry policy holds this same request: it must see the caller's signal again.
     request.abortSignal = callerSignal;
     request.onUploadProgress = callerUploadProgress;
+    request.streamResponseStatusCodes = callerStreamStatuses;
     // A retry sends the caller's bytes again, not the slices this attempt consumed.
     request.body = callerBody;
   }

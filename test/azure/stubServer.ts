@@ -24,6 +24,10 @@ export interface StubResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Sends the body in `chunks` pieces, one every `everyMs` (a slow answer still arriving). */
+  trickle?: { chunks: number; everyMs: number };
+  /** Sends half of the body (its full length announced), then drops the connection. */
+  cutOff?: boolean;
 }
 
 export type StubHandler = (request: RecordedRequest, baseUrl: string) => StubResponse;
@@ -58,11 +62,34 @@ export class StubServer {
       this.requests.push(recorded);
       const answer = this.handler(recorded, this.url);
       const payload = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+      const bytes = Buffer.from(payload, 'utf8');
       res.writeHead(answer.status, {
         ...(payload ? { 'content-type': typeof answer.body === 'string' ? 'text/plain' : 'application/json' } : {}),
+        ...(answer.cutOff ? { 'content-length': String(bytes.length) } : {}),
         ...answer.headers,
       });
-      res.end(payload);
+      if (answer.cutOff) {
+        res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => setTimeout(() => res.destroy(), 50));
+        return;
+      }
+      if (!answer.trickle || !payload) {
+        res.end(payload);
+        return;
+      }
+      const size = Math.ceil(bytes.length / answer.trickle.chunks);
+      let at = 0;
+      const send = (): void => {
+        if (res.destroyed) return;
+        const end = Math.min(at + size, bytes.length);
+        const chunk = bytes.subarray(at, end);
+        at = end;
+        if (at >= bytes.length) res.end(chunk);
+        else {
+          res.write(chunk);
+          setTimeout(send, answer.trickle!.everyMs);
+        }
+      };
+      send();
     });
   }
 

@@ -9,6 +9,7 @@ import { listFolder } from '../../src/azure/storageListing';
 import { useNetworkSettings } from '../../src/azure/transport';
 import { rejection } from '../support/rejection';
 import { startStalledServer, type StalledServer } from '../support/stalledServer';
+import { StubServer, stubCloud, stubCredential } from './stubServer';
 
 function cloudAt(url: string): Cloud {
   return localCloud({ armEndpoint: url, blobEndpoint: `${url}/devstoreaccount1`, fileEndpoint: `${url}/devstoreaccount1`, queueEndpoint: url });
@@ -82,5 +83,49 @@ describe('network timeouts and cancel (a service that accepts and never answers)
     await stalled.connected();
     abort.abort();
     await assert.rejects(listing, (e: Error) => e.name === 'AbortError');
+  });
+});
+
+describe('network timeouts: an answer still arriving is not a stalled one', () => {
+  let stub: StubServer;
+  before(async () => {
+    stub = await StubServer.start();
+  });
+  afterEach(() => {
+    useNetworkSettings(defaultNetworkSettings);
+  });
+  after(async () => {
+    await stub.close();
+  });
+
+  it('a list whose body trickles in (a chunk every 250 ms, 2 s in all) completes under a 1 s timeout, sent once', async () => {
+    useNetworkSettings({ ...defaultNetworkSettings, noProgressTimeoutMs: { metadata: 1000, transfer: 1000 } });
+    const value = Array.from({ length: 40 }, (_, i) => ({
+      id: `/subscriptions/s${i}`, subscriptionId: `s${i}`, displayName: `Subscription ${i}`, tenantId: 't', state: 'Enabled',
+    }));
+    stub.answer(() => ({ status: 200, body: { value }, trickle: { chunks: 9, everyMs: 250 } }));
+    const page = await new ResourceManagerClient(stubCloud(stub), stubCredential()).listSubscriptions();
+    assert.equal(page.items.length, 40);
+    assert.equal(stub.requests.length, 1, 'not sent again as a lost answer');
+  });
+
+  it('an answer cut off mid-body is sent again at once, not after the timeout', async () => {
+    useNetworkSettings({ ...defaultNetworkSettings, noProgressTimeoutMs: { metadata: 20_000, transfer: 20_000 } });
+    let calls = 0;
+    stub.answer(() => (++calls === 1
+      ? { status: 200, body: { value: [{ id: '/subscriptions/s1', subscriptionId: 's1', displayName: 'One', tenantId: 't', state: 'Enabled' }] }, cutOff: true }
+      : { status: 200, body: { value: [] } }));
+    const started = Date.now();
+    const page = await new ResourceManagerClient(stubCloud(stub), stubCredential()).listSubscriptions();
+    assert.deepEqual(page.items, []);
+    assert.equal(stub.requests.length, 2);
+    assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
+  });
+
+  it('a body that stops arriving half-way still fails after the timeout', async () => {
+    useNetworkSettings({ ...defaultNetworkSettings, noProgressTimeoutMs: { metadata: 300, transfer: 300 } });
+    stub.answer(() => ({ status: 200, body: { value: [] }, trickle: { chunks: 2, everyMs: 60_000 } }));
+    const error = await rejection(new ResourceManagerClient(stubCloud(stub), stubCredential()).listSubscriptions());
+    assert.equal(error.code, 'ServiceNotAnswering');
   });
 });
