@@ -1,5 +1,6 @@
 import { getContinuationToken } from '@azure/arm-machinelearning';
 import type { Page } from './domain';
+import { repeatedPageError } from './errors';
 import { callService } from './serviceCall';
 
 /** The part of the SDK's paged iterators we use. */
@@ -36,8 +37,7 @@ export async function* allItems<T>(fetchPage: (continuationToken?: string) => Pr
     yield* page.items;
     token = page.continuationToken;
     if (token !== undefined) {
-      // A service that hands out the same token twice would otherwise loop forever.
-      if (seen.has(token)) return;
+      if (seen.has(token)) throw repeatedPageError();
       seen.add(token);
     }
   } while (token !== undefined);

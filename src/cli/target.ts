@@ -89,6 +89,8 @@ function credentialFor(cloud: Cloud, values: TargetValues): { credential: TokenC
     fromEnvironment: false,
     credential: new DefaultAzureCredential({
       authorityHost: cloud.authorityHost,
+      // `az` (or azd, pwsh) that does not answer fails its credential after this, not never.
+      processTimeoutInMs: 30_000,
       ...transportClientOptions('Microsoft Entra ID'),
       ...(values.tenant ? { tenantId: values.tenant } : {}),
     }),

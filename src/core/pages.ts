@@ -1,6 +1,5 @@
-import * as l10n from '@vscode/l10n';
 import type { Page } from '../azure/domain';
-import { AzureMlError } from '../azure/errors';
+import { repeatedPageError } from '../azure/errors';
 
 /**
  * Follows continuation tokens until `limit` items are collected or the list ends. A token
@@ -18,10 +17,7 @@ export async function collectPages<T>(
     items.push(...page.items);
     token = page.continuationToken;
     if (token !== undefined) {
-      if (seen.has(token)) {
-        throw new AzureMlError(l10n.t('The service answered with the same page twice (its nextLink repeats), so the list cannot be read to its end: try again; if it keeps happening, a proxy or the network in between may be answering instead of Azure.'),
-          undefined, 'InvalidResponse');
-      }
+      if (seen.has(token)) throw repeatedPageError();
       seen.add(token);
     }
   } while (token && items.length < limit);

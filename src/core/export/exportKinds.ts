@@ -1,5 +1,6 @@
 import type { TokenCredential } from '@azure/core-auth';
 import type { Experiment, Job, Page } from '../../azure/domain';
+import { repeatedPageError } from '../../azure/errors';
 import type { WorkspaceClient } from '../../azure/workspaceClient';
 import type { NotWrittenFile } from './exportState';
 import { JobExporter } from './jobRecords';
@@ -72,7 +73,7 @@ function versionedKind<T extends { id: string; name: string }, V>(
         const page = await listVersions(item.name, token);
         await sink(versionsFile, page.items.map(plainRecord));
         token = page.continuationToken;
-        if (token !== undefined && seen.has(token)) break;
+        if (token !== undefined && seen.has(token)) throw repeatedPageError();
         if (token !== undefined) seen.add(token);
       } while (token !== undefined);
       await sink(file, [plainRecord(item)]);

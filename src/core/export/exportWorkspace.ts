@@ -2,7 +2,7 @@ import * as l10n from '@vscode/l10n';
 import type { TokenCredential } from '@azure/core-auth';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { abortError, AzureMlError } from '../../azure/errors';
+import { abortError, AzureMlError, repeatedPageError } from '../../azure/errors';
 import { machineLearningApiVersion } from '../../azure/mlServiceClient';
 import type { Workspace } from '../../azure/domain';
 import type { WorkspaceClient } from '../../azure/workspaceClient';
@@ -260,7 +260,7 @@ async function exportKind(kind: ExportKind, folder: string, state: ExportState, 
       }
       const next = page.continuationToken;
       if (next !== undefined) {
-        if (seenTokens.has(next)) break;
+        if (seenTokens.has(next)) throw repeatedPageError();
         seenTokens.add(next);
         current.pageToken = next;
       } else {
