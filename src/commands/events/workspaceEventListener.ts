@@ -20,16 +20,26 @@ function warnNotReceived(error: unknown, connection: Connection): void {
   void vscode.window.showWarningMessage(vscode.l10n.t('Azure ML does not receive the workspace\'s events: {0} Runs are still followed by polling.', described.message));
 }
 
+/**
+ * The machine-scoped settings (package.json) naming the events queue and the datastore whose key
+ * reads it. Only the user's own values count, never a workspace's or folder's: a repository's
+ * settings must not make the listener read, delete and move the messages of a queue of the user's
+ * storage with the user's sign-in, or fetch a datastore's account key for it.
+ */
 function settings(): { queue: string; datastore: string } {
   const configuration = vscode.workspace.getConfiguration('azureml.events');
-  return { queue: configuration.get<string>('queue')?.trim() ?? '', datastore: configuration.get<string>('datastore')?.trim() ?? '' };
+  const userValue = (name: string): string => {
+    const value = configuration.inspect<unknown>(name)?.globalValue;
+    return typeof value === 'string' ? value.trim() : '';
+  };
+  return { queue: userValue('queue'), datastore: userValue('datastore') };
 }
 
 /**
  * Receives the active workspace's events from a storage queue while a connection is live: the
- * local workspace's own queue (when it publishes one), or the queue the azureml.events.queue
- * setting names, with the user's sign-in or a datastore's key. Restarts when the connection,
- * the workspace or the settings change. Activation starts nothing: it waits for a connection.
+ * local workspace's own queue (when it publishes one), or the queue the user's azureml.events.queue
+ * setting names, with the user's sign-in or a datastore's key. Restarts when the connection, the
+ * workspace or the settings change. Activation starts nothing: it waits for a connection.
  */
 export class WorkspaceEventListener implements vscode.Disposable {
   private controller: AbortController | undefined;
