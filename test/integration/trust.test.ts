@@ -1,7 +1,8 @@
 /**
  * Trust, in a real extension host against the local workspace: Open in Studio opens only the
- * cloud's studio, and no secret (account key, SAS token, client secret, bearer token) reaches
- * the log, the settings, the mementos or a webview after every feature has used them.
+ * cloud's studio, Submit Current File runs no code of a folder in Restricted Mode, and no secret
+ * (account key, SAS token, client secret, bearer token) reaches the log, the settings, the
+ * mementos or a webview after every feature has used them.
  */
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -14,6 +15,7 @@ import { connectLocalWorkspace } from '../../src/azure/localWorkspace';
 import type { WorkspaceClient } from '../../src/azure/workspaceClient';
 import type { SubmitResult } from '../../src/commands/runs/submitCurrentFile';
 import { additionalStorageSuffixesSetting, adminStorageSuffixes } from '../../src/connection/adminStorageSuffixes';
+import { collectPages } from '../../src/core/pages';
 import type { TransferResult } from '../../src/core/transfer/types';
 import type { AzureMlExtensionApi } from '../../src/extension';
 import type { DatastoreDraft, DatastoreHostMessage, DatastoreWebviewMessage } from '../../src/forms/protocol';
@@ -23,6 +25,7 @@ import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/loca
 import { FormDriver, one } from './formDriver';
 import { filesUnder } from './logFiles';
 import { eventually, extensionApi, rows } from './treeAccess';
+import { notificationsInCenter } from './workbenchProbe';
 
 type DatastoreForm = FormDriver<DatastoreDraft, DatastoreWebviewMessage, DatastoreHostMessage>;
 
@@ -49,7 +52,23 @@ function scripted(answers: { picks?: string[]; inputs?: Record<string, string>; 
   };
 }
 
-/** Every file under `dir`, as text (missing folders are empty). */
+/**
+ * Restricted Mode for what runs after it. The test host turns workspace trust off (every folder is
+ * trusted), so there the answer of vscode.workspace.isTrusted (the one API object this extension
+ * and its tests share) is made false; in a window really in Restricted Mode it is left as it is.
+ */
+async function inRestrictedMode<T>(action: () => Thenable<T>): Promise<T> {
+  if (!vscode.workspace.isTrusted) return action();
+  const own = Object.getOwnPropertyDescriptor(vscode.workspace, 'isTrusted');
+  assert.ok(own?.configurable, 'vscode.workspace.isTrusted can be answered for the test');
+  Object.defineProperty(vscode.workspace, 'isTrusted', { configurable: true, enumerable: own.enumerable ?? true, get: () => false });
+  try {
+    return await action();
+  } finally {
+    Object.defineProperty(vscode.workspace, 'isTrusted', own);
+  }
+}
+
 describe('trust, in a real extension host against the local workspace', function () {
   this.timeout(240_000);
   let local: StartedLocalWorkspace;
@@ -88,6 +107,38 @@ describe('trust, in a real extension host against the local workspace', function
       await eventually(async () => filesUnder(api.extensionContext.logUri.fsPath).some(([, text]) => text.includes(
         'The studio link of run planted_job leads to https://evil.example, which is not Azure ML studio: it was not opened.')) || undefined,
       'the refusal in the Azure ML log');
+    });
+  });
+
+  describe('Submit Current File as Run in Restricted Mode', () => {
+    it('on the local workspace, runs nothing of the folder: it is refused with the way to trust the folder, and no job is created', async () => {
+      const folder = path.join(scratch, 'untrusted project');
+      mkdirSync(folder, { recursive: true });
+      const ran = path.join(scratch, 'untrusted-code-ran');
+      const script = path.join(folder, 'planted.py');
+      writeFileSync(script, `open(${JSON.stringify(ran)}, "w").write("ran")\n`);
+      await vscode.window.showTextDocument(vscode.Uri.file(script));
+      let asked = false;
+      api.setPrompts({ ...scripted({}), pick: async () => { asked = true; throw new Error('asked'); }, input: async () => { asked = true; throw new Error('asked'); } });
+      const jobsBefore = (await collectPages((t) => ws.jobs.list({ listViewType: 'All', ...(t ? { continuationToken: t } : {}) }))).map((j) => j.name);
+      await vscode.commands.executeCommand('notifications.clearAll');
+      assert.equal(api.connections.kind, 'local');
+      const result = await inRestrictedMode(() => vscode.commands.executeCommand('azureml.submitCurrentFile'));
+      api.setPrompts(undefined);
+      assert.equal(result, undefined);
+      assert.equal(asked, false, 'no experiment, compute or environment was asked for');
+      const refusal = 'This folder is open in Restricted Mode, and submitting planted.py to the local workspace would run its code on this machine. '
+        + 'Nothing was submitted: trust the folder (Manage Workspace Trust), then submit it again.';
+      await vscode.commands.executeCommand('notifications.showList');
+      const shown = await eventually(async () => (await notificationsInCenter()).find((t) => t.includes('Restricted Mode')), 'the refusal');
+      assert.ok(shown.includes(refusal), shown);
+      assert.ok(shown.includes('Manage Workspace Trust'), `the button that opens Workspace Trust: ${shown}`);
+      await eventually(async () => filesUnder(api.extensionContext.logUri.fsPath).some(([, text]) => text.includes(refusal)) || undefined, 'the refusal in the Azure ML log');
+      const jobsAfter = (await collectPages((t) => ws.jobs.list({ listViewType: 'All', ...(t ? { continuationToken: t } : {}) }))).map((j) => j.name);
+      assert.deepEqual(jobsAfter, jobsBefore, 'no job was created');
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      assert.equal(existsSync(ran), false, 'the folder\'s code did not run');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     });
   });
 

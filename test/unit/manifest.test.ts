@@ -7,6 +7,7 @@ interface Command { command: string; title: string; category?: string; icon?: st
 interface MenuItem { command: string; when?: string; group?: string }
 interface Setting { type?: string | string[]; scope?: string; default?: unknown; description?: string; markdownDescription?: string; ignoreSync?: boolean }
 interface Manifest {
+  capabilities?: { untrustedWorkspaces?: { supported?: string | boolean; description?: string; restrictedConfigurations?: string[] } };
   contributes: {
     commands: Command[];
     menus: Record<string, MenuItem[]>;
@@ -81,6 +82,23 @@ const hiddenThoughUsable = new Set(['azureml.refreshWorkspaces', 'azureml.refres
 /** Settings allowed without a default, each with its reason. None today: secrets are never settings. */
 const settingsWithoutDefault: Record<string, string> = {};
 
+/** Manifest fields a user reads (in VS Code's UI, the Extensions view or the marketplace), wherever they stand. */
+const visibleFields = new Set([
+  'displayName', 'description', 'markdownDescription', 'title', 'shortTitle', 'category', 'name', 'contents', 'altText',
+  'enumDescriptions', 'markdownEnumDescriptions', 'enumItemLabels', 'deprecationMessage', 'markdownDeprecationMessage',
+  'patternErrorMessage', 'errorMessage', 'label', 'contextualTitle',
+]);
+/** Top-level fields that are identifiers or tooling, not text for users (`name` is the package's id). */
+const notForUsers = new Set(['name', 'scripts', 'devDependencies', 'dependencies', 'bin', 'engines', 'repository', 'bugs']);
+
+/** Each user-visible string of the manifest, with where it stands. JSON schemas of object settings name their fields with `properties`. */
+function visibleStrings(value: unknown, where: string, field?: string): Array<[string, string]> {
+  if (typeof value === 'string') return field !== undefined && visibleFields.has(field) ? [[where, value]] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => visibleStrings(v, `${where}[${i}]`, field));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([k, v]) => (where === '' && notForUsers.has(k) ? [] : visibleStrings(v, where ? `${where}.${k}` : k, k)));
+}
+
 describe('the manifest: commands and settings', () => {
   const commands = manifest.contributes.commands;
   const palette = manifest.contributes.menus['commandPalette'] ?? [];
@@ -130,6 +148,25 @@ describe('the manifest: commands and settings', () => {
       if (!('default' in setting) && !(name in settingsWithoutDefault)) problems.push(`${name}: no default`);
     }
     assert.deepEqual(problems, []);
+  });
+
+  it('writes every user-visible string as a %key% with English and Dutch text, the Restricted Mode description too', () => {
+    const strings = visibleStrings(manifest, '');
+    assert.ok(strings.some(([where]) => where === 'capabilities.untrustedWorkspaces.description'), 'the Restricted Mode description is looked at');
+    const untranslated = strings.filter(([, value]) => !resolved(value, english) || !resolved(value, dutch)).map(([where, value]) => `${where}: ${value}`);
+    assert.deepEqual(untranslated, []);
+  });
+
+  it('takes the events queue and its datastore from the user\'s settings only: a folder\'s settings would read a queue of the user\'s storage with the user\'s sign-in or keys', () => {
+    const scopes = ['azureml.events.queue', 'azureml.events.datastore'].map((name) => [name, manifest.contributes.configuration.properties[name]?.scope]);
+    assert.deepEqual(scopes, [['azureml.events.queue', 'machine'], ['azureml.events.datastore', 'machine']]);
+  });
+
+  it('shows Submit Current File as Run only in a trusted folder: it runs the folder\'s code', () => {
+    const entries = Object.entries(manifest.contributes.menus).flatMap(([menu, items]) =>
+      items.filter((m) => m.command === 'azureml.submitCurrentFile').map((m): [string, string | undefined] => [menu, m.when]));
+    assert.ok(entries.length >= 3, entries.map(([menu]) => menu).join(', '));
+    assert.deepEqual(entries.filter(([, when]) => !/(^|&&\s*)isWorkspaceTrusted\s*(&&|$)/.test(when ?? '')).map(([menu]) => menu), []);
   });
 
   it('lets only the user turn on the token from AZML_ACCESS_TOKEN, on this machine alone', () => {

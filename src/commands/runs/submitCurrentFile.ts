@@ -64,12 +64,34 @@ function throttled(report: (message: string) => void): (p: SubmitProgress) => vo
 }
 
 /**
+ * In Restricted Mode, submitting runs the folder's code: through a shell on this machine with the
+ * local workspace, and on Azure compute (with the workspace's identity and data) otherwise. As VS
+ * Code asks of features that run a workspace's code, it waits for the folder to be trusted: the
+ * refusal says so and offers Workspace Trust. True when refused (nothing was submitted).
+ */
+function refusedInRestrictedMode(context: CommandContext, file: string): boolean {
+  if (vscode.workspace.isTrusted) return false;
+  const name = path.basename(file);
+  const message = context.connections.kind === 'local'
+    ? vscode.l10n.t('This folder is open in Restricted Mode, and submitting {0} to the local workspace would run its code on this machine. Nothing was submitted: trust the folder (Manage Workspace Trust), then submit it again.', name)
+    : vscode.l10n.t('This folder is open in Restricted Mode, and submitting {0} would upload its code to your Azure ML workspace and run it there. Nothing was submitted: trust the folder (Manage Workspace Trust), then submit it again.', name);
+  context.log.warn(message);
+  const manageTrust = vscode.l10n.t('Manage Workspace Trust');
+  void vscode.window.showWarningMessage(message, manageTrust).then((choice) => {
+    if (choice === manageTrust) void vscode.commands.executeCommand('workbench.trust.manage');
+  });
+  return true;
+}
+
+/**
  * Submits the open Python script (with picks: experiment, compute, environment, display name,
  * command) or job YAML (as written) to the active workspace, then follows the run in its log.
+ * Undefined when refused in Restricted Mode.
  */
-export const submitCurrentFile = (runs: RunWatchers, memory: SubmitMemory) => (context: CommandContext) => async (arg?: unknown): Promise<SubmitResult> => {
+export const submitCurrentFile = (runs: RunWatchers, memory: SubmitMemory) => (context: CommandContext) => async (arg?: unknown): Promise<SubmitResult | undefined> => {
   const uri = fileToSubmit(arg);
   const file = uri.fsPath;
+  if (refusedInRestrictedMode(context, file)) return undefined;
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (open?.isDirty) await open.save();
   const { client, workspace, connection } = await context.connections.activeWorkspaceClient();
