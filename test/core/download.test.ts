@@ -21,6 +21,63 @@ function allNames(folder: string): string[] {
   return readdirSync(folder, { recursive: true, encoding: 'utf8' });
 }
 
+/**
+ * An SDK client whose methods are its own (bound to it), except those given: the engine talks to
+ * the real service, and a test decides what happens between two of its requests.
+ */
+function intercepted<T extends object>(client: T, overrides: Record<string, unknown>): T {
+  return new Proxy(client, {
+    get(target, property) {
+      if (typeof property === 'string' && property in overrides) return overrides[property];
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/**
+ * The storage with `name`'s ranged reads intercepted: before the first one past offset 0 (the
+ * second part, once the first was read), `between` runs, and only then does the read go out.
+ */
+function rewrittenAfterFirstPart(storage: DatastoreStorage, folder: string, name: string, between: () => Promise<unknown>): DatastoreStorage {
+  let done = false;
+  type Download = (offset?: number, count?: number, options?: object) => Promise<unknown>;
+  const download = (real: Download): Download => async (offset, count, options) => {
+    if (!done && offset !== undefined && offset > 0) {
+      done = true;
+      await between();
+    }
+    return real(offset, count, options);
+  };
+  if (storage.kind === 'blob') {
+    const { container } = storage;
+    return {
+      ...storage,
+      container: intercepted(container, {
+        getBlobClient: (blobName: string) => {
+          const blob = container.getBlobClient(blobName);
+          return blobName === `${folder}/${name}` ? intercepted(blob, { download: download(blob.download.bind(blob)) }) : blob;
+        },
+      }),
+    };
+  }
+  const { share } = storage;
+  return {
+    ...storage,
+    share: intercepted(share, {
+      getDirectoryClient: (directoryName: string) => {
+        const directory = share.getDirectoryClient(directoryName);
+        return directoryName !== folder ? directory : intercepted(directory, {
+          getFileClient: (fileName: string) => {
+            const file = directory.getFileClient(fileName);
+            return fileName === name ? intercepted(file, { download: download(file.download.bind(file)) }) : file;
+          },
+        });
+      },
+    }),
+  };
+}
+
 describe('download engine against the local workspace', function () {
   this.timeout(180_000);
   let h: TransferHarness;
@@ -79,6 +136,68 @@ describe('download engine against the local workspace', function () {
     const overwrite = await downloadFromDatastore({ storage, remotePath: 'policy', localRoot: target, policy: 'overwrite' });
     assert.equal(overwrite.transferred.files, 2);
     assert.equal(readFileSync(path.join(target, 'keep.txt'), 'utf8'), 'mine', 'local files not in the datastore stay');
+  });
+
+  for (const [datastore, kind] of [['workspaceblobstore', 'blob'], ['workspacefilestore', 'file']] as const) {
+    it(`a large file in a ${kind} datastore rewritten in storage between its parts fails as changed, leaves no torn file, and the rest downloads`, async () => {
+      const storage = await h.storage(datastore);
+      // Larger than one part (file shares read 4 MiB ranges; blobs here 64 KiB ones), and no Content-MD5 to catch a mix.
+      const size = kind === 'blob' ? 256 * 1024 : 9 * MiB;
+      const before = Buffer.alloc(size, 0x41);
+      const after = Buffer.alloc(size, 0x42);
+      const folder = `torn-${kind}`;
+      const write = async (name: string, content: Buffer): Promise<void> => {
+        if (storage.kind === 'blob') {
+          // Staged and committed as blocks: the service records no Content-MD5 for the whole blob.
+          const blob = storage.container.getBlockBlobClient(`${folder}/${name}`);
+          const id = Buffer.from(`block-${content[0]}`).toString('base64');
+          await blob.stageBlock(id, content, content.length);
+          await blob.commitBlockList([id]);
+        } else {
+          const directory = storage.share.getDirectoryClient(folder);
+          await directory.createIfNotExists();
+          await directory.getFileClient(name).uploadData(content);
+        }
+      };
+      await write('big.bin', before);
+      await write('small.txt', Buffer.from('small'));
+      if (storage.kind === 'blob') {
+        assert.equal((await storage.container.getBlobClient(`${folder}/big.bin`).getProperties()).contentMD5, undefined, 'no Content-MD5');
+      }
+
+      const target = path.join(work, `torn-target-${kind}`);
+      const result = await downloadFromDatastore({
+        storage: rewrittenAfterFirstPart(storage, folder, 'big.bin', () => write('big.bin', after)),
+        remotePath: folder, localRoot: target, policy: 'overwrite',
+      }, { tuning: { blobSingleRequestLimit: 64 * 1024, blobBlockSize: 64 * 1024, maxConcurrency: 1, adaptiveConcurrency: false } });
+
+      assert.equal(result.fatal, undefined);
+      assert.deepEqual(result.failed.map((f) => f.path), ['big.bin'], `big.bin fails: ${JSON.stringify(result)}`);
+      assert.match(result.failed[0]!.reason, /changed in storage while it was downloaded/);
+      assert.equal(result.transferred.files, 1);
+      assert.equal(readFileSync(path.join(target, 'small.txt'), 'utf8'), 'small');
+      assert.ok(!existsSync(path.join(target, 'big.bin')), 'no torn file under its name');
+      assert.deepEqual(allNames(target), ['small.txt'], 'no temporary file is left');
+    });
+  }
+
+  it('a symbolic link in the local folder never leads the download into making folders outside it', async () => {
+    const storage = await h.storage('workspaceblobstore');
+    if (storage.kind !== 'blob') throw new Error('expected a blob datastore');
+    await storage.container.getBlockBlobClient('deep-link/ok.txt').upload('fine', 4);
+    await storage.container.getBlockBlobClient('deep-link/link/made/by/x.txt').upload('x', 1);
+    const target = path.join(work, 'deep-link-target');
+    const outside = path.join(work, 'deep-link-outside');
+    mkdirSync(target, { recursive: true });
+    mkdirSync(outside, { recursive: true });
+    symlinkSync(outside, path.join(target, 'link'));
+
+    const result = await downloadFromDatastore({ storage, remotePath: 'deep-link', localRoot: target, policy: 'overwrite' });
+    assert.equal(result.transferred.files, 1);
+    assert.equal(readFileSync(path.join(target, 'ok.txt'), 'utf8'), 'fine');
+    assert.deepEqual(result.failed.map((f) => f.path), ['link/made/by/x.txt']);
+    assert.match(result.failed[0]!.reason, /outside the chosen folder/);
+    assert.deepEqual(readdirSync(outside), [], 'no folder was made through the link');
   });
 
   describe('hostile remote names', () => {

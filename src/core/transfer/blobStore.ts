@@ -1,9 +1,9 @@
 import * as l10n from '@vscode/l10n';
 import { createHash, randomBytes } from 'node:crypto';
-import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob';
+import type { BlobClient, BlockBlobClient, ContainerClient } from '@azure/storage-blob';
 import { listBlobsQuickly } from './blobListing';
 import { putBlob } from './putBlob';
-import type { LargeUpload, RemoteEntry, RemoteStore, RemoteVersion, WriteOutcome } from './remoteStore';
+import { RemoteFileChangedError, replyIsVersion, type LargeUpload, type RemoteEntry, type RemoteStore, type RemoteVersion, type WriteOutcome } from './remoteStore';
 
 export interface BlobStoreTuning {
   singleRequestLimit: number;
@@ -124,8 +124,21 @@ export class BlobStore implements RemoteStore {
     };
   }
 
-  async read(fullName: string, offset: number, count: number | undefined, signal: AbortSignal): Promise<NodeJS.ReadableStream> {
-    const response = await this.container.getBlobClient(fullName).download(offset, count, { abortSignal: signal });
+  async read(fullName: string, offset: number, count: number | undefined, signal: AbortSignal, version?: RemoteVersion): Promise<NodeJS.ReadableStream> {
+    let response: Awaited<ReturnType<BlobClient['download']>>;
+    try {
+      // If-Match: the service answers 412 once the blob is another version (the SDK's retries of the body keep the condition).
+      response = await this.container.getBlobClient(fullName).download(offset, count, {
+        abortSignal: signal, ...(version?.etag ? { conditions: { ifMatch: version.etag } } : {}),
+      });
+    } catch (e) {
+      if (version && (e as { statusCode?: number }).statusCode === 412) throw new RemoteFileChangedError();
+      throw e;
+    }
+    if (version && !replyIsVersion(response, version)) {
+      (response.readableStreamBody as { destroy?(): void } | undefined)?.destroy?.();
+      throw new RemoteFileChangedError();
+    }
     if (!response.readableStreamBody) throw new Error(l10n.t('No content received for {0}.', fullName));
     return response.readableStreamBody;
   }

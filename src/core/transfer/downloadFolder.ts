@@ -12,7 +12,7 @@ import { journaledOptions, type TransferJournal } from './journal';
 import { md5OfFile, sameAsRemoteFile } from './localFiles';
 import { isInside, localPathForRemote } from './pathSafety';
 import { readAhead } from './readAhead';
-import type { RemoteEntry, RemoteFile, RemoteStore } from './remoteStore';
+import { RemoteFileChangedError, type RemoteEntry, type RemoteFile, type RemoteStore, type RemoteVersion } from './remoteStore';
 import { joinRemote, normalizeRemoteFolder } from './remotePaths';
 import { openResumable, type ResumePoint } from './resumedDownload';
 import { JobPool, TransferScheduler } from './scheduler';
@@ -69,6 +69,22 @@ async function fileInTheWay(folder: string): Promise<string | undefined> {
     if (stats) return stats.isDirectory() ? undefined : current;
     if (path.dirname(current) === current) return undefined;
   }
+}
+
+/**
+ * The deepest of `folder` and its parents that is there now (following links): where a
+ * `mkdir -p` of `folder` would start creating folders.
+ */
+async function deepestExisting(folder: string): Promise<string> {
+  for (let current = folder; ; current = path.dirname(current)) {
+    if (await fs.stat(current).then(() => true, () => false) || path.dirname(current) === current) return current;
+  }
+}
+
+/** The SDKs' word that a file they read in several requests changed between them. */
+function changedBetweenReads(error: unknown): boolean {
+  const e = error as { statusCode?: number; message?: string };
+  return e.statusCode === 412 || e.message === 'File has been modified concurrently';
 }
 
 class FolderDownload {
@@ -173,19 +189,19 @@ class FolderDownload {
   }
 
   /**
-   * Creates a local folder, then checks that it really is inside the chosen folder: an existing
-   * symbolic link on the way must not lead the download elsewhere.
+   * Creates a local folder, checking that it really is inside the chosen folder: an existing
+   * symbolic link on the way must not lead the download elsewhere. `mkdir -p` follows such a
+   * link, so where the folders would be made is checked before any is made, and again after.
    */
   private ensureLocalFolder(folder: string): Promise<void> {
     let ready = this.folders.get(folder);
     if (!ready) {
       ready = (async () => {
         const rootReal = await this.rootReal();
+        const outside = (): Error => Object.assign(new Error(l10n.t('a symbolic link on the way leads outside the chosen folder')), { code: 'OutsideFolder' });
+        if (!isInside(rootReal, await fs.realpath(await deepestExisting(folder)))) throw outside();
         await fs.mkdir(folder, { recursive: true });
-        const real = await fs.realpath(folder);
-        if (!isInside(rootReal, real)) {
-          throw Object.assign(new Error(l10n.t('a symbolic link on the way leads outside the chosen folder')), { code: 'OutsideFolder' });
-        }
+        if (!isInside(rootReal, await fs.realpath(folder))) throw outside();
       })();
       this.folders.set(folder, ready);
     }
@@ -235,8 +251,14 @@ class FolderDownload {
     const { run } = this;
     const temporary = path.join(path.dirname(localPath), `.azml-download-${this.temporaryId(file.name)}`);
     const single = file.size <= this.store.singleRequestLimit;
+    // Every part of a large file comes from one version of it: the one it has as its download starts.
+    const version = single ? undefined : await this.versionNow(file, fullName).catch(async (error: unknown) => {
+      // What a killed run of this journaled download left of it can't be used any more.
+      if (this.journal?.resuming) await fs.rm(temporary, { force: true }).catch(() => undefined);
+      throw error;
+    });
     // A large file of a journaled download records its ranges, and a resume goes on from them.
-    const resume = this.journal && !single ? await this.resumePoint(file, fullName, temporary) : undefined;
+    const resume = this.journal && version ? await this.resumePoint(file, temporary, version) : undefined;
     // What a killed run of this journaled download left of this file: it starts again.
     if (!resume && this.journal?.resuming) await fs.rm(temporary, { force: true });
     const handle = resume?.handle ?? await fs.open(temporary, 'wx');
@@ -246,7 +268,7 @@ class FolderDownload {
       if (single) {
         await this.scheduler.run(file.size, () => this.fetchRange(handle, fullName, 0, undefined, hash), run.signal);
       } else {
-        await this.fetchInParts(handle, file, fullName, resume);
+        await this.fetchInParts(handle, file, fullName, version!, resume);
       }
       await handle.close();
       closed = true;
@@ -264,11 +286,18 @@ class FolderDownload {
     }
   }
 
-  /** The temporary file of a large file of a journaled download, with what a killed run confirmed of it. */
-  private async resumePoint(file: RemoteFile, fullName: string, temporary: string): Promise<ResumePoint | undefined> {
+  /**
+   * The version of a large file its parts are read from. Gone, or another size than listed: it
+   * changed since it was listed, and its parts could only make a torn (or cut off) file.
+   */
+  private async versionNow(file: RemoteFile, fullName: string): Promise<RemoteVersion> {
     const remote = await this.run.storage('read', (signal) => this.store.versionOf(fullName, signal));
-    // Gone or changed since it was listed: fetched as it is (and failing as it must).
-    if (!remote || remote.size !== file.size) return undefined;
+    if (!remote || remote.size !== file.size) throw new RemoteFileChangedError();
+    return remote;
+  }
+
+  /** The temporary file of a large file of a journaled download, with what a killed run confirmed of it. */
+  private async resumePoint(file: RemoteFile, temporary: string, remote: RemoteVersion): Promise<ResumePoint> {
     const resume = await openResumable(this.journal!, file.name, temporary, remote);
     if (resume.startedOver) (this.run.result.restarted ??= []).push({ path: file.name, reason: resume.startedOver });
     return resume;
@@ -279,7 +308,8 @@ class FolderDownload {
     return this.journal ? this.journal.temporaryName(name) : randomBytes(8).toString('hex');
   }
 
-  private async fetchInParts(handle: fs.FileHandle, file: RemoteFile, fullName: string, resume: ResumePoint | undefined): Promise<void> {
+  private async fetchInParts(handle: fs.FileHandle, file: RemoteFile, fullName: string, version: RemoteVersion,
+    resume: ResumePoint | undefined): Promise<void> {
     const partSize = this.store.partSize;
     const parts: Array<Promise<void>> = [];
     const fileAbort = new AbortController();
@@ -293,7 +323,7 @@ class FolderDownload {
           this.run.tracker.alreadyDone(length);
           continue;
         }
-        parts.push(this.scheduler.run(length, () => this.fetchPart(handle, file, fullName, start, length, resume, fileAbort.signal), fileAbort.signal)
+        parts.push(this.scheduler.run(length, () => this.fetchPart(handle, file, fullName, start, length, version, resume, fileAbort.signal), fileAbort.signal)
           .catch((error: unknown) => {
             failure ??= { error };
             fileAbort.abort(error);
@@ -311,24 +341,33 @@ class FolderDownload {
    * with its MD5, so a resume can check it and need not fetch it again.
    */
   private async fetchPart(handle: fs.FileHandle, file: RemoteFile, fullName: string, offset: number, length: number,
-    resume: ResumePoint | undefined, signal: AbortSignal): Promise<void> {
+    version: RemoteVersion, resume: ResumePoint | undefined, signal: AbortSignal): Promise<void> {
     const hash = resume ? createHash('md5') : undefined;
-    await this.fetchRange(handle, fullName, offset, length, hash, signal);
+    await this.fetchRange(handle, fullName, offset, length, hash, signal, version);
     if (!resume || !hash) return;
     await handle.datasync();
     this.journal?.rangeDone(file.name, resume.version, offset, length, hash.digest('base64'));
   }
 
-  /** Streams one range into the file at its offset (memory holds one chunk at a time). */
+  /**
+   * Streams one range into the file at its offset (memory holds one chunk at a time); with
+   * `version`, only from that version of the file (a part of a large file).
+   */
   private async fetchRange(handle: fs.FileHandle, fullName: string, offset: number, count: number | undefined,
-    hash: Hash | undefined, signal: AbortSignal = this.run.signal): Promise<void> {
-    const stream = await this.run.storage('read', (own) => this.store.read(fullName, offset, count, own), signal) as NodeJS.ReadableStream & { destroy?(error?: Error): void };
-    // A cancel must also stop a response body that is already streaming.
-    const unsubscribe = onAbort(signal, () => stream.destroy?.(abortError()));
+    hash: Hash | undefined, signal: AbortSignal = this.run.signal, version?: RemoteVersion): Promise<void> {
     try {
-      await this.writeStream(handle, stream, offset, count, hash);
-    } finally {
-      unsubscribe();
+      const stream = await this.run.storage('read', (own) => this.store.read(fullName, offset, count, own, version), signal) as NodeJS.ReadableStream & { destroy?(error?: Error): void };
+      // A cancel must also stop a response body that is already streaming.
+      const unsubscribe = onAbort(signal, () => stream.destroy?.(abortError()));
+      try {
+        await this.writeStream(handle, stream, offset, count, hash);
+      } finally {
+        unsubscribe();
+      }
+    } catch (error) {
+      // A body cut off and asked for again by the SDK finds the file changed meanwhile.
+      if (version && !(error instanceof RemoteFileChangedError) && changedBetweenReads(error)) throw new RemoteFileChangedError();
+      throw error;
     }
   }
 

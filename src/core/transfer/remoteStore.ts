@@ -1,5 +1,7 @@
 /** What the transfer engine needs from a blob container or a file share. Paths are full names inside it. */
 
+import * as l10n from '@vscode/l10n';
+
 /** A file found by a listing: `name` relative to the listed folder. `md5` is base64, when the service knows it. */
 export interface RemoteFile {
   kind: 'file';
@@ -21,6 +23,31 @@ export interface RemoteVersion {
   etag: string;
   lastModified: string;
   size: number;
+}
+
+/**
+ * A file was replaced or rewritten in storage while it was read in parts (or after it was listed):
+ * what was read mixes versions, so the file fails rather than be written torn.
+ */
+export class RemoteFileChangedError extends Error {
+  override readonly name = 'RemoteFileChangedError';
+  readonly code = 'RemoteFileChanged';
+  constructor() {
+    super(l10n.t('it changed in storage while it was downloaded: download it again'));
+  }
+}
+
+/**
+ * Whether a read's reply comes from `version` of the file: the same ETag (else the same
+ * last-modified time), and the same total size when the reply's Content-Range gives it. A reply
+ * that carries none of them can't be told apart and counts as the same.
+ */
+export function replyIsVersion(reply: { etag?: string; lastModified?: Date; contentRange?: string }, version: RemoteVersion): boolean {
+  const total = /\/(\d+)\s*$/.exec(reply.contentRange ?? '')?.[1];
+  if (total !== undefined && Number(total) !== version.size) return false;
+  if (reply.etag && version.etag) return reply.etag === version.etag;
+  if (reply.lastModified && version.lastModified) return reply.lastModified.toISOString() === version.lastModified;
+  return true;
 }
 
 /** The outcome of a write that must not replace an existing file. */
@@ -57,6 +84,10 @@ export interface RemoteStore {
   /** Writes a whole small file at once, with its MD5 recorded. */
   putSmall(fullName: string, data: Buffer, md5: Buffer, overwrite: boolean, signal: AbortSignal): Promise<WriteOutcome>;
   startLarge(fullName: string, size: number, overwrite: boolean, signal: AbortSignal): Promise<LargeUpload>;
-  /** A readable stream of `count` bytes from `offset` (all of the file when count is undefined). */
-  read(fullName: string, offset: number, count: number | undefined, signal: AbortSignal): Promise<NodeJS.ReadableStream>;
+  /**
+   * A readable stream of `count` bytes from `offset` (all of the file when count is undefined).
+   * With `version`, the bytes must come from that version of the file: when it is another one
+   * now, the read fails with RemoteFileChangedError (so the parts of a large file never mix versions).
+   */
+  read(fullName: string, offset: number, count: number | undefined, signal: AbortSignal, version?: RemoteVersion): Promise<NodeJS.ReadableStream>;
 }

@@ -2,7 +2,7 @@ import * as l10n from '@vscode/l10n';
 import { randomBytes } from 'node:crypto';
 import type { DatastoreStorage } from '../../azure/datastoreStorage';
 import type { ShareClient, ShareDirectoryClient, ShareFileClient } from '@azure/storage-file-share';
-import type { LargeUpload, RemoteEntry, RemoteStore, RemoteVersion, WriteOutcome } from './remoteStore';
+import { RemoteFileChangedError, replyIsVersion, type LargeUpload, type RemoteEntry, type RemoteStore, type RemoteVersion, type WriteOutcome } from './remoteStore';
 import { remoteBaseName, remoteParent } from './remotePaths';
 
 /** What the temporary files of uploads are named with (followed by 16 random hex digits, or 24 for a journaled upload). */
@@ -254,8 +254,13 @@ export class ShareStore implements RemoteStore {
     return removed;
   }
 
-  async read(fullName: string, offset: number, count: number | undefined, signal: AbortSignal): Promise<NodeJS.ReadableStream> {
+  async read(fullName: string, offset: number, count: number | undefined, signal: AbortSignal, version?: RemoteVersion): Promise<NodeJS.ReadableStream> {
     const response = await this.file(fullName).download(offset, count, { abortSignal: signal });
+    // Get File takes no If-Match: each reply's ETag tells whether the file is still the version the first part came from.
+    if (version && !replyIsVersion(response, version)) {
+      (response.readableStreamBody as { destroy?(): void } | undefined)?.destroy?.();
+      throw new RemoteFileChangedError();
+    }
     if (!response.readableStreamBody) throw new Error(l10n.t('No content received for {0}.', fullName));
     return response.readableStreamBody;
   }
