@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -88,6 +88,63 @@ describe('transfer journal: an interrupted upload resumes against the local work
     await resumed.close();
     await discardTransfer(journalRoot, id);
     assert.deepEqual(readdirSync(path.join(journalRoot, 'transfers')), []);
+  });
+
+  it('a journal whose plan is damaged (a policy missing or unknown, a relative folder, torn) is refused on resume, never run as an overwrite', async () => {
+    const storage = await h.storage('workspaceblobstore');
+    if (storage.kind !== 'blob') throw new Error('workspaceblobstore is a blob container');
+    await storage.container.getBlockBlobClient('damaged/a.txt').upload('remote!', 7);
+    const localRoot = path.join(work, 'damaged');
+    writeTree(localRoot, { 'a.txt': 'mine' });
+    const journalRoot = path.join(work, 'journals-damaged');
+    const plan = { direction: 'download' as const, workspace: 'local', datastore: 'workspaceblobstore', remotePath: 'damaged', localRoot, policy: 'skip' as const };
+    const journal = await TransferJournal.start(journalRoot, plan);
+    await journal.close();
+    const { id } = journal.plan;
+    const planFile = path.join(journalRoot, 'transfers', id, 'plan.json');
+    const original = JSON.parse(readFileSync(planFile, 'utf8')) as Record<string, unknown>;
+    // What the resume commands do with a journal: download as its plan says.
+    const resumeAsCommandsDo = async (): Promise<void> => {
+      const resumed = await TransferJournal.resume(journalRoot, id);
+      await downloadFromDatastore({ storage, remotePath: resumed.plan.remotePath, localRoot: resumed.plan.localRoot, policy: resumed.plan.policy, journal: resumed });
+    };
+    const damaged = new RegExp(`The journal of transfer ${id} is damaged \\(.+\\): it can't be resumed\\. Discard it`);
+    const edits: Array<Record<string, unknown>> = [
+      { policy: 'Overwrite' }, { policy: undefined }, { direction: 'sideways' }, { localRoot: path.relative(process.cwd(), localRoot) }, { entries: [1] },
+    ];
+    for (const edit of edits) {
+      writeFileSync(planFile, JSON.stringify({ ...original, ...edit }));
+      await assert.rejects(resumeAsCommandsDo(), damaged, JSON.stringify(edit));
+      assert.equal(readFileSync(path.join(localRoot, 'a.txt'), 'utf8'), 'mine', `no local file changes (${JSON.stringify(edit)})`);
+    }
+    writeFileSync(planFile, '{"version": 1, "id": "');
+    await assert.rejects(resumeAsCommandsDo(), damaged);
+    assert.deepEqual(await pendingTransfers(journalRoot), [], 'a damaged journal is not offered');
+    await discardTransfer(journalRoot, id);
+    assert.deepEqual(readdirSync(path.join(journalRoot, 'transfers')), [], 'a damaged journal can be discarded');
+  });
+
+  it('a record of files done that can\'t be read is reported, not taken for "nothing done"; one that is missing is nothing done', async () => {
+    const journalRoot = path.join(work, 'journals-unreadable');
+    const plan = { direction: 'upload' as const, workspace: 'local', datastore: 'workspacefilestore', remotePath: 'r', localRoot: work, policy: 'skip' as const };
+    const journal = await TransferJournal.start(journalRoot, plan);
+    await journal.close();
+    const { id } = journal.plan;
+    const doneFile = path.join(journalRoot, 'transfers', id, 'done.jsonl');
+    rmSync(doneFile);
+    mkdirSync(doneFile);
+    const unreadable = new RegExp(`The journal of transfer ${id} is damaged \\(its record of the files done can't be read: .+\\)`);
+    await assert.rejects(TransferJournal.resume(journalRoot, id), unreadable);
+    await assert.rejects(shareTemporariesOf(journalRoot, id), unreadable, 'a discard must not take it for "no temporary files"');
+    const [pending] = await pendingTransfers(journalRoot);
+    assert.match(resumeSentence(pending!), /^Resume upload of .+: its journal is damaged \(its record of the files done can't be read: .+\)$/);
+
+    rmSync(doneFile, { recursive: true });
+    const resumed = await TransferJournal.resume(journalRoot, id);
+    assert.equal(resumed.isDone('a.txt', 1, 1), false);
+    await resumed.close();
+    assert.equal(resumeSentence((await pendingTransfers(journalRoot))[0]!), 'Resume upload of ' + path.basename(work) + ': 0 files done so far');
+    await discardTransfer(journalRoot, id);
   });
 
   const MiB = 1024 * 1024;

@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { createHash, randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { createReadStream, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isProcessAlive, LockHeldError, takePidLockFile } from '../pidLockFile';
@@ -8,7 +8,7 @@ import type { ResumableParts } from './blobStore';
 import type { RemoteStore } from './remoteStore';
 import type { ResumableRanges } from './shareStore';
 import type { TransferOptions } from './transferRun';
-import type { ExistingFilePolicy, TransferDirection, TransferResult } from './types';
+import { existingFilePolicies, type ExistingFilePolicy, type TransferDirection, type TransferResult } from './types';
 
 /**
  * What a transfer set out to do: enough to start it again, and names only (never a SAS, key or
@@ -60,6 +60,8 @@ export interface PendingTransfer {
   filesDone: number;
   /** Unknown when it stopped before every file had been found. */
   filesTotal?: number;
+  /** Why its journal can't be resumed (its record of the files done can't be read): a resume is refused, saying so. */
+  damaged?: string;
 }
 
 const planFile = 'plan.json';
@@ -109,27 +111,47 @@ interface ParsedRecords {
   temporaries?: string;
 }
 
-function parseRecords(text: string): ParsedRecords {
-  const parsed: ParsedRecords = { done: new Map(), ranges: new Map() };
+function parseRecord(parsed: ParsedRecords, line: string): void {
   // The last line may be torn by a crash: a line that does not parse is skipped.
-  for (const line of text.split('\n')) {
-    if (!line) continue;
-    let record: Partial<DoneRecord & TotalRecord & RangeRecord & TemporariesRecord>;
-    try {
-      record = JSON.parse(line) as typeof record;
-    } catch {
-      continue;
+  if (!line) return;
+  let record: Partial<DoneRecord & TotalRecord & RangeRecord & TemporariesRecord> | null;
+  try {
+    record = JSON.parse(line) as typeof record;
+  } catch {
+    return;
+  }
+  if (typeof record !== 'object' || record === null) return;
+  if (typeof record.total === 'number') parsed.total = record.total;
+  else if (typeof record.tmp === 'string') parsed.temporaries = record.tmp;
+  else if (typeof record.p === 'string' && typeof record.s === 'number' && typeof record.t === 'number') {
+    parsed.done.set(record.p, { p: record.p, s: record.s, t: record.t });
+  } else if (typeof record.r === 'string' && typeof record.v === 'string' && typeof record.o === 'number' && typeof record.n === 'number') {
+    // Ranges of an older version of the file no longer count.
+    let file = parsed.ranges.get(record.r);
+    if (file?.version !== record.v) parsed.ranges.set(record.r, file = { version: record.v, ranges: [] });
+    file.ranges.push({ offset: record.o, length: record.n, ...(typeof record.h === 'string' ? { md5: record.h } : {}) });
+  }
+}
+
+/**
+ * The records of a journal, read a chunk at a time (a long journal is never one string). None
+ * when the file is not there (a run killed before it made it); any other error is thrown as a
+ * damaged journal: taken for "nothing done", it would have a resume redo (or overwrite) it all.
+ */
+async function readRecords(dir: string): Promise<ParsedRecords> {
+  const parsed: ParsedRecords = { done: new Map(), ranges: new Map() };
+  try {
+    let rest = '';
+    for await (const chunk of createReadStream(path.join(dir, doneFile), { encoding: 'utf8', highWaterMark: 1024 * 1024 })) {
+      const lines = (rest + (chunk as string)).split('\n');
+      rest = lines.pop()!;
+      for (const line of lines) parseRecord(parsed, line);
     }
-    if (typeof record.total === 'number') parsed.total = record.total;
-    else if (typeof record.tmp === 'string') parsed.temporaries = record.tmp;
-    else if (typeof record.p === 'string' && typeof record.s === 'number' && typeof record.t === 'number') {
-      parsed.done.set(record.p, { p: record.p, s: record.s, t: record.t });
-    } else if (typeof record.r === 'string' && typeof record.v === 'string' && typeof record.o === 'number' && typeof record.n === 'number') {
-      // Ranges of an older version of the file no longer count.
-      let file = parsed.ranges.get(record.r);
-      if (file?.version !== record.v) parsed.ranges.set(record.r, file = { version: record.v, ranges: [] });
-      file.ranges.push({ offset: record.o, length: record.n, ...(typeof record.h === 'string' ? { md5: record.h } : {}) });
-    }
+    parseRecord(parsed, rest);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { done: new Map(), ranges: new Map() };
+    throw new JournalDamagedError(path.basename(dir), dir,
+      l10n.t('its record of the files done can\'t be read: {0}', (error as Error).message));
   }
   return parsed;
 }
@@ -185,7 +207,7 @@ export class TransferJournal {
     const plan = await readPlan(dir);
     const releaseRunning = await takeRunning(dir, id);
     try {
-      const { done, ranges, temporaries } = parseRecords(await fs.readFile(path.join(dir, doneFile), 'utf8').catch(() => ''));
+      const { done, ranges, temporaries } = await readRecords(dir);
       const handle = await fs.open(path.join(dir, doneFile), 'a', 0o600);
       return new TransferJournal(plan, dir, handle, releaseRunning, done, true, ranges, temporaries !== undefined);
     } catch (error) {
@@ -317,7 +339,7 @@ function temporaryTagOf(id: string): string {
  */
 export async function shareTemporariesOf(root: string, id: string): Promise<string | undefined> {
   const dir = journalDir(root, id);
-  return parseRecords(await fs.readFile(path.join(dir, doneFile), 'utf8').catch(() => '')).temporaries;
+  return (await readRecords(dir)).temporaries;
 }
 
 function journalDir(root: string, id: string): string {
@@ -325,16 +347,47 @@ function journalDir(root: string, id: string): string {
   return path.join(transfersDir(root), id);
 }
 
+const directions: readonly TransferDirection[] = ['upload', 'download'];
+
+/**
+ * What is wrong with a plan read from disk (hand-edited, or damaged), or undefined when it is a
+ * plan this version writes. A resume does what its plan says, so nothing is taken for granted:
+ * a missing or unknown policy must never act as "overwrite".
+ */
+function planProblem(value: unknown, id: string): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return l10n.t('its plan is not a transfer plan');
+  const plan = value as Partial<Record<keyof TransferPlan, unknown>>;
+  const invalid = (field: string): string => l10n.t('"{0}" in its plan is missing or invalid', field);
+  if (plan.version !== 1) return invalid('version');
+  if (plan.id !== id) return invalid('id');
+  if (!directions.includes(plan.direction as TransferDirection)) return invalid('direction');
+  if (!existingFilePolicies.includes(plan.policy as ExistingFilePolicy)) return invalid('policy');
+  if (typeof plan.localRoot !== 'string' || !path.isAbsolute(plan.localRoot)) return invalid('localRoot');
+  for (const field of ['createdAt', 'workspace', 'datastore', 'remotePath'] as const) {
+    if (typeof plan[field] !== 'string') return invalid(field);
+  }
+  if (plan.entries !== undefined && (!Array.isArray(plan.entries) || !plan.entries.every((entry) => typeof entry === 'string'))) return invalid('entries');
+  return undefined;
+}
+
 async function readPlan(dir: string): Promise<TransferPlan> {
+  const id = path.basename(dir);
   let text: string;
   try {
     text = await fs.readFile(path.join(dir, planFile), 'utf8');
-  } catch {
-    throw new JournalNotFoundError(path.basename(dir));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new JournalNotFoundError(id);
+    throw new JournalDamagedError(id, dir, l10n.t('its plan can\'t be read: {0}', (error as Error).message));
   }
-  const plan = JSON.parse(text) as TransferPlan;
-  if (plan.version !== 1) throw new JournalNotFoundError(path.basename(dir));
-  return plan;
+  let plan: unknown;
+  try {
+    plan = JSON.parse(text);
+  } catch {
+    throw new JournalDamagedError(id, dir, l10n.t('its plan is cut off or is not JSON'));
+  }
+  const problem = planProblem(plan, id);
+  if (problem) throw new JournalDamagedError(id, dir, problem);
+  return plan as TransferPlan;
 }
 
 /** "Transfer {id} is running now (process {pid}): …" */
@@ -379,6 +432,17 @@ export class JournalNotFoundError extends Error {
   }
 }
 
+/**
+ * A journal that can't be trusted (its plan or its record of the files done can't be read, or
+ * was edited into something this version never writes): refused, never guessed at.
+ */
+export class JournalDamagedError extends Error {
+  override readonly name = 'JournalDamagedError';
+  constructor(readonly id: string, readonly dir: string, readonly reason: string) {
+    super(l10n.t('The journal of transfer {0} is damaged ({1}): it can\'t be resumed. Discard it, or delete its folder {2}.', id, reason, dir));
+  }
+}
+
 /** Interrupted transfers under the journal root, newest first (not those a process runs now). */
 export async function pendingTransfers(root: string, direction?: TransferDirection): Promise<PendingTransfer[]> {
   const names = await fs.readdir(transfersDir(root)).catch(() => [] as string[]);
@@ -388,7 +452,15 @@ export async function pendingTransfers(root: string, direction?: TransferDirecti
     const plan = await readPlan(dir).catch(() => undefined);
     if (!plan || (direction && plan.direction !== direction)) continue;
     if (await runningIn(dir) !== undefined) continue;
-    const { done, total } = parseRecords(await fs.readFile(path.join(dir, doneFile), 'utf8').catch(() => ''));
+    let records: ParsedRecords;
+    try {
+      records = await readRecords(dir);
+    } catch (error) {
+      // Listed, saying why it can't be resumed (a resume refuses it): not offered as "nothing done yet".
+      found.push({ plan, filesDone: 0, damaged: error instanceof JournalDamagedError ? error.reason : String(error) });
+      continue;
+    }
+    const { done, total } = records;
     found.push({ plan, filesDone: done.size, ...(total !== undefined ? { filesTotal: total } : {}) });
   }
   return found.sort((a, b) => b.plan.createdAt.localeCompare(a.plan.createdAt));
@@ -428,6 +500,11 @@ export function transferSubject(plan: TransferPlan): string {
 /** "Resume upload of data: 3,412 of 5,000 files left" */
 export function resumeSentence(pending: PendingTransfer): string {
   const subject = transferSubject(pending.plan);
+  if (pending.damaged !== undefined) {
+    return pending.plan.direction === 'upload'
+      ? l10n.t('Resume upload of {0}: its journal is damaged ({1})', subject, pending.damaged)
+      : l10n.t('Resume download of {0}: its journal is damaged ({1})', subject, pending.damaged);
+  }
   const count = (n: number): string => n.toLocaleString('en-US');
   if (pending.filesTotal === undefined) {
     return pending.plan.direction === 'upload'
