@@ -1,42 +1,153 @@
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** The longest line held back waiting for its end; longer ones are handed out in pieces of this size. */
+export const defaultMaxLineBytes = 64 * 1024;
+
 /**
- * Turns a byte stream into lines. Splits on `\n` at the byte level, so a multi-byte UTF-8
- * character cut in two by a range read is decoded whole; the unterminated tail is held back
- * until its newline arrives (or `flush()` at the end of the stream).
+ * Turns a byte stream into the lines a reader should see. Splits at the byte level, so a
+ * multi-byte UTF-8 character cut in two by a range read is decoded whole; the unterminated tail
+ * is held back until its end arrives (or `flush()` at the end of the stream).
+ *
+ * Line ends are `\n` and `\r\n`. A lone `\r` is a redraw, as a progress bar (tqdm) writes it:
+ * the text before it is what a terminal showed until then. Each redraw ends a displayable line,
+ * but of several redraws of one line in one `push` only the last is handed out (a terminal would
+ * have overwritten the others), so a bar shows its latest state on every read without flooding
+ * the output. A line longer than `maxLineBytes` with no end in sight is handed out in pieces, so
+ * memory stays bounded whatever the writer does.
  */
 export class LineSplitter {
   private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** The last chunk ended in `\r`: a line end if the next byte is `\n`, otherwise a redraw. */
+  private heldCarriageReturn = false;
+  /** The current line has been redrawn (it is a progress line). */
+  private redrawn = false;
   private readonly decoder = new TextDecoder('utf-8');
 
-  /** The complete lines in `chunk` (and in what was held back before it), without line ends. */
+  private readonly maxLineBytes: number;
+
+  /** `maxLineBytes`: at least 4 (one UTF-8 character always fits). */
+  constructor(maxLineBytes = defaultMaxLineBytes) {
+    this.maxLineBytes = Math.max(4, Math.floor(maxLineBytes) || defaultMaxLineBytes);
+  }
+
+  /** The lines completed by `chunk` (and by what was held back before it), without line ends. */
   push(chunk: Uint8Array): string[] {
     const lines: string[] = [];
+    /** The newest redraw of the current line in this chunk, not yet handed out. */
+    let redraw: string | undefined;
+    const endLine = (): void => {
+      const text = this.takeText();
+      // `…\r\r\n`: the line ends on an empty redraw; what shows is the redraw before it.
+      if (text === '' && this.redrawn) {
+        if (redraw !== undefined) lines.push(redraw);
+      } else {
+        lines.push(text);
+      }
+      redraw = undefined;
+      this.redrawn = false;
+    };
+    const redrawLine = (): void => {
+      const text = this.takeText();
+      if (text === '') return;
+      redraw = text;
+      this.redrawn = true;
+    };
+
     let start = 0;
-    for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, start)) {
-      const piece = Buffer.from(chunk.buffer, chunk.byteOffset + start, i - start);
-      const bytes = this.pending.length > 0 ? Buffer.concat([...this.pending, piece]) : piece;
-      this.pending = [];
-      lines.push(this.decode(bytes));
-      start = i + 1;
+    if (this.heldCarriageReturn && chunk.length > 0) {
+      this.heldCarriageReturn = false;
+      if (chunk[0] === LF) {
+        endLine();
+        start = 1;
+      } else {
+        redrawLine();
+      }
     }
-    if (start < chunk.length) this.pending.push(Buffer.from(chunk.subarray(start)));
+    let nextLf = chunk.indexOf(LF, start);
+    let nextCr = chunk.indexOf(CR, start);
+    while (nextLf !== -1 || nextCr !== -1) {
+      if (nextLf !== -1 && (nextCr === -1 || nextLf < nextCr)) {
+        this.hold(chunk, start, nextLf);
+        endLine();
+        start = nextLf + 1;
+        nextLf = chunk.indexOf(LF, start);
+        continue;
+      }
+      this.hold(chunk, start, nextCr);
+      start = nextCr + 1;
+      if (start === chunk.length) {
+        this.heldCarriageReturn = true;
+      } else if (chunk[start] === LF) {
+        endLine();
+        start += 1;
+        nextLf = chunk.indexOf(LF, start);
+      } else {
+        redrawLine();
+      }
+      nextCr = chunk.indexOf(CR, start);
+    }
+    if (redraw !== undefined) lines.push(redraw);
+    this.hold(chunk, start, chunk.length);
+    // A line with no end (a writer that never prints a newline): hand it out in bounded pieces.
+    while (this.pendingBytes > this.maxLineBytes) lines.push(this.takeOverlong());
     return lines;
   }
 
   /** Whether an unterminated line is held back. */
   get hasPartialLine(): boolean {
-    return this.pending.length > 0;
+    return this.pendingBytes > 0 || this.heldCarriageReturn;
   }
 
   /** The held-back unterminated line, if any (the stream has ended). */
   flush(): string[] {
-    if (this.pending.length === 0) return [];
-    const bytes = Buffer.concat(this.pending);
-    this.pending = [];
-    return [this.decode(bytes)];
+    this.heldCarriageReturn = false;
+    this.redrawn = false;
+    if (this.pendingBytes === 0) return [];
+    return [this.takeText()];
   }
 
-  private decode(bytes: Uint8Array): string {
-    const text = this.decoder.decode(bytes);
-    return text.endsWith('\r') ? text.slice(0, -1) : text;
+  private hold(chunk: Uint8Array, from: number, to: number): void {
+    if (to <= from) return;
+    // A copy: the chunk (megabytes) must not stay referenced by a few held-back bytes.
+    this.pending.push(Buffer.from(chunk.subarray(from, to)));
+    this.pendingBytes += to - from;
+  }
+
+  private takeBytes(): Buffer {
+    const bytes = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    return bytes;
+  }
+
+  private takeText(): string {
+    return this.pendingBytes === 0 ? '' : this.decoder.decode(this.takeBytes());
+  }
+
+  /**
+   * The first piece (at most `maxLineBytes`) of an overlong held-back line. Cut after a space
+   * when there is one in the piece's second half (a secret, as masking knows them, holds none),
+   * never inside a UTF-8 character.
+   */
+  private takeOverlong(): string {
+    const bytes = this.takeBytes();
+    let cut = this.maxLineBytes;
+    const space = bytes.lastIndexOf(0x20, cut - 1);
+    if (space >= cut / 2) {
+      cut = space + 1;
+    } else {
+      // Back off continuation bytes (10xxxxxx) so a character is not split.
+      while (cut > 0 && ((bytes[cut] ?? 0) & 0xc0) === 0x80) cut--;
+      if (cut === 0) cut = this.maxLineBytes;
+    }
+    const rest = bytes.subarray(cut);
+    if (rest.length > 0) {
+      // `bytes` is this splitter's own copy; a small rest is copied so the big buffer can go.
+      this.pending = [rest.length <= this.maxLineBytes ? Buffer.from(rest) : rest];
+      this.pendingBytes = rest.length;
+    }
+    return this.decoder.decode(bytes.subarray(0, cut));
   }
 }

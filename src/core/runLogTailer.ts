@@ -4,9 +4,9 @@ import type { RunDetails, RunError, RunWarning } from '../azure/domain';
 import { isTerminalJobStatus } from '../azure/jobs';
 import { maskSecrets } from '../azure/secrets';
 import { Backoff } from './backoff';
-import { LineSplitter } from './lineSplitter';
+import { defaultMaxLineBytes, LineSplitter } from './lineSplitter';
 import type { StorageIdentity } from '../azure/identityFallback';
-import { fetchRange, LogReadError, rangeReaderWithIdentity, type RangeReader } from './logRangeReader';
+import { defaultLogChunkBytes, fetchRange, LogReadError, rangeReaderWithIdentity, type RangeReader } from './logRangeReader';
 
 /**
  * How often the tailer asks. Logs: every `logMinMs` while output arrives, ×`factor` after each
@@ -43,8 +43,14 @@ export interface RunStatusChange {
 /** What a tail reports as it happens. Listeners must not throw. */
 export interface RunLogListener {
   onStatus?(change: RunStatusChange): void;
-  /** Complete lines of one log, in order; never repeated, never skipped. */
-  onLines?(lines: string[], logName: string): void;
+  /**
+   * Complete lines of one log, in order; never repeated, never skipped. Lines come a read piece
+   * at a time (at most `logChunkBytes` of log); a progress bar redrawn with `\r` shows as its
+   * latest state on each read (see LineSplitter). The tail waits for a returned promise before
+   * reading on, so a slow consumer (a full stdout pipe) holds the reading back; anything else
+   * it returns is ignored.
+   */
+  onLines?(lines: string[], logName: string): unknown;
   onWarning?(message: string): void;
 }
 
@@ -65,6 +71,10 @@ export interface RunLogTailerOptions {
   maxConsecutiveFailures?: number;
   /** How many of the last lines a failed run's summary keeps. */
   failingLineCount?: number;
+  /** The most one log read asks for; a longer log is read in pieces of this size. */
+  logChunkBytes?: number;
+  /** The longest line held back waiting for its end; longer ones are shown in pieces. */
+  maxLineBytes?: number;
 }
 
 export interface RunSummary {
@@ -113,8 +123,9 @@ function isFatal(error: unknown): boolean {
 
 /**
  * Follows one run: polls RunDetails for status and log URLs, reads only the new bytes of each
- * std_log with HTTP range requests, and reports status changes and complete lines until the
- * run ends. Works for any service whose log URLs carry their own SAS (Azure and local).
+ * std_log with HTTP range requests of at most `logChunkBytes`, and reports status changes and
+ * complete lines (piece by piece) until the run ends. Memory stays bounded by the piece size
+ * whatever the log's size. Works for any service whose log URLs carry their own SAS (Azure and local).
  */
 export class RunLogTailer {
   private readonly schedule: RunLogSchedule;
@@ -187,7 +198,7 @@ export class RunLogTailer {
     }
     // The run has ended: whatever was written before that is read now, partial last lines included.
     await this.readToEnd(signal);
-    this.flushPartialLines();
+    await this.flushPartialLines();
     return this.summary(true);
   }
 
@@ -225,7 +236,7 @@ export class RunLogTailer {
   async readOnce(signal?: AbortSignal): Promise<RunSummary> {
     this.applyDetails(await this.fetchDetails());
     await this.readLogs(signal);
-    this.flushPartialLines();
+    await this.flushPartialLines();
     return this.summary(isTerminalJobStatus(this.status ?? ''));
   }
 
@@ -263,7 +274,7 @@ export class RunLogTailer {
         // SAS URLs are re-signed on every answer; the newest one is the one to use.
         known.url = url;
       } else {
-        this.logs.set(name, { name, url, offset: 0, splitter: new LineSplitter(), failing: false });
+        this.logs.set(name, { name, url, offset: 0, splitter: new LineSplitter(this.options.maxLineBytes ?? defaultMaxLineBytes), failing: false });
         newLogs = true;
       }
     }
@@ -279,38 +290,59 @@ export class RunLogTailer {
   private async readLogs(signal: AbortSignal | undefined): Promise<boolean> {
     let gotOutput = false;
     for (const log of this.logs.values()) {
+      if (await this.readLog(log, signal)) gotOutput = true;
+    }
+    return gotOutput;
+  }
+
+  /**
+   * Reads one log from where it stopped, a piece of at most `logChunkBytes` at a time, handing
+   * on each piece's lines before asking for the next: up to the length the first answer gave
+   * (what the log held when this read began), or until an answer comes back short.
+   */
+  private async readLog(log: FollowedLog, signal: AbortSignal | undefined): Promise<boolean> {
+    const chunk = Math.max(1, Math.floor(this.options.logChunkBytes ?? defaultLogChunkBytes));
+    let gotOutput = false;
+    let until: number | undefined;
+    for (;;) {
       this.logReads++;
+      let more = false;
       try {
-        const result = await this.readRange(log.url, log.offset, signal);
+        const result = await this.readRange(log.url, log.offset, signal, chunk);
         log.failing = false;
-        if (result.kind === 'missing') continue;
+        if (result.kind === 'missing') return gotOutput;
         this.bytesFetched += result.fetchedBytes;
-        if (result.kind === 'none') continue;
+        if (result.kind === 'none') return gotOutput;
         log.offset += result.bytes.length;
         gotOutput = true;
-        this.emitLines(log, log.splitter.push(result.bytes));
+        until ??= result.size;
+        more = until !== undefined ? log.offset < until : result.bytes.length >= chunk;
+        await this.emitLines(log, log.splitter.push(result.bytes));
       } catch (error) {
         signal?.throwIfAborted();
         if (!(error instanceof LogReadError)) throw error;
         if (!log.failing) this.warn(`${log.name}: ${error.message}`);
         log.failing = true;
+        return gotOutput;
       }
+      if (!more) return gotOutput;
+      signal?.throwIfAborted();
     }
-    return gotOutput;
   }
 
-  private flushPartialLines(): void {
-    for (const log of this.logs.values()) this.emitLines(log, log.splitter.flush());
+  private async flushPartialLines(): Promise<void> {
+    for (const log of this.logs.values()) await this.emitLines(log, log.splitter.flush());
   }
 
-  private emitLines(log: FollowedLog, read: string[]): void {
+  private async emitLines(log: FollowedLog, read: string[]): Promise<void> {
     if (read.length === 0) return;
     // A script may print a connection string or a SAS URL; no reader of the log (a terminal, a CI log) should get it.
+    // Lines are whole (the splitter cuts at line ends), so a secret cut in two by a read is masked all the same.
     const lines = read.map(maskSecrets);
     const keep = this.options.failingLineCount ?? 20;
     this.lastLines.push(...lines.slice(-keep));
     if (this.lastLines.length > keep) this.lastLines.splice(0, this.lastLines.length - keep);
-    this.options.listener?.onLines?.(lines, log.name);
+    await this.options.listener?.onLines?.(lines, log.name);
   }
 
   private warn(message: string): void {

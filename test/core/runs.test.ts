@@ -204,6 +204,38 @@ describe('submitting and following runs against the local workspace', function (
     lines.forEach((line, i) => assert.equal(line, `tick ${i}`));
   });
 
+  it('shows a progress bar that redraws one line with \\r (tqdm) while the run goes on', async () => {
+    const dir = project('progress', {
+      'bar.py': [
+        'import sys, time',
+        'print("training", flush=True)',
+        'for i in range(1, 1201):',
+        '    sys.stderr.write(f"\\rbatch {i}/1200")',
+        '    sys.stderr.flush()',
+        '    time.sleep(0.05)',
+        'sys.stderr.write("\\n")',
+      ].join('\n'),
+    });
+    const { job } = await submitScript(dir, 'bar.py');
+    const lines: string[] = [];
+    let status = '';
+    const tail = new RunLogTailer({
+      runId: job.name, source: clients.workspaceClient.runHistory,
+      listener: { onLines: (l) => lines.push(...l), onStatus: (change) => { status = change.status; } },
+    }).follow();
+    const progress = (): string[] => lines.filter((line) => line.startsWith('batch'));
+    const deadline = Date.now() + 30_000;
+    while (progress().length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    const seenWhile = status;
+    const shown = progress();
+    await clients.workspaceClient.jobs.cancel(job.name);
+    await tail;
+    assert.ok(shown.length >= 2, `no progress shown while the run went on: ${JSON.stringify(lines).slice(0, 300)}`);
+    assert.equal(seenWhile, 'Running');
+    assert.equal(lines[0], 'training');
+    for (const line of shown) assert.match(line, /^batch \d+\/1200$/, 'each line shown is one state of the bar, as a terminal shows it');
+  });
+
   it('submits a command job YAML as written, code relative to the file', async () => {
     const dir = project('yamljob', {
       'src/echo.py': 'import sys\nprint("greeting:", sys.argv[1])\n',

@@ -28,6 +28,42 @@ describe('LineSplitter', () => {
     assert.deepEqual(s.push(bytes('a\n\nb')), ['a', '']);
     assert.deepEqual(s.flush(), ['b']);
   });
+
+  it('shows a progress bar redrawn with \\r as its latest state on each read, before its line ends', () => {
+    const s = new LineSplitter();
+    // tqdm writes "\r" and then the bar; the redraws of one read collapse to the newest complete one.
+    assert.deepEqual(s.push(bytes('epoch 1\n\r  0%|     | 0/4\r 25%|#    | 1/4\r 50%|##')), ['epoch 1', ' 25%|#    | 1/4']);
+    assert.equal(s.hasPartialLine, true);
+    assert.deepEqual(s.push(bytes('   | 2/4\r 75%|###  | 3/4')), [' 50%|##   | 2/4']);
+    assert.deepEqual(s.push(bytes('\r100%|#####| 4/4\nloss 0.1\n')), ['100%|#####| 4/4', 'loss 0.1']);
+    assert.deepEqual(s.flush(), []);
+  });
+
+  it('tells a CRLF line end from a redraw even when a read ends between \\r and \\n', () => {
+    const s = new LineSplitter();
+    assert.deepEqual(s.push(bytes('windows line\r')), []);
+    assert.equal(s.hasPartialLine, true);
+    assert.deepEqual(s.push(bytes('\nnext\r')), ['windows line']);
+    assert.deepEqual(s.push(bytes('redrawn')), ['next']);
+    assert.deepEqual(s.flush(), ['redrawn']);
+    const t = new LineSplitter();
+    assert.deepEqual(t.push(bytes('a\r\nb\r\n')), ['a', 'b']);
+    assert.deepEqual(t.push(bytes('bar\r')), []);
+    assert.deepEqual(t.flush(), ['bar'], 'a last \\r at the end of the stream ends the line');
+  });
+
+  it('hands out a line with no end in bounded pieces, never splitting a character', () => {
+    const s = new LineSplitter(16);
+    // Dots with no newline, as `print(".", end="")` writes them, then a multi-byte character at a cut.
+    assert.deepEqual(s.push(bytes('.'.repeat(10))), []);
+    assert.deepEqual(s.push(bytes('.'.repeat(10))), ['.'.repeat(16)]);
+    assert.deepEqual(s.push(bytes(`${'.'.repeat(11)}✓✓`)), ['.'.repeat(15)], 'cut before the character that would not fit whole');
+    assert.deepEqual(s.push(bytes('✓✓✓✓')), ['✓✓✓✓✓']);
+    assert.deepEqual(s.flush(), ['✓']);
+    const spaced = new LineSplitter(16);
+    assert.deepEqual(spaced.push(bytes('aaaaaaaaaa bbbbbbbbbbbbb')), ['aaaaaaaaaa '], 'cut after a space when there is one');
+    assert.deepEqual(spaced.flush(), ['bbbbbbbbbbbbb']);
+  });
 });
 
 describe('selectStdLogs', () => {
@@ -49,6 +85,8 @@ class ScriptedRun {
   /** Answer 200 with the whole blob, as a server that ignores Range would. */
   ignoreRange = false;
   bytesSent = 0;
+  /** The byte counts each read asked for. */
+  readonly asked: number[] = [];
 
   append(text: string): void {
     const more = bytes(text);
@@ -69,27 +107,28 @@ class ScriptedRun {
     },
   };
 
-  readonly readRange: RangeReader = async (_url, offset) => {
+  readonly readRange: RangeReader = async (_url, offset, _signal, maxBytes = Number.POSITIVE_INFINITY) => {
+    this.asked.push(maxBytes);
     if (this.ignoreRange) {
       this.bytesSent += this.log.length;
       const tail = this.log.subarray(offset);
       return tail.length > 0 ? { kind: 'data', bytes: tail, fetchedBytes: this.log.length } : { kind: 'none', fetchedBytes: this.log.length };
     }
     if (offset >= this.log.length) return { kind: 'none', fetchedBytes: 0 };
-    const tail = this.log.slice(offset);
+    const tail = this.log.slice(offset, offset + maxBytes);
     this.bytesSent += tail.length;
-    return { kind: 'data', bytes: tail, fetchedBytes: tail.length };
+    return { kind: 'data', bytes: tail, fetchedBytes: tail.length, size: this.log.length };
   };
 }
 
 const fast: Partial<RunLogSchedule> = { logMinMs: 5, logMaxMs: 40, detailsMinMs: 5, detailsMaxMs: 80, detailsWhileOutputMs: 20 };
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function follow(run: ScriptedRun, schedule: Partial<RunLogSchedule> = fast) {
+function follow(run: ScriptedRun, schedule: Partial<RunLogSchedule> = fast, logChunkBytes?: number) {
   const lines: string[] = [];
   const statuses: string[] = [];
   const tailer = new RunLogTailer({
-    runId: 'job1', source: run.source, readRange: run.readRange, schedule,
+    runId: 'job1', source: run.source, readRange: run.readRange, schedule, ...(logChunkBytes ? { logChunkBytes } : {}),
     listener: { onLines: (l) => lines.push(...l), onStatus: ({ status }) => statuses.push(status) },
   });
   const controller = new AbortController();
@@ -126,6 +165,50 @@ describe('RunLogTailer', () => {
     assert.equal(summary.logBytes, run.log.length);
     assert.equal(summary.bytesFetched, run.log.length, 'only new bytes are fetched');
     assert.deepEqual(summary.failingLines, []);
+  });
+
+  it('shows a progress bar redrawn with \\r while the run goes on, not only when it ends', async () => {
+    const run = new ScriptedRun();
+    run.status = 'Running';
+    run.logListed = true;
+    const tail = follow(run);
+    run.append('training\n');
+    for (let i = 1; i <= 30; i++) {
+      run.append(`\rbatch ${i}/1000`);
+      await tick(3);
+    }
+    await tick(80);
+    const shown = tail.lines.filter((line) => line.startsWith('batch '));
+    assert.ok(shown.length > 0, `no progress shown while the run goes on: ${JSON.stringify(tail.lines)}`);
+    for (const line of shown) assert.match(line, /^batch \d+\/1000$/, 'each shown line is one redraw, as a terminal shows it');
+    const numbers = shown.map((line) => Number(/\d+/.exec(line)![0]));
+    assert.deepEqual(numbers, [...numbers].sort((a, b) => a - b));
+    run.append('\rbatch 1000/1000\ndone\n');
+    run.status = 'Completed';
+    await tail.done;
+    assert.deepEqual(tail.lines.slice(-2), ['batch 1000/1000', 'done']);
+  });
+
+  it('reads a backlog in pieces no larger than the chunk, masking a secret that one piece cuts in two', async () => {
+    const run = new ScriptedRun();
+    run.status = 'Completed';
+    run.logListed = true;
+    const expected: string[] = [];
+    for (let i = 0; i < 200; i++) expected.push(`row ${i} ${'y'.repeat(i % 13)}`);
+    const before = expected.slice(0, 20).join('\n').length + 1;
+    // Puts "?sig=" in one 512-byte piece and the signature in the next.
+    const secretLine = `uploading to https://acct.blob.core.windows.net/c/x${'z'.repeat(512 - before - 55)}?sig=Sup3rSecretSignature&se=2030`;
+    expected.splice(20, 0, secretLine);
+    run.append(`${expected.join('\n')}\n`);
+    const cut = new TextDecoder().decode(run.log).indexOf('?sig=');
+    assert.ok(cut < 512 && cut + 10 > 512, `the secret straddles the first piece's end (at ${cut})`);
+    const tail = follow(run, fast, 512);
+    const summary = await tail.done;
+    assert.ok(run.asked.every((n) => n === 512), 'every read asks for at most one piece');
+    assert.ok(summary.requests.logReads >= Math.ceil(run.log.length / 512));
+    assert.deepEqual(tail.lines, expected.map((line) => line.replace('Sup3rSecretSignature', '***')));
+    assert.ok(!tail.lines.join('\n').includes('Sup3r'));
+    assert.equal(summary.logBytes, run.log.length);
   });
 
   it('never repeats a line when the server ignores Range and sends the whole log', async () => {
