@@ -297,15 +297,7 @@ describe('registration forms in a real extension host, against the local workspa
       const target = await row(api.views.datastores, 'ds_azureblob_accountkey');
       const asked: ConfirmOptions[] = [];
       const answer = { confirm: false };
-      const prompts: Prompts = {
-        pick: async () => assert.fail('unexpected pick'),
-        pickMany: async () => assert.fail('unexpected pick'),
-        input: async () => assert.fail('unexpected input'),
-        confirm: async (options) => {
-          asked.push(options);
-          if (!answer.confirm) throw new UserCancelledError();
-        },
-      };
+      const prompts = confirmingPrompts(answer, asked);
       api.setPrompts(prompts);
       await vscode.commands.executeCommand('azureml.unregisterDatastore', target.node);
       assert.equal((await ws.datastores.get('ds_azureblob_accountkey')).name, 'ds_azureblob_accountkey', 'a cancel keeps it');
