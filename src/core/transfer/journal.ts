@@ -484,8 +484,10 @@ export async function discardTransfer(root: string, id: string): Promise<void> {
 /** The `.azml-download-…` files of one journaled download (named with its tag) below its local folder. */
 async function removeDownloadTemporaries(localRoot: string, tag: string): Promise<void> {
   const name = new RegExp(`^\\.azml-download-${tag}[0-9a-f]{16}$`);
-  const entries = await fs.readdir(localRoot, { recursive: true, withFileTypes: true }).catch(() => []);
-  for (const entry of entries) {
+  // Walked, not listed whole: a folder of millions of files would otherwise be one array in memory.
+  const entries = await fs.opendir(localRoot, { recursive: true }).catch(() => undefined);
+  if (!entries) return;
+  for await (const entry of entries) {
     if (entry.isFile() && name.test(entry.name)) await fs.rm(path.join(entry.parentPath, entry.name), { force: true });
   }
 }
