@@ -168,7 +168,7 @@ describe('e2e: the registration forms, filled in as a user does', function () {
     // Hidden behind another editor, the webview is destroyed; shown again, it gets its draft back.
     await runCommand(page, 'File: New Untitled Text File');
     await form.waitFor({ state: 'detached' });
-    await page.locator('.tabs-container .tab[aria-label="Register Datastore"]').click();
+    await page.locator('.tabs-container .tab[aria-label^="Register Datastore: "]').click();
     await form.waitFor();
     assert.equal(await form.getByLabel('Datastore name').inputValue(), 'e2e_training_data');
     assert.equal(await form.getByRole('textbox', { name: 'Account key' }).inputValue(), devStorageAccount.key, 'kept until a submit');
@@ -264,7 +264,7 @@ describe('e2e: the registration forms, filled in as a user does', function () {
     // Another editor hides the form; its webview is discarded and built again when shown.
     await runCommand(page, 'Azure ML: Register Datastore…');
     await formFrame(page, 'Register Datastore').waitFor({ timeout: 60_000 });
-    await page.locator('.tabs-container .tab[aria-label="Register Model"]').click();
+    await page.locator('.tabs-container .tab[aria-label^="Register Model: "]').click();
     form = formFrame(page, 'Register Model');
     await form.waitFor({ timeout: 60_000 });
     assert.equal(await form.getByLabel('Experiment', { exact: true }).inputValue(), 'fraud-detection');
@@ -277,7 +277,7 @@ describe('e2e: the registration forms, filled in as a user does', function () {
     await page.locator('.notifications-toasts', { hasText: 'Registered model "fraud-from-run" version 1.' }).waitFor({ timeout: 60_000 });
     await viewRow(page, 'Models', 'fraud-from-run').waitFor();
     // The other form is still open; close it so the next test starts from a clean editor area.
-    await page.locator('.tabs-container .tab[aria-label="Register Datastore"]').click();
+    await page.locator('.tabs-container .tab[aria-label^="Register Datastore: "]').click();
     await formFrame(page, 'Register Datastore').getByRole('button', { name: 'Cancel' }).click();
   });
 
@@ -287,6 +287,6 @@ describe('e2e: the registration forms, filled in as a user does', function () {
     const form = formFrame(page, 'Register Datastore');
     await form.waitFor({ timeout: 60_000 });
     await form.getByRole('button', { name: 'Cancel' }).click();
-    await page.locator('.tabs-container .tab[aria-label="Register Datastore"]').waitFor({ state: 'detached' });
+    await page.locator('.tabs-container .tab[aria-label^="Register Datastore: "]').waitFor({ state: 'detached' });
   });
 });
