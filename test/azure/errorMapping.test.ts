@@ -94,66 +94,56 @@ describe('service errors reach callers as AzureMlError', () => {
       assert.match(error.message, /sig=\*\*\*/);
     }
   });
-});
 
-describe('an error page in HTML (a proxy or gateway answering) is not the message', () => {
-  let stub: StubServer;
-  let fixture: Fixture;
-  before(async () => {
-    stub = await StubServer.start();
-    fixture = await loadFixture('Datastore__get');
-  });
-  after(async () => {
-    await stub.close();
-  });
+  describe('an error page in HTML (a proxy or gateway answering) is not the message', () => {
+    const page = (title: string | undefined, text = 'The request was blocked by your network administrator.'): string => ['<!DOCTYPE html>', '<html>', '<head>',
+      ...(title === undefined ? [] : [`<title>${title}</title>`]), '<style>body { font-family: sans-serif; }</style>', '</head>',
+      `<body><h1>Sorry</h1><p>${text}</p></body>`, '</html>', ''].join('\n');
+    const html = (status: number, title?: string) => () => ({ status, body: page(title), headers: { 'content-type': 'text/html; charset=utf-8' } });
+    const longText = 'Your request was blocked. '.repeat(8);
 
-  const page = (title: string | undefined, text = 'The request was blocked by your network administrator.'): string => ['<!DOCTYPE html>', '<html>', '<head>',
-    ...(title === undefined ? [] : [`<title>${title}</title>`]), '<style>body { font-family: sans-serif; }</style>', '</head>',
-    `<body><h1>Sorry</h1><p>${text}</p></body>`, '</html>', ''].join('\n');
-  const html = (status: number, title?: string) => () => ({ status, body: page(title), headers: { 'content-type': 'text/html; charset=utf-8' } });
-  const longText = 'Your request was blocked. '.repeat(8);
+    it('a 403 page: "The service answered 403" with its title, and the advice for a 403', async () => {
+      stub.answer(html(403, 'Access Denied &amp; Logged'));
+      const client = workspaceClientFor(stub, fixture);
+      const calls = [() => client.datastores.get('x'), () => client.codes.startPendingUpload('c', '1'),
+        () => new ResourceManagerClient(stubCloud(stub), stubCredential()).listSubscriptions()];
+      for (const call of calls) {
+        const error = await rejection(call());
+        assert.deepEqual([error.status, error.code], [403, 'Forbidden']);
+        assert.equal(error.message, 'The service answered 403 with a page titled "Access Denied & Logged".');
+        assert.match(messageWithAdvice(error), /^The service answered 403 with a page titled "Access Denied & Logged"\. Ask an owner of the workspace for a role/);
+      }
+    });
 
-  it('a 403 page: "The service answered 403" with its title, and the advice for a 403', async () => {
-    stub.answer(html(403, 'Access Denied &amp; Logged'));
-    const client = workspaceClientFor(stub, fixture);
-    const calls = [() => client.datastores.get('x'), () => client.codes.startPendingUpload('c', '1'),
-      () => new ResourceManagerClient(stubCloud(stub), stubCredential()).listSubscriptions()];
-    for (const call of calls) {
-      const error = await rejection(call());
-      assert.deepEqual([error.status, error.code], [403, 'Forbidden']);
-      assert.equal(error.message, 'The service answered 403 with a page titled "Access Denied & Logged".');
-      assert.match(messageWithAdvice(error), /^The service answered 403 with a page titled "Access Denied & Logged"\. Ask an owner of the workspace for a role/);
-    }
-  });
+    it('a 502 page without a title: its text when short, else only the status; and the advice for a 5xx', async function () {
+      this.timeout(30_000); // a 502 is tried four times, a few seconds apart
+      const client = workspaceClientFor(stub, fixture);
+      stub.answer(() => ({ status: 502, body: page(undefined, longText), headers: { 'content-type': 'text/html' } }));
+      let error = await rejection(client.datastores.get('x'));
+      assert.deepEqual([error.status, error.message], [502, 'The service answered 502.']);
+      assert.equal(messageWithAdvice(error), 'The service answered 502. The service had a problem: try again in a few minutes.');
+      // 501: not tried again.
+      stub.answer(() => ({ status: 501, body: page(undefined), headers: { 'content-type': 'text/html' } }));
+      error = await rejection(client.codes.startPendingUpload('c', '1'));
+      assert.deepEqual([error.status, error.message], [501, 'The service answered 501 with a page saying "Sorry The request was blocked by your network administrator.".']);
+      stub.answer(() => ({ status: 501, body: '<html><body>Forbidden</body></html>', headers: { 'content-type': 'text/html' } }));
+      error = await rejection(client.datastores.get('x'));
+      assert.deepEqual([error.status, error.message], [501, 'The service answered 501 with a page saying "Forbidden".']);
+    });
 
-  it('a 502 page without a title: its text when short, else only the status; and the advice for a 5xx', async function () {
-    this.timeout(30_000); // a 502 is tried four times, a few seconds apart
-    const client = workspaceClientFor(stub, fixture);
-    stub.answer(() => ({ status: 502, body: page(undefined, longText), headers: { 'content-type': 'text/html' } }));
-    let error = await rejection(client.datastores.get('x'));
-    assert.deepEqual([error.status, error.message], [502, 'The service answered 502.']);
-    assert.equal(messageWithAdvice(error), 'The service answered 502. The service had a problem: try again in a few minutes.');
-    // 501: not tried again.
-    stub.answer(() => ({ status: 501, body: page(undefined), headers: { 'content-type': 'text/html' } }));
-    error = await rejection(client.codes.startPendingUpload('c', '1'));
-    assert.deepEqual([error.status, error.message], [501, 'The service answered 501 with a page saying "Sorry The request was blocked by your network administrator.".']);
-    stub.answer(() => ({ status: 501, body: '<html><body>Forbidden</body></html>', headers: { 'content-type': 'text/html' } }));
-    error = await rejection(client.datastores.get('x'));
-    assert.deepEqual([error.status, error.message], [501, 'The service answered 501 with a page saying "Forbidden".']);
-  });
+    it('a text of several lines that is not JSON: only the status', async () => {
+      const client = workspaceClientFor(stub, fixture);
+      stub.answer(() => ({ status: 501, body: 'Not Implemented\nupstream: 10.0.0.7:443\nrequest id: 1234\n' }));
+      const error = await rejection(client.codes.startPendingUpload('c', '1'));
+      assert.deepEqual([error.status, error.message], [501, 'The service answered 501.']);
+    });
 
-  it('a text of several lines that is not JSON: only the status', async () => {
-    const client = workspaceClientFor(stub, fixture);
-    stub.answer(() => ({ status: 501, body: 'Not Implemented\nupstream: 10.0.0.7:443\nrequest id: 1234\n' }));
-    const error = await rejection(client.codes.startPendingUpload('c', '1'));
-    assert.deepEqual([error.status, error.message], [501, 'The service answered 501.']);
-  });
-
-  it('a JSON error and a one-line text are kept as they are', async () => {
-    const client = workspaceClientFor(stub, fixture);
-    stub.answer(() => ({ status: 403, body: { error: { code: 'AuthorizationFailed', message: 'No <b>access</b>.' } } }));
-    assert.equal((await rejection(client.datastores.get('x'))).message, 'No <b>access</b>.');
-    stub.answer(() => ({ status: 400, body: 'Request header too large' }));
-    assert.equal((await rejection(client.codes.startPendingUpload('c', '1'))).message, 'Request header too large');
+    it('a JSON error and a one-line text are kept as they are', async () => {
+      const client = workspaceClientFor(stub, fixture);
+      stub.answer(() => ({ status: 403, body: { error: { code: 'AuthorizationFailed', message: 'No <b>access</b>.' } } }));
+      assert.equal((await rejection(client.datastores.get('x'))).message, 'No <b>access</b>.');
+      stub.answer(() => ({ status: 400, body: 'Request header too large' }));
+      assert.equal((await rejection(client.codes.startPendingUpload('c', '1'))).message, 'Request header too large');
+    });
   });
 });
