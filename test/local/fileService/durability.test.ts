@@ -5,60 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { MetadataJournal } from '../../../src/local/fileService/journal';
 import { ShareStore } from '../../../src/local/fileService/shareStore';
+import { spyOnSyncs, type SyncSpy } from '../../support/syncSpy';
 import { failureOf, startHarness, type Harness } from './harness';
-
-type FileHandle = Awaited<ReturnType<typeof fs.open>>;
-
-/**
- * Watches every fsync/fdatasync the process makes, by the path the handle was opened with, and can
- * make chosen ones fail as a failing disk would (EIO). A sync itself is not observable without a
- * power cut; what is: which files were synced before an answer, and that an answer is an error
- * when the sync fails.
- */
-interface SyncSpy {
-  /** Paths synced (completed), in order. */
-  synced: string[];
-  /** Makes the syncs (and journal truncations) of matching paths fail. */
-  failWhen: ((file: string, call: 'sync' | 'truncate') => boolean) | undefined;
-  restore(): void;
-}
-
-async function spyOnSyncs(): Promise<SyncSpy> {
-  const originalOpen = fs.open;
-  const probe = await originalOpen(__filename, 'r');
-  const prototype = Object.getPrototypeOf(probe) as FileHandle;
-  await probe.close();
-  const original = { datasync: prototype.datasync, sync: prototype.sync, truncate: prototype.truncate };
-  const paths = new WeakMap<object, string>();
-  const spy: SyncSpy = {
-    synced: [],
-    failWhen: undefined,
-    restore() {
-      fs.open = originalOpen;
-      Object.assign(prototype, original);
-    },
-  };
-  const eio = (call: string, file: string) => Object.assign(new Error(`EIO: i/o error, ${call} '${file}'`), { code: 'EIO' });
-  fs.open = (async (file: Parameters<typeof fs.open>[0], ...rest: unknown[]) => {
-    const handle = await (originalOpen as (...args: unknown[]) => Promise<FileHandle>)(file, ...rest);
-    paths.set(handle, path.resolve(String(file)));
-    return handle;
-  }) as typeof fs.open;
-  for (const name of ['datasync', 'sync'] as const) {
-    prototype[name] = async function (this: FileHandle) {
-      const file = paths.get(this) ?? '?';
-      if (spy.failWhen?.(file, 'sync')) throw eio(name, file);
-      await original[name].call(this);
-      spy.synced.push(file);
-    };
-  }
-  prototype.truncate = async function (this: FileHandle, length?: number) {
-    const file = paths.get(this) ?? '?';
-    if (spy.failWhen?.(file, 'truncate')) throw eio('ftruncate', file);
-    await original.truncate.call(this, length);
-  };
-  return spy;
-}
 
 const contentFile = /[/\\]content[/\\][0-9a-f]{2}[/\\][0-9a-f]{32}$/;
 const contentFolder = /[/\\]content[/\\][0-9a-f]{2}$/;
@@ -81,7 +29,7 @@ describe('local file service: a 2xx means the change is on disk (synced)', () =>
 
   /** The paths synced while `call` ran (it finished with its answer). */
   async function syncedDuring(call: () => Promise<unknown>): Promise<string[]> {
-    spy.synced = [];
+    spy.events.length = 0;
     await call();
     return spy.synced;
   }

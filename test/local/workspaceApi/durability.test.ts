@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { JobView } from '../../../src/local/workspaceApi';
+import { spyOnSyncs, type SyncSpy } from '../../support/syncSpy';
 import { apiVersion, startHarness, ws, type Harness, type Reply } from './harness';
 
 const datastoreBody = {
@@ -149,55 +150,13 @@ describe('workspace API: a 2xx means the change is on disk; a failed write is a 
   });
 });
 
-type FileHandle = Awaited<ReturnType<typeof fs.open>>;
-
-/**
- * Records, in order, the folders made (fs.mkdir) and the files and folders fsynced, by path. A
- * sync itself is not observable without a power cut; what is: whether a new folder's name was
- * synced in its parent after it was made and before the answer.
- */
-async function spyOnFolderDurability(): Promise<{ events: Array<['mkdir' | 'sync', string]>; restore(): void }> {
-  const originalOpen = fs.open;
-  const originalMkdir = fs.mkdir;
-  const probe = await originalOpen(__filename, 'r');
-  const prototype = Object.getPrototypeOf(probe) as FileHandle;
-  await probe.close();
-  const original = { datasync: prototype.datasync, sync: prototype.sync };
-  const paths = new WeakMap<object, string>();
-  const spy = {
-    events: [] as Array<['mkdir' | 'sync', string]>,
-    restore() {
-      fs.open = originalOpen;
-      fs.mkdir = originalMkdir;
-      Object.assign(prototype, original);
-    },
-  };
-  fs.open = (async (file: Parameters<typeof fs.open>[0], ...rest: unknown[]) => {
-    const handle = await (originalOpen as (...args: unknown[]) => Promise<FileHandle>)(file, ...rest);
-    paths.set(handle, path.resolve(String(file)));
-    return handle;
-  }) as typeof fs.open;
-  fs.mkdir = (async (dir: Parameters<typeof fs.mkdir>[0], ...rest: unknown[]) => {
-    const made = await (originalMkdir as (...args: unknown[]) => Promise<string | undefined>)(dir, ...rest);
-    spy.events.push(['mkdir', path.resolve(String(dir))]);
-    return made;
-  }) as typeof fs.mkdir;
-  for (const name of ['datasync', 'sync'] as const) {
-    prototype[name] = async function (this: FileHandle) {
-      await original[name].call(this);
-      spy.events.push(['sync', paths.get(this) ?? '?']);
-    };
-  }
-  return spy;
-}
-
 describe('workspace API: a new folder is synced in its parent before the answer', () => {
   let h: Harness;
-  let spy: Awaited<ReturnType<typeof spyOnFolderDurability>>;
+  let spy: SyncSpy;
 
   beforeEach(async () => {
     h = await startHarness();
-    spy = await spyOnFolderDurability();
+    spy = await spyOnSyncs();
   });
   afterEach(async () => {
     spy.restore();
