@@ -131,23 +131,18 @@ export function lostAnswerRetryPolicy(): PipelinePolicy {
  * throttling retry reads it (`retry-after-ms`, `x-ms-retry-after-ms`, then `Retry-After` in
  * seconds or as an HTTP date); undefined when the answer asks for none.
  */
-export function askedWaitMs(response: Pick<PipelineResponse, 'status' | 'headers'>, now = Date.now()): number | undefined {
+function askedWaitMs(response: Pick<PipelineResponse, 'status' | 'headers'>): number | undefined {
   if (response.status !== 429 && response.status !== 503) return undefined;
-  for (const [header, factor] of [['retry-after-ms', 1], ['x-ms-retry-after-ms', 1], ['retry-after', 1000]] as const) {
-    const value = response.headers.get(header)?.trim();
-    if (!value) continue;
-    const number = Number(value);
-    if (Number.isFinite(number)) return Math.max(0, number * factor);
-    if (header === 'retry-after') {
-      const date = Date.parse(value);
-      if (Number.isFinite(date)) return Math.max(0, date - now);
-    }
+  for (const header of ['retry-after-ms', 'x-ms-retry-after-ms']) {
+    const ms = Number(response.headers.get(header)?.trim() || NaN);
+    if (Number.isFinite(ms)) return Math.max(0, ms);
   }
-  return undefined;
+  const retryAfter = response.headers.get('retry-after');
+  return retryAfter?.trim() ? retryAfterMs(retryAfter, 0) : undefined;
 }
 
 /** A busy service that asks for a longer wait than anyone waits for a command. */
-export function waitTooLongError(status: number, waitMs: number): AzureMlError {
+function waitTooLongError(status: number, waitMs: number): AzureMlError {
   return new AzureMlError(
     l10n.t('The service is busy and asks to wait {0} minutes before the next request: try again later.', Math.ceil(waitMs / 60_000)),
     status, 'RetryAfterTooLong');
