@@ -46,7 +46,7 @@ function codeForStatus(status: number | undefined): string {
 }
 
 /** A page for a browser (a proxy's or gateway's error page), not a message for people. */
-export function looksLikeHtml(text: string): boolean {
+function looksLikeHtml(text: string): boolean {
   return /<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<title[\s>]/i.test(text);
 }
 
@@ -73,7 +73,7 @@ const longestPageText = 100;
  * What to say for an answer whose body is a page (HTML) or a text of several lines: the status,
  * and the page's title when it has one (else its text, when that is short), never the page itself.
  */
-export function pageMessage(status: number, text: string): string {
+function pageMessage(status: number, text: string): string {
   if (looksLikeHtml(text)) {
     const title = plainText(/<title[^>]*>([\s\S]*?)<\/title\s*>/i.exec(text)?.[1] ?? '');
     if (title) return l10n.t('The service answered {0} with a page titled "{1}".', status, title.length > longestPageText ? `${title.slice(0, longestPageText - 1)}…` : title);

@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { AzureMlError, isNotSignedInError, looksLikeHtml, messageWithAdvice, pageMessage, toAzureMlError } from '../azure/errors';
+import { AzureMlError, isNotSignedInError, messageWithAdvice, toAzureMlError } from '../azure/errors';
 import { maskSecrets } from '../azure/secrets';
 import { localFileProblem } from '../core/localFileErrors';
 import { UsageError } from './usage';
@@ -19,11 +19,11 @@ function isServiceError(error: unknown): boolean {
 }
 
 /**
- * The message's first line (the rest is detail: request ids, a page's markup), then the
+ * The message's first line (the rest is detail, such as request ids), then the
  * advice, which would otherwise be cut off with the lines after the first.
  */
 function serviceLine(error: AzureMlError): string {
-  const message = error.status !== undefined && looksLikeHtml(error.message) ? pageMessage(error.status, error.message) : firstLine(error.message);
+  const message = firstLine(error.message);
   if (error.code === 'NotSignedIn' && error.status === undefined) return l10n.t('{0} Run az login (add --tenant if needed), or set AZML_ACCESS_TOKEN.', message);
   return messageWithAdvice({ message, status: error.status, code: error.code });
 }
