@@ -2,7 +2,7 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 /** The longest line held back waiting for its end; longer ones are handed out in pieces of this size. */
-export const defaultMaxLineBytes = 64 * 1024;
+const defaultMaxLineBytes = 64 * 1024;
 
 /**
  * Turns a byte stream into the lines a reader should see. Splits at the byte level, so a

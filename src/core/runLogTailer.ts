@@ -4,7 +4,7 @@ import type { RunDetails, RunError, RunWarning } from '../azure/domain';
 import { isTerminalJobStatus } from '../azure/jobs';
 import { maskSecrets } from '../azure/secrets';
 import { Backoff } from './backoff';
-import { defaultMaxLineBytes, LineSplitter } from './lineSplitter';
+import { LineSplitter } from './lineSplitter';
 import type { StorageIdentity } from '../azure/identityFallback';
 import { defaultLogChunkBytes, fetchRange, LogReadError, rangeReaderWithIdentity, type RangeReader } from './logRangeReader';
 
@@ -73,8 +73,6 @@ export interface RunLogTailerOptions {
   failingLineCount?: number;
   /** The most one log read asks for; a longer log is read in pieces of this size. */
   logChunkBytes?: number;
-  /** The longest line held back waiting for its end; longer ones are shown in pieces. */
-  maxLineBytes?: number;
 }
 
 export interface RunSummary {
@@ -274,7 +272,7 @@ export class RunLogTailer {
         // SAS URLs are re-signed on every answer; the newest one is the one to use.
         known.url = url;
       } else {
-        this.logs.set(name, { name, url, offset: 0, splitter: new LineSplitter(this.options.maxLineBytes ?? defaultMaxLineBytes), failing: false });
+        this.logs.set(name, { name, url, offset: 0, splitter: new LineSplitter(), failing: false });
         newLogs = true;
       }
     }
