@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { createHash, randomBytes } from 'node:crypto';
-import type { BlobClient, BlockBlobClient, ContainerClient } from '@azure/storage-blob';
+import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob';
 import { listBlobsQuickly } from './blobListing';
 import { putBlob } from './putBlob';
 import { RemoteFileChangedError, replyIsVersion, type LargeUpload, type RemoteEntry, type RemoteStore, type RemoteVersion, type WriteOutcome } from './remoteStore';
@@ -125,16 +125,10 @@ export class BlobStore implements RemoteStore {
   }
 
   async read(fullName: string, offset: number, count: number | undefined, signal: AbortSignal, version?: RemoteVersion): Promise<NodeJS.ReadableStream> {
-    let response: Awaited<ReturnType<BlobClient['download']>>;
-    try {
-      // If-Match: the service answers 412 once the blob is another version (the SDK's retries of the body keep the condition).
-      response = await this.container.getBlobClient(fullName).download(offset, count, {
-        abortSignal: signal, ...(version?.etag ? { conditions: { ifMatch: version.etag } } : {}),
-      });
-    } catch (e) {
-      if (version && (e as { statusCode?: number }).statusCode === 412) throw new RemoteFileChangedError();
-      throw e;
-    }
+    // If-Match: the service answers 412 once the blob is another version (the SDK's retries of the body keep the condition).
+    const response = await this.container.getBlobClient(fullName).download(offset, count, {
+      abortSignal: signal, ...(version?.etag ? { conditions: { ifMatch: version.etag } } : {}),
+    });
     if (version && !replyIsVersion(response, version)) {
       (response.readableStreamBody as { destroy?(): void } | undefined)?.destroy?.();
       throw new RemoteFileChangedError();

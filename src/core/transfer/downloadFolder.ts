@@ -72,12 +72,17 @@ async function fileInTheWay(folder: string): Promise<string | undefined> {
 }
 
 /**
- * The deepest of `folder` and its parents that is there now (following links): where a
+ * The deepest of `folder` and its parents that is there now, resolved (links followed): where a
  * `mkdir -p` of `folder` would start creating folders.
  */
-async function deepestExisting(folder: string): Promise<string> {
+async function deepestExistingReal(folder: string): Promise<string> {
   for (let current = folder; ; current = path.dirname(current)) {
-    if (await fs.stat(current).then(() => true, () => false) || path.dirname(current) === current) return current;
+    try {
+      return await fs.realpath(current);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || path.dirname(current) === current) throw error;
+    }
   }
 }
 
@@ -199,7 +204,7 @@ class FolderDownload {
       ready = (async () => {
         const rootReal = await this.rootReal();
         const outside = (): Error => Object.assign(new Error(l10n.t('a symbolic link on the way leads outside the chosen folder')), { code: 'OutsideFolder' });
-        if (!isInside(rootReal, await fs.realpath(await deepestExisting(folder)))) throw outside();
+        if (!isInside(rootReal, await deepestExistingReal(folder))) throw outside();
         await fs.mkdir(folder, { recursive: true });
         if (!isInside(rootReal, await fs.realpath(folder))) throw outside();
       })();
@@ -366,7 +371,7 @@ class FolderDownload {
       }
     } catch (error) {
       // A body cut off and asked for again by the SDK finds the file changed meanwhile.
-      if (version && !(error instanceof RemoteFileChangedError) && changedBetweenReads(error)) throw new RemoteFileChangedError();
+      if (version && changedBetweenReads(error)) throw new RemoteFileChangedError();
       throw error;
     }
   }
