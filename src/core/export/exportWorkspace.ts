@@ -97,8 +97,7 @@ async function refuseForeignFolder(folder: string): Promise<void> {
 async function isExportFolder(folder: string, names: string[]): Promise<boolean> {
   // An interrupted first export has its state file (or only its lock) and no index yet.
   if (names.includes(stateFileName) || names.every((name) => name === exportLockFileName)) return true;
-  const index = await fs.readFile(path.join(folder, indexFileName), 'utf8').then((text) => JSON.parse(text) as Partial<ExportIndex>, () => undefined);
-  return index?.format === 'azml-workspace-export/1';
+  return (await readJsonFile<ExportIndex>(path.join(folder, indexFileName)))?.format === 'azml-workspace-export/1';
 }
 
 /** A workspace an export in the folder records, as far as it does. */

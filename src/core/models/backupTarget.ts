@@ -15,7 +15,7 @@ import { isMetadataOf, modelMetadata } from './modelLocation';
  * A folder holding files but neither record belongs to nobody known (an unfinished backup by an
  * older version of this code, or other data): it is refused, never overwritten.
  */
-export const incompleteMarker = 'azureml-backup-incomplete.json';
+const incompleteMarker = 'azureml-backup-incomplete.json';
 
 /** The JSON object in `name`; undefined when there is no such blob, `{}` when it is not JSON. */
 async function readRecord(destination: ContainerClient, name: string, signal: AbortSignal | undefined): Promise<Record<string, unknown> | undefined> {

@@ -46,7 +46,7 @@ export interface PosixPlace {
 type Frame = PosixQuoting | '$((…))' | '${…}' | "$'…'";
 
 /** Where `offset` of a POSIX shell command stands, as the shell reads it up to there; QuotingError where that can't be told. */
-export function posixPlaceAt(command: string, offset: number): PosixPlace {
+function posixPlaceAt(command: string, offset: number): PosixPlace {
   const frames: Frame[] = ['none'];
   let escaped = -1; // the last character a backslash escaped: a # after it starts no comment
   let hereDocument = false;
@@ -124,7 +124,7 @@ function quotingIn(frames: readonly Frame[]): PosixQuoting {
  * with each ' closing, escaped and reopening the quote; in a comment, kept on its line. Inside
  * `…`, each \ $ ` is escaped once more for every pair around it.
  */
-export function quoteForPosixShellAt(value: string, { quoting, backquotes }: PosixPlace): string {
+function quoteForPosixShellAt(value: string, { quoting, backquotes }: PosixPlace): string {
   let quoted = quoting === 'double' ? value.replace(/[\\$`"]/g, '\\$&')
     : quoting === 'single' ? value.replace(/'/g, `'\\''`)
       : quoting === 'comment' ? value.replace(/[\r\n]/g, ' ')
@@ -134,7 +134,7 @@ export function quoteForPosixShellAt(value: string, { quoting, backquotes }: Pos
 }
 
 /** Whether `offset` of a cmd.exe command stands inside "…" the command opened (outside them, ^ escapes the next character). */
-export function cmdQuotedAt(command: string, offset: number): boolean {
+function cmdQuotedAt(command: string, offset: number): boolean {
   let quoted = false;
   for (let i = 0; i < offset; i++) {
     if (command[i] === '"') quoted = !quoted;
@@ -148,7 +148,7 @@ export function cmdQuotedAt(command: string, offset: number): boolean {
  * the command wrote, as it is, since there only " and % would still change it (refused), and
  * trailing backslashes doubled so that they don't escape the closing quote for the program.
  */
-export function quoteForCmdAt(value: string, quoted: boolean): string {
+function quoteForCmdAt(value: string, quoted: boolean): string {
   if (!quoted) return quoteForCmd(value);
   if (/["%\r\n]/.test(value)) {
     throw new QuotingError(l10n.t('the path {0} holds " or % or a line break, which cmd.exe changes inside the double quotes around the reference. Remove those quotes from the command; the local workspace quotes the path itself.', value));
