@@ -37,8 +37,7 @@ export class LineSplitter {
     const lines: string[] = [];
     /** The newest redraw of the current line in this chunk, not yet handed out. */
     let redraw: string | undefined;
-    const endLine = (): void => {
-      const text = this.takeText();
+    const endLine = (text: string): void => {
       // `…\r\r\n`: the line ends on an empty redraw; what shows is the redraw before it.
       if (text === '' && this.redrawn) {
         if (redraw !== undefined) lines.push(redraw);
@@ -48,8 +47,7 @@ export class LineSplitter {
       redraw = undefined;
       this.redrawn = false;
     };
-    const redrawLine = (): void => {
-      const text = this.takeText();
+    const redrawLine = (text: string): void => {
       if (text === '') return;
       redraw = text;
       this.redrawn = true;
@@ -59,32 +57,32 @@ export class LineSplitter {
     if (this.heldCarriageReturn && chunk.length > 0) {
       this.heldCarriageReturn = false;
       if (chunk[0] === LF) {
-        endLine();
+        endLine(this.takeText());
         start = 1;
       } else {
-        redrawLine();
+        redrawLine(this.takeText());
       }
     }
     let nextLf = chunk.indexOf(LF, start);
     let nextCr = chunk.indexOf(CR, start);
     while (nextLf !== -1 || nextCr !== -1) {
       if (nextLf !== -1 && (nextCr === -1 || nextLf < nextCr)) {
-        this.hold(chunk, start, nextLf);
-        endLine();
+        endLine(this.lineText(chunk, start, nextLf));
         start = nextLf + 1;
         nextLf = chunk.indexOf(LF, start);
         continue;
       }
-      this.hold(chunk, start, nextCr);
+      const lineStart = start;
       start = nextCr + 1;
       if (start === chunk.length) {
+        this.hold(chunk, lineStart, nextCr);
         this.heldCarriageReturn = true;
       } else if (chunk[start] === LF) {
-        endLine();
+        endLine(this.lineText(chunk, lineStart, nextCr));
         start += 1;
         nextLf = chunk.indexOf(LF, start);
       } else {
-        redrawLine();
+        redrawLine(this.lineText(chunk, lineStart, nextCr));
       }
       nextCr = chunk.indexOf(CR, start);
     }
@@ -106,6 +104,14 @@ export class LineSplitter {
     this.redrawn = false;
     if (this.pendingBytes === 0) return [];
     return [this.takeText()];
+  }
+
+  /** What is held back followed by `chunk[from, to)`, as text; nothing stays held. */
+  private lineText(chunk: Uint8Array, from: number, to: number): string {
+    // Nothing held back (the common case): decoded straight from the chunk, no copy.
+    if (this.pendingBytes === 0) return to > from ? this.decoder.decode(chunk.subarray(from, to)) : '';
+    this.hold(chunk, from, to);
+    return this.takeText();
   }
 
   private hold(chunk: Uint8Array, from: number, to: number): void {
