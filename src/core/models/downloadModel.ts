@@ -72,47 +72,31 @@ export async function downloadModelVersion(request: ModelDownloadRequest, option
   const own = path.join(localRoot, 'model.json');
   const taken = await fs.stat(own).then(() => true, () => false) && await modelHasOwnJson(own);
   const metadataFile = taken ? path.join(localRoot, 'azureml-model.json') : own;
-  // A folder model with files refused for their names (unsafe here, or clashing but for case): the
-  // folder does not hold the version, so no metadata is written to claim it, and the result says so.
+  /** The download is not the version's whole copy: no metadata is written to claim it, and the result says why. */
+  const refuse = (message: string, code: string): TransferResult => ({ ...result, fatal: { message, code } });
+  // A folder model with files refused for their names (unsafe here, or clashing but for case).
   if (result.notTransferred.length > 0) {
     const refused = result.notTransferred.length;
     const first = result.notTransferred[0]!;
-    return {
-      ...result,
-      fatal: {
-        message: refused === 1
-          ? l10n.t('1 file of model {0} version {1} was not downloaded ({2}: {3}), so the download is not complete and {4} was not written.',
-            version.name, version.version, first.path, first.reason, path.basename(metadataFile))
-          : l10n.t('{0} files of model {1} version {2} were not downloaded (the first, {3}: {4}), so the download is not complete and {5} was not written.',
-            refused, version.name, version.version, first.path, first.reason, path.basename(metadataFile)),
-        code: 'ModelFilesRefused',
-      },
-    };
+    return refuse(refused === 1
+      ? l10n.t('1 file of model {0} version {1} was not downloaded ({2}: {3}), so the download is not complete and {4} was not written.',
+        version.name, version.version, first.path, first.reason, path.basename(metadataFile))
+      : l10n.t('{0} files of model {1} version {2} were not downloaded (the first, {3}: {4}), so the download is not complete and {5} was not written.',
+        refused, version.name, version.version, first.path, first.reason, path.basename(metadataFile)),
+    'ModelFilesRefused');
   }
   if (!isVersionFile) {
     // An existing file kept by the 'skip' policy that is not this version's: the metadata beside
     // it is left as it was rather than claim a version the folder does not hold.
     const fileName = location.path.slice(location.path.lastIndexOf('/') + 1);
-    return {
-      ...result,
-      fatal: {
-        message: l10n.t('Kept the existing {0}, which is not the file of model {1} version {2}, so {3} was not written. To get version {2}, download again replacing changed files.',
-          fileName, version.name, version.version, path.basename(metadataFile)),
-        code: 'ModelFileKept',
-      },
-    };
+    return refuse(l10n.t('Kept the existing {0}, which is not the file of model {1} version {2}, so {3} was not written. To get version {2}, download again replacing changed files.',
+      fileName, version.name, version.version, path.basename(metadataFile)), 'ModelFileKept');
   }
   // A folder model whose existing files 'skip' kept unread: they may be another version's. Only
   // metadata that already names this version stays true; none is written to claim it.
   if (kind === 'folder' && result.skipped.existing > 0 && !await namesVersion(metadataFile, version)) {
-    return {
-      ...result,
-      fatal: {
-        message: l10n.t('Kept {0} existing files, which may not be those of model {1} version {2}, so {3} was not written. To get version {2}, download again replacing changed files.',
-          result.skipped.existing, version.name, version.version, path.basename(metadataFile)),
-        code: 'ModelFileKept',
-      },
-    };
+    return refuse(l10n.t('Kept {0} existing files, which may not be those of model {1} version {2}, so {3} was not written. To get version {2}, download again replacing changed files.',
+      result.skipped.existing, version.name, version.version, path.basename(metadataFile)), 'ModelFileKept');
   }
   await writeAtomically(metadataFile, `${JSON.stringify(modelMetadata(version), null, 2)}\n`);
   return { ...result, metadataFile };
