@@ -7,6 +7,7 @@ import type { JobDraft } from '../../core/jobSpec/jobDraft';
 import { toServiceName } from '../../core/jobSpec/names';
 import { computeIdOf, environmentIdOf, parseEnvironmentReference } from '../../core/jobSpec/references';
 import { defaultScriptCommand, scriptJobDraft } from '../../core/jobSpec/scriptJob';
+import { jobCommandShell } from '../../core/shellWords';
 import { snapshotTransfer } from '../../core/snapshot/snapshotTransfer';
 import { findSnapshotRoot } from '../../core/snapshot/snapshotRoot';
 import { jobSpecContextOf, submitJob } from '../../core/submitJob';
@@ -53,7 +54,7 @@ async function draftOf(file: string, values: Record<string, unknown>, client: Wo
   return scriptJobDraft(root, {
     experimentName: experiment ?? toServiceName(path.basename(root), 'Default'),
     environmentId: environmentId ?? (client.cloud.name === 'local' ? localMachineEnvironmentId : defaultEnvironmentId),
-    command: (values['command'] as string | undefined) ?? defaultScriptCommand(file, root),
+    command: (values['command'] as string | undefined) ?? defaultScriptCommand(file, root, jobCommandShell(client.cloud.name === 'local')),
     inputValues: inputValuesOf(values['input']),
     ...(computeId ? { computeId } : {}),
     ...(displayName ? { displayName } : {}),

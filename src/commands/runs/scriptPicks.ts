@@ -7,7 +7,9 @@ import { collectPages } from '../../core/pages';
 import { curatedEnvironments, localMachineEnvironmentId } from '../../core/jobSpec/curatedEnvironments';
 import { jobNamePattern, toServiceName } from '../../core/jobSpec/names';
 import { environmentIdOf, parseEnvironmentReference } from '../../core/jobSpec/references';
+import { JobSpecError } from '../../core/jobSpec/jobSpecError';
 import { commandReferences, defaultScriptCommand, type ScriptPicks } from '../../core/jobSpec/scriptJob';
+import { jobCommandShell } from '../../core/shellWords';
 import type { Log } from '../../ui/log';
 import type { PickItem, Prompts } from '../../ui/prompts';
 import type { FolderPicks, SubmitMemory } from './submitMemory';
@@ -92,6 +94,19 @@ async function pickEnvironment(ctx: ScriptPickContext, title: string, remembered
 }
 
 /**
+ * `python <script>` quoted for the shell that will run it; or, for a name that shell can't be
+ * given, an empty command and the reason, so that the user writes one or renames the file.
+ */
+function suggestedCommand(ctx: ScriptPickContext): { value: string; problem?: string } {
+  try {
+    return { value: defaultScriptCommand(ctx.scriptPath, ctx.snapshotRoot, jobCommandShell(ctx.connectionKind === 'local')) };
+  } catch (error) {
+    if (!(error instanceof JobSpecError)) throw error;
+    return { value: '', problem: error.message };
+  }
+}
+
+/**
  * Asks what a script run needs: experiment, compute, environment, display name, the command
  * (and a value for each `${{inputs.x}}` it uses). Each answer is offered first next time.
  */
@@ -114,10 +129,12 @@ export async function pickScriptRun(ctx: ScriptPickContext): Promise<{ picks: Sc
     prompt: l10n.t('Display name of the run (empty for none)'),
     value: remembered.displayName ?? path.basename(scriptPath).replace(/\.[^.]+$/, ''),
   });
+  const rememberedCommand = remembered.commands?.[scriptKey];
+  const suggested = rememberedCommand === undefined ? suggestedCommand(ctx) : { value: rememberedCommand };
   const command = await prompts.input({
     title: title(l10n.t('Command')),
-    prompt: l10n.t('Command to run in the snapshot folder; {0} asks for a value of input x', '${{inputs.x}}'),
-    value: remembered.commands?.[scriptKey] ?? defaultScriptCommand(scriptPath, snapshotRoot),
+    prompt: suggested.problem ?? l10n.t('Command to run in the snapshot folder; {0} asks for a value of input x', '${{inputs.x}}'),
+    value: suggested.value,
     validateInput: (v) => (v.trim() ? undefined : l10n.t('The command is empty.')),
   });
   const inputValues: Record<string, string> = {};

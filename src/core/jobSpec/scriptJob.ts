@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import type { JobInputSpec, JobOutputSpec } from '../../azure/domain';
+import { type CommandShell, quoteForPosixShell, readableCmdWord } from '../shellWords';
 import type { JobDraft } from './jobDraft';
 import { JobSpecError } from './jobSpecError';
 
@@ -16,14 +17,20 @@ export interface ScriptPicks {
   inputValues?: Record<string, string>;
 }
 
-function quoteIfNeeded(arg: string): string {
-  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(arg) ? arg : `"${arg.replace(/(["\\$`])/g, '\\$1')}"`;
-}
-
-/** `python <script relative to the snapshot folder>`. */
-export function defaultScriptCommand(scriptPath: string, snapshotRoot: string): string {
-  const relative = path.relative(snapshotRoot, scriptPath).split(path.sep).join('/');
-  return `python ${quoteIfNeeded(relative)}`;
+/**
+ * `python <script relative to the snapshot folder>`, the path quoted for the shell that will run
+ * the command (see jobCommandShell). A JobSpecError when cmd.exe can't be given the name at all.
+ */
+export function defaultScriptCommand(scriptPath: string, snapshotRoot: string, shell: CommandShell = 'posix'): string {
+  let relative = path.relative(snapshotRoot, scriptPath).split(path.sep).join('/');
+  // Python would read a name starting with - as one of its options.
+  if (relative.startsWith('-')) relative = `./${relative}`;
+  if (shell === 'posix') return `python ${quoteForPosixShell(relative)}`;
+  const word = readableCmdWord(relative);
+  if (word === undefined) {
+    throw new JobSpecError(l10n.t("cmd.exe can't be given the name {0}: it holds a line break or another control character. Rename the file, or write the command yourself.", JSON.stringify(relative)));
+  }
+  return `python ${word}`;
 }
 
 /** The names of `${{inputs.x}}` / `${{outputs.x}}` a command uses, in order, once each. */

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { substituteReferences, UnresolvedReferenceError } from '../../../src/local/jobRunner/commandReferences';
-import { quoteForCmd, quoteForPosixShell } from '../../../src/local/jobRunner/shellQuoting';
+import { quoteForCmd, quoteForPosixShell } from '../../../src/core/shellWords';
 
 const awkward = [
   'x;touch pwned',
