@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isProcessAlive, LockHeldError, takePidLockFile } from '../pidLockFile';
+import { LockHeldError, runningLockHolder, takePidLockFile } from '../pidLockFile';
 import type { ResumableParts } from './blobStore';
 import type { RemoteStore } from './remoteStore';
 import type { ResumableRanges } from './shareStore';
@@ -415,9 +415,8 @@ async function takeRunning(dir: string, id: string): Promise<() => Promise<void>
 }
 
 /** The process that runs this transfer now, if one does. */
-async function runningIn(dir: string): Promise<number | undefined> {
-  const holder = Number((await fs.readFile(path.join(dir, runningFile), 'utf8').catch(() => '')).trim());
-  return Number.isInteger(holder) && holder > 0 && isProcessAlive(holder) ? holder : undefined;
+function runningIn(dir: string): Promise<number | undefined> {
+  return runningLockHolder(path.join(dir, runningFile));
 }
 
 /** The process running transfer `id` now, or undefined when none does (it is interrupted, or gone). */
