@@ -3,8 +3,8 @@ import * as vscode from 'vscode';
 import type { ActiveWorkspace } from '../../connection/connection';
 import { loadAzureModules } from '../../connection/loadAzureModules';
 import {
-  discardTransfer, pendingTransfers, resumeSentence, shareTemporariesOf, TransferJournal, transferRunningIn, transferRunningMessage,
-  type NewTransferPlan, type TransferPlan,
+  discardedDamagedMessage, discardTransfer, interruptedTransfers, resumeSentence, shareTemporariesOf, TransferJournal, transferRunningIn,
+  transferRunningMessage, type DamagedJournal, type NewTransferPlan, type TransferPlan,
 } from '../../core/transfer/journal';
 import { DatastoreStorageAccess } from '../../tree/datastores/datastoreStorageAccess';
 import { describeError } from '../../ui/describeError';
@@ -39,13 +39,15 @@ export const resumeTransferCommand = 'azureml.resumeTransfer';
 
 /**
  * Goes on with an interrupted transfer (the newest one when no id is given), in the active
- * workspace, which must be the one it went to.
+ * workspace, which must be the one it went to. One whose plan can't be read is offered to discard.
  */
 export async function resumeTransfer(context: CommandContext, id: string | undefined,
   resumers: Record<'upload' | 'download', TransferResumer>): Promise<unknown> {
-  const pending = await pendingTransfers(context.journalRoot);
+  const { pending, damaged } = await interruptedTransfers(context.journalRoot);
   const chosen = id === undefined ? pending[0] : pending.find((p) => p.plan.id === id);
   if (!chosen) {
+    const unreadable = id === undefined ? damaged[0] : damaged.find((d) => d.id === id);
+    if (unreadable) return offerDiscardDamaged(context, unreadable);
     const running = id === undefined ? undefined : await transferRunningIn(context.journalRoot, id);
     void vscode.window.showInformationMessage(id !== undefined && running !== undefined
       ? transferRunningMessage(id, running)
@@ -67,14 +69,21 @@ export async function resumeTransfer(context: CommandContext, id: string | undef
 
 /**
  * On start: the newest interrupted transfer, offered in one notification ("Resume upload of X:
- * N of M files left") with Resume and Discard. Reads only the journal folder (no network).
+ * N of M files left") with Resume and Discard; one whose plan can't be read, with Discard only.
+ * Reads only the journal folder (no network).
  */
 export async function offerResume(context: CommandContext): Promise<void> {
-  const [newest] = await pendingTransfers(context.journalRoot);
+  const { pending: [newest], damaged: [newestDamaged] } = await interruptedTransfers(context.journalRoot);
+  if (newestDamaged && (!newest || Date.parse(newestDamaged.startedAt) >= Date.parse(newest.plan.createdAt))) {
+    await offerDiscardDamaged(context, newestDamaged);
+    return;
+  }
   if (!newest) return;
   const resumeLabel = l10n.t('Resume');
   const discardLabel = l10n.t('Discard');
-  const choice = await (context.prompts.offer ?? vscodePrompts.offer!)(resumeSentence(newest), [resumeLabel, discardLabel]);
+  // A damaged journal would only be refused on resume.
+  const choices = newest.damaged === undefined ? [resumeLabel, discardLabel] : [discardLabel];
+  const choice = await (context.prompts.offer ?? vscodePrompts.offer!)(resumeSentence(newest), choices);
   if (choice === resumeLabel) await vscode.commands.executeCommand(resumeTransferCommand, newest.plan.id);
   else if (choice === discardLabel) await discardInterrupted(context, newest.plan);
 }
@@ -107,4 +116,13 @@ async function discardInterrupted(context: CommandContext, plan: TransferPlan): 
     }
   }
   await discardTransfer(context.journalRoot, plan.id);
+}
+
+/** A journal whose plan can't be read: said so, with Discard only (it can't be resumed). */
+async function offerDiscardDamaged(context: CommandContext, journal: DamagedJournal): Promise<void> {
+  const discardLabel = l10n.t('Discard');
+  const message = l10n.t('The journal of interrupted transfer {0} is damaged ({1}): it can\'t be resumed, only discarded.', journal.id, journal.reason);
+  if (await (context.prompts.offer ?? vscodePrompts.offer!)(message, [discardLabel]) !== discardLabel) return;
+  await discardTransfer(context.journalRoot, journal.id);
+  void vscode.window.showInformationMessage(discardedDamagedMessage(journal.id));
 }

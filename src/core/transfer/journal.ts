@@ -64,6 +64,27 @@ export interface PendingTransfer {
   damaged?: string;
 }
 
+/**
+ * An interrupted transfer whose plan can't be read (cut off, not JSON, or edited into something
+ * this version never writes): nothing is known of it but its id, so it can only be discarded.
+ */
+export interface DamagedJournal {
+  id: string;
+  /** When it started, as its id says (ISO, to the second). */
+  startedAt: string;
+  /** What is wrong with its plan. */
+  reason: string;
+  /** Its folder. */
+  dir: string;
+}
+
+/** Interrupted transfers under a journal root, newest first; not those a process runs now. */
+export interface InterruptedTransfers {
+  pending: PendingTransfer[];
+  /** Those whose plan can't be read. */
+  damaged: DamagedJournal[];
+}
+
 const planFile = 'plan.json';
 const doneFile = 'done.jsonl';
 /** Holds the id of the process running the transfer: another window or CLI must not run it too. */
@@ -339,7 +360,13 @@ function temporaryTagOf(id: string): string {
  */
 export async function shareTemporariesOf(root: string, id: string): Promise<string | undefined> {
   const dir = journalDir(root, id);
-  return (await readRecords(dir)).temporaries;
+  try {
+    return (await readRecords(dir)).temporaries;
+  } catch (error) {
+    if (!(error instanceof JournalDamagedError)) throw error;
+    // Its records can't say whether it made any: an upload may have (looking for them costs a listing), a download never does.
+    return (await readPlan(dir)).direction === 'upload' ? temporaryTagOf(id) : undefined;
+  }
 }
 
 function journalDir(root: string, id: string): string {
@@ -444,25 +471,51 @@ export class JournalDamagedError extends Error {
 
 /** Interrupted transfers under the journal root, newest first (not those a process runs now). */
 export async function pendingTransfers(root: string, direction?: TransferDirection): Promise<PendingTransfer[]> {
+  const { pending } = await interruptedTransfers(root);
+  return direction ? pending.filter((p) => p.plan.direction === direction) : pending;
+}
+
+/**
+ * Every interrupted transfer under the journal root, those whose plan can't be read apart: they
+ * are listed so they can be discarded (left out, their folders would stay forever, unseen).
+ */
+export async function interruptedTransfers(root: string): Promise<InterruptedTransfers> {
   const names = await fs.readdir(transfersDir(root)).catch(() => [] as string[]);
-  const found: PendingTransfer[] = [];
+  const pending: PendingTransfer[] = [];
+  const damaged: DamagedJournal[] = [];
   for (const name of names.filter((n) => idShape.test(n))) {
     const dir = path.join(transfersDir(root), name);
-    const plan = await readPlan(dir).catch(() => undefined);
-    if (!plan || (direction && plan.direction !== direction)) continue;
+    let plan: TransferPlan;
+    try {
+      plan = await readPlan(dir);
+    } catch (error) {
+      // A missing plan is skipped: a journal being started, or removed, has none for a moment.
+      if (error instanceof JournalDamagedError && await runningIn(dir) === undefined) {
+        damaged.push({ id: name, startedAt: startedAtOf(name), reason: error.reason, dir });
+      }
+      continue;
+    }
     if (await runningIn(dir) !== undefined) continue;
     let records: ParsedRecords;
     try {
       records = await readRecords(dir);
     } catch (error) {
       // Listed, saying why it can't be resumed (a resume refuses it): not offered as "nothing done yet".
-      found.push({ plan, filesDone: 0, damaged: error instanceof JournalDamagedError ? error.reason : String(error) });
+      pending.push({ plan, filesDone: 0, damaged: error instanceof JournalDamagedError ? error.reason : String(error) });
       continue;
     }
     const { done, total } = records;
-    found.push({ plan, filesDone: done.size, ...(total !== undefined ? { filesTotal: total } : {}) });
+    pending.push({ plan, filesDone: done.size, ...(total !== undefined ? { filesTotal: total } : {}) });
   }
-  return found.sort((a, b) => b.plan.createdAt.localeCompare(a.plan.createdAt));
+  return {
+    pending: pending.sort((a, b) => b.plan.createdAt.localeCompare(a.plan.createdAt)),
+    damaged: damaged.sort((a, b) => b.startedAt.localeCompare(a.startedAt)),
+  };
+}
+
+/** `20250102T030405Z-…` started at 2025-01-02T03:04:05Z. */
+function startedAtOf(id: string): string {
+  return id.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-.*$/, '$1-$2-$3T$4:$5:$6Z');
 }
 
 /**
@@ -478,6 +531,17 @@ export async function discardTransfer(root: string, id: string): Promise<void> {
   const plan = await readPlan(dir).catch(() => undefined);
   if (plan?.direction === 'download') await removeDownloadTemporaries(plan.localRoot, temporaryTagOf(id));
   await fs.rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * Said once a journal whose plan can't be read is discarded: its temporary files (a download's
+ * partly fetched files, a file share upload's) carry its tag, but only its plan said where they are.
+ */
+export function discardedDamagedMessage(id: string): string {
+  const tag = temporaryTagOf(id);
+  // The prefixes of downloadFolder's and shareStore's temporary files (this module stays free of the storage SDKs).
+  return l10n.t('Discarded transfer {0}. Its plan could not be read, so temporary files it may have left were not removed: look for files named {1}… in the folder it downloaded to, or {2}… in the file share folder it uploaded to.',
+    id, `.azml-download-${tag}`, `.azml-upload-${tag}`);
 }
 
 /** The `.azml-download-…` files of one journaled download (named with its tag) below its local folder. */
@@ -498,13 +562,13 @@ export function transferSubject(plan: TransferPlan): string {
     : `${plan.datastore}/${plan.remotePath}`.replace(/\/$/, '');
 }
 
-/** "Resume upload of data: 3,412 of 5,000 files left" */
+/** "Resume upload of data: 3,412 of 5,000 files left"; for a damaged journal, that it can only be discarded. */
 export function resumeSentence(pending: PendingTransfer): string {
   const subject = transferSubject(pending.plan);
   if (pending.damaged !== undefined) {
     return pending.plan.direction === 'upload'
-      ? l10n.t('Resume upload of {0}: its journal is damaged ({1})', subject, pending.damaged)
-      : l10n.t('Resume download of {0}: its journal is damaged ({1})', subject, pending.damaged);
+      ? l10n.t('The upload of {0} can\'t be resumed: its journal is damaged ({1}). Discard it.', subject, pending.damaged)
+      : l10n.t('The download of {0} can\'t be resumed: its journal is damaged ({1}). Discard it.', subject, pending.damaged);
   }
   const count = (n: number): string => n.toLocaleString('en-US');
   if (pending.filesTotal === undefined) {
