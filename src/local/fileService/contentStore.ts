@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { makeDirectory, syncDirectory } from '../durability';
+import { ContentLocks } from './contentLocks';
 import { errors } from './storageError';
 
 /**
@@ -15,6 +16,9 @@ import { errors } from './storageError';
  * fsync of its folder), so a request answered after it has its data even after a power cut.
  */
 export class ContentStore {
+  /** Orders Put Ranges and resizes of one content; the operations take them, this class does not. */
+  readonly locks = new ContentLocks();
+
   private constructor(private readonly dir: string) {}
 
   static async open(dir: string): Promise<ContentStore> {

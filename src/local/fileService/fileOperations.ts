@@ -130,7 +130,11 @@ export const createFile = operation('CreateFile', 'o', 'cw', async (context) => 
   context.respond.send(201, { ...entryResponseHeaders(node), ...encrypted });
 });
 
-/** Put Range: writes (`x-ms-write: update`) or zeroes (`clear`) bytes inside the file's current size. */
+/**
+ * Put Range: writes (`x-ms-write: update`) or zeroes (`clear`) bytes inside the file's current size.
+ * Ranges of one file run together, but never alongside a resize of it: the size is checked under
+ * that lock, so a range never lands past the end a concurrent shrink set.
+ */
 export const putRange = operation('PutRange', 'o', 'w', async (context) => {
   const { headers } = context.req;
   const file = fileOf(context);
@@ -139,26 +143,30 @@ export const putRange = operation('PutRange', 'o', 'w', async (context) => {
   if (write !== 'update' && write !== 'clear') throw errors.invalidHeaderValue('x-ms-write');
   const range = requestedRange(headers);
   if (!range || range.end === undefined) throw errors.missingRequiredHeader('x-ms-range');
-  if (range.end >= file.size) throw errors.invalidRange(file.size);
-  const length = range.end - range.start + 1;
+  const end = range.end;
+  const length = end - range.start + 1;
   const bodyLength = requestBodyLength(context);
-
-  let md5: Buffer | undefined;
   if (write === 'update') {
     if (bodyLength === undefined) throw errors.missingContentLength();
     if (bodyLength > maxRangeSize) throw errors.requestBodyTooLarge();
     if (bodyLength !== length) throw errors.invalidHeaderValue('Content-Length (must equal the range length)');
-    md5 = await writeBody(context, file.contentId, range.start, length);
-  } else {
-    if (bodyLength !== undefined && bodyLength !== 0) throw errors.invalidHeaderValue('Content-Length (must be 0 to clear)');
-    await context.content.clear(file.contentId, range.start, length);
+  } else if (bodyLength !== undefined && bodyLength !== 0) {
+    throw errors.invalidHeaderValue('Content-Length (must be 0 to clear)');
   }
-
   const preserveWriteTime = header(headers, 'x-ms-file-last-write-time')?.toLowerCase() === 'preserve';
-  const node = await context.store.updateEntry(file, (target) => {
-    const now = toFileTime(new Date());
-    if (!preserveWriteTime) target.lastWriteTime = now;
-    target.changeTime = now;
+
+  const { node, md5 } = await context.content.locks.forRange(file.contentId, async () => {
+    if (!context.store.isCurrent(file)) throw errors.resourceNotFound();
+    if (end >= file.size) throw errors.invalidRange(file.size);
+    let written: Buffer | undefined;
+    if (write === 'update') written = await writeBody(context, file.contentId, range.start, length);
+    else await context.content.clear(file.contentId, range.start, length);
+    const updated = await context.store.updateEntry(file, (target) => {
+      const now = toFileTime(new Date());
+      if (!preserveWriteTime) target.lastWriteTime = now;
+      target.changeTime = now;
+    });
+    return { node: updated, md5: written };
   });
   context.respond.send(201, {
     ETag: node.etag,
@@ -169,20 +177,30 @@ export const putRange = operation('PutRange', 'o', 'w', async (context) => {
   });
 });
 
-/** Set File Properties: content headers (absent ones are cleared), SMB properties and resize via `x-ms-content-length`. */
+/**
+ * Set File Properties: content headers (absent ones are cleared), SMB properties and resize via
+ * `x-ms-content-length`. A resize waits for the file's ranges under way and holds back new ones
+ * until the new size is recorded.
+ */
 export const setFileProperties = operation('SetFileProperties', 'o', 'w', async (context) => {
   const { headers } = context.req;
   const file = fileOf(context);
   const sizeText = header(headers, 'x-ms-content-length');
   const size = sizeText === undefined ? undefined : parseNonNegativeInteger(sizeText, 'x-ms-content-length', maxFileSize);
   const httpHeaders = requestHttpHeaders(headers);
-  const smb = requestSmbProperties(headers, 'file', file);
-  if (size !== undefined && size !== file.size) await context.content.resize(file.contentId, size);
-  const node = await context.store.updateEntry(file, (target) => {
-    target.headers = httpHeaders;
-    Object.assign(target, smb);
-    if (size !== undefined) target.size = size;
-  });
+  requestSmbProperties(headers, 'file', file); // a bad header is refused before waiting for the lock
+  const setProperties = async (): Promise<FileNode> => {
+    // Under the lock: a file deleted or replaced meanwhile is not found, and `preserve` keeps what another request set meanwhile.
+    if (!context.store.isCurrent(file)) throw errors.resourceNotFound();
+    const smb = requestSmbProperties(headers, 'file', file);
+    if (size !== undefined && size !== file.size) await context.content.resize(file.contentId, size);
+    return context.store.updateEntry(file, (target) => {
+      target.headers = httpHeaders;
+      Object.assign(target, smb);
+      if (size !== undefined) target.size = size;
+    });
+  };
+  const node = size === undefined ? await setProperties() : await context.content.locks.forResize(file.contentId, setProperties);
   context.respond.send(200, { ...entryResponseHeaders(node), ...encrypted });
 });
 
