@@ -53,7 +53,6 @@ const workerNode = option('worker-node', process.execPath);
 const liveHeap = args.includes('--live-heap');
 
 const benchDir = path.join(root, '.vscode-test', 'bench');
-const devKey = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 const KiB = 1024;
 const MiB = 1024 * 1024;
 
@@ -126,7 +125,7 @@ function processTreeCpuS(rootPid) {
   }
 }
 
-/** Registers a blob datastore (dev account key) for a container of the local workspace. */
+/** Registers a blob datastore (the data folder's account key) for a container of the local workspace. */
 async function registerDatastore(ready, dataDir, name, container) {
   const { token } = JSON.parse(readFileSync(path.join(dataDir, 'local-workspace.json'), 'utf8'));
   const url = `${ready.armEndpoint}/subscriptions/${ready.subscriptionId}/resourceGroups/${ready.resourceGroup}`
@@ -136,7 +135,7 @@ async function registerDatastore(ready, dataDir, name, container) {
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ properties: {
       datastoreType: 'AzureBlob', accountName: 'devstoreaccount1', containerName: container, endpoint: 'local', protocol: 'http',
-      credentials: { credentialsType: 'AccountKey', secrets: { secretsType: 'AccountKey', key: devKey } },
+      credentials: { credentialsType: 'AccountKey', secrets: { secretsType: 'AccountKey', key: storageKey } },
     } }),
   });
   if (!response.ok) throw new Error(`registering datastore ${name}: ${response.status} ${await response.text()}`);
@@ -192,7 +191,7 @@ async function containerSas(container) {
   const { ContainerSASPermissions, generateBlobSASQueryParameters, StorageSharedKeyCredential } = await import('@azure/storage-blob');
   return generateBlobSASQueryParameters({
     containerName: container, permissions: ContainerSASPermissions.parse('racwdl'), expiresOn: new Date(Date.now() + 6 * 3600_000),
-  }, new StorageSharedKeyCredential('devstoreaccount1', devKey)).toString();
+  }, new StorageSharedKeyCredential('devstoreaccount1', storageKey)).toString();
 }
 
 /**
@@ -205,7 +204,7 @@ async function freshTarget(ready, dataDir) {
   const { ContainerClient, StorageSharedKeyCredential } = await import('@azure/storage-blob');
   const id = counter++;
   const container = `bench-${id}`;
-  const client = new ContainerClient(`${ready.blobEndpoint}/${container}`, new StorageSharedKeyCredential('devstoreaccount1', devKey));
+  const client = new ContainerClient(`${ready.blobEndpoint}/${container}`, new StorageSharedKeyCredential('devstoreaccount1', storageKey));
   await client.create();
   await registerDatastore(ready, dataDir, `bench${id}`, container);
   return { container, datastore: `bench${id}`, sas: await containerSas(container), dispose: () => client.delete() };
@@ -222,12 +221,14 @@ if (workerNode !== process.execPath) log(`Engine, naive and raw workers run on $
 const workerPath = buildWorker();
 const local = await startLocalWorkspace(dataDir);
 const { ready } = local;
+/** The storage key the local workspace made for its data folder (src/local/storageKeyFile.ts); it takes no other. */
+const storageKey = readFileSync(path.join(dataDir, 'storage-account.key'), 'utf8').trim();
 const distance = atDistance ? await startDistance(ready, dataDir) : undefined;
 /** The blob endpoint every tool is given: the proxy's when at a distance. */
 const blobEndpoint = distance?.blobEndpoint ?? ready.blobEndpoint;
 /** What `azml upload --local --data` reads: the local workspace as seen through the proxy. */
 const cliDataDir = distance?.cliDataDir ?? dataDir;
-const connectionString = `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${devKey};BlobEndpoint=${blobEndpoint};`;
+const connectionString = `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${storageKey};BlobEndpoint=${blobEndpoint};`;
 if (distance) await showProxyAccuracy(ready.blobEndpoint, blobEndpoint);
 
 const az = tools.has('az') ? which('az') : undefined;

@@ -14,6 +14,8 @@ export interface RunningAzurite {
 export interface AzuriteOptions {
   location: string;
   accountName: string;
+  /** The account's base64 key: Azurite takes this one only, not its published development key. */
+  accountKey: string;
   /** Where Azurite's own diagnostics go (never stdout: that is the service's ready line). */
   log: (line: string) => void;
   startTimeoutMs?: number;
@@ -81,7 +83,7 @@ async function startAzuriteOnce(entryPoint: string, options: AzuriteOptions): Pr
     '--disableTelemetry',
     // Azurite 3.37 lags the storage SDKs' newest service version by a release.
     '--skipApiVersionCheck',
-  ], { stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32', env: azuriteEnvironment() });
+  ], { stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32', env: azuriteEnvironment(options) });
 
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   options.signal?.addEventListener('abort', () => void stopProcessGroup(child, exited), { once: true });
@@ -94,10 +96,17 @@ async function startAzuriteOnce(entryPoint: string, options: AzuriteOptions): Pr
   };
 }
 
-/** AZURITE_DB would switch Azurite to a SQL store, which the bundle leaves out; the data stays in --location. */
-function azuriteEnvironment(): NodeJS.ProcessEnv {
+/**
+ * AZURITE_DB would switch Azurite to a SQL store, which the bundle leaves out; the data stays in --location.
+ * AZURITE_ACCOUNTS replaces Azurite's accounts, its published development account included, with ours.
+ */
+function azuriteEnvironment(options: AzuriteOptions): NodeJS.ProcessEnv {
+  // Azurite falls back to its published key when it cannot read AZURITE_ACCOUNTS: never hand it one it cannot read.
+  if (!/^[A-Za-z0-9]+$/.test(options.accountName) || !/^[A-Za-z0-9+/]+={0,2}$/.test(options.accountKey)) {
+    throw new Error('Azurite needs an account name of letters and digits and a base64 account key.');
+  }
   const { AZURITE_DB: _sql, ...env } = process.env;
-  return env;
+  return { ...env, AZURITE_ACCOUNTS: `${options.accountName}:${options.accountKey}` };
 }
 
 function waitUntilListening(child: ChildProcess, exited: Promise<number | null>, options: AzuriteOptions): Promise<void> {

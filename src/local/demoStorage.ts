@@ -9,6 +9,8 @@ import type { StorageKeyAccess } from './storageKeyAccess';
 export interface LocalStorageEndpoints {
   blobEndpoint: string;
   fileEndpoint: string;
+  /** The data folder's account key (storageKeyFile.ts). */
+  accountKey: string;
   /** How the service's own clients get in (the bearer token when key access is disabled). */
   access?: StorageKeyAccess;
 }
@@ -20,23 +22,38 @@ export interface StorageTargets {
 
 function blobService(endpoints: LocalStorageEndpoints): BlobServiceClient {
   const client = new BlobServiceClient(endpoints.blobEndpoint,
-    new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key));
+    new StorageSharedKeyCredential(devStorageAccount.name, endpoints.accountKey));
   return endpoints.access ? asWorkspaceService(client, endpoints.access, 'blob', endpoints.blobEndpoint) : client;
 }
 
 function shareService(endpoints: LocalStorageEndpoints): ShareServiceClient {
   const client = new ShareServiceClient(endpoints.fileEndpoint,
-    new FileSharedKeyCredential(devStorageAccount.name, devStorageAccount.key));
+    new FileSharedKeyCredential(devStorageAccount.name, endpoints.accountKey));
   return endpoints.access ? asWorkspaceService(client, endpoints.access, 'file', endpoints.fileEndpoint) : client;
 }
 
-/** Creates the containers and shares the workspace's datastores point at (if missing). */
-export async function createLocalStorageTargets(endpoints: LocalStorageEndpoints, targets: StorageTargets): Promise<void> {
+/**
+ * Creates the containers and shares the workspace's datastores point at (if missing). The calls
+ * stop when `signal` aborts; without one they get 30 seconds, so a stalled storage fails the caller.
+ */
+export async function createLocalStorageTargets(
+  endpoints: LocalStorageEndpoints, targets: StorageTargets, signal: AbortSignal = AbortSignal.timeout(30_000),
+): Promise<void> {
   const blobs = blobService(endpoints);
   const shares = shareService(endpoints);
+  const inTime = async (service: string, endpoint: string, name: string, create: () => Promise<unknown>): Promise<void> => {
+    try {
+      await create();
+    } catch (error) {
+      if (!signal.aborted) throw error;
+      throw new Error(`The local ${service} (${endpoint}) did not answer in time while creating '${name}'.`);
+    }
+  };
   await Promise.all([
-    ...targets.blobContainers.map((name) => blobs.getContainerClient(name).createIfNotExists()),
-    ...targets.fileShares.map((name) => shares.getShareClient(name).createIfNotExists()),
+    ...targets.blobContainers.map((name) => inTime('blob service', endpoints.blobEndpoint, name,
+      () => blobs.getContainerClient(name).createIfNotExists({ abortSignal: signal }))),
+    ...targets.fileShares.map((name) => inTime('file service', endpoints.fileEndpoint, name,
+      () => shares.getShareClient(name).createIfNotExists({ abortSignal: signal }))),
   ]);
 }
 

@@ -1,8 +1,7 @@
 /**
- * Azurite's development storage account. Its key is public (published in Azurite's
- * documentation) and only ever valid against loopback emulators.
+ * The local workspace's one storage account. It keeps the name of Azurite's development account,
+ * which endpoints and tools expect; its key is the data folder's own (storageKeyFile.ts).
  */
 export const devStorageAccount = {
   name: 'devstoreaccount1',
-  key: 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
 } as const;

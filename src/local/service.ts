@@ -9,6 +9,7 @@ import { startAzurite, type RunningAzurite } from './azuriteProcess';
 import { startBlobGateway } from './blobGateway';
 import { findUnlistableBlobs, renameUnlistableBlobs } from './unlistableBlobs';
 import { devStorageAccount } from './devStorageAccount';
+import { readOrCreateStorageKey, storageKeyFilePath } from './storageKeyFile';
 import {
   discoveryFilePath, readDiscoveryFile, removeDiscoveryFile, writeDiscoveryFile,
   type LocalWorkspaceConnection, type LocalWorkspaceInfo,
@@ -101,25 +102,28 @@ export async function startLocalService(options: LocalServiceOptions): Promise<R
   };
 
   try {
+    const { key: accountKey, created, madePrivate } = await readOrCreateStorageKey(dataDir);
+    options.log(`storage key: ${created ? 'made' : 'read'} ${storageKeyFilePath(dataDir)}${madePrivate ? ' (it was readable by others; now by its owner only)' : ''}`);
+    const account = { name: devStorageAccount.name, key: accountKey };
     await fs.mkdir(path.join(dataDir, 'azurite'), { recursive: true });
-    const unlistable = await findUnlistableBlobs(path.join(dataDir, 'azurite'), devStorageAccount.name);
+    const unlistable = await findUnlistableBlobs(path.join(dataDir, 'azurite'), account.name);
     const azurite: RunningAzurite = await startAzurite({
-      location: path.join(dataDir, 'azurite'), accountName: devStorageAccount.name, log: options.log,
+      location: path.join(dataDir, 'azurite'), accountName: account.name, accountKey, log: options.log,
       ...(options.signal ? { signal: options.signal } : {}),
     });
     stops.push(() => azurite.stop());
     checkNotAborted();
     if (unlistable.length > 0) {
-      const credential = new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key);
+      const credential = new StorageSharedKeyCredential(account.name, accountKey);
       for (const line of await renameUnlistableBlobs(unlistable, azurite.blobEndpoint, credential)) options.log(line);
     }
     const token = randomBytes(32).toString('base64url');
     const access: StorageKeyAccess = { sharedKeyAccess: options.sharedKeyAccess ?? true, bearerToken: token };
-    const blobs = await startBlobGateway(azurite.blobEndpoint, { account: devStorageAccount, access });
+    const blobs = await startBlobGateway(azurite.blobEndpoint, { account, access });
     stops.push(() => blobs.close());
 
     const files: RunningFileService = await startFileService({
-      rootDir: path.join(dataDir, 'files'), accountName: devStorageAccount.name, accountKey: devStorageAccount.key, access,
+      rootDir: path.join(dataDir, 'files'), accountName: account.name, accountKey, access,
     });
     stops.push(() => files.close());
     checkNotAborted();
@@ -129,20 +133,21 @@ export async function startLocalService(options: LocalServiceOptions): Promise<R
       token,
       ...identity,
       storage: {
-        accountName: devStorageAccount.name,
-        accountKey: devStorageAccount.key,
+        accountName: account.name,
+        accountKey,
         blobEndpoint: blobs.blobEndpoint,
         fileEndpoint: files.url,
         endpointSuffix: localStorageEndpointSuffix,
       },
       ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
+      log: options.log,
     });
     stops.push(() => api.close());
     const stopRequested = new Promise<void>((resolve) => api.onStopRequested(resolve));
 
-    const storageEndpoints = { blobEndpoint: blobs.blobEndpoint, fileEndpoint: files.url, access };
+    const storageEndpoints = { blobEndpoint: blobs.blobEndpoint, fileEndpoint: files.url, accountKey, access };
     await createLocalStorageTargets(storageEndpoints, api.storageTargets());
-    api.onWorkspaceStorageNeeded((targets) => createLocalStorageTargets(storageEndpoints, targets));
+    api.onWorkspaceStorageNeeded((targets, signal) => createLocalStorageTargets(storageEndpoints, targets, signal));
     if (options.seed === 'demo') {
       await api.seedDemo();
       await seedDemoStorage(storageEndpoints, api.storageTargets(), path.join(dataDir, 'workspace'));
@@ -165,7 +170,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<R
       fileEndpoint: files.url,
       queueEndpoint: azurite.queueEndpoint,
       ...identity,
-      storageAccount: devStorageAccount.name,
+      storageAccount: account.name,
       ...(options.eventsQueue ? { eventsQueue: options.eventsQueue } : {}),
     };
     const connection: LocalWorkspaceConnection = { ...info, token };
@@ -177,7 +182,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<R
       const publisher = await startEventPublisher({
         api,
         queueEndpoint: azurite.queueEndpoint,
-        account: devStorageAccount,
+        account,
         queueName: options.eventsQueue,
         workspacesIdPrefix: `/subscriptions/${identity.subscriptionId}/resourceGroups/${identity.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/`,
         log: options.log,
@@ -189,7 +194,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<R
     const runner = await startJobRunner({
       jobs: api.jobs,
       workDir: path.join(dataDir, 'jobs'),
-      storage: { accountName: devStorageAccount.name, accountKey: devStorageAccount.key, blobEndpoint: blobs.blobEndpoint, access },
+      storage: { accountName: account.name, accountKey, blobEndpoint: blobs.blobEndpoint, access },
       datastores: restDatastoreResolver(connection),
       tracking: (job) => ({
         uri: `${info.armEndpoint}${trackingPath({ subscriptionId: identity.subscriptionId, resourceGroup: identity.resourceGroup, workspace: job.workspace })}`,
@@ -201,7 +206,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<R
     if (!options.freezeDemo) {
       const progress = startDemoProgress({
         api,
-        storage: { accountName: devStorageAccount.name, accountKey: devStorageAccount.key, blobEndpoint: blobs.blobEndpoint },
+        storage: { accountName: account.name, accountKey, blobEndpoint: blobs.blobEndpoint },
         log: options.log,
       });
       stops.push(() => progress.stop());

@@ -13,6 +13,7 @@ import type { DatastoreInput } from '../../src/azure/domain';
 import { connectLocalWorkspace } from '../../src/azure/localWorkspace';
 import { devStorageAccount } from '../../src/local/devStorageAccount';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
+import { localStorageKey } from '../support/storageKey';
 
 describe('checking a datastore\'s storage before registering it', function () {
   this.timeout(120_000);
@@ -20,9 +21,13 @@ describe('checking a datastore\'s storage before registering it', function () {
   let cloud: Cloud;
   let blobContainer: string;
   let fileShare: string;
+  let accountKey: string;
+  let key: { credentialsType: 'AccountKey'; key: string };
 
   before(async () => {
     service = await startLocalWorkspace();
+    accountKey = localStorageKey(service.dataDir);
+    key = { credentialsType: 'AccountKey', key: accountKey };
     const clients = connectLocalWorkspace(service.connection);
     cloud = clients.cloud;
     const datastores = (await clients.workspaceClient.datastores.list()).items;
@@ -39,13 +44,12 @@ describe('checking a datastore\'s storage before registering it', function () {
   const share = (fileShareName: string, credentials: DatastoreInput['credentials']): DatastoreInput => ({
     name: 'checked', datastoreType: 'AzureFile', accountName: devStorageAccount.name, fileShareName, endpoint: 'local', credentials,
   });
-  const key = { credentialsType: 'AccountKey', key: devStorageAccount.key } as const;
   const wrongKey = { credentialsType: 'AccountKey', key: Buffer.alloc(64, 7).toString('base64') } as const;
 
   function blobSas(container: string, permissions: string): string {
     return generateBlobSASQueryParameters({
       containerName: container, permissions: ContainerSASPermissions.parse(permissions), expiresOn: new Date(Date.now() + 3_600_000),
-    }, new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key)).toString();
+    }, new StorageSharedKeyCredential(devStorageAccount.name, accountKey)).toString();
   }
 
   it('passes for an existing container with the right key, and names what it reached', async () => {
@@ -85,7 +89,7 @@ describe('checking a datastore\'s storage before registering it', function () {
     assert.equal((await checkDatastoreAccess({ cloud, input: share(fileShare, key) })).ok, true);
     const sas = generateFileSASQueryParameters({
       shareName: fileShare, permissions: ShareSASPermissions.parse('rl'), expiresOn: new Date(Date.now() + 3_600_000),
-    }, new FileSharedKeyCredential(devStorageAccount.name, devStorageAccount.key)).toString();
+    }, new FileSharedKeyCredential(devStorageAccount.name, accountKey)).toString();
     assert.equal((await checkDatastoreAccess({ cloud, input: share(fileShare, { credentialsType: 'Sas', sasToken: sas }) })).ok, true);
     const refused = await checkDatastoreAccess({ cloud, input: share(fileShare, wrongKey) });
     assert.ok(!refused.ok && refused.field === 'credentials', JSON.stringify(refused));

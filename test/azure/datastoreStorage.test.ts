@@ -4,6 +4,7 @@
  * to it; anything else is refused with a message naming the datastore, before any request.
  */
 import { strict as assert } from 'node:assert';
+import { randomBytes } from 'node:crypto';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import type { Pipeline } from '@azure/core-rest-pipeline';
 import { azurePublicCloud, azureUsGovernmentCloud, type Cloud } from '../../src/azure/cloud';
@@ -160,7 +161,7 @@ describe('a datastore\'s storage must be the cloud\'s own', () => {
     it('the register form\'s check refuses another host before anything (even DNS) is asked, pointing at the endpoint field', async () => {
       const input: DatastoreInput = {
         name: 'planted', datastoreType: 'AzureBlob', accountName: devStorageAccount.name, containerName: 'data',
-        endpoint: 'evil.invalid', credentials: { credentialsType: 'AccountKey', key: devStorageAccount.key },
+        endpoint: 'evil.invalid', credentials: { credentialsType: 'AccountKey', key: randomBytes(64).toString('base64') },
       };
       const result = await checkDatastoreAccess({ cloud, input, timeoutMs: 5_000 });
       assert.equal(result.ok, false);

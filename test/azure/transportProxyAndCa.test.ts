@@ -16,6 +16,7 @@ import type { WorkspaceClient } from '../../src/azure/workspaceClient';
 import { fetchRange } from '../../src/core/logRangeReader';
 import { devStorageAccount } from '../../src/local/devStorageAccount';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
+import { localStorageKey } from '../support/storageKey';
 import { createPrivateCa, type PrivateCa } from '../support/privateCa';
 import { startRecordingProxy, type RecordingProxy } from '../support/recordingProxy';
 import { rejection } from '../support/rejection';
@@ -100,7 +101,7 @@ describe('proxy and private certificate authorities (every client, through a rec
     const sas = generateBlobSASQueryParameters({
       containerName: blobs.datastore.containerName!, blobName: 'proxy-test/log.txt', permissions: BlobSASPermissions.parse('r'),
       expiresOn: new Date(Date.now() + 3_600_000),
-    }, new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key)).toString();
+    }, new StorageSharedKeyCredential(devStorageAccount.name, localStorageKey(local.dataDir))).toString();
     const logUrl = `${cloud.storageEndpoints!.blob}/${blobs.datastore.containerName}/proxy-test/log.txt?${sas}`;
     const read = await fetchRange(logUrl, 6);
     assert.equal(read.kind, 'data');
@@ -115,7 +116,7 @@ describe('proxy and private certificate authorities (every client, through a rec
     const container = (await datastoreOfType('AzureBlob')).containerName!;
     const sasToken = generateBlobSASQueryParameters({
       containerName: container, permissions: ContainerSASPermissions.parse('rl'), expiresOn: new Date(Date.now() + 3_600_000),
-    }, new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key)).toString();
+    }, new StorageSharedKeyCredential(devStorageAccount.name, localStorageKey(local.dataDir))).toString();
     // A storage suffix an administrator added (as for Azure Stack): only such a suffix may receive the SAS.
     const result = await checkDatastoreAccess({
       cloud: { ...azurePublicCloud, additionalStorageSuffixes: [`azml.test:${front.port}`] },

@@ -13,16 +13,19 @@ import { connectLocalWorkspace } from '../../src/azure/localWorkspace';
 import { openDatastoreForTransfer } from '../../src/core/transfer/openDatastore';
 import { azmlOnLocal, type CliResult } from '../support/azmlCli';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
+import { localStorageKey } from '../support/storageKey';
 
 describe('SAS links to datastore files (azml sas, Copy SAS URL…) against the local workspace', function () {
   this.timeout(120_000);
   let local: StartedLocalWorkspace;
   let blobContainer: string;
+  let key: string;
 
   const azml = (args: string[]): CliResult => azmlOnLocal(local, args);
 
   before(async () => {
     local = await startLocalWorkspace();
+    key = localStorageKey(local.dataDir);
     const { workspaceClient: client } = connectLocalWorkspace(local.connection);
     for (const name of ['workspaceblobstore', 'workspacefilestore']) {
       const storage = await openDatastoreForTransfer(client, await client.datastores.get(name), undefined);
@@ -45,7 +48,7 @@ describe('SAS links to datastore files (azml sas, Copy SAS URL…) against the l
     // ADLS Gen2 over the same container (Azurite has no dfs endpoint: the local cloud's dfs is its blob endpoint).
     await client.datastores.createOrUpdate({
       name: 'lake', datastoreType: 'AzureDataLakeGen2', accountName: devStorageAccount.name, filesystem: blobContainer,
-      endpoint: 'local', protocol: 'http', credentials: { credentialsType: 'AccountKey', key: devStorageAccount.key },
+      endpoint: 'local', protocol: 'http', credentials: { credentialsType: 'AccountKey', key: key },
     });
   });
   after(async () => {
@@ -111,7 +114,7 @@ describe('SAS links to datastore files (azml sas, Copy SAS URL…) against the l
     assert.ok(expiresOn > before + 86_400_000 - 120_000 && expiresOn <= Date.now() + 86_400_000, `se=${q.get('se')} is a day from now`);
     assert.ok(q.get('sv')! >= '2020-02-10', `sv=${q.get('sv')} supports directory SAS`);
     assert.match(q.get('sig') ?? '', /^[A-Za-z0-9+/]{43}=$/, 'an HMAC-SHA256 signature');
-    assert.ok(!result.stdout.includes(devStorageAccount.key) && !result.stdout.includes(encodeURIComponent(devStorageAccount.key)), 'the key itself never appears');
+    assert.ok(!result.stdout.includes(key) && !result.stdout.includes(encodeURIComponent(key)), 'the key itself never appears');
 
     const file = azml(['sas', '--datastore', 'lake', '--path', 'shared/report.csv']);
     assert.equal(file.status, 0, file.stderr);
@@ -125,7 +128,7 @@ describe('SAS links to datastore files (azml sas, Copy SAS URL…) against the l
     } as Datastore;
     const now = new Date('2026-12-05T06:00:00Z');
     const url = new URL(await datastoreSasUrl({
-      cloud: azurePublicCloud, datastore: lake, secrets: { secretsType: 'AccountKey', key: devStorageAccount.key },
+      cloud: azurePublicCloud, datastore: lake, secrets: { secretsType: 'AccountKey', key: key },
       scope: { kind: 'directory', path: 'images/2026 december/' }, expiresOn: new Date('2026-12-06T06:00:00Z'), now,
     }));
     assert.equal(`${url.origin}${url.pathname}`, 'https://contosolake.dfs.core.windows.net/raw/images/2026%20december');
@@ -133,11 +136,11 @@ describe('SAS links to datastore files (azml sas, Copy SAS URL…) against the l
     const q = url.searchParams;
     assert.deepEqual([q.get('sr'), q.get('sdd'), q.get('sp'), q.get('spr'), q.get('se'), q.get('st')],
       ['d', '2', 'rl', 'https', '2026-12-06T06:00:00Z', '2026-12-05T05:55:00Z']);
-    assert.ok(!url.href.includes(encodeURIComponent(devStorageAccount.key)));
+    assert.ok(!url.href.includes(encodeURIComponent(key)));
 
     await assert.rejects(datastoreSasUrl({
       cloud: azurePublicCloud, datastore: { ...lake, datastoreType: 'AzureBlob', containerName: 'raw' } as Datastore,
-      secrets: { secretsType: 'AccountKey', key: devStorageAccount.key }, scope: { kind: 'directory', path: 'images' }, expiresOn: new Date('2026-12-06T06:00:00Z'), now,
+      secrets: { secretsType: 'AccountKey', key: key }, scope: { kind: 'directory', path: 'images' }, expiresOn: new Date('2026-12-06T06:00:00Z'), now,
     }), /Datastore "lake" is not an ADLS Gen2 datastore: only a Data Lake directory can have a SAS of its own/);
   });
 

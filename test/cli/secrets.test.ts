@@ -13,6 +13,7 @@ import { connectLocalWorkspace } from '../../src/azure/localWorkspace';
 import { devStorageAccount } from '../../src/local/devStorageAccount';
 import { ensureBuilt, repoRoot } from '../support/repo';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
+import { localStorageKey } from '../support/storageKey';
 
 interface CliResult { status: number | null; stdout: string; output: string }
 
@@ -22,6 +23,7 @@ describe('azml never prints a secret', function () {
   let work: string;
   let sasToken: string;
   let readOnlySas: string;
+  let key: string;
 
   const azml = (...args: string[]): CliResult => {
     ensureBuilt();
@@ -33,6 +35,7 @@ describe('azml never prints a secret', function () {
 
   before(async () => {
     local = await startLocalWorkspace();
+    key = localStorageKey(local.dataDir);
     work = mkdtempSync(path.join(os.tmpdir(), 'azml-cli-secrets-'));
     mkdirSync(path.join(work, 'project'));
     writeFileSync(path.join(work, 'project', 'data.csv'), 'a,b\n1,2\n');
@@ -41,11 +44,11 @@ describe('azml never prints a secret', function () {
     const container = (await ws.datastores.get('workspaceblobstore')).containerName!;
     const sas = (permissions: string) => generateBlobSASQueryParameters({
       containerName: container, permissions: ContainerSASPermissions.parse(permissions), expiresOn: new Date(Date.now() + 3_600_000),
-    }, new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key)).toString();
+    }, new StorageSharedKeyCredential(devStorageAccount.name, key)).toString();
     sasToken = sas('racwdl');
     readOnlySas = sas('rl');
     const blob = { datastoreType: 'AzureBlob', accountName: devStorageAccount.name, containerName: container, endpoint: 'local' } as const;
-    await ws.datastores.createOrUpdate({ ...blob, name: 'key_store', credentials: { credentialsType: 'AccountKey', key: devStorageAccount.key } }, { skipValidation: true });
+    await ws.datastores.createOrUpdate({ ...blob, name: 'key_store', credentials: { credentialsType: 'AccountKey', key } }, { skipValidation: true });
     await ws.datastores.createOrUpdate({ ...blob, name: 'sas_store', credentials: { credentialsType: 'Sas', sasToken } }, { skipValidation: true });
     await ws.datastores.createOrUpdate({ ...blob, name: 'readonly_store', credentials: { credentialsType: 'Sas', sasToken: readOnlySas } }, { skipValidation: true });
     // A SAS with a forged signature: the storage refuses it.
@@ -61,7 +64,7 @@ describe('azml never prints a secret', function () {
   function assertNoSecret(result: CliResult, what: string): void {
     const sig = (token: string) => new URLSearchParams(token).get('sig')!;
     const secrets: Array<[string, string]> = [
-      ['account key', devStorageAccount.key], ['SAS token', sasToken], ['SAS signature', sig(sasToken)],
+      ['account key', key], ['SAS token', sasToken], ['SAS signature', sig(sasToken)],
       ['read-only SAS signature', sig(readOnlySas)], ['forged signature', 'Zm9yZ2VkLXNpZ25hdHVyZQ'], ['bearer token', local.connection.token],
     ];
     for (const [name, value] of secrets) {

@@ -10,6 +10,7 @@ import type { TransferResult } from '../../src/core/transfer/types';
 import { devStorageAccount } from '../../src/local/devStorageAccount';
 import { ensureBuilt, repoRoot } from '../support/repo';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
+import { localStorageKey } from '../support/storageKey';
 
 interface CliResult { status: number | null; stdout: string; stderr: string }
 
@@ -102,7 +103,7 @@ describe('azml upload and download (bundled dist/cli.js) against the local works
     before(async () => {
       const { workspaceClient } = connectLocalWorkspace(local.connection);
       const container = (await workspaceClient.datastores.get('workspaceblobstore')).containerName!;
-      blob = new ContainerClient(`${local.connection.blobEndpoint}/${container}`, new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key));
+      blob = new ContainerClient(`${local.connection.blobEndpoint}/${container}`, new StorageSharedKeyCredential(devStorageAccount.name, localStorageKey(local.dataDir)));
       const picked = path.join(work, 'picked');
       for (const [name, text] of Object.entries({ 'a/a.txt': 'a', 'b/b.txt': 'b', 'c/secret.txt': 'not picked' })) {
         mkdirSync(path.dirname(path.join(picked, name)), { recursive: true });

@@ -14,6 +14,7 @@ import { devStorageAccount } from '../../src/local/devStorageAccount';
 import { writeDiscoveryFile } from '../../src/local/discovery';
 import { startFaultyWorkspace, type FaultyWorkspace } from '../faults/faultyWorkspace';
 import { ensureBuilt, repoRoot } from '../support/repo';
+import { localStorageKey } from '../support/storageKey';
 
 interface CliResult { status: number | null; stdout: string; stderr: string }
 interface PendingRow { plan: { id: string; direction: string }; filesDone: number; filesTotal?: number }
@@ -130,9 +131,9 @@ describe('azml upload/download --resume after the CLI was killed midway', functi
     await writeDiscoveryFile(proxiedData, workspace.connection);
     const { workspaceClient } = connectLocalWorkspace(workspace.direct);
     const container = (await workspaceClient.datastores.get('workspaceblobstore')).containerName!;
-    blob = new ContainerClient(`${workspace.direct.blobEndpoint}/${container}`, new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key));
+    blob = new ContainerClient(`${workspace.direct.blobEndpoint}/${container}`, new StorageSharedKeyCredential(devStorageAccount.name, localStorageKey(workspace.local.dataDir)));
     const shareName = (await workspaceClient.datastores.get('workspacefilestore')).fileShareName!;
-    share = new ShareClient(`${workspace.direct.fileEndpoint}/${shareName}`, new FileSharedKeyCredential(devStorageAccount.name, devStorageAccount.key));
+    share = new ShareClient(`${workspace.direct.fileEndpoint}/${shareName}`, new FileSharedKeyCredential(devStorageAccount.name, localStorageKey(workspace.local.dataDir)));
   });
   after(async () => {
     await workspace?.dispose();

@@ -17,6 +17,7 @@ import { snapshotTransfer } from '../../src/core/snapshot/snapshotTransfer';
 import { jobSpecContextOf, submitJob, type SubmittedJob } from '../../src/core/submitJob';
 import { devStorageAccount } from '../../src/local/devStorageAccount';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
+import { localStorageKey } from '../support/storageKey';
 
 describe('submitting and following runs against the local workspace', function () {
   this.timeout(180_000);
@@ -104,7 +105,7 @@ describe('submitting and following runs against the local workspace', function (
 
   it('refuses run outputs whose names would land outside the download folder, and downloads the rest', async () => {
     const store = new ContainerClient(`${local.connection.blobEndpoint}/${(await clients.workspaceClient.datastores.get('workspaceblobstore')).containerName}`,
-      new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key));
+      new StorageSharedKeyCredential(devStorageAccount.name, localStorageKey(local.dataDir)));
     await store.getBlockBlobClient('run-output/result.txt').upload('result', 6);
     const tooLong = `${'n'.repeat(300)}.txt`;
     await store.getBlockBlobClient(`run-output/${tooLong}`).upload('no local file system takes this name', 36);
@@ -140,7 +141,7 @@ describe('submitting and following runs against the local workspace', function (
     const { pathname } = new URL(codeUri);
     const [, , containerName, ...prefix] = pathname.split('/');
     const container = new ContainerClient(`${local.connection.blobEndpoint}/${containerName}`,
-      new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key));
+      new StorageSharedKeyCredential(devStorageAccount.name, localStorageKey(local.dataDir)));
     const blobs = new Map<string, string>();
     for await (const blob of container.listBlobsFlat({ prefix: `${prefix.join('/')}/` })) {
       const text = (await container.getBlobClient(blob.name).downloadToBuffer()).toString();

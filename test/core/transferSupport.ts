@@ -13,6 +13,7 @@ import { connectLocalWorkspace } from '../../src/azure/localWorkspace';
 import type { WorkspaceClient } from '../../src/azure/workspaceClient';
 import { devStorageAccount } from '../../src/local/devStorageAccount';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
+import { localStorageKey } from '../support/storageKey';
 
 /** The local workspace, its client, and the storage of its datastores with their own credentials. */
 export interface TransferHarness {
@@ -58,9 +59,9 @@ export function transferHarnessFor(local: StartedLocalWorkspace): TransferHarnes
       const expiresOn = new Date(Date.now() + 3600_000);
       return kind === 'blob'
         ? generateBlobSASQueryParameters({ containerName: place, permissions: ContainerSASPermissions.parse(permissions), expiresOn },
-          new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key)).toString()
+          new StorageSharedKeyCredential(devStorageAccount.name, localStorageKey(local.dataDir))).toString()
         : generateFileSASQueryParameters({ shareName: place, permissions: ShareSASPermissions.parse(permissions), expiresOn },
-          new FileSharedKeyCredential(devStorageAccount.name, devStorageAccount.key)).toString();
+          new FileSharedKeyCredential(devStorageAccount.name, localStorageKey(local.dataDir))).toString();
     },
     dispose: () => local.dispose(),
   };

@@ -29,6 +29,8 @@ const { startLocalWorkspace } = require('../support/localWorkspace.ts');
 const { connectLocalWorkspace } = require('../../src/azure/localWorkspace.ts');
 /** @type {typeof import('../../src/local/devStorageAccount')} */
 const { devStorageAccount } = require('../../src/local/devStorageAccount.ts');
+/** @type {typeof import('../support/storageKey')} */
+const { localStorageKey } = require('../support/storageKey.ts');
 
 /**
  * The form inside the webview of the active editor. VS Code lays a webview's frame over the
@@ -145,7 +147,7 @@ describe('e2e: the registration forms, filled in as a user does', function () {
     await page.keyboard.type('devstoreaccount1');
     await page.keyboard.press('Tab');
     await page.keyboard.type(blobContainer);
-    await form.getByRole('textbox', { name: 'Account key' }).fill(devStorageAccount.key);
+    await form.getByRole('textbox', { name: 'Account key' }).fill(localStorageKey(local.dataDir));
     // The reveal button is a toggle: one translated name, aria-pressed says whether the key shows.
     const reveal = form.getByRole('button', { name: 'Show Account key', exact: true });
     assert.equal(await reveal.getAttribute('aria-pressed'), 'false');
@@ -171,7 +173,7 @@ describe('e2e: the registration forms, filled in as a user does', function () {
     await page.locator('.tabs-container .tab[aria-label^="Register Datastore: "]').click();
     await form.waitFor();
     assert.equal(await form.getByLabel('Datastore name').inputValue(), 'e2e_training_data');
-    assert.equal(await form.getByRole('textbox', { name: 'Account key' }).inputValue(), devStorageAccount.key, 'kept until a submit');
+    assert.equal(await form.getByRole('textbox', { name: 'Account key' }).inputValue(), localStorageKey(local.dataDir), 'kept until a submit');
     assert.deepEqual(await form.locator('.tag-row input').evaluateAll((els) => els.map((e) => e.value)), ['team', 'risk-ml']);
     await form.locator('.status.success', { hasText: 'Connected:' }).waitFor();
 
@@ -249,7 +251,7 @@ describe('e2e: the registration forms, filled in as a user does', function () {
     assert.ok(jobName, 'a completed run is offered');
     // What the run saved: its outputs, as a run writes them to the artifact store.
     const artifacts = new ContainerClient(`${local.connection.blobEndpoint}/azureml`,
-      new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key));
+      new StorageSharedKeyCredential(devStorageAccount.name, localStorageKey(local.dataDir)));
     await artifacts.createIfNotExists();
     for (const name of ['outputs/model/MLmodel', 'outputs/model/model.pkl']) {
       await artifacts.getBlockBlobClient(`ExperimentRun/dcid.${jobName}/${name}`).upload('x', 1);

@@ -23,6 +23,7 @@ import { devStorageAccount } from '../../src/local/devStorageAccount';
 import type { Log } from '../../src/ui/log';
 import { UserCancelledError, type ConfirmOptions, type Prompts } from '../../src/ui/prompts';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
+import { localStorageKey } from '../support/storageKey';
 import { FormDriver, one, only } from './formDriver';
 import { pathToString } from './objectGraph';
 import { eventually, extensionApi, row, rows } from './treeAccess';
@@ -32,10 +33,10 @@ type ModelForm = FormDriver<ModelDraft, ModelWebviewMessage, ModelHostMessage>;
 
 const hour = 3_600_000;
 
-function containerSas(container: string, validFor = hour): string {
+function containerSas(key: string, container: string, validFor = hour): string {
   return generateBlobSASQueryParameters({
     containerName: container, permissions: ContainerSASPermissions.parse('rl'), expiresOn: new Date(Date.now() + validFor),
-  }, new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key)).toString();
+  }, new StorageSharedKeyCredential(devStorageAccount.name, key)).toString();
 }
 
 /** Prompts whose modal confirmations answer as `answer.confirm` says, recording each question. */
@@ -53,10 +54,10 @@ function confirmingPrompts(answer: { confirm: boolean }, asked: ConfirmOptions[]
 
 const quietLog: Log = { info: () => undefined, warn: () => undefined, error: () => undefined, show: () => undefined };
 
-function shareSas(share: string): string {
+function shareSas(key: string, share: string): string {
   return generateFileSASQueryParameters({
     shareName: share, permissions: ShareSASPermissions.parse('rl'), expiresOn: new Date(Date.now() + hour),
-  }, new FileSharedKeyCredential(devStorageAccount.name, devStorageAccount.key)).toString();
+  }, new FileSharedKeyCredential(devStorageAccount.name, key)).toString();
 }
 
 describe('registration forms in a real extension host, against the local workspace', function () {
@@ -66,10 +67,12 @@ describe('registration forms in a real extension host, against the local workspa
   let ws: WorkspaceClient;
   let blobContainer: string;
   let fileShare: string;
+  let key: string;
   const tempDirs: string[] = [];
 
   before(async () => {
     local = await startLocalWorkspace({ seed: 'demo' });
+    key = localStorageKey(local.dataDir);
     await vscode.workspace.getConfiguration('azureml').update('local.dataFolder', local.dataDir, vscode.ConfigurationTarget.Global);
     api = await extensionApi();
     await vscode.commands.executeCommand('azureml.useLocalWorkspace');
@@ -97,8 +100,8 @@ describe('registration forms in a real extension host, against the local workspa
 
   function datastoreDraft(base: DatastoreDraft, type: FormDatastoreType, auth: DatastoreAuthType, name: string): DatastoreDraft {
     const secrets = {
-      AccountKey: { accountKey: devStorageAccount.key },
-      Sas: { sasToken: type === 'AzureFile' ? shareSas(fileShare) : containerSas(blobContainer) },
+      AccountKey: { accountKey: key },
+      Sas: { sasToken: type === 'AzureFile' ? shareSas(key, fileShare) : containerSas(key, blobContainer) },
       ServicePrincipal: { tenantId: '11111111-2222-3333-4444-555555555555', clientId: '66666666-7777-8888-9999-000000000000', clientSecret: 'sp-secret-value' },
       None: {},
     }[auth];
@@ -252,7 +255,7 @@ describe('registration forms in a real extension host, against the local workspa
       assert.ok(!JSON.stringify(replies).includes(wrongKey), 'the key is not echoed back');
       await assert.rejects(ws.datastores.get('wrong_key'), /not found/i);
 
-      const missing = await form.send({ type: 'checkConnection', draft: { ...draft, accountKey: devStorageAccount.key, container: 'no-such-container' } });
+      const missing = await form.send({ type: 'checkConnection', draft: { ...draft, accountKey: key, container: 'no-such-container' } });
       assert.equal(one(missing, 'status').message, 'The container "no-such-container" does not exist in storage account "devstoreaccount1".');
       assert.equal(one(missing, 'status').field, 'container');
     });
@@ -270,10 +273,10 @@ describe('registration forms in a real extension host, against the local workspa
       assert.equal(afterSubmit.draft.container, 'no-such-container', 'the rest of the draft is');
       await form.send({ type: 'draftChanged', draft: typed });
       assert.equal((await form.init()).draft.accountKey, '', 'nor kept from later drafts');
-      assert.equal(pathToString(api.forms, devStorageAccount.key, new Set(['panel', 'log'])), undefined,
+      assert.equal(pathToString(api.forms, key, new Set(['panel', 'log'])), undefined,
         'after the submit, nothing the open forms keep holds the key (no earlier message either)');
       const settings = JSON.stringify(vscode.workspace.getConfiguration('azureml'));
-      assert.ok(!settings.includes(devStorageAccount.key), 'no secret in settings');
+      assert.ok(!settings.includes(key), 'no secret in settings');
     });
 
     it('sets another datastore as the default from the tree, and the tree moves the marker', async () => {
@@ -312,13 +315,13 @@ describe('registration forms in a real extension host, against the local workspa
       await eventually(async () => ((await rows(api.views.datastores)).some((r) => r.label === 'ds_azureblob_accountkey') ? undefined : true),
         'the datastore gone from the tree');
       const container = new ContainerClient(`${local.connection.blobEndpoint}/${blobContainer}`,
-        new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key));
+        new StorageSharedKeyCredential(devStorageAccount.name, key));
       assert.equal(await container.exists(), true, 'the storage is untouched');
       api.setPrompts(undefined);
     });
 
     it('replaces an expiring SAS token by registering the datastore again, after a modal confirmation; No changes nothing', async () => {
-      const oldToken = containerSas(blobContainer, hour);
+      const oldToken = containerSas(key, blobContainer, hour);
       await ws.datastores.createOrUpdate({
         name: 'expiring_sas', datastoreType: 'AzureBlob', accountName: devStorageAccount.name, containerName: blobContainer,
         endpoint: 'local', protocol: 'http', credentials: { credentialsType: 'Sas', sasToken: oldToken },
@@ -337,7 +340,7 @@ describe('registration forms in a real extension host, against the local workspa
       try {
         const { form, draft: base } = await openDatastoreForm();
         assert.ok((await form.init()).options.existingNames.includes('expiring_sas'));
-        const newToken = containerSas(blobContainer, 2 * hour);
+        const newToken = containerSas(key, blobContainer, 2 * hour);
         const draft = { ...datastoreDraft(base, 'AzureBlob', 'Sas', 'expiring_sas'), sasToken: newToken, description: 'renewed' };
 
         const refused = await form.send({ type: 'submit', draft });
@@ -505,7 +508,7 @@ describe('registration forms in a real extension host, against the local workspa
       assert.ok(completed, 'a completed run in the first page');
       const jobName = (completed.node as { job: { name: string } }).job.name;
       const artifacts = new ContainerClient(`${local.connection.blobEndpoint}/azureml`,
-        new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key));
+        new StorageSharedKeyCredential(devStorageAccount.name, key));
       await artifacts.createIfNotExists();
       for (const [name, text] of [['outputs/model.pkl', 'pickled'], ['outputs/model/conda.yaml', 'name: env'], ['user_logs/std_log.txt', 'log']]) {
         await artifacts.getBlockBlobClient(`ExperimentRun/dcid.${jobName}/${name}`).upload(text, text.length);
@@ -552,7 +555,7 @@ describe('registration forms in a real extension host, against the local workspa
       const match = /^azureml:\/\/datastores\/workspaceblobstore\/paths\/(LocalUpload\/[0-9a-f-]{36}\/sentiment-model)\/$/.exec(version.modelUri ?? '');
       assert.ok(match, version.modelUri);
       const store = new ContainerClient(`${local.connection.blobEndpoint}/${blobContainer}`,
-        new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key));
+        new StorageSharedKeyCredential(devStorageAccount.name, key));
       const uploaded: string[] = [];
       for await (const blob of store.listBlobsFlat({ prefix: `${match[1]}/` })) uploaded.push(blob.name.slice(match[1]!.length + 1));
       assert.deepEqual(uploaded.sort(), ['.amlignore', 'MLmodel', 'weights/model.bin']);

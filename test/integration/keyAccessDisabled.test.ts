@@ -16,6 +16,7 @@ import type { AzureMlExtensionApi } from '../../src/extension';
 import { devStorageAccount } from '../../src/local/devStorageAccount';
 import { readDiscoveryFile, type LocalWorkspaceConnection } from '../../src/local/discovery';
 import type { PickItem, PickOptions, Prompts } from '../../src/ui/prompts';
+import { localStorageKey } from '../support/storageKey';
 import { filesUnder } from './logFiles';
 import { eventually, extensionApi, row, rows } from './treeAccess';
 
@@ -123,7 +124,7 @@ describe('storage with key access disabled, in a real extension host', function 
     places.push([`run log ${submitted.jobName}`, watch.log.text]);
     places.push(['azureml settings', JSON.stringify(vscode.workspace.getConfiguration('azureml'))]);
     const leaks: string[] = [];
-    for (const [what, value] of [['account key', devStorageAccount.key], ['bearer token', service.token]]) {
+    for (const [what, value] of [['account key', localStorageKey(dataDir)], ['bearer token', service.token]]) {
       for (const [where, text] of places) if (text.includes(value!) || text.includes(encodeURIComponent(value!))) leaks.push(`${what} in ${where}`);
     }
     assert.deepEqual(leaks, []);

@@ -17,6 +17,7 @@ import { openDatastoreForTransfer } from '../../src/core/transfer/openDatastore'
 import type { AzureMlExtensionApi } from '../../src/extension';
 import { UserCancelledError, type ConfirmOptions, type PickItem, type Prompts } from '../../src/ui/prompts';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
+import { localStorageKey } from '../support/storageKey';
 import { eventually, extensionApi, row, rows, type Row } from './treeAccess';
 
 interface Answers { picks: string[]; inputs: string[]; folders: string[]; confirm: boolean }
@@ -149,7 +150,7 @@ describe('Model and run deletion, Download Model and Copy SAS URL in a real exte
     assert.ok(blob.kind === 'blob');
     await client.datastores.createOrUpdate({
       name: 'lake', datastoreType: 'AzureDataLakeGen2', accountName: devStorageAccount.name, filesystem: blob.container.containerName,
-      endpoint: 'local', protocol: 'http', credentials: { credentialsType: 'AccountKey', key: devStorageAccount.key },
+      endpoint: 'local', protocol: 'http', credentials: { credentialsType: 'AccountKey', key: localStorageKey(local.dataDir) },
     });
     const share = await openDatastoreForTransfer(client, await client.datastores.get('workspacefilestore'), undefined);
     assert.ok(share.kind === 'file');
@@ -176,7 +177,7 @@ describe('Model and run deletion, Download Model and Copy SAS URL in a real exte
     assert.ok(q.get('sv') && q.get('sig'));
     const logged = readdirSync(api.extensionContext.logUri.fsPath, { recursive: true, encoding: 'utf8' })
       .map((f) => path.join(api.extensionContext.logUri.fsPath, f)).filter((f) => f.endsWith('.log')).map((f) => readFileSync(f, 'utf8')).join('\n');
-    assert.ok(!logged.includes(q.get('sig')!) && !logged.includes(devStorageAccount.key), 'neither the signature nor the key is logged');
+    assert.ok(!logged.includes(q.get('sig')!) && !logged.includes(localStorageKey(local.dataDir)), 'neither the signature nor the key is logged');
 
     await run({ picks: ['The whole file system of datastore lake', '1 hour'] }, 'azureml.copySasUrl', lakeFolder.node);
     assert.equal(new URL(await vscode.env.clipboard.readText()).searchParams.get('sr'), 'c');

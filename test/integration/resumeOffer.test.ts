@@ -18,6 +18,7 @@ import { vscodePrompts, type PickItem, type Prompts } from '../../src/ui/prompts
 import { writeTree } from '../core/transferSupport';
 import { startFaultyWorkspace, type FaultyWorkspace } from '../faults/faultyWorkspace';
 import { createWorkspace } from '../support/localWorkspace';
+import { localStorageKey } from '../support/storageKey';
 import { eventually, extensionApi } from './treeAccess';
 import { notificationsInCenter } from './workbenchProbe';
 
@@ -155,9 +156,9 @@ describe('The offer to resume an interrupted transfer, in a real extension host'
     work = mkdtempSync(path.join(os.tmpdir(), 'azml-resume-offer-'));
     const { workspaceClient } = connectLocalWorkspace(w.direct);
     const container = (await workspaceClient.datastores.get('workspaceblobstore')).containerName!;
-    blob = new ContainerClient(`${w.direct.blobEndpoint}/${container}`, new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key));
+    blob = new ContainerClient(`${w.direct.blobEndpoint}/${container}`, new StorageSharedKeyCredential(devStorageAccount.name, localStorageKey(w.local.dataDir)));
     const shareName = (await workspaceClient.datastores.get('workspacefilestore')).fileShareName!;
-    share = new ShareClient(`${w.direct.fileEndpoint}/${shareName}`, new FileSharedKeyCredential(devStorageAccount.name, devStorageAccount.key));
+    share = new ShareClient(`${w.direct.fileEndpoint}/${shareName}`, new FileSharedKeyCredential(devStorageAccount.name, localStorageKey(w.local.dataDir)));
     await vscode.commands.executeCommand('notifications.showList');
   });
 

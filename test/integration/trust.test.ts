@@ -22,6 +22,7 @@ import type { DatastoreDraft, DatastoreHostMessage, DatastoreWebviewMessage } fr
 import { devStorageAccount } from '../../src/local/devStorageAccount';
 import type { PickItem, PickOptions, Prompts } from '../../src/ui/prompts';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
+import { localStorageKey } from '../support/storageKey';
 import { FormDriver, one } from './formDriver';
 import { filesUnder } from './logFiles';
 import { eventually, extensionApi, rows } from './treeAccess';
@@ -197,14 +198,14 @@ describe('trust, in a real extension host against the local workspace', function
     function sas(permissions: string): string {
       return generateBlobSASQueryParameters({
         containerName: blobContainer, permissions: ContainerSASPermissions.parse(permissions), expiresOn: new Date(Date.now() + 3_600_000),
-      }, new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key)).toString();
+      }, new StorageSharedKeyCredential(devStorageAccount.name, localStorageKey(local.dataDir))).toString();
     }
 
     /** The known secret values, and their URL-encoded forms. */
     function secrets(): Array<[string, string]> {
       const sigOf = (token: string) => new URLSearchParams(token).get('sig')!;
       const values: Array<[string, string]> = [
-        ['account key', devStorageAccount.key],
+        ['account key', localStorageKey(local.dataDir)],
         ['SAS token', sasToken],
         ['SAS signature', sigOf(sasToken)],
         ['read-only SAS signature', sigOf(readOnlySas)],
@@ -228,7 +229,7 @@ describe('trust, in a real extension host against the local workspace', function
     it('every feature uses them: register, browse, upload, download, submit and tail, errors', async () => {
       sasToken = sas('racwdl');
       readOnlySas = sas('rl');
-      await registerThroughForm({ name: 'secret_key_store', datastoreType: 'AzureBlob', authType: 'AccountKey', accountKey: devStorageAccount.key }, true);
+      await registerThroughForm({ name: 'secret_key_store', datastoreType: 'AzureBlob', authType: 'AccountKey', accountKey: localStorageKey(local.dataDir) }, true);
       await registerThroughForm({ name: 'secret_sas_store', datastoreType: 'AzureBlob', authType: 'Sas', sasToken }, true);
       await registerThroughForm({
         name: 'secret_sp_store', datastoreType: 'AzureDataLakeGen2', authType: 'ServicePrincipal',

@@ -7,6 +7,7 @@ import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob
 import { startAzurite } from '../../src/local/azuriteProcess';
 import { devStorageAccount } from '../../src/local/devStorageAccount';
 import { findFreePorts } from '../../src/local/freePort';
+import { readOrCreateStorageKey } from '../../src/local/storageKeyFile';
 
 describe('local workspace: Azurite when a port it was given is taken before it binds it', function () {
   this.timeout(60000);
@@ -28,8 +29,9 @@ describe('local workspace: Azurite when a port it was given is taken before it b
   it('starts again on other ports, and its blob service answers', async () => {
     const chosen: number[][] = [];
     const log: string[] = [];
+    const { key } = await readOrCreateStorageKey(location);
     const azurite = await startAzurite({
-      location, accountName: devStorageAccount.name, log: (line) => log.push(line),
+      location, accountName: devStorageAccount.name, accountKey: key, log: (line) => log.push(line),
       // The first choice's blob port is taken (as by another process between the choice and Azurite's bind).
       choosePorts: async () => {
         const ports = chosen.length === 0 ? [takenPort, ...(await findFreePorts(2))] : await findFreePorts(3);
@@ -41,7 +43,7 @@ describe('local workspace: Azurite when a port it was given is taken before it b
       assert.equal(chosen.length, 2, log.join('\n'));
       assert.ok(log.some((l) => /exited with code 1 before it was ready: .*EADDRINUSE.*; starting it again on other ports/.test(l)), log.join('\n'));
       assert.equal(new URL(azurite.blobEndpoint).port, String(chosen[1][0]));
-      const container = new ContainerClient(`${azurite.blobEndpoint}/ports`, new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key));
+      const container = new ContainerClient(`${azurite.blobEndpoint}/ports`, new StorageSharedKeyCredential(devStorageAccount.name, key));
       await container.create();
       assert.equal(await container.exists(), true);
     } finally {

@@ -8,10 +8,12 @@ import { startAzurite, type RunningAzurite } from '../../src/local/azuriteProces
 import { startBlobGateway, type RunningBlobGateway } from '../../src/local/blobGateway';
 import { devStorageAccount } from '../../src/local/devStorageAccount';
 import { findFreePort } from '../../src/local/freePort';
+import { readOrCreateStorageKey } from '../../src/local/storageKeyFile';
 
 describe('local workspace: the blob endpoint when Azurite cannot be reached', function () {
   this.timeout(60000);
-  const credential = new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key);
+  let account: { name: string; key: string };
+  let credential: StorageSharedKeyCredential;
   const access = { sharedKeyAccess: true, bearerToken: 'not-used-here' };
   let location: string;
   let azurite: RunningAzurite;
@@ -19,7 +21,9 @@ describe('local workspace: the blob endpoint when Azurite cannot be reached', fu
 
   before(async () => {
     location = mkdtempSync(path.join(os.tmpdir(), 'azml-gateway-'));
-    azurite = await startAzurite({ location, accountName: devStorageAccount.name, log: () => undefined });
+    account = { name: devStorageAccount.name, key: (await readOrCreateStorageKey(location)).key };
+    credential = new StorageSharedKeyCredential(account.name, account.key);
+    azurite = await startAzurite({ location, accountName: account.name, accountKey: account.key, log: () => undefined });
   });
   afterEach(async () => {
     for (const close of closers.splice(0).reverse()) await close();
@@ -30,7 +34,7 @@ describe('local workspace: the blob endpoint when Azurite cannot be reached', fu
   });
 
   async function gatewayTo(port: number): Promise<RunningBlobGateway> {
-    const gateway = await startBlobGateway(`http://127.0.0.1:${port}/${devStorageAccount.name}`, { account: devStorageAccount, access });
+    const gateway = await startBlobGateway(`http://127.0.0.1:${port}/${devStorageAccount.name}`, { account, access });
     closers.push(() => gateway.close());
     return gateway;
   }

@@ -10,13 +10,14 @@ import { parseWorkspaceEvent, type WorkspaceEvent } from '../../src/core/events/
 import { devStorageAccount } from '../../src/local/devStorageAccount';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
 import { repoRoot } from '../support/repo';
+import { localStorageKey } from '../support/storageKey';
 
 const environmentId = 'azureml:AzureML-sklearn-1.0-ubuntu20.04-py38-cpu@latest';
 const unique = (prefix: string): string => `${prefix}-${Date.now()}-${randomBytes(3).toString('hex')}`;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function queueClient(local: StartedLocalWorkspace, name: string): QueueClient {
-  return new QueueClient(`${local.connection.queueEndpoint}/${name}`, new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key));
+  return new QueueClient(`${local.connection.queueEndpoint}/${name}`, new StorageSharedKeyCredential(devStorageAccount.name, localStorageKey(local.dataDir)));
 }
 
 async function waitUntil(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
@@ -226,7 +227,7 @@ describe('workspace events through the local workspace\'s Azurite queue', functi
   it('redelivers the event a receiving process was handling when it was killed: handled again, nothing lost', async () => {
     const job = await submit('echo killed');
     const child = spawn(process.execPath, ['-r', path.join(repoRoot, 'test', 'support', 'registerTs.js'), path.join(__dirname, 'eventsCrashChild.ts')], {
-      env: { ...process.env, AZML_TEST_QUEUE_ENDPOINT: local.connection.queueEndpoint, AZML_TEST_QUEUE: queueName, AZML_TEST_RUN: job.name },
+      env: { ...process.env, AZML_TEST_QUEUE_ENDPOINT: local.connection.queueEndpoint, AZML_TEST_DATA_DIR: local.dataDir, AZML_TEST_QUEUE: queueName, AZML_TEST_RUN: job.name },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let output = '';

@@ -3,11 +3,12 @@
 import { QueueClient, StorageSharedKeyCredential } from '@azure/storage-queue';
 import { poisonQueueName, receiveEvents } from '../../src/core/events/eventQueueReceiver';
 import { devStorageAccount } from '../../src/local/devStorageAccount';
+import { localStorageKey } from '../support/storageKey';
 
 const endpoint = process.env['AZML_TEST_QUEUE_ENDPOINT']!;
 const queueName = process.env['AZML_TEST_QUEUE']!;
 const runId = process.env['AZML_TEST_RUN']!;
-const credential = new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key);
+const credential = new StorageSharedKeyCredential(devStorageAccount.name, localStorageKey(process.env['AZML_TEST_DATA_DIR']!));
 
 void receiveEvents({
   queue: new QueueClient(`${endpoint}/${queueName}`, credential),

@@ -12,11 +12,12 @@ import { connectLocalWorkspace } from '../../src/azure/localWorkspace';
 import { devStorageAccount } from '../../src/local/devStorageAccount';
 import { repoRoot } from '../support/repo';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
+import { localStorageKey } from '../support/storageKey';
 
 // The local workspace's file share driven by the clients users point at storage: `az storage file`
 // (Python SDK) and AzCopy (Go SDK; what Azure Storage Explorer runs), as child processes.
 
-const { name: account, key } = devStorageAccount;
+const account = devStorageAccount.name;
 const MiB = 1024 * 1024;
 /** Each child process gets this long; they take a few seconds here. */
 const childTimeoutMs = 120_000;
@@ -117,7 +118,7 @@ describe('the local workspace file share with real clients (az storage file, AzC
         AZURE_CORE_ONLY_SHOW_ERRORS: 'true',
         AZURE_CORE_NO_COLOR: 'true',
       };
-      connectionString = `DefaultEndpointsProtocol=http;AccountName=${account};AccountKey=${key};FileEndpoint=${local.connection.fileEndpoint};`;
+      connectionString = `DefaultEndpointsProtocol=http;AccountName=${account};AccountKey=${localStorageKey(local.dataDir)};FileEndpoint=${local.connection.fileEndpoint};`;
     });
 
     const storageFile = (args: string[]) => run(az!, ['storage', ...args, '--connection-string', connectionString, '--only-show-errors'], azEnv);
@@ -164,7 +165,7 @@ describe('the local workspace file share with real clients (az storage file, AzC
         services: AccountSASServices.parse('f').toString(),
         resourceTypes: AccountSASResourceTypes.parse('sco').toString(),
         protocol: SASProtocol.HttpsAndHttp,
-      }, new StorageSharedKeyCredential(account, key)).toString();
+      }, new StorageSharedKeyCredential(account, localStorageKey(local.dataDir))).toString();
     });
 
     const url = (remotePath: string) => `${local.connection.fileEndpoint}/${share}/${remotePath.split('/').map(encodeURIComponent).join('/')}?${sas}`;

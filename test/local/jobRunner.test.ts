@@ -11,6 +11,7 @@ import type { WorkspaceClient } from '../../src/azure/workspaceClient';
 import { devStorageAccount } from '../../src/local/devStorageAccount';
 import { preparePythonShim } from '../../src/local/jobRunner/jobEnvironment';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
+import { localStorageKey } from '../support/storageKey';
 
 const statusOrder = ['NotStarted', 'Queued', 'Preparing', 'Running', 'Finalizing', 'CancelRequested', 'Completed', 'Failed', 'Canceled'];
 const environmentId = 'azureml:AzureML-sklearn-1.0-ubuntu20.04-py38-cpu@latest';
@@ -50,7 +51,7 @@ class LocalJobs {
 
   constructor(readonly local: StartedLocalWorkspace) {
     this.ws = connectLocalWorkspace(local.connection).workspaceClient;
-    this.blobs = new BlobServiceClient(local.connection.blobEndpoint, new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key));
+    this.blobs = new BlobServiceClient(local.connection.blobEndpoint, new StorageSharedKeyCredential(devStorageAccount.name, localStorageKey(local.dataDir)));
     this.artifacts = this.blobs.getContainerClient('azureml');
   }
 

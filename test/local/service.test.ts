@@ -10,8 +10,9 @@ import { connectLocalWorkspace } from '../../src/azure/localWorkspace';
 import { devStorageAccount } from '../../src/local/devStorageAccount';
 import { discoveryFileName } from '../../src/local/discovery';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
+import { localStorageKey } from '../support/storageKey';
 
-const { name: account, key } = devStorageAccount;
+const account = devStorageAccount.name;
 
 function childProcessesOf(pid: number): number[] {
   try {
@@ -32,8 +33,10 @@ function isAlive(pid: number): boolean {
 
 describe('local workspace service (npm run local)', () => {
   let local: StartedLocalWorkspace;
+  let key: string;
   before(async () => {
     local = await startLocalWorkspace();
+    key = localStorageKey(local.dataDir);
   });
   after(async () => {
     await local?.dispose();
@@ -115,6 +118,7 @@ describe('local workspace service lifecycle', () => {
   it('keeps datastores, models, jobs and files across a restart', async () => {
     const first = await startLocalWorkspace();
     const dataDir = first.dataDir;
+    const key = localStorageKey(dataDir);
     try {
       const { workspaceClient } = connectLocalWorkspace(first.connection);
       await workspaceClient.datastores.createOrUpdate({

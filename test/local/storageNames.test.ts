@@ -8,6 +8,7 @@ import { toAzureMlError } from '../../src/azure/errors';
 import { listFolder } from '../../src/azure/storageListing';
 import { startAzurite } from '../../src/local/azuriteProcess';
 import { devStorageAccount } from '../../src/local/devStorageAccount';
+import { readOrCreateStorageKey } from '../../src/local/storageKeyFile';
 import { listableName } from '../../src/local/unlistableBlobs';
 import { startLocalWorkspace } from '../support/localWorkspace';
 import { startTransferHarness, type TransferHarness } from '../core/transferSupport';
@@ -80,9 +81,10 @@ describe('local workspace: blobs with a control character stored before it refus
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'azml-unlistable-'));
     try {
       // What an older local workspace let in: Azurite itself stores the name.
-      const azurite = await startAzurite({ location: path.join(dataDir, 'azurite'), accountName: devStorageAccount.name, log: () => undefined });
+      const { key } = await readOrCreateStorageKey(dataDir);
+      const azurite = await startAzurite({ location: path.join(dataDir, 'azurite'), accountName: devStorageAccount.name, accountKey: key, log: () => undefined });
       try {
-        const blobs = new BlobServiceClient(azurite.blobEndpoint, new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key), { retryOptions: { maxTries: 1 } });
+        const blobs = new BlobServiceClient(azurite.blobEndpoint, new StorageSharedKeyCredential(devStorageAccount.name, key), { retryOptions: { maxTries: 1 } });
         const container = blobs.getContainerClient('olddata');
         await container.create();
         await container.getBlockBlobClient('dir/ok.txt').uploadData(Buffer.from('fine'));
@@ -94,7 +96,7 @@ describe('local workspace: blobs with a control character stored before it refus
 
       const local = await startLocalWorkspace({ dataDir });
       try {
-        const blobs = new BlobServiceClient(local.connection.blobEndpoint, new StorageSharedKeyCredential(devStorageAccount.name, devStorageAccount.key));
+        const blobs = new BlobServiceClient(local.connection.blobEndpoint, new StorageSharedKeyCredential(devStorageAccount.name, key));
         const container = blobs.getContainerClient('olddata');
         const names: string[] = [];
         for await (const blob of container.listBlobsFlat({ prefix: 'dir/' })) names.push(blob.name);

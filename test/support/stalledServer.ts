@@ -6,6 +6,8 @@ export interface StalledServer {
   url: string;
   /** Resolves when the next connection arrives (or has already arrived). */
   connected(): Promise<void>;
+  /** Connections still open (a client that gave up has closed its own). */
+  openConnections(): number;
   close(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ export async function startStalledServer(): Promise<StalledServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     connected: () => (sockets.size > 0 ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve))),
+    openConnections: () => sockets.size,
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

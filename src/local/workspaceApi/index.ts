@@ -7,6 +7,7 @@ import { TrackingLog } from './mlflow/trackingLog';
 import { JobStoreImpl } from './jobs/jobStore';
 import { AssetRegistry } from './resources/assets';
 import { ensureBuiltInDatastores, refreshBuiltInKeys } from './resources/builtinDatastores';
+import { replacePublishedKey } from './resources/publishedKeyDatastores';
 import { codeRoutes } from './resources/codes';
 import { computeRoutes } from './resources/computes';
 import { datastoreRoutes } from './resources/datastores';
@@ -18,6 +19,7 @@ import { serviceControlRoutes } from './resources/serviceControl';
 import { seedDemoData, seedDemoMetrics } from './seed/demoSeed';
 import { storageTargetsOf, type StorageTargets } from './storage/layout';
 import { createSasSigner } from './storage/sas';
+import { defaultStorageTimeoutMs, storageNeededWithDeadline } from './storage/storageNeeded';
 import { JsonFileWriter } from './store/jsonFileWriter';
 import { WorkspaceStore, type WorkspaceData } from './store/workspaceStore';
 import type { JobRef } from './jobs/jobStore';
@@ -58,11 +60,13 @@ export async function createWorkspaceApi(options: WorkspaceApiOptions): Promise<
     ensureBuiltInDatastores(api, data);
   }
   for (const data of store.list()) refreshBuiltInKeys(api, data);
+  const replaced = store.list().reduce((sum, data) => sum + replacePublishedKey(api, data), 0);
+  if (replaced > 0) options.log?.(`storage key: ${replaced} registered datastore(s) of ${options.storage.accountName} had Azurite's published key, which is no longer accepted; they now have this data folder's key`);
 
-  const storageListeners = new Set<(targets: StorageTargets) => void | Promise<void>>();
-  const storageNeeded = async (targets: StorageTargets): Promise<void> => {
-    for (const listener of storageListeners) await listener(targets);
-  };
+  const storageListeners = new Set<(targets: StorageTargets, signal: AbortSignal) => void | Promise<void>>();
+  const storageNeeded = storageNeededWithDeadline(async (targets, signal) => {
+    for (const listener of storageListeners) await listener(targets, signal);
+  }, options.storage, options.storageTimeoutMs ?? defaultStorageTimeoutMs);
   const stopListeners = new Set<() => void>();
   const jobs = new JobStoreImpl(api);
   const models = new AssetRegistry(api, modelKind);

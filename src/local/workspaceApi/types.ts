@@ -28,6 +28,10 @@ export interface WorkspaceApiOptions {
   storage: LocalStorageOptions;
   /** Items per list page; default 20. */
   pageSize?: number;
+  /** Where start-up notes go (the service's log). */
+  log?: (line: string) => void;
+  /** How long a request may wait for the storage to create containers and shares; default 30 s (tests shorten it). */
+  storageTimeoutMs?: number;
 }
 
 export interface Disposable {
@@ -40,9 +44,10 @@ export interface WorkspaceApi {
   storageTargets(): StorageTargets;
   /**
    * Called when a workspace is created or updated through PUT, with the containers and
-   * shares that workspace needs; the PUT answers after the listeners have finished.
+   * shares that workspace needs; the PUT answers after the listeners have finished. `signal`
+   * aborts when the request's deadline has passed (the PUT then fails): stop the storage calls.
    */
-  onWorkspaceStorageNeeded(listener: (targets: StorageTargets) => void | Promise<void>): Disposable;
+  onWorkspaceStorageNeeded(listener: (targets: StorageTargets, signal: AbortSignal) => void | Promise<void>): Disposable;
   /** Called when a client holding the token asked the service to stop (after it was answered). */
   onStopRequested(listener: () => void): Disposable;
   /** Fills the `local` workspace with demo experiments, runs and models (idempotent). */

@@ -17,6 +17,12 @@ export interface RequestContext {
   readonly params: Readonly<Record<string, string>>;
   /** Parsed JSON body of PUT/POST/PATCH, undefined when empty. */
   readonly body: unknown;
+  /**
+   * Runs `task` once the handler's change is committed and the state lock released, before the
+   * request ends: for slow work that changes no state (storage calls), so that it holds up no other
+   * change. The task then answers the request.
+   */
+  afterCommit(task: () => Promise<void>): void;
 }
 
 /** Query parameter names are matched case-insensitively, as ARM does. */

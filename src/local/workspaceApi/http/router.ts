@@ -134,13 +134,16 @@ export class Router {
     }
 
     const body = method === 'PUT' || method === 'POST' || method === 'PATCH' ? await readJsonBody(req) : undefined;
+    const afterCommit: Array<() => Promise<void>> = [];
     const ctx: RequestContext = {
       req, res, method, rawPath, rawQuery, query, body,
       baseUrl: baseUrlOf(req),
       params: chosen.params,
+      afterCommit: (task) => afterCommit.push(task),
     };
     const handler = chosen.route.handler;
     if (method === 'GET') await handler(ctx);
     else await this.transaction(async () => handler(ctx));
+    for (const task of afterCommit) await task();
   }
 }

@@ -4,7 +4,8 @@ import { resourceTypes, storageAccountResourceId } from '../arm/ids';
 import { queryValue } from '../http/requestContext';
 import type { RouteDefinition } from '../http/router';
 import { sendJson } from '../http/respond';
-import { codeUploadContainer, type StorageTargets } from '../storage/layout';
+import { codeUploadContainer } from '../storage/layout';
+import type { StorageNeeded } from '../storage/storageNeeded';
 import {
   assetVersionPattern, checkAssetName, optionalEnum, optionalObject, optionalString, requireName, requireString,
 } from '../validation';
@@ -36,7 +37,7 @@ export const codeKind: AssetKind = {
 };
 
 /** Code containers and versions, plus startPendingUpload (a SAS URL for the snapshot upload). */
-export function codeRoutes(api: ApiContext, storageNeeded: (targets: StorageTargets) => Promise<void>): RouteDefinition[] {
+export function codeRoutes(api: ApiContext, storageNeeded: StorageNeeded): RouteDefinition[] {
   const registry = new AssetRegistry(api, codeKind);
   return [
     ...registry.routes(),
@@ -52,16 +53,19 @@ export function codeRoutes(api: ApiContext, storageNeeded: (targets: StorageTarg
           ?? 'TemporaryBlobReference';
         const pendingUploadId = optionalString(body, 'pendingUploadId', 'pendingUploadId') ?? randomUUID();
         const container = codeUploadContainer(randomUUID());
-        await storageNeeded({ blobContainers: [container], fileShares: [] });
-        const { subscriptionId, resourceGroup, storage } = api.options;
-        sendJson(ctx.res, 200, {
-          blobReferenceForConsumption: {
-            blobUri: api.sas.containerUrl(container),
-            storageAccountArmId: storageAccountResourceId(subscriptionId, resourceGroup, storage.accountName),
-            credential: { credentialType: 'SAS', sasUri: api.sas.containerUploadUrl(container, uploadSasLifetimeMs) },
-          },
-          pendingUploadId,
-          pendingUploadType,
+        // It changes no state: nothing to hold the state lock for while the storage works.
+        ctx.afterCommit(async () => {
+          await storageNeeded({ blobContainers: [container], fileShares: [] }, 'No upload location was handed out.');
+          const { subscriptionId, resourceGroup, storage } = api.options;
+          sendJson(ctx.res, 200, {
+            blobReferenceForConsumption: {
+              blobUri: api.sas.containerUrl(container),
+              storageAccountArmId: storageAccountResourceId(subscriptionId, resourceGroup, storage.accountName),
+              credential: { credentialType: 'SAS', sasUri: api.sas.containerUploadUrl(container, uploadSasLifetimeMs) },
+            },
+            pendingUploadId,
+            pendingUploadType,
+          });
         });
       },
     },

@@ -8,7 +8,8 @@ import type { RouteDefinition } from '../http/router';
 import { sendEmpty, sendJson } from '../http/respond';
 import { isTerminal } from '../jobs/jobStatus';
 import { pageOf } from '../paging';
-import { storageTargetsOf, type StorageTargets } from '../storage/layout';
+import { storageTargetsOf } from '../storage/layout';
+import type { StorageNeeded } from '../storage/storageNeeded';
 import type { WorkspaceRecord } from '../store/records';
 import type { WorkspaceData } from '../store/workspaceStore';
 import {
@@ -18,8 +19,8 @@ import { ensureBuiltInDatastores } from './builtinDatastores';
 import { trackingPath } from '../mlflow/trackingAddress';
 
 export interface WorkspaceHooks {
-  /** Awaited after a workspace PUT, so its containers exist before the client uses them. */
-  storageNeeded(targets: StorageTargets): Promise<void>;
+  /** Awaited after a workspace PUT (outside the state lock), so its containers exist before the client uses them. */
+  storageNeeded: StorageNeeded;
 }
 
 export function newWorkspaceRecord(api: ApiContext, name: string, builtIn: boolean): WorkspaceRecord {
@@ -116,18 +117,21 @@ export function workspaceRoutes(api: ApiContext, hooks: WorkspaceHooks): RouteDe
         }
         const { name, builtIn } = data.record;
         await api.store.remove(name);
-        // The service always has its own workspace: deleting it deletes its data and starts it anew, empty.
-        if (builtIn) {
-          const fresh = await api.store.create(newWorkspaceRecord(api, name, true));
-          ensureBuiltInDatastores(api, fresh);
-          await api.store.commit();
-          await hooks.storageNeeded(storageTargetsOf([fresh.record.workspaceId]));
-        }
         // As in Azure, a long-running operation: done by the time its first poll is answered.
         const version = encodeURIComponent(queryValue(ctx, 'api-version') ?? '');
-        sendEmpty(ctx.res, 202, {
+        const answer = (): void => sendEmpty(ctx.res, 202, {
           Location: `${ctx.baseUrl}/subscriptions/${api.options.subscriptionId}/providers/Microsoft.MachineLearningServices/locations/${data.record.location}/mfeOperationResults/wd-${encodeURIComponent(name)}?api-version=${version}`,
           'Retry-After': '1',
+        });
+        if (!builtIn) return answer();
+        // The service always has its own workspace: deleting it deletes its data and starts it anew, empty.
+        const fresh = await api.store.create(newWorkspaceRecord(api, name, true));
+        ensureBuiltInDatastores(api, fresh);
+        await api.store.commit();
+        const targets = storageTargetsOf([fresh.record.workspaceId]);
+        ctx.afterCommit(async () => {
+          await hooks.storageNeeded(targets, `The workspace '${name}' was deleted and started anew, empty; its storage is created when the workspace is next updated or the local workspace restarts.`);
+          answer();
         });
       },
     },
@@ -162,8 +166,13 @@ async function putWorkspace(api: ApiContext, hooks: WorkspaceHooks, ctx: Request
   if (!created) touchAudit(r, api.now(), api.user);
   api.store.saveRecord(data);
   await api.store.commit();
-  await hooks.storageNeeded(storageTargetsOf([r.workspaceId]));
-  sendJson(ctx.res, created ? 201 : 200, renderWorkspace(api, data, ctx.baseUrl));
+  // Rendered now: once the lock is released, another request may change the workspace.
+  const answer = renderWorkspace(api, data, ctx.baseUrl);
+  const targets = storageTargetsOf([r.workspaceId]);
+  ctx.afterCommit(async () => {
+    await hooks.storageNeeded(targets, `The workspace '${r.name}' was saved; sending the same request again creates what is missing.`);
+    sendJson(ctx.res, created ? 201 : 200, answer);
+  });
 }
 
 /** The discovery document (public in Azure too): every data-plane service lives at this same address. */
