@@ -66,15 +66,17 @@ function requestBodyLength(context: OperationContext): number | undefined {
  * Content-MD5 the body is checked before anything is written, so a mismatch leaves the content as
  * it was; otherwise it streams to disk. Returns the body's MD5.
  */
-async function writeBody(context: OperationContext, contentId: string, offset: number, length: number): Promise<Buffer> {
-  const expectedMd5 = md5Header(context.req.headers, 'content-md5');
-  if (expectedMd5 === undefined) return context.content.writeStream(contentId, offset, length, context.req);
+/**
+ * Put Range's body (at most 4 MiB), whole and with its Content-MD5 checked, before the range
+ * takes its lock: a slow sender then holds up no resize of the file.
+ */
+async function receiveRange(context: OperationContext, length: number): Promise<{ body: Buffer; md5: Buffer }> {
   const body = await readBody(context.req, length);
-  if (body.length !== length) throw errors.invalidHeaderValue('Content-Length');
+  if (body.length !== length) throw errors.invalidHeaderValue('Content-Length (the body is shorter)');
   const md5 = createHash('md5').update(body).digest();
-  if (md5.toString('base64') !== expectedMd5) throw errors.md5Mismatch();
-  await context.content.writeBuffer(contentId, offset, body);
-  return md5;
+  const expectedMd5 = md5Header(context.req.headers, 'content-md5');
+  if (expectedMd5 !== undefined && md5.toString('base64') !== expectedMd5) throw errors.md5Mismatch();
+  return { body, md5 };
 }
 
 /**
@@ -154,20 +156,22 @@ export const putRange = operation('PutRange', 'o', 'w', async (context) => {
     throw errors.invalidHeaderValue('Content-Length (must be 0 to clear)');
   }
   const preserveWriteTime = header(headers, 'x-ms-file-last-write-time')?.toLowerCase() === 'preserve';
+  if (end >= file.size) throw errors.invalidRange(file.size);
+  const received = write === 'update' ? await receiveRange(context, length) : undefined;
 
-  const { node, md5 } = await context.content.locks.forRange(file.contentId, async () => {
+  const node = await context.content.locks.forRange(file.contentId, async () => {
+    // Checked again under the lock: the file may have been deleted, replaced or shrunk meanwhile.
     if (!context.store.isCurrent(file)) throw errors.resourceNotFound();
     if (end >= file.size) throw errors.invalidRange(file.size);
-    let written: Buffer | undefined;
-    if (write === 'update') written = await writeBody(context, file.contentId, range.start, length);
+    if (received) await context.content.writeBuffer(file.contentId, range.start, received.body);
     else await context.content.clear(file.contentId, range.start, length);
-    const updated = await context.store.updateEntry(file, (target) => {
+    return context.store.updateEntry(file, (target) => {
       const now = toFileTime(new Date());
       if (!preserveWriteTime) target.lastWriteTime = now;
       target.changeTime = now;
     });
-    return { node: updated, md5: written };
   });
+  const md5 = received?.md5;
   context.respond.send(201, {
     ETag: node.etag,
     'Last-Modified': httpDate(node.lastModified),
