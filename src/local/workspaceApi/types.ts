@@ -30,7 +30,7 @@ export interface WorkspaceApiOptions {
   pageSize?: number;
   /** Where start-up notes go (the service's log). */
   log?: (line: string) => void;
-  /** How long a request may wait for the storage to create containers and shares; default 30 s (tests shorten it). */
+  /** How long a request may wait for the storage to create containers and shares; default 20 s (tests shorten it). */
   storageTimeoutMs?: number;
 }
 

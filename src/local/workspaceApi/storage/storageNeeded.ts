@@ -1,8 +1,12 @@
 import { ApiError } from '../http/apiError';
 import type { StorageTargets } from './layout';
 
-/** How long the local storage may take to create the containers or shares one request needs. */
-export const defaultStorageTimeoutMs = 30_000;
+/**
+ * How long the local storage may take to create the containers or shares one request needs: well
+ * within the clients' own 30 s wait for an answer, so that they get this service's 503, which says
+ * what was saved, rather than a timeout of their own.
+ */
+export const defaultStorageTimeoutMs = 20_000;
 
 /** Creates containers and shares in the local storage; it should stop when `signal` aborts. */
 export type CreateStorageTargets = (targets: StorageTargets, signal: AbortSignal) => Promise<void>;
