@@ -2,7 +2,7 @@ import * as l10n from '@vscode/l10n';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { asProcessInstance, isInstanceRunning, isProcessAlive, processInstance } from '../core/processInstance';
+import { isProcessAlive } from '../core/pidLockFile';
 
 /**
  * What a running local workspace service tells its clients. Written to
@@ -43,21 +43,10 @@ export function discoveryFilePath(dataDir: string): string {
   return path.join(dataDir, discoveryFileName);
 }
 
-/**
- * The discovery file also names the run of the service's process (its start time and boot, where
- * the platform tells them): a file left by a crash whose pid a later process was given is then
- * known for stale, not taken for a running service.
- */
-interface DiscoveryFileContent extends LocalWorkspaceConnection {
-  instance?: { startedAt?: number; bootId?: string };
-}
-
 export async function writeDiscoveryFile(dataDir: string, connection: LocalWorkspaceConnection): Promise<void> {
   const file = discoveryFilePath(dataDir);
   const temp = `${file}.${process.pid}.tmp`;
-  const { pid: _pid, ...instance } = await processInstance(connection.pid);
-  const content: DiscoveryFileContent = { ...connection, instance };
-  await fs.writeFile(temp, JSON.stringify(content, null, 2), { mode: 0o600 });
+  await fs.writeFile(temp, JSON.stringify(connection, null, 2), { mode: 0o600 });
   await fs.rename(temp, file);
 }
 
@@ -80,21 +69,17 @@ export async function readDiscoveryFile(dataDir: string): Promise<LocalWorkspace
   } catch {
     throw new LocalWorkspaceNotRunningError(dataDir, l10n.t('no {0}', discoveryFileName));
   }
-  let content: DiscoveryFileContent;
+  let connection: LocalWorkspaceConnection;
   try {
-    content = JSON.parse(text) as DiscoveryFileContent;
+    connection = JSON.parse(text) as LocalWorkspaceConnection;
   } catch {
     throw new LocalWorkspaceNotRunningError(dataDir, l10n.t('{0} is not valid JSON', discoveryFileName));
   }
-  if (content === null || typeof content !== 'object' || typeof content.pid !== 'number' || typeof content.armEndpoint !== 'string') {
+  if (connection === null || typeof connection !== 'object' || !Number.isSafeInteger(connection.pid) || connection.pid <= 0 || typeof connection.armEndpoint !== 'string') {
     throw new LocalWorkspaceNotRunningError(dataDir, l10n.t('{0} is not a local workspace\'s discovery file', discoveryFileName));
   }
-  const { instance, ...connection } = content;
-  const service = asProcessInstance({ ...(typeof instance === 'object' ? instance : {}), pid: content.pid });
-  if (!service || !await isInstanceRunning(service)) {
-    throw new LocalWorkspaceNotRunningError(dataDir, isProcessAlive(content.pid)
-      ? l10n.t('process {0} that wrote it has exited; that id now belongs to another program', content.pid)
-      : l10n.t('process {0} has exited', content.pid));
+  if (!isProcessAlive(connection.pid)) {
+    throw new LocalWorkspaceNotRunningError(dataDir, l10n.t('process {0} has exited', connection.pid));
   }
   return connection;
 }

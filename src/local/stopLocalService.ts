@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { isProcessAlive } from '../core/processInstance';
+import { isProcessAlive } from '../core/pidLockFile';
 import { discoveryFilePath, type LocalWorkspaceConnection } from './discovery';
 import { stopServicePath } from './workspaceApi/resources/serviceControl';
 

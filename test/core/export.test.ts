@@ -4,8 +4,9 @@
  * cancel midway and a re-run that resumes and ends with the same files as an uninterrupted export.
  */
 import * as assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, appendFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, appendFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { artifactDatastoreName, jobArtifactFolder } from '../../src/azure/artifactPaths';
@@ -261,6 +262,29 @@ describe('workspace export (local workspace, demo content)', function () {
     assert.equal(new Set(jobNames).size, jobNames.length);
     assert.ok(!existsSync(path.join(folder, '.azml-export.lock')), 'the lock is gone with the export');
     await exportWorkspaceData({ client, folder });
+  });
+
+  it('a folder holding only the lock files another export left (its guard, its file written aside) is taken for that export, not for other files', async () => {
+    const folder = path.join(scratch, 'lock-leftovers');
+    mkdirSync(folder);
+    const lock = path.join(folder, '.azml-export.lock');
+    const exited = spawnSync(process.execPath, ['-e', '']).pid!;
+    const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      // Another export holds the folder now, in the middle of writing its lock aside.
+      writeFileSync(lock, String(sleeper.pid));
+      writeFileSync(`${lock}.${sleeper.pid}-0a1b2c3d.tmp`, String(sleeper.pid));
+      await assert.rejects(exportWorkspaceData({ client, folder }),
+        new RegExp(`Another export \\(process ${sleeper.pid}\\) is writing into .*lock-leftovers: wait for it to finish`));
+    } finally {
+      sleeper.kill('SIGKILL');
+    }
+    // An export that crashed while taking over a stale lock.
+    writeFileSync(lock, String(exited));
+    writeFileSync(`${lock}.takeover`, String(exited));
+    await exportWorkspaceData({ client, folder });
+    assert.ok(existsSync(path.join(folder, 'index.json')), 'the export went ahead');
+    assert.ok(!existsSync(lock) && !existsSync(`${lock}.takeover`), 'and released the lock it took over');
   });
 
   describe('a folder holding the export of another workspace', () => {

@@ -4,19 +4,20 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
-import { LockHeldError, takePidLockFile } from '../../src/core/pidLockFile';
+import { LockHeldError, runningLockHolder, takePidLockFile } from '../../src/core/pidLockFile';
 import { repoRoot } from '../support/repo';
-
-/** Field 22 of /proc/<pid>/stat: when the process started, in clock ticks since boot. */
-function startTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
-}
-
-const bootId = (): string => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
 
 /** The id of a process that has exited. */
 const exitedPid = (): number => spawnSync(process.execPath, ['-e', '']).pid!;
+
+/** The file's text; '' when there is no file. */
+const textOf = (file: string): string => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+};
 
 describe('pid lock files', function () {
   this.timeout(120_000);
@@ -30,7 +31,23 @@ describe('pid lock files', function () {
     children.push(child);
     return child.pid!;
   };
-  const holderIn = (): number => (JSON.parse(readFileSync(lock, 'utf8')) as { pid: number }).pid;
+
+  /** A process that takes the lock on `go` (see pidLockRacer.ts), holds it `holdMs`, and answers `took` or `refused`. */
+  const racer = (log: string, holdMs: number): { child: ChildProcessWithoutNullStreams; nextAnswer(): Promise<string> } => {
+    const child = spawn(process.execPath, ['-r', path.join(repoRoot, 'test/support/registerTs.js'), path.join(__dirname, 'pidLockRacer.ts'), lock, log, String(holdMs)]);
+    children.push(child);
+    const answers: string[] = [];
+    let waiting: (() => void) | undefined;
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      answers.push(line);
+      waiting?.();
+    });
+    const nextAnswer = async (): Promise<string> => {
+      while (answers.length === 0) await new Promise<void>((resolve) => { waiting = resolve; });
+      return answers.shift()!;
+    };
+    return { child, nextAnswer };
+  };
 
   beforeEach(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'azml-pidlock-'));
@@ -41,76 +58,71 @@ describe('pid lock files', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a lock whose pid now belongs to a process that started later (the pid reused) is taken over; naming that process as it is, it is refused', async function () {
-    if (process.platform !== 'linux') this.skip();
-    const pid = unrelated();
-    const started = startTicks(pid);
-
-    writeFileSync(lock, JSON.stringify({ pid, startedAt: started - 100, bootId: bootId() }));
+  it('a lock holds exactly the pid, what versions before write and read', async () => {
     const release = await takePidLockFile(lock);
-    assert.equal(holderIn(), process.pid, 'the lock now names this process');
+    assert.equal(readFileSync(lock, 'utf8'), String(process.pid));
     await release();
     assert.deepEqual(readdirSync(dir), [], 'released, nothing is left');
-
-    // The same pid in a lock written before a reboot: another process, even with the same start time.
-    writeFileSync(lock, JSON.stringify({ pid, startedAt: started, bootId: '00000000-0000-0000-0000-000000000000' }));
-    await (await takePidLockFile(lock))();
-
-    const live = JSON.stringify({ pid, startedAt: started, bootId: bootId() });
-    writeFileSync(lock, live);
-    await assert.rejects(takePidLockFile(lock), (error: unknown) => error instanceof LockHeldError && error.holder === pid);
-    assert.equal(readFileSync(lock, 'utf8'), live, 'the live lock is left as it was');
   });
 
-  it('a lock holding only a pid (as versions before wrote) is taken over when that process has exited, refused while it runs', async () => {
-    writeFileSync(lock, String(exitedPid()));
-    const release = await takePidLockFile(lock);
-    assert.equal(holderIn(), process.pid);
-    await release();
-
+  it('a lock whose process runs is refused and left as it was', async () => {
     const pid = unrelated();
     writeFileSync(lock, `${pid}\n`);
     await assert.rejects(takePidLockFile(lock), (error: unknown) => error instanceof LockHeldError && error.holder === pid);
     assert.equal(readFileSync(lock, 'utf8'), `${pid}\n`);
+    assert.equal(await runningLockHolder(lock), pid);
+  });
+
+  it('a lock of a process that has exited is taken over', async () => {
+    writeFileSync(lock, String(exitedPid()));
+    assert.equal(await runningLockHolder(lock), undefined);
+    const release = await takePidLockFile(lock);
+    assert.equal(readFileSync(lock, 'utf8'), String(process.pid));
+    await release();
+    assert.deepEqual(readdirSync(dir), []);
   });
 
   it('a takeover cut short by a crash does not keep the lock from being taken', async () => {
     writeFileSync(lock, String(exitedPid()));
-    writeFileSync(`${lock}.takeover`, JSON.stringify({ pid: exitedPid() }));
+    writeFileSync(`${lock}.takeover`, String(exitedPid()));
     const release = await takePidLockFile(lock);
-    assert.equal(holderIn(), process.pid);
+    assert.equal(readFileSync(lock, 'utf8'), String(process.pid));
     await release();
     assert.deepEqual(readdirSync(dir), []);
+  });
+
+  it('a holder whose lock was deleted and taken by another process meanwhile leaves that one\'s lock in place as it releases its own', async () => {
+    const log = path.join(dir, 'racer.log');
+    const newcomer = racer(log, 3000);
+    assert.equal(await newcomer.nextAnswer(), 'ready');
+    const release = await takePidLockFile(lock);
+    rmSync(lock); // by hand, say
+    newcomer.child.stdin.write('go\n');
+    const theirs = String(newcomer.child.pid);
+    const deadline = Date.now() + 10_000;
+    while (textOf(lock) !== theirs && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.equal(textOf(lock), theirs, 'the newcomer took the lock');
+
+    await release();
+    assert.equal(textOf(lock), theirs, 'the newcomer\'s lock is still there');
+    assert.equal(await newcomer.nextAnswer(), 'took');
+    assert.deepEqual(readdirSync(dir), ['racer.log'], 'the newcomer released its own lock');
   });
 
   it('processes that find the same stale lock at the same moment: one holds it at a time', async function () {
     const racers = 8;
     const rounds = 25;
     const log = path.join(os.tmpdir(), `azml-pidlock-race-${process.pid}.log`);
-    const answers: string[][] = [];
-    const waiting: Array<(() => void) | undefined> = [];
-    const procs: ChildProcessWithoutNullStreams[] = [];
-    for (let i = 0; i < racers; i++) {
-      const child = spawn(process.execPath, ['-r', path.join(repoRoot, 'test/support/registerTs.js'), path.join(__dirname, 'pidLockRacer.ts'), lock, log, '20']);
-      children.push(child);
-      procs.push(child);
-      answers.push([]);
-      createInterface({ input: child.stdout }).on('line', (line) => {
-        answers[i]!.push(line);
-        waiting[i]?.();
-      });
-    }
-    const nextAnswer = async (i: number): Promise<string> => {
-      while (answers[i]!.length === 0) await new Promise<void>((resolve) => { waiting[i] = resolve; });
-      return answers[i]!.shift()!;
-    };
+    const procs = Array.from({ length: racers }, () => racer(log, 20));
     try {
-      for (let i = 0; i < racers; i++) assert.equal(await nextAnswer(i), 'ready');
+      for (const proc of procs) assert.equal(await proc.nextAnswer(), 'ready');
       for (let round = 0; round < rounds; round++) {
         writeFileSync(lock, String(exitedPid()));
         writeFileSync(log, '');
-        for (const child of procs) child.stdin.write('go\n');
-        const said = await Promise.all(procs.map((_, i) => nextAnswer(i)));
+        for (const proc of procs) proc.child.stdin.write('go\n');
+        const said = await Promise.all(procs.map((proc) => proc.nextAnswer()));
         assert.deepEqual(said.filter((s) => s !== 'took' && s !== 'refused'), [], `round ${round}: every racer took the lock or was refused`);
         assert.ok(said.includes('took'), `round ${round}: one took the stale lock`);
 

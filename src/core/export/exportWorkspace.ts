@@ -87,7 +87,8 @@ export async function exportWorkspaceData(options: ExportOptions): Promise<Expor
  * earlier export (which it updates), never over a folder of other files with those names.
  */
 async function refuseForeignFolder(folder: string): Promise<void> {
-  const names = await fs.readdir(folder);
+  // The lock's own temporary and takeover files (`<lock>.…`) are another export's, running or crashed: the lock says which.
+  const names = (await fs.readdir(folder)).filter((name) => !name.startsWith(`${exportLockFileName}.`));
   if (names.length === 0 || await isExportFolder(folder, names)) return;
   const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? ', …' : '');
   throw new AzureMlError(l10n.t('{0} holds other files ({1}) and no earlier export: export into an empty folder, or into an earlier export to update it. Nothing was written.',
