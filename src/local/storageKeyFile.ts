@@ -47,7 +47,10 @@ export async function readOrCreateStorageKey(dataDir: string): Promise<FolderSto
         'The local workspace cannot read its storage key file {0}: {1}. Make it readable by your user, then start the local workspace again.',
         file, (error as Error).message));
     }
-    return { key: await writeNewKey(file), created: true, madePrivate: false };
+    const made = await writeNewKey(file);
+    // Another start of this folder made its key first: that one is the folder's.
+    if (made === undefined) return readOrCreateStorageKey(dataDir);
+    return { key: made, created: true, madePrivate: false };
   }
   return { key: parsedKey(file, text), created: false, madePrivate: await makePrivate(file) };
 }
@@ -74,8 +77,12 @@ function parsedKey(file: string, text: string): string {
   return key;
 }
 
-/** Temp file (readable by the user only), fsynced, renamed into place, folder fsynced: never half a key. */
-async function writeNewKey(file: string): Promise<string> {
+/**
+ * Temp file (readable by the user only), fsynced, then linked into place (the folder fsynced):
+ * never half a key, and never over a key another start of the same folder made meanwhile.
+ * Undefined when that happened.
+ */
+async function writeNewKey(file: string): Promise<string | undefined> {
   const key = randomBytes(keyBytes).toString('base64');
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const handle = await fs.open(temp, 'wx', 0o600);
@@ -86,11 +93,33 @@ async function writeNewKey(file: string): Promise<string> {
     await handle.close();
   }
   try {
-    await fs.rename(temp, file);
+    await fs.link(temp, file);
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return undefined;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error;
+    // A file system without hard links (FAT, some network shares): created in place, still never over another.
+    if (!(await createInPlace(file, key))) return undefined;
+  } finally {
     await fs.rm(temp, { force: true });
-    throw error;
   }
   await syncDirectory(path.dirname(file));
   return key;
+}
+
+async function createInPlace(file: string, key: string): Promise<boolean> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(file, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    await handle.writeFile(`${key}\n`, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return true;
 }

@@ -9,7 +9,7 @@ import { connectLocalWorkspace } from '../../src/azure/localWorkspace';
 import { openDatastoreForTransfer } from '../../src/core/transfer/openDatastore';
 import { devStorageAccount } from '../../src/local/devStorageAccount';
 import { launchLocalService, type LaunchedLocalService } from '../../src/local/launcher';
-import { storageKeyFilePath } from '../../src/local/storageKeyFile';
+import { readOrCreateStorageKey, storageKeyFilePath } from '../../src/local/storageKeyFile';
 import { azuritePublishedKey } from '../../src/local/workspaceApi/resources/publishedKeyDatastores';
 import { ensureBuilt, repoRoot } from '../support/repo';
 import { localStorageKey } from '../support/storageKey';
@@ -88,6 +88,18 @@ describe('local workspace: its storage takes the data folder\'s own key, not Azu
     assert.ok(!names.includes('published'), 'nothing was made with the published key');
     await sharesWith(key).getShareClient('folderkey').create();
     await queuesWith(key).getQueueClient('folderkey').create();
+  });
+
+  it('two starts of a new data folder at once agree on one key, the one in the file', async () => {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'azml-key-race-'));
+    try {
+      const keys = (await Promise.all(Array.from({ length: 16 }, () => readOrCreateStorageKey(dataDir)))).map((k) => k.key);
+      assert.equal(new Set(keys).size, 1, 'every start got the same key');
+      assert.equal((await fs.readFile(storageKeyFilePath(dataDir), 'utf8')).trim(), keys[0]);
+      assert.deepEqual((await fs.readdir(dataDir)).sort(), [path.basename(storageKeyFilePath(dataDir))], 'no temporary file is left');
+    } finally {
+      await fs.rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('keeps the key in a file only its user can read, and uses the same key after a restart', async () => {
