@@ -7,9 +7,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeDiscoveryFile } from '../../src/local/discovery';
 import { startFaultyWorkspace, type FaultyWorkspace } from '../faults/faultyWorkspace';
+import { runNodeAsync, type CliResult } from '../support/azmlCli';
 import { ensureBuilt, repoRoot } from '../support/repo';
 
-interface CliResult { status: number | null; stdout: string; stderr: string }
 /** A row of `azml transfers --json`: an intact journal has its plan, a damaged plan only an id and why. */
 interface ListedRow { plan?: { id: string }; id?: string; damaged?: string }
 
@@ -41,15 +41,7 @@ describe('azml transfers with a journal whose plan is damaged', function () {
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   };
 
-  const azmlAsync = async (args: string[]): Promise<CliResult> => {
-    const child = spawn(process.execPath, cliArgs(args), { env: env() });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const [status] = await once(child, 'exit') as [number | null];
-    return { status, stdout, stderr };
-  };
+  const azmlAsync = (args: string[]): Promise<CliResult> => runNodeAsync(cliArgs(args), env());
 
   /** Starts the CLI and waits until its new journal is there and `ready` holds; answers it running. */
   const azmlRunning = async (args: string[], ready: (id: string) => boolean): Promise<{ child: ChildProcess; id: string; exited: Promise<unknown> }> => {

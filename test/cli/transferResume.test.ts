@@ -13,10 +13,10 @@ import type { TransferResult } from '../../src/core/transfer/types';
 import { devStorageAccount } from '../../src/local/devStorageAccount';
 import { writeDiscoveryFile } from '../../src/local/discovery';
 import { startFaultyWorkspace, type FaultyWorkspace } from '../faults/faultyWorkspace';
+import { runNodeAsync, type CliResult } from '../support/azmlCli';
 import { ensureBuilt, repoRoot } from '../support/repo';
 import { localStorageKey } from '../support/storageKey';
 
-interface CliResult { status: number | null; stdout: string; stderr: string }
 interface PendingRow { plan: { id: string; direction: string }; filesDone: number; filesTotal?: number }
 
 /**
@@ -77,15 +77,7 @@ describe('azml upload/download --resume after the CLI was killed midway', functi
     }
   };
 
-  const azmlAsync = async (args: string[]): Promise<CliResult> => {
-    const child = spawn(process.execPath, cliArgs(args), { env: env() });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const [status] = await once(child, 'exit') as [number | null];
-    return { status, stdout, stderr };
-  };
+  const azmlAsync = (args: string[]): Promise<CliResult> => runNodeAsync(cliArgs(args), env());
 
   const pending = (): PendingRow[] => {
     const list = azml(['transfers', '--json']);
