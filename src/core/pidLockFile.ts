@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import { createWholeFile } from './wholeFile';
 
 /** Whether a process with this id runs (EPERM: it does, under another user). */
 export function isProcessAlive(pid: number): boolean {
@@ -57,7 +57,7 @@ async function readLock(file: string): Promise<FoundLock | undefined> {
  * holder's start time and boot, which that format can't carry, and the lock's mtime is no
  * substitute, since a wall clock set forward, as a VM's after its host slept, would then make a
  * live holder's lock look stale and be taken over.)
- * An empty lock is one still being written when the file is that young (see createLock).
+ * An empty lock is one still being written when the file is that young (see createWholeFile).
  */
 async function holderRuns(lock: FoundLock): Promise<number | 'writing' | undefined> {
   const text = lock.text.trim();
@@ -113,30 +113,6 @@ async function releaseLock(file: string, text: string, ours: LockIdentity | unde
   await fs.rm(file, { force: true });
 }
 
-/**
- * Creates `file` holding `text` unless it exists (then answers false). Written aside and hard-linked
- * in, so that no reader ever finds it empty; where the file system has no hard links (FAT, some
- * network shares) it is created in place, and an empty lock gets writingGraceMs before it counts as stale.
- */
-async function createLock(file: string, text: string): Promise<boolean> {
-  const aside = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-  await fs.writeFile(aside, text, { flag: 'wx' });
-  try {
-    await fs.link(aside, file);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-  } finally {
-    await fs.rm(aside, { force: true });
-  }
-  try {
-    await fs.writeFile(file, text, { flag: 'wx' });
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
-}
 
 /**
  * Removes the stale lock `file` if it still is stale. Answers false when another process is
@@ -175,7 +151,7 @@ async function takeLock(file: string, depth: number): Promise<() => Promise<void
   const text = String(process.pid);
   const deadline = Date.now() + patienceMs;
   do {
-    if (await createLock(file, text)) {
+    if (await createWholeFile(file, text)) {
       const ours = await identityOf(file);
       return () => releaseLock(file, text, ours);
     }

@@ -2,6 +2,7 @@ import * as l10n from '@vscode/l10n';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { createWholeFile } from '../core/wholeFile';
 import { syncDirectory } from './durability';
 
 /**
@@ -78,48 +79,12 @@ function parsedKey(file: string, text: string): string {
 }
 
 /**
- * Temp file (readable by the user only), fsynced, then linked into place (the folder fsynced):
- * never half a key, and never over a key another start of the same folder made meanwhile.
- * Undefined when that happened.
+ * Written whole (readable by the user only, fsynced, then its folder), never over a key another
+ * start of the same folder made meanwhile: undefined when that happened.
  */
 async function writeNewKey(file: string): Promise<string | undefined> {
   const key = randomBytes(keyBytes).toString('base64');
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await fs.open(temp, 'wx', 0o600);
-  try {
-    await handle.writeFile(`${key}\n`, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await fs.link(temp, file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return undefined;
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error;
-    // A file system without hard links (FAT, some network shares): created in place, still never over another.
-    if (!(await createInPlace(file, key))) return undefined;
-  } finally {
-    await fs.rm(temp, { force: true });
-  }
+  if (!(await createWholeFile(file, `${key}\n`, { mode: 0o600, sync: true }))) return undefined;
   await syncDirectory(path.dirname(file));
   return key;
-}
-
-async function createInPlace(file: string, key: string): Promise<boolean> {
-  let handle: fs.FileHandle;
-  try {
-    handle = await fs.open(file, 'wx', 0o600);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
-  try {
-    await handle.writeFile(`${key}\n`, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  return true;
 }
