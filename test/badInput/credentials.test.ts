@@ -9,7 +9,7 @@ import {
   generateFileSASQueryParameters, ShareSASPermissions, ShareServiceClient, StorageSharedKeyCredential as FileSharedKeyCredential,
 } from '@azure/storage-file-share';
 import { devStorageAccount } from '../../src/local/devStorageAccount';
-import { azuritePublishedKey } from '../../src/local/workspaceApi/resources/publishedKeyDatastores';
+import { azuritePublishedKey } from '../../src/local/workspaceApi/resources/localAccountKeys';
 import { startLocalWorkspace, type StartedLocalWorkspace } from '../support/localWorkspace';
 import { localStorageKey } from '../support/storageKey';
 import { assertRefused, azml, localTarget, putDatastore, treeOf } from './harness';

@@ -10,7 +10,7 @@ import { openDatastoreForTransfer } from '../../src/core/transfer/openDatastore'
 import { devStorageAccount } from '../../src/local/devStorageAccount';
 import { launchLocalService, type LaunchedLocalService } from '../../src/local/launcher';
 import { readOrCreateStorageKey, storageKeyFilePath } from '../../src/local/storageKeyFile';
-import { azuritePublishedKey } from '../../src/local/workspaceApi/resources/publishedKeyDatastores';
+import { azuritePublishedKey } from '../../src/local/workspaceApi/resources/localAccountKeys';
 import { ensureBuilt, repoRoot } from '../support/repo';
 import { localStorageKey } from '../support/storageKey';
 

@@ -6,8 +6,8 @@ import { mlflowRoutes } from './mlflow/mlflowRoutes';
 import { TrackingLog } from './mlflow/trackingLog';
 import { JobStoreImpl } from './jobs/jobStore';
 import { AssetRegistry } from './resources/assets';
-import { ensureBuiltInDatastores, refreshBuiltInKeys } from './resources/builtinDatastores';
-import { replacePublishedKey } from './resources/publishedKeyDatastores';
+import { ensureBuiltInDatastores } from './resources/builtinDatastores';
+import { refreshLocalAccountKeys } from './resources/localAccountKeys';
 import { codeRoutes } from './resources/codes';
 import { computeRoutes } from './resources/computes';
 import { datastoreRoutes } from './resources/datastores';
@@ -59,8 +59,7 @@ export async function createWorkspaceApi(options: WorkspaceApiOptions): Promise<
     const data = await store.create(newWorkspaceRecord(api, defaultWorkspaceName, true));
     ensureBuiltInDatastores(api, data);
   }
-  for (const data of store.list()) refreshBuiltInKeys(api, data);
-  const replaced = store.list().reduce((sum, data) => sum + replacePublishedKey(api, data), 0);
+  const replaced = store.list().reduce((sum, data) => sum + refreshLocalAccountKeys(api, data), 0);
   if (replaced > 0) options.log?.(`storage key: ${replaced} registered datastore(s) of ${options.storage.accountName} had Azurite's published key, which is no longer accepted; they now have this data folder's key`);
 
   const storageListeners = new Set<(targets: StorageTargets, signal: AbortSignal) => void | Promise<void>>();

@@ -48,24 +48,3 @@ export function ensureBuiltInDatastores(api: ApiContext, data: WorkspaceData): v
     data.datastores.set(record);
   }
 }
-
-/**
- * After a restart: built-in datastores still pointing at the local account get its current
- * key (the key is an option of the service, not part of the saved state's truth).
- */
-export function refreshBuiltInKeys(api: ApiContext, data: WorkspaceData): void {
-  const { accountName, accountKey, endpointSuffix } = api.options.storage;
-  let changed = false;
-  for (const name of builtInDatastoreNames) {
-    const props = data.datastores.get(name)?.properties;
-    const credentials = props?.['credentials'] as JsonObject | undefined;
-    const secrets = credentials?.['secrets'] as JsonObject | undefined;
-    if (!props || !secrets || credentials?.['credentialsType'] !== 'AccountKey') continue;
-    if (props['accountName'] !== accountName || props['endpoint'] !== endpointSuffix) continue;
-    if (secrets['key'] !== accountKey) {
-      secrets['key'] = accountKey;
-      changed = true;
-    }
-  }
-  if (changed) data.datastores.touch();
-}

@@ -52,25 +52,18 @@ export function storageNeededWithDeadline(
   create: CreateStorageTargets, endpoints: { blobEndpoint: string; fileEndpoint: string }, timeoutMs: number,
 ): StorageNeeded {
   return async (targets, stateNote) => {
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
+    const deadline = AbortSignal.timeout(timeoutMs);
     try {
-      await untilAborted(create(targets, controller.signal), controller.signal);
+      await untilAborted(create(targets, deadline), deadline);
     } catch (error) {
       const what = describeTargets(targets, endpoints);
       const advice = 'Check that the local workspace\'s storage is running (restart the local workspace if it is not), then send the request again.';
-      if (timedOut) {
+      if (deadline.aborted) {
         throw new ApiError(503, 'StorageNotResponding',
           `The local storage did not answer within ${timeoutMs / 1000} seconds while creating ${what}. ${stateNote} ${advice}`);
       }
       const code = codeOf(error);
       throw new ApiError(503, 'StorageUnavailable', `The local storage could not create ${what}${code ? ` (${code})` : ''}. ${stateNote} ${advice}`);
-    } finally {
-      clearTimeout(timer);
     }
   };
 }
